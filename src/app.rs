@@ -1,0 +1,60 @@
+//! The HTML shell and the application: routes, layout, navigation.
+
+use crate::profiles::detail::ProfileDetail;
+use crate::profiles::list::ProfileList;
+use crate::ui::status::NotFound;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Redirect, Route, Router, Routes, A};
+use leptos_router::{path, SsrMode};
+
+/// The document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Effects run only in the browser: `data-hydrated="true"` tells tests (and nothing
+    // else) that the WASM has taken over, so they never wait on a timer.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/profiles-admin.css"/>
+        <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
+        <Title formatter=|page: String| format!("{page} · profiles-admin")/>
+        <Router>
+            <div class="app" data-hydrated=move || hydrated.get().to_string()>
+                <header class="topbar">
+                    <A href="/profiles" attr:class="brand">"profiles-admin"</A>
+                    <nav aria-label="Main">
+                        <A href="/profiles">"Profiles"</A>
+                    </nav>
+                </header>
+                <main id="main">
+                    <Routes fallback=|| view! { <NotFound/> }>
+                        <Route path=path!("/") view=|| view! { <Redirect path="/profiles"/> }/>
+                        <Route path=path!("/profiles") view=ProfileList ssr=SsrMode::Async/>
+                        <Route path=path!("/profiles/:id") view=ProfileDetail ssr=SsrMode::Async/>
+                    </Routes>
+                </main>
+            </div>
+        </Router>
+    }
+}

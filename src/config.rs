@@ -1,0 +1,201 @@
+//! Command line and environment (server only), validated once at start-up.
+
+use clap::{Args, Parser, Subcommand};
+use secrecy::SecretString;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+const ENVIRONMENT: &str = "\
+Environment:
+  ANTHROPIC_API_KEY   API key for the User Profiles API. Read from the environment only,
+                      never from a flag, so that it stays out of shell history and `ps`.
+                      Unset or empty: the console serves the built-in emulator.
+                      For `emulator`: the key clients must send (unset: accept any).
+  RUST_LOG            Log filter (default: info).
+  LEPTOS_*            Override any setting of the site configuration file.";
+
+/// profiles-admin: a console for the user profiles your platform keeps at Anthropic.
+#[derive(Debug, Parser)]
+#[command(version, about, after_help = ENVIRONMENT)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve only the emulated User Profiles API (for SDKs, tests and benchmarks).
+    Emulator(EmulatorArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to serve the console on [default: site-addr of the site configuration]
+    #[arg(long, env = "PROFILES_LISTEN", value_name = "ADDR")]
+    pub listen: Option<SocketAddr>,
+
+    /// Base URL of the Anthropic API; must be https unless it is a loopback address
+    #[arg(
+        long,
+        env = "ANTHROPIC_BASE_URL",
+        default_value = "https://api.anthropic.com",
+        value_name = "URL"
+    )]
+    pub base_url: reqwest::Url,
+
+    /// Directory for state that must persist (the built-in emulator's profiles)
+    #[arg(
+        long,
+        env = "PROFILES_DATA_DIR",
+        default_value = "./data",
+        value_name = "DIR"
+    )]
+    pub data_dir: PathBuf,
+
+    /// Site configuration read at start-up (site root, package directory, address)
+    #[arg(
+        long,
+        env = "PROFILES_SITE_CONFIG",
+        default_value = "Leptos.toml",
+        value_name = "FILE"
+    )]
+    pub site_config: PathBuf,
+
+    /// Seconds one upstream attempt may take, from sending to the last byte
+    #[arg(long, env = "PROFILES_UPSTREAM_TIMEOUT", default_value_t = 30, value_name = "SECS",
+          value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub upstream_timeout: u64,
+
+    /// Retries after a failed upstream attempt (the SDK default is 2)
+    #[arg(long, env = "PROFILES_MAX_RETRIES", default_value_t = 2, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(0..=10))]
+    pub max_retries: u32,
+
+    /// Longest server-requested retry delay honoured; longer ones use backoff instead
+    #[arg(
+        long,
+        env = "PROFILES_RETRY_AFTER_CAP",
+        default_value_t = 60,
+        value_name = "SECS"
+    )]
+    pub retry_after_cap: u64,
+
+    /// Enable the built-in emulator's test hooks (`/_emulator/*` on its loopback port)
+    #[arg(long, env = "PROFILES_EMULATOR_TEST_HOOKS")]
+    pub emulator_test_hooks: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct EmulatorArgs {
+    /// Address to serve the emulated API on
+    #[arg(
+        long,
+        env = "PROFILES_EMULATOR_LISTEN",
+        default_value = "127.0.0.1:4010",
+        value_name = "ADDR"
+    )]
+    pub listen: SocketAddr,
+
+    /// Directory for the emulator's profiles (seeded with sample data when empty)
+    #[arg(
+        long,
+        env = "PROFILES_DATA_DIR",
+        default_value = "./data",
+        value_name = "DIR"
+    )]
+    pub data_dir: PathBuf,
+
+    /// Enable test hooks under /_emulator: fault injection, request log, trust grants
+    #[arg(long, env = "PROFILES_EMULATOR_TEST_HOOKS")]
+    pub test_hooks: bool,
+}
+
+/// The API key from the environment; empty counts as unset.
+pub fn api_key_from_env() -> Option<SecretString> {
+    std::env::var("ANTHROPIC_API_KEY")
+        .ok()
+        .filter(|k| !k.trim().is_empty())
+        .map(SecretString::from)
+}
+
+impl ServeArgs {
+    pub fn upstream_timeout(&self) -> Duration {
+        Duration::from_secs(self.upstream_timeout)
+    }
+
+    pub fn retry_after_cap(&self) -> Duration {
+        Duration::from_secs(self.retry_after_cap)
+    }
+}
+
+/// The key only ever travels to the base URL, so that URL must be https, except on this
+/// machine (a local proxy or emulator).
+pub fn check_base_url(url: &reqwest::Url) -> Result<(), String> {
+    let loopback = match url.host() {
+        Some(url::Host::Domain(d)) => d == "localhost",
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    match url.scheme() {
+        "https" => Ok(()),
+        "http" if loopback => Ok(()),
+        "http" => Err(format!(
+            "ANTHROPIC_BASE_URL must use https (got http://{})",
+            url.host_str().unwrap_or("")
+        )),
+        other => Err(format!(
+            "ANTHROPIC_BASE_URL must be an https URL (got scheme {other:?})"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn base_url_must_be_https_unless_loopback() {
+        let ok = [
+            "https://api.anthropic.com",
+            "http://127.0.0.1:4010",
+            "http://localhost:9",
+            "http://[::1]:8",
+        ];
+        for u in ok {
+            assert!(check_base_url(&u.parse().unwrap()).is_ok(), "{u}");
+        }
+        for u in [
+            "http://api.anthropic.com",
+            "http://10.0.0.1",
+            "ftp://x",
+            "file:///etc/passwd",
+        ] {
+            assert!(check_base_url(&u.parse().unwrap()).is_err(), "{u}");
+        }
+    }
+
+    #[test]
+    fn help_documents_every_setting_and_never_offers_a_key_flag() {
+        let help = Cli::command().render_long_help().to_string();
+        for name in [
+            "ANTHROPIC_API_KEY",
+            "ANTHROPIC_BASE_URL",
+            "PROFILES_DATA_DIR",
+            "--listen",
+            "emulator",
+        ] {
+            assert!(help.contains(name), "{name} missing from --help");
+        }
+        assert!(!help.contains("--api-key"));
+    }
+}

@@ -1,0 +1,68 @@
+//! A built-in emulator of the User Profiles API (beta `user-profiles-2026-03-24`), faithful
+//! to the wire contract in `shared/api/user-profiles.md`, so the console runs on sample
+//! data with no API key. It is an ordinary HTTP server: the console reaches it over
+//! loopback through the same client as production, and Anthropic's SDKs work against it.
+
+pub mod cursor;
+pub mod faults;
+mod ids;
+pub mod routes;
+pub mod seed;
+pub mod store;
+
+use faults::Hooks;
+use secrecy::SecretString;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use store::{Store, StoreError};
+
+#[derive(Debug, Clone)]
+pub struct EmulatorConfig {
+    /// Where the profiles are kept; seeded with sample data when empty.
+    pub data_dir: PathBuf,
+    /// When set, requests must carry it as `x-api-key` or `Authorization: Bearer`.
+    pub api_key: Option<SecretString>,
+    /// Enables `/_emulator/*`: fault injection, the request log, trust grant changes.
+    pub test_hooks: bool,
+}
+
+pub struct Emulator {
+    store: Store,
+    api_key: Option<SecretString>,
+    hooks: Option<Hooks>,
+}
+
+impl Emulator {
+    pub async fn open(config: EmulatorConfig) -> Result<Arc<Self>, StoreError> {
+        let store = Store::open(&config.data_dir, seed::profiles).await?;
+        Ok(Arc::new(Self {
+            store,
+            api_key: config.api_key,
+            hooks: config.test_hooks.then(Hooks::default),
+        }))
+    }
+
+    /// Where the profiles are stored.
+    pub fn store_path(&self) -> &std::path::Path {
+        self.store.path()
+    }
+
+    pub fn router(self: &Arc<Self>) -> axum::Router {
+        routes::router(self.clone())
+    }
+
+    /// Serves on `addr` (port 0 picks a free one) in the background; returns the bound
+    /// address. The task lives as long as the runtime.
+    pub async fn spawn(self: &Arc<Self>, addr: SocketAddr) -> std::io::Result<SocketAddr> {
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        let bound = listener.local_addr()?;
+        let router = self.router();
+        tokio::spawn(async move {
+            if let Err(e) = axum::serve(listener, router).await {
+                tracing::error!(error = %e, "emulator server stopped");
+            }
+        });
+        Ok(bound)
+    }
+}

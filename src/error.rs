@@ -1,0 +1,119 @@
+//! `AppError`: the only error type that crosses the wire to the browser.
+//!
+//! Every variant holds text we wrote or validated ourselves, plus the upstream `request-id`
+//! where there is one, so support can quote it. Upstream messages, hostnames, library
+//! error text and the key never get here: server code maps errors into these variants
+//! explicitly and never `?`s a library error into the browser (security.md §1.4).
+
+use crate::profiles::model::FieldError;
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// The profile does not exist, or the id is not a profile id at all.
+    #[error("This profile does not exist.")]
+    NotFound,
+    /// Input rejected by our validators or by the API, field by field.
+    #[error("{}", summary(.errors))]
+    Invalid {
+        errors: Vec<FieldError>,
+        request_id: Option<String>,
+    },
+    /// The API is overloaded, rate limited, unreachable or failing; trying again may help.
+    #[error("The User Profiles API is unavailable right now. Please try again.")]
+    Unavailable { request_id: Option<String> },
+    /// A create timed out or lost its connection after it was sent: it may have happened.
+    #[error(
+        "The request was sent but no answer came back, so it may or may not have taken effect. \
+         Check the profile list before trying again."
+    )]
+    Uncertain { request_id: Option<String> },
+    /// The API refused our credentials: an operator must fix the configuration.
+    #[error("The console is not configured correctly. Please contact an administrator.")]
+    Misconfigured { request_id: Option<String> },
+    /// Anything else; details are in the server log under this reference.
+    #[error("Something went wrong on our side (reference {reference}).")]
+    Internal { reference: String },
+    /// The call never ran: the browser could not reach the console or decode its answer.
+    #[error("The console could not process the request: {0}")]
+    Request(String),
+}
+
+fn summary(errors: &[FieldError]) -> String {
+    errors
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+impl AppError {
+    pub fn invalid(errors: Vec<FieldError>) -> Self {
+        Self::Invalid {
+            errors,
+            request_id: None,
+        }
+    }
+
+    /// The upstream `request-id` to show next to the message, if any.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Invalid { request_id, .. }
+            | Self::Unavailable { request_id }
+            | Self::Uncertain { request_id }
+            | Self::Misconfigured { request_id } => request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status a server function answers with for this error.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::NotFound => 404,
+            Self::Invalid { .. } | Self::Request(_) => 400,
+            Self::Unavailable { .. } => 503,
+            Self::Uncertain { .. } => 504,
+            Self::Misconfigured { .. } | Self::Internal { .. } => 500,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    /// Framework errors: argument decoding on the server (text about our own types and
+    /// the caller's input), or transport and decoding failures in the browser.
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        Self::Request(value.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_lists_every_field() {
+        let e = AppError::invalid(vec![
+            FieldError::new("name", "must not be empty"),
+            FieldError::new("metadata.k", "value must not be empty"),
+        ]);
+        assert_eq!(
+            e.to_string(),
+            "name: must not be empty; metadata.k: value must not be empty"
+        );
+        assert_eq!(e.status(), 400);
+    }
+
+    #[test]
+    fn errors_round_trip_through_the_wire_encoding() {
+        let e = AppError::Unavailable {
+            request_id: Some("req_0123456789abcdefghijklmn".into()),
+        };
+        let back = AppError::de(e.ser());
+        assert_eq!(back, e);
+        assert_eq!(back.request_id(), Some("req_0123456789abcdefghijklmn"));
+    }
+}

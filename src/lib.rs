@@ -1,0 +1,25 @@
+//! profiles-admin: a Leptos + axum console for the user profiles a platform keeps at
+//! Anthropic. The same crate builds the server (`ssr`) and the browser bundle (`hydrate`);
+//! server-only modules and dependencies never reach the WASM.
+
+pub mod app;
+pub mod error;
+pub mod profiles;
+pub mod ui;
+
+#[cfg(feature = "ssr")]
+pub mod config;
+#[cfg(feature = "ssr")]
+pub mod emulator;
+#[cfg(feature = "ssr")]
+pub mod router;
+#[cfg(feature = "ssr")]
+pub mod upstream;
+
+/// Browser entry point: takes over the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

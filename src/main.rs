@@ -1,0 +1,140 @@
+//! Server entry: command line → configuration → console (with the built-in emulator when no
+//! key is set) or the emulator alone.
+
+use clap::Parser;
+use leptos::prelude::get_configuration;
+use profiles_admin::config::{
+    api_key_from_env, check_base_url, Cli, Command, EmulatorArgs, ServeArgs,
+};
+use profiles_admin::emulator::{Emulator, EmulatorConfig};
+use profiles_admin::router::{app, AppState};
+use profiles_admin::upstream::retry::RetryPolicy;
+use profiles_admin::upstream::{Client, UpstreamConfig};
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Some(Command::Emulator(args)) => run_emulator(args).await,
+        None => serve(cli.serve).await,
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            tracing::error!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(args: ServeArgs) -> Result<(), String> {
+    let site_config = args.site_config.to_string_lossy().into_owned();
+    let mut leptos_options = get_configuration(Some(&site_config))
+        .map_err(|e| format!("cannot read site configuration {site_config}: {e}"))?
+        .leptos_options;
+    if let Some(listen) = args.listen {
+        leptos_options.site_addr = listen;
+    }
+
+    let upstream = match api_key_from_env() {
+        Some(key) => {
+            check_base_url(&args.base_url)?;
+            tracing::info!(base_url = %args.base_url, "backend: User Profiles API (API key set)");
+            UpstreamConfig::new(args.base_url.clone(), Some(key))
+        }
+        None => {
+            let emulator = Emulator::open(EmulatorConfig {
+                data_dir: args.data_dir.clone(),
+                api_key: None,
+                test_hooks: args.emulator_test_hooks,
+            })
+            .await
+            .map_err(|e| e.to_string())?;
+            let addr = emulator
+                .spawn(SocketAddr::from(([127, 0, 0, 1], 0)))
+                .await
+                .map_err(|e| format!("cannot start the built-in emulator: {e}"))?;
+            tracing::info!(
+                emulator = %addr,
+                store = %emulator.store_path().display(),
+                test_hooks = args.emulator_test_hooks,
+                "backend: built-in emulator with sample data (ANTHROPIC_API_KEY is not set)"
+            );
+            let base = format!("http://{addr}")
+                .parse()
+                .expect("a socket address is a valid host");
+            UpstreamConfig::new(base, None)
+        }
+    };
+    let upstream = Client::new(UpstreamConfig {
+        attempt_timeout: args.upstream_timeout(),
+        retry: RetryPolicy {
+            max_retries: args.max_retries,
+            retry_after_cap: args.retry_after_cap(),
+        },
+        ..upstream
+    })
+    .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+
+    let addr = leptos_options.site_addr;
+    let router = app(AppState {
+        leptos_options,
+        upstream,
+    });
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    tracing::info!("console listening on http://{addr}");
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| format!("server error: {e}"))
+}
+
+async fn run_emulator(args: EmulatorArgs) -> Result<(), String> {
+    let api_key = api_key_from_env();
+    let emulator = Emulator::open(EmulatorConfig {
+        data_dir: args.data_dir,
+        api_key: api_key.clone(),
+        test_hooks: args.test_hooks,
+    })
+    .await
+    .map_err(|e| e.to_string())?;
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
+    tracing::info!(
+        listen = %args.listen,
+        store = %emulator.store_path().display(),
+        requires_key = api_key.is_some(),
+        test_hooks = args.test_hooks,
+        "emulated User Profiles API (beta user-profiles-2026-03-24) listening"
+    );
+    axum::serve(listener, emulator.router())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| format!("emulator error: {e}"))
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! { () = ctrl_c => {}, () = terminate => {} }
+    tracing::info!("shutting down");
+}

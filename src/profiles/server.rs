@@ -1,0 +1,260 @@
+//! Server functions: the browser's only door to profile data. Each one is a public HTTP
+//! endpoint at a stable path under `/api/profiles/`, answers POST only, validates its input
+//! before any upstream call, and returns only [`AppError`] text on failure.
+
+use crate::error::AppError;
+use crate::profiles::model::{EnrollmentUrl, NewProfile, Profile, ProfilePage, ProfileUpdate};
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+/// One page of profiles. `limit` 1–100, `order` `asc` or `desc`, `page` a cursor from a
+/// previous page's `next_page`. Upstream: `GET /v1/user_profiles`.
+#[server(endpoint = "profiles/list")]
+pub async fn list_profiles(
+    limit: u32,
+    order: String,
+    page: Option<String>,
+) -> Result<ProfilePage, AppError> {
+    use crate::profiles::model::{ListQuery, Order, PageCursor, PageSize};
+    ssr::respond(async {
+        let mut errors = Vec::new();
+        let limit = PageSize::new(limit).map_err(|e| errors.push(e)).ok();
+        let order = Order::parse(&order).map_err(|e| errors.push(e)).ok();
+        let page = page
+            .map(|p| PageCursor::parse(&p))
+            .transpose()
+            .map_err(|e| errors.push(e))
+            .ok()
+            .flatten();
+        let (Some(limit), Some(order)) = (limit, order) else {
+            return Err(AppError::invalid(errors));
+        };
+        if !errors.is_empty() {
+            return Err(AppError::invalid(errors));
+        }
+        let query = ListQuery { limit, order, page };
+        let client = ssr::client()?;
+        ssr::upstream("list", client.list(&query).await)
+    })
+    .await
+}
+
+/// One profile. An id that is not a profile id is "not found" without any upstream call.
+/// Upstream: `GET /v1/user_profiles/{id}`.
+#[server(endpoint = "profiles/get")]
+pub async fn get_profile(id: String) -> Result<Profile, AppError> {
+    ssr::respond(async {
+        let id = ssr::profile_id(&id)?;
+        let client = ssr::client()?;
+        ssr::upstream("get", client.get(&id).await)
+    })
+    .await
+}
+
+/// Creates a profile. Never retried after an ambiguous failure, so it cannot duplicate.
+/// Upstream: `POST /v1/user_profiles`.
+#[server(endpoint = "profiles/create", input = Json)]
+pub async fn create_profile(profile: NewProfile) -> Result<Profile, AppError> {
+    ssr::respond(async {
+        profile.validate().map_err(AppError::invalid)?;
+        let client = ssr::client()?;
+        ssr::upstream("create", client.create(&profile).await)
+    })
+    .await
+}
+
+/// Applies an update: absent fields stay, `null` clears, metadata is a merge patch.
+/// Upstream: `POST /v1/user_profiles/{id}`.
+#[server(endpoint = "profiles/update", input = Json)]
+pub async fn update_profile(id: String, update: ProfileUpdate) -> Result<Profile, AppError> {
+    ssr::respond(async {
+        let id = ssr::profile_id(&id)?;
+        update.validate().map_err(AppError::invalid)?;
+        let client = ssr::client()?;
+        ssr::upstream("update", client.update(&id, &update).await)
+    })
+    .await
+}
+
+/// Mints an enrollment URL. The URL is a credential: it is returned once and never logged.
+/// Upstream: `POST /v1/user_profiles/{id}/enrollment_url`.
+#[server(endpoint = "profiles/enrollment_url")]
+pub async fn create_enrollment_url(id: String) -> Result<EnrollmentUrl, AppError> {
+    ssr::respond(async {
+        let id = ssr::profile_id(&id)?;
+        let client = ssr::client()?;
+        ssr::upstream("enrollment_url", client.enrollment_url(&id).await)
+    })
+    .await
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) mod ssr {
+    use crate::error::AppError;
+    use crate::profiles::model::{FieldError, ProfileId};
+    use crate::router::AppState;
+    use crate::upstream::{Client, ErrorKind, Reply, UpstreamError};
+    use leptos::prelude::*;
+    use std::future::Future;
+
+    /// Runs a server function body and sets the HTTP status of its error.
+    pub async fn respond<T>(
+        body: impl Future<Output = Result<T, AppError>>,
+    ) -> Result<T, AppError> {
+        let result = body.await;
+        if let Err(e) = &result {
+            if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
+                options.set_status(
+                    axum::http::StatusCode::from_u16(e.status())
+                        .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR),
+                );
+            }
+        }
+        result
+    }
+
+    pub fn client() -> Result<Client, AppError> {
+        use_context::<AppState>()
+            .map(|state| state.upstream.clone())
+            .ok_or_else(|| internal("no application state in context"))
+    }
+
+    /// A malformed id names no profile: "not found", like an unknown one.
+    pub fn profile_id(raw: &str) -> Result<ProfileId, AppError> {
+        ProfileId::parse(raw).map_err(|_| AppError::NotFound)
+    }
+
+    pub fn internal(detail: &str) -> AppError {
+        let reference = format!("{:016x}", rand::random::<u64>());
+        tracing::error!(reference, detail, "internal error");
+        AppError::Internal { reference }
+    }
+
+    /// Maps an upstream result to what the browser may see; the details go to the log.
+    pub fn upstream<T>(
+        op: &'static str,
+        result: Result<Reply<T>, UpstreamError>,
+    ) -> Result<T, AppError> {
+        let e = match result {
+            Ok(reply) => return Ok(reply.value),
+            Err(e) => e,
+        };
+        tracing::warn!(op, error = %e, "upstream call failed");
+        let request_id = e.request_id.clone();
+        Err(match e.kind {
+            ErrorKind::NotFound => AppError::NotFound,
+            ErrorKind::InvalidRequest | ErrorKind::TooLarge | ErrorKind::Conflict => {
+                AppError::Invalid {
+                    errors: vec![field_error(&e.message)],
+                    request_id,
+                }
+            }
+            ErrorKind::Authentication | ErrorKind::Permission => {
+                AppError::Misconfigured { request_id }
+            }
+            ErrorKind::Timeout | ErrorKind::Dropped if op == "create" => {
+                AppError::Uncertain { request_id }
+            }
+            ErrorKind::RateLimited
+            | ErrorKind::Overloaded
+            | ErrorKind::Server
+            | ErrorKind::RequestTimeout
+            | ErrorKind::Timeout
+            | ErrorKind::Connect
+            | ErrorKind::Dropped => AppError::Unavailable { request_id },
+            ErrorKind::InvalidResponse => internal("upstream answered with an unexpected body"),
+        })
+    }
+
+    /// The API's validation messages start with the field they concern
+    /// (`metadata: …`, `name: …`); keep that so the form can show it next to the field.
+    fn field_error(message: &str) -> FieldError {
+        const FIELDS: [&str; 4] = ["external_id", "name", "relationship", "metadata"];
+        message
+            .split_once(": ")
+            .filter(|(field, _)| {
+                FIELDS.iter().any(|f| {
+                    field == f || field.strip_prefix(f).is_some_and(|r| r.starts_with('.'))
+                })
+            })
+            .map(|(field, text)| FieldError::new(field, text))
+            .unwrap_or_else(|| FieldError::new("request", message))
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn upstream_validation_messages_keep_their_field() {
+            assert_eq!(
+                field_error("metadata: the profile would have 17 keys"),
+                FieldError::new("metadata", "the profile would have 17 keys")
+            );
+            assert_eq!(
+                field_error("name: is required"),
+                FieldError::new("name", "is required")
+            );
+            assert_eq!(
+                field_error("Invalid request body: expected value"),
+                FieldError::new("request", "Invalid request body: expected value")
+            );
+        }
+
+        #[test]
+        fn upstream_errors_map_to_safe_variants() {
+            let err = |kind, status| UpstreamError {
+                kind,
+                status,
+                message: "https://api.anthropic.com leaked sk-ant-api03-secret".into(),
+                request_id: Some("req_1".into()),
+            };
+            let cases = [
+                (ErrorKind::NotFound, "get", AppError::NotFound),
+                (
+                    ErrorKind::Overloaded,
+                    "get",
+                    AppError::Unavailable {
+                        request_id: Some("req_1".into()),
+                    },
+                ),
+                (
+                    ErrorKind::Authentication,
+                    "get",
+                    AppError::Misconfigured {
+                        request_id: Some("req_1".into()),
+                    },
+                ),
+                (
+                    ErrorKind::Timeout,
+                    "create",
+                    AppError::Uncertain {
+                        request_id: Some("req_1".into()),
+                    },
+                ),
+                (
+                    ErrorKind::Timeout,
+                    "update",
+                    AppError::Unavailable {
+                        request_id: Some("req_1".into()),
+                    },
+                ),
+                (
+                    ErrorKind::Dropped,
+                    "create",
+                    AppError::Uncertain {
+                        request_id: Some("req_1".into()),
+                    },
+                ),
+            ];
+            for (kind, op, expected) in cases {
+                let got = upstream::<()>(op, Err(err(kind, Some(500)))).unwrap_err();
+                assert_eq!(got, expected, "{kind:?} {op}");
+                assert!(!got.to_string().contains("anthropic.com"));
+            }
+            let internal =
+                upstream::<()>("get", Err(err(ErrorKind::InvalidResponse, Some(200)))).unwrap_err();
+            assert!(matches!(internal, AppError::Internal { .. }));
+        }
+    }
+}

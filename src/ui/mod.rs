@@ -1,0 +1,6 @@
+//! Small generic widgets shared by the pages.
+
+pub mod badge;
+pub mod error_panel;
+pub mod format;
+pub mod status;

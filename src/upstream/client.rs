@@ -1,0 +1,336 @@
+//! The one place that builds User Profiles API URLs, holds the API key and talks HTTP.
+//!
+//! Headers follow contract §1; retries follow the SDK policy of contract §7, except that a
+//! create is never retried after an ambiguous failure (a timeout or a dropped connection
+//! after the request was sent), because the API has no idempotency key and a retry could
+//! create a duplicate profile.
+
+use super::error::{ErrorKind, UpstreamError};
+use super::retry::{should_retry_status, RetryPolicy};
+use crate::profiles::model::{
+    EnrollmentUrl, ListQuery, NewProfile, Profile, ProfileId, ProfilePage, ProfileUpdate,
+};
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT};
+use reqwest::{Method, RequestBuilder, Url};
+use secrecy::{ExposeSecret, SecretString};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+pub const ANTHROPIC_VERSION: &str = "2023-06-01";
+pub const BETA: &str = "user-profiles-2026-03-24";
+
+/// Everything the client needs; built from the command line and environment.
+#[derive(Debug, Clone)]
+pub struct UpstreamConfig {
+    pub base_url: Url,
+    /// `None` only for the built-in emulator, which accepts unauthenticated calls.
+    pub api_key: Option<SecretString>,
+    pub connect_timeout: Duration,
+    /// Bound on one attempt, from sending to the last byte of the answer.
+    pub attempt_timeout: Duration,
+    pub retry: RetryPolicy,
+}
+
+impl UpstreamConfig {
+    pub fn new(base_url: Url, api_key: Option<SecretString>) -> Self {
+        Self {
+            base_url,
+            api_key,
+            connect_timeout: Duration::from_secs(5),
+            attempt_timeout: Duration::from_secs(30),
+            retry: RetryPolicy::default(),
+        }
+    }
+}
+
+/// A successful call: the value and the upstream `request-id`, for logs and audit.
+#[derive(Debug, Clone)]
+pub struct Reply<T> {
+    pub value: T,
+    pub request_id: Option<String>,
+}
+
+/// Cheap to clone: one connection pool shared by every request.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base_url: Url,
+    api_key: Option<SecretString>,
+    retry: RetryPolicy,
+}
+
+/// Whether an operation may be sent again after it possibly reached the API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Replay {
+    Safe,
+    OnlyIfNotSent,
+}
+
+/// One failed attempt, with what the retry decision needs.
+struct Failure {
+    error: UpstreamError,
+    retryable: bool,
+    headers: Option<HeaderMap>,
+}
+
+impl Client {
+    pub fn new(config: UpstreamConfig) -> Result<Self, reqwest::Error> {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "anthropic-version",
+            HeaderValue::from_static(ANTHROPIC_VERSION),
+        );
+        headers.insert("anthropic-beta", HeaderValue::from_static(BETA));
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        if let Some(key) = &config.api_key {
+            // A key that is not a valid header value cannot be sent at all; leaving the
+            // header out gets a clear 401 instead of a panic or an echo of the key.
+            if let Ok(mut value) = HeaderValue::from_str(key.expose_secret()) {
+                value.set_sensitive(true);
+                headers.insert("x-api-key", value);
+            }
+        }
+        let http = reqwest::Client::builder()
+            .default_headers(headers)
+            .user_agent(concat!("profiles-admin/", env!("CARGO_PKG_VERSION")))
+            .redirect(reqwest::redirect::Policy::none())
+            .https_only(config.base_url.scheme() == "https")
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.attempt_timeout)
+            .pool_idle_timeout(Duration::from_secs(90))
+            .build()?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                http,
+                base_url: config.base_url,
+                api_key: config.api_key,
+                retry: config.retry,
+            }),
+        })
+    }
+
+    /// `GET /v1/user_profiles`: one page, newest first unless `order` says otherwise.
+    pub async fn list(&self, query: &ListQuery) -> Result<Reply<ProfilePage>, UpstreamError> {
+        let url = self.url(&[]);
+        let mut params = vec![
+            ("limit", query.limit.get().to_string()),
+            ("order", query.order.as_str().to_owned()),
+        ];
+        if let Some(page) = &query.page {
+            params.push(("page", page.as_str().to_owned()));
+        }
+        self.send("list", Replay::Safe, || {
+            self.request(Method::GET, url.clone()).query(&params)
+        })
+        .await
+    }
+
+    /// `GET /v1/user_profiles/{id}`.
+    pub async fn get(&self, id: &ProfileId) -> Result<Reply<Profile>, UpstreamError> {
+        let url = self.url(&[id.as_str()]);
+        self.send("get", Replay::Safe, || {
+            self.request(Method::GET, url.clone())
+        })
+        .await
+    }
+
+    /// `POST /v1/user_profiles`. Not replayed once it may have reached the API.
+    pub async fn create(&self, body: &NewProfile) -> Result<Reply<Profile>, UpstreamError> {
+        let url = self.url(&[]);
+        self.send("create", Replay::OnlyIfNotSent, || {
+            self.request(Method::POST, url.clone()).json(body)
+        })
+        .await
+    }
+
+    /// `POST /v1/user_profiles/{id}`: set and merge semantics, so safe to replay.
+    pub async fn update(
+        &self,
+        id: &ProfileId,
+        body: &ProfileUpdate,
+    ) -> Result<Reply<Profile>, UpstreamError> {
+        let url = self.url(&[id.as_str()]);
+        self.send("update", Replay::Safe, || {
+            self.request(Method::POST, url.clone()).json(body)
+        })
+        .await
+    }
+
+    /// `POST /v1/user_profiles/{id}/enrollment_url`. Each call mints a new URL; a replay
+    /// only mints another, so it is safe.
+    pub async fn enrollment_url(
+        &self,
+        id: &ProfileId,
+    ) -> Result<Reply<EnrollmentUrl>, UpstreamError> {
+        let url = self.url(&[id.as_str(), "enrollment_url"]);
+        self.send("enrollment_url", Replay::Safe, || {
+            self.request(Method::POST, url.clone())
+        })
+        .await
+    }
+
+    /// `{base}/v1/user_profiles[/segments…]`, each segment percent-encoded as one path
+    /// segment. Segments are validated ids or constants, never raw input.
+    fn url(&self, segments: &[&str]) -> Url {
+        let mut url = self.inner.base_url.clone();
+        url.path_segments_mut()
+            .expect("the base URL is http(s), checked at start-up")
+            .pop_if_empty()
+            .extend(["v1", "user_profiles"])
+            .extend(segments);
+        url
+    }
+
+    fn request(&self, method: Method, url: Url) -> RequestBuilder {
+        self.inner.http.request(method, url)
+    }
+
+    async fn send<T: DeserializeOwned>(
+        &self,
+        op: &'static str,
+        replay: Replay,
+        build: impl Fn() -> RequestBuilder,
+    ) -> Result<Reply<T>, UpstreamError> {
+        let policy = self.inner.retry;
+        let mut retries = 0;
+        loop {
+            let failure = match self.attempt(build()).await {
+                Ok(reply) => {
+                    tracing::debug!(op, attempt = retries + 1, request_id = ?reply.request_id, "upstream ok");
+                    return Ok(reply);
+                }
+                Err(failure) => failure,
+            };
+            let replayable = replay == Replay::Safe || !failure.error.kind.is_ambiguous();
+            if !failure.retryable || !replayable || retries >= policy.max_retries {
+                tracing::warn!(op, attempt = retries + 1, error = %failure.error, "upstream failed");
+                return Err(failure.error);
+            }
+            let delay = policy.delay(
+                retries,
+                failure.headers.as_ref(),
+                SystemTime::now(),
+                rand::random::<f64>(),
+            );
+            tracing::info!(
+                op,
+                attempt = retries + 1,
+                error = %failure.error,
+                retry_in_ms = delay.as_millis() as u64,
+                "upstream attempt failed; retrying"
+            );
+            tokio::time::sleep(delay).await;
+            retries += 1;
+        }
+    }
+
+    async fn attempt<T: DeserializeOwned>(
+        &self,
+        request: RequestBuilder,
+    ) -> Result<Reply<T>, Failure> {
+        let response = request.send().await.map_err(|e| self.transport(&e))?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let header_id = headers
+            .get("request-id")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let body = response.bytes().await.map_err(|e| self.transport(&e))?;
+
+        if (200..300).contains(&status) {
+            return match serde_json::from_slice::<T>(&body) {
+                Ok(value) => Ok(Reply {
+                    value,
+                    request_id: header_id,
+                }),
+                Err(e) => Err(Failure {
+                    error: UpstreamError {
+                        kind: ErrorKind::InvalidResponse,
+                        status: Some(status),
+                        message: format!("response body is not the documented JSON: {e}"),
+                        request_id: header_id,
+                    },
+                    retryable: false,
+                    headers: None,
+                }),
+            };
+        }
+
+        let parsed = serde_json::from_slice::<ErrorBody>(&body).ok();
+        let message = parsed
+            .as_ref()
+            .map(|b| self.scrub(&b.error.message))
+            .unwrap_or_else(|| format!("HTTP {status} without an error body"));
+        let request_id = header_id.or_else(|| parsed.and_then(|b| b.request_id));
+        Err(Failure {
+            error: UpstreamError {
+                kind: ErrorKind::from_status(status),
+                status: Some(status),
+                message,
+                request_id,
+            },
+            retryable: should_retry_status(status, &headers),
+            headers: Some(headers),
+        })
+    }
+
+    /// A failure with no usable response. Connect errors happened before anything was
+    /// sent; timeouts and broken connections after it.
+    fn transport(&self, e: &reqwest::Error) -> Failure {
+        let kind = if e.is_connect() {
+            ErrorKind::Connect
+        } else if e.is_timeout() {
+            ErrorKind::Timeout
+        } else {
+            ErrorKind::Dropped
+        };
+        let mut message = e.to_string();
+        let mut source = std::error::Error::source(e);
+        while let Some(cause) = source {
+            message.push_str(": ");
+            message.push_str(&cause.to_string());
+            source = cause.source();
+        }
+        Failure {
+            error: UpstreamError {
+                kind,
+                status: None,
+                message: self.scrub(&message),
+                request_id: None,
+            },
+            retryable: true,
+            headers: None,
+        }
+    }
+
+    /// Removes the key from upstream text, in case a proxy or error page echoes it.
+    fn scrub(&self, text: &str) -> String {
+        match &self.inner.api_key {
+            Some(key) if !key.expose_secret().is_empty() => {
+                text.replace(key.expose_secret(), "[redacted]")
+            }
+            _ => text.to_owned(),
+        }
+    }
+}
+
+/// The documented error body; every part optional so that any JSON error still parses.
+#[derive(Deserialize)]
+struct ErrorBody {
+    #[serde(default)]
+    error: ErrorObject,
+    #[serde(default)]
+    request_id: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct ErrorObject {
+    #[serde(default)]
+    message: String,
+}

@@ -1,0 +1,117 @@
+//! Shared harness: an emulator on a loopback port with its own data directory and test
+//! hooks on, and clients pointed at it over real HTTP.
+#![allow(dead_code)] // each test binary uses a different part of the harness
+
+use profiles_admin::emulator::faults::SeenRequest;
+use profiles_admin::emulator::{Emulator, EmulatorConfig};
+use profiles_admin::upstream::retry::RetryPolicy;
+use profiles_admin::upstream::{Client, UpstreamConfig};
+use secrecy::SecretString;
+use serde_json::Value;
+use std::net::SocketAddr;
+use std::time::Duration;
+use tempfile::TempDir;
+
+pub struct TestEmulator {
+    pub addr: SocketAddr,
+    pub dir: TempDir,
+    http: reqwest::Client,
+}
+
+impl TestEmulator {
+    pub async fn start() -> Self {
+        Self::start_with_key(None).await
+    }
+
+    pub async fn start_with_key(key: Option<&str>) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let emulator = Emulator::open(EmulatorConfig {
+            data_dir: dir.path().to_owned(),
+            api_key: key.map(SecretString::from),
+            test_hooks: true,
+        })
+        .await
+        .expect("emulator opens");
+        let addr = emulator
+            .spawn(SocketAddr::from(([127, 0, 0, 1], 0)))
+            .await
+            .expect("binds");
+        Self {
+            addr,
+            dir,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    pub fn base_url(&self) -> reqwest::Url {
+        format!("http://{}", self.addr).parse().unwrap()
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// A client with the production policy but a short per-attempt timeout.
+    pub fn client(&self) -> Client {
+        self.client_with(|_| {})
+    }
+
+    pub fn client_with(&self, change: impl FnOnce(&mut UpstreamConfig)) -> Client {
+        let mut config = UpstreamConfig::new(self.base_url(), None);
+        config.attempt_timeout = Duration::from_secs(2);
+        config.retry = RetryPolicy::default();
+        change(&mut config);
+        Client::new(config).expect("client builds")
+    }
+
+    pub async fn faults(&self, plan: Value) {
+        let status = self
+            .http
+            .put(self.url("/_emulator/faults"))
+            .json(&plan)
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert_eq!(status, 204, "fault plan accepted");
+    }
+
+    pub async fn seen(&self) -> Vec<SeenRequest> {
+        self.http
+            .get(self.url("/_emulator/requests"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    pub async fn forget_requests(&self) {
+        self.http
+            .delete(self.url("/_emulator/requests"))
+            .send()
+            .await
+            .unwrap();
+    }
+
+    pub async fn set_grant(&self, id: &str, grant: &str, status: &str) -> Value {
+        self.http
+            .put(self.url(&format!("/_emulator/profiles/{id}/trust_grants/{grant}")))
+            .json(&serde_json::json!({ "status": status }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    /// A raw request to the emulated API with the documented headers.
+    pub fn api(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.http
+            .request(method, self.url(path))
+            .header("anthropic-version", "2023-06-01")
+            .header("anthropic-beta", "user-profiles-2026-03-24")
+    }
+}
