@@ -49,7 +49,7 @@ pub fn App() -> impl IntoView {
                 </header>
                 <main id="main">
                     <Routes fallback=|| view! { <NotFound/> }>
-                        <Route path=path!("/") view=|| view! { <Redirect path="/profiles"/> }/>
+                        <Route path=path!("/") view=|| view! { <Redirect path="/profiles"/> } ssr=SsrMode::Async/>
                         <Route path=path!("/profiles") view=ProfileList ssr=SsrMode::Async/>
                         <Route path=path!("/profiles/:id") view=ProfileDetail ssr=SsrMode::Async/>
                     </Routes>

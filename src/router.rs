@@ -2,11 +2,19 @@
 //! by one function so that tests drive exactly what `main` serves.
 
 use crate::app::{shell, App};
+use crate::error::AppError;
 use crate::upstream::Client;
+use axum::body::Body;
 use axum::extract::FromRef;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use axum::Router;
 use leptos::prelude::*;
+use leptos::server_fn::error::FromServerFnError;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+
+/// Largest server function error body read back to set its status; ours are tiny.
+const MAX_ERROR_BODY: usize = 64 * 1024;
 
 /// What every request handler and server function can reach. Server functions get it
 /// from the Leptos context (`use_context::<AppState>()`).
@@ -30,5 +38,25 @@ pub fn app(state: AppState) -> Router {
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::map_response(server_fn_error_status))
         .with_state(state)
+}
+
+/// Server functions answer every error with 500, including undecodable arguments. Give
+/// each error the status its [`AppError`] names (400 bad input, 404 unknown profile, 503
+/// API busy, …), so that clients, logs and monitoring can tell them apart.
+async fn server_fn_error_status(response: Response) -> Response {
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !response.headers().contains_key("serverfnerror")
+    {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_ERROR_BODY).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let error = AppError::de(bytes.clone());
+    parts.status =
+        StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    Response::from_parts(parts, Body::from(bytes))
 }

@@ -8,24 +8,27 @@ use crate::ui::badge::GrantBadge;
 use crate::ui::error_panel::ErrorPanel;
 use crate::ui::format::{rfc3339, utc};
 use crate::ui::status::NotFound;
+use crate::ui::title::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn ProfileDetail() -> impl IntoView {
     let params = use_params_map();
-    let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
-    let profile = Resource::new(
-        move || id.get(),
-        |id| async move {
-            match ProfileId::parse(&id) {
-                Ok(_) => get_profile(id).await,
-                Err(_) => Err(AppError::NotFound),
-            }
-        },
-    );
+    // Decided without any async work: a malformed id never reaches a server function.
+    let id = Memo::new(move |_| {
+        params.with(|p| p.get("id").and_then(|raw| ProfileId::parse(&raw).ok()))
+    });
+    move || match id.get() {
+        Some(id) => view! { <LoadedProfile id/> }.into_any(),
+        None => view! { <NotFound/> }.into_any(),
+    }
+}
+
+#[component]
+fn LoadedProfile(id: ProfileId) -> impl IntoView {
+    let profile = Resource::new(move || id.to_string(), get_profile);
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading profile…"</p> }>
             {move || Suspend::new(async move {
@@ -33,7 +36,7 @@ pub fn ProfileDetail() -> impl IntoView {
                     Ok(profile) => view! { <ProfileView profile/> }.into_any(),
                     Err(AppError::NotFound) => view! { <NotFound/> }.into_any(),
                     Err(error) => view! {
-                        <Title text="Profile"/>
+                        <PageTitle text="Profile"/>
                         <h1>"Profile"</h1>
                         <ErrorPanel error/>
                     }
@@ -77,7 +80,7 @@ fn ProfileView(profile: Profile) -> impl IntoView {
         .into_any()
     };
     view! {
-        <Title text=heading.clone()/>
+        <PageTitle text=heading.clone()/>
         <p><A href="/profiles">"← Back to list"</A></p>
         <h1>{heading}</h1>
         <dl class="facts">

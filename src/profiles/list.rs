@@ -8,8 +8,8 @@ use crate::profiles::server::list_profiles;
 use crate::ui::badge::GrantBadge;
 use crate::ui::error_panel::ErrorPanel;
 use crate::ui::format::{rfc3339, utc};
+use crate::ui::title::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
@@ -122,10 +122,13 @@ impl ListLocation {
 pub fn ProfileList() -> impl IntoView {
     let query = use_query_map();
     let location = Memo::new(move |_| query.with(|q| ListLocation::from_query(|k| q.get(k))));
+    // Changes only when the address turns valid or invalid, so paging keeps one
+    // `<Transition>` and the old rows stay visible while the next page loads.
+    let address_errors = Memo::new(move |_| location.with(|l| l.as_ref().err().cloned()));
     let page = Resource::new(
-        move || location.get(),
+        move || location.get().ok(),
         |location| async move {
-            let location = location.map_err(AppError::invalid)?;
+            let location = location.ok_or_else(|| AppError::invalid(Vec::new()))?;
             let page = list_profiles(
                 location.limit.get(),
                 location.order.as_str().to_owned(),
@@ -135,31 +138,40 @@ pub fn ProfileList() -> impl IntoView {
             Ok::<_, AppError>((location, page))
         },
     );
+    let table = move || {
+        view! {
+            <Transition fallback=|| view! { <p class="muted">"Loading profiles…"</p> }>
+                {move || Suspend::new(async move {
+                    match page.await {
+                        Ok((location, page)) => {
+                            let next = page.next_page.as_deref().and_then(|c| PageCursor::parse(c).ok()).map(|c| location.next(c));
+                            view! {
+                                <ProfileTable profiles=page.data/>
+                                <Pager location next/>
+                            }
+                                .into_any()
+                        }
+                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        }
+    };
 
     view! {
-        <Title text="Profiles"/>
+        <PageTitle text="Profiles"/>
         <div class="page-header">
             <h1>"Profiles"</h1>
         </div>
-        <Transition fallback=|| view! { <p class="muted">"Loading profiles…"</p> }>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Ok((location, page)) => {
-                        let next = page.next_page.as_deref().and_then(|c| PageCursor::parse(c).ok()).map(|c| location.next(c));
-                        view! {
-                            <ProfileTable profiles=page.data/>
-                            <Pager location next/>
-                        }
-                            .into_any()
-                    }
-                    Err(error) => view! {
-                        <ErrorPanel error/>
-                        <p><A href="/profiles">"Go to the first page"</A></p>
-                    }
-                        .into_any(),
-                }
-            })}
-        </Transition>
+        // A malformed address is answered at once, without any server call.
+        {move || match address_errors.get() {
+            None => table().into_any(),
+            Some(errors) => view! {
+                <ErrorPanel error=AppError::invalid(errors)/>
+                <p><A href="/profiles">"Go to the first page"</A></p>
+            }
+                .into_any(),
+        }}
     }
 }
 

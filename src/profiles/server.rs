@@ -16,76 +16,59 @@ pub async fn list_profiles(
     page: Option<String>,
 ) -> Result<ProfilePage, AppError> {
     use crate::profiles::model::{ListQuery, Order, PageCursor, PageSize};
-    ssr::respond(async {
-        let mut errors = Vec::new();
-        let limit = PageSize::new(limit).map_err(|e| errors.push(e)).ok();
-        let order = Order::parse(&order).map_err(|e| errors.push(e)).ok();
-        let page = page
-            .map(|p| PageCursor::parse(&p))
-            .transpose()
-            .map_err(|e| errors.push(e))
-            .ok()
-            .flatten();
-        let (Some(limit), Some(order)) = (limit, order) else {
-            return Err(AppError::invalid(errors));
-        };
-        if !errors.is_empty() {
+    let query = match (
+        PageSize::new(limit),
+        Order::parse(&order),
+        page.as_deref().map(PageCursor::parse).transpose(),
+    ) {
+        (Ok(limit), Ok(order), Ok(page)) => ListQuery { limit, order, page },
+        (limit, order, page) => {
+            let errors = [limit.err(), order.err(), page.err()]
+                .into_iter()
+                .flatten()
+                .collect();
             return Err(AppError::invalid(errors));
         }
-        let query = ListQuery { limit, order, page };
-        let client = ssr::client()?;
-        ssr::upstream("list", client.list(&query).await)
-    })
-    .await
+    };
+    let client = ssr::client()?;
+    ssr::upstream("list", client.list(&query).await)
 }
 
 /// One profile. An id that is not a profile id is "not found" without any upstream call.
 /// Upstream: `GET /v1/user_profiles/{id}`.
 #[server(endpoint = "profiles/get")]
 pub async fn get_profile(id: String) -> Result<Profile, AppError> {
-    ssr::respond(async {
-        let id = ssr::profile_id(&id)?;
-        let client = ssr::client()?;
-        ssr::upstream("get", client.get(&id).await)
-    })
-    .await
+    let id = ssr::profile_id(&id)?;
+    let client = ssr::client()?;
+    ssr::upstream("get", client.get(&id).await)
 }
 
 /// Creates a profile. Never retried after an ambiguous failure, so it cannot duplicate.
 /// Upstream: `POST /v1/user_profiles`.
 #[server(endpoint = "profiles/create", input = Json)]
 pub async fn create_profile(profile: NewProfile) -> Result<Profile, AppError> {
-    ssr::respond(async {
-        profile.validate().map_err(AppError::invalid)?;
-        let client = ssr::client()?;
-        ssr::upstream("create", client.create(&profile).await)
-    })
-    .await
+    profile.validate().map_err(AppError::invalid)?;
+    let client = ssr::client()?;
+    ssr::upstream("create", client.create(&profile).await)
 }
 
 /// Applies an update: absent fields stay, `null` clears, metadata is a merge patch.
 /// Upstream: `POST /v1/user_profiles/{id}`.
 #[server(endpoint = "profiles/update", input = Json)]
 pub async fn update_profile(id: String, update: ProfileUpdate) -> Result<Profile, AppError> {
-    ssr::respond(async {
-        let id = ssr::profile_id(&id)?;
-        update.validate().map_err(AppError::invalid)?;
-        let client = ssr::client()?;
-        ssr::upstream("update", client.update(&id, &update).await)
-    })
-    .await
+    let id = ssr::profile_id(&id)?;
+    update.validate().map_err(AppError::invalid)?;
+    let client = ssr::client()?;
+    ssr::upstream("update", client.update(&id, &update).await)
 }
 
 /// Mints an enrollment URL. The URL is a credential: it is returned once and never logged.
 /// Upstream: `POST /v1/user_profiles/{id}/enrollment_url`.
 #[server(endpoint = "profiles/enrollment_url")]
 pub async fn create_enrollment_url(id: String) -> Result<EnrollmentUrl, AppError> {
-    ssr::respond(async {
-        let id = ssr::profile_id(&id)?;
-        let client = ssr::client()?;
-        ssr::upstream("enrollment_url", client.enrollment_url(&id).await)
-    })
-    .await
+    let id = ssr::profile_id(&id)?;
+    let client = ssr::client()?;
+    ssr::upstream("enrollment_url", client.enrollment_url(&id).await)
 }
 
 #[cfg(feature = "ssr")]
@@ -95,23 +78,6 @@ pub(crate) mod ssr {
     use crate::router::AppState;
     use crate::upstream::{Client, ErrorKind, Reply, UpstreamError};
     use leptos::prelude::*;
-    use std::future::Future;
-
-    /// Runs a server function body and sets the HTTP status of its error.
-    pub async fn respond<T>(
-        body: impl Future<Output = Result<T, AppError>>,
-    ) -> Result<T, AppError> {
-        let result = body.await;
-        if let Err(e) = &result {
-            if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
-                options.set_status(
-                    axum::http::StatusCode::from_u16(e.status())
-                        .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR),
-                );
-            }
-        }
-        result
-    }
 
     pub fn client() -> Result<Client, AppError> {
         use_context::<AppState>()

@@ -1,10 +1,13 @@
-//! How a failed call is shown: our message, and the upstream request id for support.
+//! How a failed call is shown: our message, and the upstream request id for support. A
+//! server-rendered error page also answers with the error's HTTP status.
 
 use crate::error::AppError;
+use crate::ui::status::set_http_status;
 use leptos::prelude::*;
 
 #[component]
 pub fn ErrorPanel(error: AppError) -> impl IntoView {
+    set_http_status(error.status());
     let request_id = error.request_id().map(str::to_owned);
     view! {
         <div class="error-panel" role="alert">

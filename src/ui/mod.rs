@@ -4,3 +4,4 @@ pub mod badge;
 pub mod error_panel;
 pub mod format;
 pub mod status;
+pub mod title;

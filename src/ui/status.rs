@@ -1,7 +1,7 @@
 //! HTTP status of server-rendered pages, and the "not found" page.
 
+use crate::ui::title::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::A;
 
 /// Sets the status of the server-rendered response; a no-op in the browser. Works for
@@ -22,7 +22,7 @@ pub fn set_http_status(status: u16) {
 pub fn NotFound() -> impl IntoView {
     set_http_status(404);
     view! {
-        <Title text="Not found"/>
+        <PageTitle text="Not found"/>
         <section class="empty-state">
             <h1>"Not found"</h1>
             <p>"There is no profile or page at this address."</p>
