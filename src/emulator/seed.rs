@@ -261,7 +261,7 @@ pub fn profiles() -> Vec<Profile> {
             created += Duration::minutes(rng.random_range(60..(3 * 24 * 60)))
                 + Duration::milliseconds(rng.random_range(0..1000));
             let relationship = match index % 7 {
-                0 | 1 | 2 | 3 => Relationship::External,
+                0..=3 => Relationship::External,
                 4 | 5 => Relationship::Resold,
                 _ => Relationship::Internal,
             };

@@ -195,7 +195,7 @@ fn ProfileTable(profiles: Vec<Profile>) -> impl IntoView {
                     <td>{p.name.unwrap_or_else(|| "—".into())}</td>
                     <td class="mono">{p.external_id.unwrap_or_else(|| "—".into())}</td>
                     <td>{p.relationship.label().to_owned()}</td>
-                    <td class="grants">{grants}</td>
+                    <td><div class="grants">{grants}</div></td>
                     <td><time datetime=rfc3339(p.created_at)>{utc(p.created_at)}</time></td>
                 </tr>
             }

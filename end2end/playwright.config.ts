@@ -1,0 +1,57 @@
+import { defineConfig } from "@playwright/test";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+// Debian's Chromium: Playwright's own browser download is not reachable here.
+const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+// The release build by default: only a browser catches a broken wasm-opt (toolchain.md §2).
+const bin = process.env.PROFILES_ADMIN_BIN ?? "target/release/profiles-admin";
+const root = path.resolve(__dirname, "..");
+// Fresh data directories, so every run starts from the same seeded profiles.
+const fresh = (name: string) => fs.mkdtempSync(path.join(os.tmpdir(), `profiles-admin-${name}-`));
+
+export const CONSOLE_URL = "http://127.0.0.1:3100";
+export const EMULATOR_URL = "http://127.0.0.1:3110";
+
+export default defineConfig({
+  testDir: "./tests",
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  workers: 1,
+  reporter: [["list"], ["json", { outputFile: "test-results/results.json" }]],
+  use: {
+    baseURL: CONSOLE_URL,
+    browserName: "chromium",
+    launchOptions: {
+      executablePath: chromium,
+      args: [
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+      ],
+    },
+  },
+  webServer: [
+    {
+      // The console on its built-in emulator, as a newcomer runs it.
+      command: `${bin} --listen 127.0.0.1:3100`,
+      cwd: root,
+      env: { PROFILES_DATA_DIR: fresh("console"), RUST_LOG: "warn", ANTHROPIC_API_KEY: "" },
+      url: `${CONSOLE_URL}/profiles`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+    },
+    {
+      // The emulator alone, for the official SDK.
+      command: `${bin} emulator --listen 127.0.0.1:3110 --test-hooks`,
+      cwd: root,
+      env: { PROFILES_DATA_DIR: fresh("emulator"), RUST_LOG: "warn", ANTHROPIC_API_KEY: "" },
+      url: `${EMULATOR_URL}/_emulator/requests`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+    },
+  ],
+});

@@ -1,0 +1,21 @@
+import { expect, type Page } from "@playwright/test";
+
+/** Fails the test on any uncaught error or console error in the page. */
+export function watchForErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(`console: ${m.text()}`);
+  });
+  return errors;
+}
+
+/** Waits until the WASM has taken over the server-rendered page: no timers, no guessing. */
+export async function hydrated(page: Page) {
+  await expect(page.locator(".app")).toHaveAttribute("data-hydrated", "true");
+}
+
+/** The profile ids in the list table, in order. */
+export async function listedIds(page: Page): Promise<string[]> {
+  return page.locator("table.profiles tbody tr td:first-child a").allTextContents();
+}

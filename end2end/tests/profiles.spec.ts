@@ -1,0 +1,101 @@
+import { expect, test } from "@playwright/test";
+import { hydrated, listedIds, watchForErrors } from "./helpers";
+
+const SEEDED = 150;
+
+test.describe("with JavaScript", () => {
+  test("the list renders, hydrates and shows every column", async ({ page }) => {
+    const errors = watchForErrors(page);
+    await page.goto("/");
+    await expect(page).toHaveURL(/\/profiles$/);
+    await hydrated(page);
+    await expect(page.getByRole("heading", { level: 1, name: "Profiles" })).toBeVisible();
+    for (const column of ["ID", "Name", "External ID", "Relationship", "Trust grants", "Created"]) {
+      await expect(page.getByRole("columnheader", { name: column, exact: true })).toBeVisible();
+    }
+    expect(await listedIds(page)).toHaveLength(20);
+    await expect(page.locator(".badge").first()).toBeVisible();
+    await expect(page.locator("nav[aria-label=Pagination] [aria-disabled=true]", { hasText: "Previous" })).toBeVisible();
+    expect(errors).toEqual([]);
+  });
+
+  test("pages forward through every profile and back, with no duplicate or missing row", async ({ page }) => {
+    const errors = watchForErrors(page);
+    await page.goto("/profiles?limit=50");
+    await hydrated(page);
+    const pages: string[][] = [];
+    for (;;) {
+      const ids = await listedIds(page);
+      pages.push(ids);
+      const next = page.getByRole("link", { name: "Next" });
+      if ((await next.count()) === 0) break;
+      await next.click();
+      await expect(page.getByText(`Page ${pages.length + 1}`)).toBeVisible();
+      await expect.poll(() => listedIds(page)).not.toEqual(ids);
+    }
+    const all = pages.flat();
+    expect(all).toHaveLength(SEEDED);
+    expect(new Set(all).size).toBe(SEEDED);
+    expect(pages.map((p) => p.length)).toEqual([50, 50, 50]);
+
+    // A reload lands on the same page: the cursors live in the address.
+    await page.reload();
+    await hydrated(page);
+    expect(await listedIds(page)).toEqual(pages[2]);
+
+    for (let i = pages.length - 2; i >= 0; i--) {
+      await page.getByRole("link", { name: "Previous" }).click();
+      await expect(page.getByText(`Page ${i + 1}`)).toBeVisible();
+      await expect.poll(() => listedIds(page)).toEqual(pages[i]);
+    }
+    // Previous is a link, so the browser's Back returns to the page it came from.
+    await page.goBack();
+    await expect(page.getByText("Page 2")).toBeVisible();
+    await expect.poll(() => listedIds(page)).toEqual(pages[1]);
+    expect(errors).toEqual([]);
+  });
+
+  test("opens a profile from the list and goes back", async ({ page }) => {
+    const errors = watchForErrors(page);
+    await page.goto("/profiles");
+    await hydrated(page);
+    const first = page.locator("table.profiles tbody tr").first();
+    const id = (await first.locator("td").first().textContent())!.trim();
+    const name = (await first.locator("td").nth(1).textContent())!.trim();
+    await first.getByRole("link", { name: id }).click();
+    await expect(page).toHaveURL(`/profiles/${id}`);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText(name === "—" ? id : name);
+    await expect(page.locator("dl.facts")).toContainText(id);
+    await expect(page.getByRole("heading", { name: "Metadata" })).toBeVisible();
+    await page.getByRole("link", { name: "← Back to list" }).click();
+    await expect(page).toHaveURL(/\/profiles$/);
+    expect(await listedIds(page)).toContain(id);
+    expect(errors).toEqual([]);
+  });
+
+  test("a malformed or unknown profile id shows the not-found page", async ({ page }) => {
+    for (const path of ["/profiles/not-an-id", "/profiles/uprof_x%3Fy%3D1", "/profiles/uprof_01doesnotexist"]) {
+      const response = await page.goto(path);
+      expect(response?.status(), path).toBe(404);
+      await expect(page.getByRole("heading", { level: 1, name: "Not found" })).toBeVisible();
+    }
+  });
+});
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("the list pages with plain links and profiles open", async ({ page }) => {
+    await page.goto("/profiles");
+    const first = await listedIds(page);
+    await page.getByRole("link", { name: "Next" }).click();
+    await expect(page.getByText("Page 2")).toBeVisible();
+    const second = await listedIds(page);
+    expect(second).toHaveLength(20);
+    expect(second.filter((id) => first.includes(id))).toEqual([]);
+    await page.getByRole("link", { name: "Previous" }).click();
+    expect(await listedIds(page)).toEqual(first);
+    await page.getByRole("link", { name: first[0] }).click();
+    await expect(page.locator("dl.facts")).toContainText(first[0]);
+  });
+});
