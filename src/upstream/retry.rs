@@ -73,7 +73,9 @@ fn requested_delay(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
 }
 
 fn seconds(secs: f64) -> Option<Duration> {
-    (0.0..1e9).contains(&secs).then(|| Duration::from_secs_f64(secs))
+    (0.0..1e9)
+        .contains(&secs)
+        .then(|| Duration::from_secs_f64(secs))
 }
 
 #[cfg(test)]

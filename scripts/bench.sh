@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Benchmark, in one run and against the same upstream (a release-mode emulator on
+# loopback, seeded with 150 profiles):
+#   1. the emulator's list call:          GET /v1/user_profiles?limit=100
+#   2. the console's server-rendered list: GET /profiles?limit=100 (makes call 1 through
+#      the upstream client, then renders 100 rows)
+# plus peak memory of both processes and the release WASM/JS sizes (raw and gzip -9).
+# Load comes from wrk on the same 2-core machine, so absolute numbers are conservative.
+# Settings: BENCH_DURATION (default 10s), BENCH_CONNECTIONS (default 8).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh bench
+export PATH="$PWD/end2end/node_modules/.bin:$PATH"
+duration=${BENCH_DURATION:-10s}
+connections=${BENCH_CONNECTIONS:-8}
+emulator=127.0.0.1:3210
+console=127.0.0.1:3200
+beta="anthropic-beta: user-profiles-2026-03-24"
+
+echo "building release…" >&2
+cargo leptos build --release >/dev/null 2>&1
+
+work=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+
+env -u ANTHROPIC_API_KEY RUST_LOG=warn target/release/profiles-admin emulator \
+  --listen "$emulator" --data-dir "$work/emulator" &
+pids+=($!); emulator_pid=$!
+# A placeholder key makes the console use ANTHROPIC_BASE_URL instead of its own emulator.
+ANTHROPIC_API_KEY=bench-placeholder ANTHROPIC_BASE_URL="http://$emulator" PROFILES_DATA_DIR="$work/console" \
+  RUST_LOG=warn target/release/profiles-admin --listen "$console" &
+pids+=($!); console_pid=$!
+
+ready() {
+  for _ in $(seq 1 200); do curl -sf -o /dev/null "$@" && return 0; sleep 0.05; done
+  echo "not ready: $*" >&2; exit 1
+}
+ready -H "$beta" "http://$emulator/v1/user_profiles?limit=1"
+ready "http://$console/profiles"
+
+rows=$(curl -s -H 'accept: text/html' "http://$console/profiles?limit=100" | grep -o '<tr>' | wc -l)
+[ "$rows" -eq 101 ] || { echo "expected 100 rows and a header, got $rows" >&2; exit 1; }
+
+measure() {
+  local out
+  out=$(wrk -t2 -c"$connections" -d"$duration" --latency "$@")
+  if grep -q "Non-2xx" <<<"$out"; then echo "$out" >&2; echo "errors during the run" >&2; exit 1; fi
+  local rps p50 p99
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
+  p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+  printf '%s | %s | %s' "$rps" "$p50" "$p99"
+}
+body_size() { curl -s "$@" | wc -c; }
+
+emulator_row=$(measure -H "$beta" "http://$emulator/v1/user_profiles?limit=100")
+emulator_body=$(body_size -H "$beta" "http://$emulator/v1/user_profiles?limit=100")
+console_row=$(measure -H "accept: text/html" "http://$console/profiles?limit=100")
+console_body=$(body_size -H "accept: text/html" "http://$console/profiles?limit=100")
+
+peak() { awk '/VmHWM/ {printf "%.1f MiB", $2 / 1024}' "/proc/$1/status"; }
+size() { stat -c %s "$1"; }
+gz() { gzip -9 -c "$1" | wc -c; }
+pkg=target/site/pkg
+
+cat <<REPORT
+
+## Benchmark — $(date -u +%Y-%m-%d) — wrk -t2 -c$connections -d$duration, $(nproc) cores
+
+| target (limit=100, same upstream) | requests/s | p50 | p99 | body bytes |
+|---|---|---|---|---|
+| emulator \`GET /v1/user_profiles\` | $emulator_row | $emulator_body |
+| console SSR \`GET /profiles\` | $console_row | $console_body |
+
+| process after load | peak RSS |
+|---|---|
+| emulator | $(peak "$emulator_pid") |
+| console | $(peak "$console_pid") |
+
+| release asset | raw bytes | gzip -9 bytes |
+|---|---|---|
+| profiles-admin.wasm | $(size $pkg/profiles-admin.wasm) | $(gz $pkg/profiles-admin.wasm) |
+| profiles-admin.js | $(size $pkg/profiles-admin.js) | $(gz $pkg/profiles-admin.js) |
+| profiles-admin.css | $(size $pkg/profiles-admin.css) | $(gz $pkg/profiles-admin.css) |
+REPORT

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Sets up what is missing, builds, and serves the console at http://127.0.0.1:3000.
+# With no ANTHROPIC_API_KEY it runs on the built-in emulator with sample data (kept in
+# ./data). Extra arguments go to `cargo leptos serve`, e.g. `--release`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh run
+export PATH="$PWD/end2end/node_modules/.bin:$PATH" # npm's wasm-opt before any other
+exec cargo leptos serve "$@"

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Sets up what is missing and runs every check and test: formatting, clippy on both
+# targets, unit and integration tests, a release build, and the browser and SDK tests
+# against that release build (only a browser catches a wasm-opt that breaks hydration).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh test
+export PATH="$PWD/end2end/node_modules/.bin:$PATH" # npm's wasm-opt before any other
+export CARGO_TERM_COLOR=never NO_COLOR=1
+
+step() { echo; echo "==> $1"; shift; "$@"; }
+
+step "format" cargo fmt --all -- --check
+step "clippy (server)" cargo clippy --features ssr --all-targets -- -D warnings
+step "clippy (browser)" cargo clippy --lib --target wasm32-unknown-unknown --target-dir target/front \
+  --no-default-features --features hydrate -- -D warnings
+step "unit and integration tests" cargo leptos test
+step "release build" cargo leptos build --release
+
+echo; echo "==> browser and SDK tests (Playwright, Debian's Chromium)"
+status=0
+(cd end2end && npx playwright test) || status=$?
+node -e '
+  const r = require("./end2end/playwright-report/results.json");
+  console.log(`e2e: ${r.stats.expected} passed, ${r.stats.unexpected + r.stats.flaky} failed`);
+' || status=1
+exit "$status"
