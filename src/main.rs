@@ -19,6 +19,7 @@ async fn main() -> ExitCode {
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
         .init();
     let cli = Cli::parse();
     let result = match cli.command {
@@ -91,7 +92,8 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-    tracing::info!("console listening on http://{addr}");
+    let bound = listener.local_addr().map_err(|e| e.to_string())?;
+    tracing::info!("console listening on http://{bound}");
     axum::serve(listener, router)
         .with_graceful_shutdown(shutdown_signal())
         .await
@@ -110,8 +112,9 @@ async fn run_emulator(args: EmulatorArgs) -> Result<(), String> {
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
+    let bound = listener.local_addr().map_err(|e| e.to_string())?;
     tracing::info!(
-        listen = %args.listen,
+        listen = %bound,
         store = %emulator.store_path().display(),
         requires_key = api_key.is_some(),
         test_hooks = args.test_hooks,
