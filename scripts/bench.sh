@@ -46,7 +46,7 @@ rows=$(curl -s -H 'accept: text/html' "http://$console/profiles?limit=100" | gre
 measure() {
   local out
   out=$(wrk -t2 -c"$connections" -d"$duration" --latency "$@")
-  if grep -q "Non-2xx" <<<"$out"; then echo "$out" >&2; echo "errors during the run" >&2; exit 1; fi
+  if grep -qE "Non-2xx|Socket errors" <<<"$out"; then echo "$out" >&2; echo "errors during the run" >&2; exit 1; fi
   local rps p50 p99
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
   p50=$(awk '$1 == "50%" {print $2}' <<<"$out")

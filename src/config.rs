@@ -46,14 +46,8 @@ pub struct ServeArgs {
     )]
     pub base_url: reqwest::Url,
 
-    /// Directory for state that must persist (the built-in emulator's profiles)
-    #[arg(
-        long,
-        env = "PROFILES_DATA_DIR",
-        default_value = "./data",
-        value_name = "DIR"
-    )]
-    pub data_dir: PathBuf,
+    #[command(flatten)]
+    pub data: DataDir,
 
     /// Site configuration read at start-up (site root, package directory, address)
     #[arg(
@@ -99,18 +93,25 @@ pub struct EmulatorArgs {
     )]
     pub listen: SocketAddr,
 
-    /// Directory for the emulator's profiles (seeded with sample data when empty)
-    #[arg(
-        long,
-        env = "PROFILES_DATA_DIR",
-        default_value = "./data",
-        value_name = "DIR"
-    )]
-    pub data_dir: PathBuf,
+    #[command(flatten)]
+    pub data: DataDir,
 
     /// Enable test hooks under /_emulator: fault injection, request log, trust grants
     #[arg(long, env = "PROFILES_EMULATOR_TEST_HOOKS")]
     pub test_hooks: bool,
+}
+
+/// Where state that must persist lives: the emulator's profiles, in-process or alone.
+#[derive(Debug, Args)]
+pub struct DataDir {
+    /// Directory for state that must persist (the emulator's profiles, seeded when empty)
+    #[arg(
+        long = "data-dir",
+        env = "PROFILES_DATA_DIR",
+        default_value = "./data",
+        value_name = "DIR"
+    )]
+    pub path: PathBuf,
 }
 
 /// The API key from the environment; empty counts as unset.

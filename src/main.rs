@@ -13,7 +13,13 @@ use profiles_admin::upstream::{Client, UpstreamConfig};
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
-#[tokio::main]
+/// One thread serves everything. Leptos 0.8.23's `<Suspense>` can lose a wake-up when a
+/// resource finishes on another worker thread while the boundary's effect runs, and the
+/// server-rendered response then never completes (leptos#4851, #4673, #4698; we hit it
+/// under load in our own tests). On a single-threaded runtime that race cannot happen, and
+/// an admin console needs far less than one core (docs/performance.md). Blocking work still
+/// goes to tokio's blocking pool.
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -52,7 +58,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         }
         None => {
             let emulator = Emulator::open(EmulatorConfig {
-                data_dir: args.data_dir.clone(),
+                data_dir: args.data.path.clone(),
                 api_key: None,
                 test_hooks: args.emulator_test_hooks,
             })
@@ -103,7 +109,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
 async fn run_emulator(args: EmulatorArgs) -> Result<(), String> {
     let api_key = api_key_from_env();
     let emulator = Emulator::open(EmulatorConfig {
-        data_dir: args.data_dir,
+        data_dir: args.data.path,
         api_key: api_key.clone(),
         test_hooks: args.test_hooks,
     })

@@ -94,18 +94,22 @@ impl Console {
     }
 }
 
-/// One multi-threaded runtime for every test in this file, as in the real server. Leptos'
-/// rendering occasionally stalled when each test brought its own runtime and several
-/// rendered at once (never seen against the server: 2,000 concurrent requests, no stall).
+/// One single-threaded runtime for every test in this file, as in the real server
+/// (`src/main.rs` explains why: Leptos' `<Suspense>` can stall server rendering when
+/// resources complete on other worker threads). Tests take turns on it.
 fn on_shared_runtime(test: impl std::future::Future<Output = ()>) {
-    static RUNTIME: std::sync::LazyLock<tokio::runtime::Runtime> = std::sync::LazyLock::new(|| {
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap()
-    });
-    RUNTIME.block_on(test);
+    static RUNTIME: std::sync::LazyLock<std::sync::Mutex<tokio::runtime::Runtime>> =
+        std::sync::LazyLock::new(|| {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            std::sync::Mutex::new(runtime)
+        });
+    let runtime = RUNTIME
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    runtime.block_on(test);
 }
 
 fn app_error(body: &str) -> AppError {

@@ -7,8 +7,8 @@ use super::ids;
 use super::store::StoreError;
 use super::Emulator;
 use crate::profiles::model::{
-    merge_metadata, Field, FieldError, GrantStatus, Lenient, NewProfile, Order, Profile, ProfileId,
-    ProfileUpdate, Relationship, TrustGrant, MAX_METADATA_KEYS,
+    merge_metadata, Field, FieldError, GrantStatus, Lenient, NewProfile, Order, PageSize, Profile,
+    ProfileId, ProfileUpdate, Relationship, TrustGrant, MAX_METADATA_KEYS,
 };
 use crate::upstream::client::BETA;
 use axum::body::{Body, Bytes};
@@ -361,13 +361,14 @@ async fn list(
     let Query(query) =
         query.map_err(|e| ApiError::invalid(format!("Invalid query string: {e}")))?;
     let limit = match query.get("limit") {
-        None => 20,
+        None => PageSize::DEFAULT,
         Some(raw) => raw
-            .parse::<usize>()
+            .parse::<u32>()
             .ok()
-            .filter(|n| (1..=100).contains(n))
+            .and_then(|n| PageSize::new(n).ok())
             .ok_or_else(|| ApiError::invalid("limit: must be an integer between 1 and 100"))?,
     };
+    let limit = limit.get() as usize;
     let order = match query.get("order") {
         None => Order::Desc,
         Some(raw) => Order::parse(raw).map_err(|e| ApiError::invalid(e.to_string()))?,

@@ -260,7 +260,6 @@ pub struct PageSize(u8);
 
 impl PageSize {
     pub const DEFAULT: PageSize = PageSize(20);
-    pub const MAX: u32 = 100;
 
     pub fn new(n: u32) -> Result<Self, FieldError> {
         match u8::try_from(n) {
