@@ -9,6 +9,7 @@
 # Settings: BENCH_DURATION (default 10s), BENCH_CONNECTIONS (default 8).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH" # rustup's default; CI shells may not have it
 bash scripts/setup.sh bench
 export PATH="$PWD/end2end/node_modules/.bin:$PATH"
 duration=${BENCH_DURATION:-10s}

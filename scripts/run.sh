@@ -4,6 +4,7 @@
 # ./data). Extra arguments go to `cargo leptos serve`, e.g. `--release`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH" # rustup's default; CI shells may not have it
 bash scripts/setup.sh run
 export PATH="$PWD/end2end/node_modules/.bin:$PATH" # npm's wasm-opt before any other
 exec cargo leptos serve "$@"

@@ -6,6 +6,7 @@
 # and Debian's Chromium for the browser tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH" # rustup's default; CI shells may not have it
 purpose=${1:-run}
 case "$purpose" in run | test | bench) ;; *) echo "usage: $0 [run|test|bench]" >&2; exit 2 ;; esac
 

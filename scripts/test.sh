@@ -4,6 +4,7 @@
 # against that release build (only a browser catches a wasm-opt that breaks hydration).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH" # rustup's default; CI shells may not have it
 bash scripts/setup.sh test
 export PATH="$PWD/end2end/node_modules/.bin:$PATH" # npm's wasm-opt before any other
 export CARGO_TERM_COLOR=never NO_COLOR=1
