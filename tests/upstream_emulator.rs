@@ -394,6 +394,26 @@ async fn every_injected_status_maps_to_its_kind() {
 }
 
 #[tokio::test]
+async fn added_latency_delays_every_request_until_cleared() {
+    let emulator = TestEmulator::start().await;
+    let client = emulator.client();
+    emulator.faults(json!({"latency_ms": 300})).await;
+    for _ in 0..2 {
+        let started = Instant::now();
+        client.list(&query(1, Order::Desc, None)).await.unwrap();
+        assert!(
+            started.elapsed() >= Duration::from_millis(300),
+            "{:?}",
+            started.elapsed()
+        );
+    }
+    emulator.faults(json!({})).await;
+    let started = Instant::now();
+    client.list(&query(1, Order::Desc, None)).await.unwrap();
+    assert!(started.elapsed() < Duration::from_millis(300));
+}
+
+#[tokio::test]
 async fn malformed_json_is_an_invalid_response_and_not_retried() {
     let emulator = TestEmulator::start().await;
     emulator
