@@ -19,7 +19,7 @@ console=127.0.0.1:3200
 beta="anthropic-beta: user-profiles-2026-03-24"
 
 echo "building release…" >&2
-cargo leptos build --release >/dev/null 2>&1
+cargo leptos build --release --precompress >/dev/null 2>&1
 
 work=$(mktemp -d)
 pids=()
@@ -65,6 +65,13 @@ peak() { awk '/VmHWM/ {printf "%.1f MiB", $2 / 1024}' "/proc/$1/status"; }
 size() { stat -c %s "$1"; }
 gz() { gzip -9 -c "$1" | wc -c; }
 pkg=target/site/pkg
+# Bytes on the wire for one encoding, or "identity" if the server did not compress.
+served() {
+  curl -s -o /dev/null -D - -H "accept-encoding: $2" "http://$console/pkg/profiles-admin.$1" |
+    awk -v enc="$2" 'tolower($1) == "content-length:" {len = $2 + 0}
+      tolower($1) == "content-encoding:" {got = $2}
+      END {gsub(/\r/, "", got); print (got ~ enc ? len : "identity")}'
+}
 
 cat <<REPORT
 
@@ -80,9 +87,10 @@ cat <<REPORT
 | emulator | $(peak "$emulator_pid") |
 | console | $(peak "$console_pid") |
 
-| release asset | raw bytes | gzip -9 bytes |
-|---|---|---|
-| profiles-admin.wasm | $(size $pkg/profiles-admin.wasm) | $(gz $pkg/profiles-admin.wasm) |
-| profiles-admin.js | $(size $pkg/profiles-admin.js) | $(gz $pkg/profiles-admin.js) |
-| profiles-admin.css | $(size $pkg/profiles-admin.css) | $(gz $pkg/profiles-admin.css) |
+| release asset | raw bytes | gzip -9 bytes | served as br | served as gzip |
+|---|---|---|---|---|
+$(for f in wasm js css; do
+  a="$pkg/profiles-admin.$f"
+  echo "| profiles-admin.$f | $(size "$a") | $(gz "$a") | $(served "$f" br) | $(served "$f" gzip) |"
+done)
 REPORT

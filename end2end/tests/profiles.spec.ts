@@ -99,3 +99,18 @@ test.describe("without JavaScript", () => {
     await expect(page.locator("dl.facts")).toContainText(first[0]);
   });
 });
+
+test("the release bundle is served precompressed", async ({ request }) => {
+  for (const asset of ["/pkg/profiles-admin.wasm", "/pkg/profiles-admin.js", "/pkg/profiles-admin.css"]) {
+    const plain = await request.get(asset, { headers: { "accept-encoding": "identity" } });
+    const plainLength = Number(plain.headers()["content-length"]);
+    expect(plain.headers()["content-encoding"], asset).toBeUndefined();
+    for (const encoding of ["br", "gzip"]) {
+      const response = await request.get(asset, { headers: { "accept-encoding": encoding } });
+      expect(response.status(), asset).toBe(200);
+      expect(response.headers()["content-encoding"], `${asset} ${encoding}`).toBe(encoding);
+      expect(Number(response.headers()["content-length"])).toBeLessThan(plainLength / 2);
+      expect((await response.body()).length, "decompresses to the same file").toBe(plainLength);
+    }
+  }
+});
