@@ -7,8 +7,8 @@ use super::ids;
 use super::store::StoreError;
 use super::Emulator;
 use crate::profiles::model::{
-    merge_metadata, Field, FieldError, GrantStatus, Lenient, NewProfile, Order, PageSize, Profile,
-    ProfileId, ProfileUpdate, Relationship, TrustGrant, MAX_METADATA_KEYS,
+    merge_metadata, EnrollmentUrl, Field, FieldError, GrantStatus, Lenient, NewProfile, Order,
+    PageSize, Profile, ProfileId, ProfileUpdate, Relationship, TrustGrant, MAX_METADATA_KEYS,
 };
 use crate::upstream::client::BETA;
 use axum::body::{Body, Bytes};
@@ -265,20 +265,25 @@ async fn unknown_route() -> ApiError {
     ApiError::new(StatusCode::NOT_FOUND, "Not found")
 }
 
-/// A profile as the API sends it: all nine keys, `null` for unset optional ones.
+/// An API object as sent: its `type` key, then its fields. Profiles carry all nine keys,
+/// with `null` for unset optional ones.
 #[derive(Serialize)]
-struct WireProfile<'a> {
+struct Typed<'a, T> {
     #[serde(rename = "type")]
     kind: &'static str,
     #[serde(flatten)]
-    profile: &'a Profile,
+    value: &'a T,
 }
 
-fn wire(profile: &Profile) -> Json<WireProfile<'_>> {
-    Json(WireProfile {
+fn profile_object(profile: &Profile) -> Typed<'_, Profile> {
+    Typed {
         kind: "user_profile",
-        profile,
-    })
+        value: profile,
+    }
+}
+
+fn wire(profile: &Profile) -> Json<Typed<'_, Profile>> {
+    Json(profile_object(profile))
 }
 
 /// Now, to the millisecond, as the API's timestamps are.
@@ -407,13 +412,10 @@ async fn list(
     // Look ahead one item: a full page is not proof that another one follows.
     let window: Vec<&Profile> = sorted.iter().skip(start).take(limit + 1).copied().collect();
     let has_more = window.len() > limit;
-    let data: Vec<WireProfile<'_>> = window
+    let data: Vec<_> = window
         .iter()
         .take(limit)
-        .map(|p| WireProfile {
-            kind: "user_profile",
-            profile: p,
-        })
+        .map(|p| profile_object(p))
         .collect();
     let next_page = has_more.then(|| {
         let last = window[limit - 1];
@@ -487,18 +489,18 @@ async fn enrollment_url(
     if !emulator.store.read().await.contains_key(&id) {
         return Err(ApiError::not_found(&id));
     }
-    let expires_at = now() + ENROLLMENT_VALIDITY;
-    let url = format!(
-        "{ENROLLMENT_BASE}{}",
-        ids::enrollment_token(&mut rand::rng())
-    );
-    let expires_at = expires_at
-        .format(&time::format_description::well_known::Rfc3339)
-        .expect("UTC timestamps format");
-    Ok(
-        Json(serde_json::json!({ "type": "enrollment_url", "url": url, "expires_at": expires_at }))
-            .into_response(),
-    )
+    let enrollment = EnrollmentUrl {
+        url: format!(
+            "{ENROLLMENT_BASE}{}",
+            ids::enrollment_token(&mut rand::rng())
+        ),
+        expires_at: now() + ENROLLMENT_VALIDITY,
+    };
+    Ok(Json(Typed {
+        kind: "enrollment_url",
+        value: &enrollment,
+    })
+    .into_response())
 }
 
 // ---- test hooks -------------------------------------------------------------------------

@@ -107,6 +107,9 @@ pub(crate) mod ssr {
         };
         tracing::warn!(op, error = %e, "upstream call failed");
         let request_id = e.request_id.clone();
+        if e.outcome_unknown {
+            return Err(AppError::Uncertain { request_id });
+        }
         Err(match e.kind {
             ErrorKind::NotFound => AppError::NotFound,
             ErrorKind::InvalidRequest | ErrorKind::TooLarge | ErrorKind::Conflict => {
@@ -117,9 +120,6 @@ pub(crate) mod ssr {
             }
             ErrorKind::Authentication | ErrorKind::Permission => {
                 AppError::Misconfigured { request_id }
-            }
-            ErrorKind::Timeout | ErrorKind::Dropped if op == "create" => {
-                AppError::Uncertain { request_id }
             }
             ErrorKind::RateLimited
             | ErrorKind::Overloaded
@@ -169,57 +169,62 @@ pub(crate) mod ssr {
 
         #[test]
         fn upstream_errors_map_to_safe_variants() {
-            let err = |kind, status| UpstreamError {
+            let err = |kind, status, outcome_unknown| UpstreamError {
                 kind,
                 status,
                 message: "https://api.anthropic.com leaked sk-ant-api03-secret".into(),
                 request_id: Some("req_1".into()),
+                outcome_unknown,
             };
             let cases = [
-                (ErrorKind::NotFound, "get", AppError::NotFound),
+                (ErrorKind::NotFound, false, AppError::NotFound),
                 (
                     ErrorKind::Overloaded,
-                    "get",
+                    false,
                     AppError::Unavailable {
                         request_id: Some("req_1".into()),
                     },
                 ),
                 (
                     ErrorKind::Authentication,
-                    "get",
+                    false,
                     AppError::Misconfigured {
                         request_id: Some("req_1".into()),
                     },
                 ),
                 (
                     ErrorKind::Timeout,
-                    "create",
+                    true,
                     AppError::Uncertain {
                         request_id: Some("req_1".into()),
                     },
                 ),
                 (
                     ErrorKind::Timeout,
-                    "update",
+                    false,
                     AppError::Unavailable {
                         request_id: Some("req_1".into()),
                     },
                 ),
                 (
                     ErrorKind::Dropped,
-                    "create",
+                    true,
                     AppError::Uncertain {
                         request_id: Some("req_1".into()),
                     },
                 ),
             ];
-            for (kind, op, expected) in cases {
-                let got = upstream::<()>(op, Err(err(kind, Some(500)))).unwrap_err();
-                assert_eq!(got, expected, "{kind:?} {op}");
+            for (kind, outcome_unknown, expected) in cases {
+                let got =
+                    upstream::<()>("op", Err(err(kind, Some(500), outcome_unknown))).unwrap_err();
+                assert_eq!(got, expected, "{kind:?} outcome_unknown={outcome_unknown}");
                 assert!(!got.to_string().contains("anthropic.com"));
             }
-            let internal =
-                upstream::<()>("get", Err(err(ErrorKind::InvalidResponse, Some(200)))).unwrap_err();
+            let internal = upstream::<()>(
+                "get",
+                Err(err(ErrorKind::InvalidResponse, Some(200), false)),
+            )
+            .unwrap_err();
             assert!(matches!(internal, AppError::Internal { .. }));
         }
     }

@@ -200,7 +200,7 @@ impl Client {
         let policy = self.inner.retry;
         let mut retries = 0;
         loop {
-            let failure = match self.attempt(build()).await {
+            let mut failure = match self.attempt(build()).await {
                 Ok(reply) => {
                     tracing::debug!(op, attempt = retries + 1, request_id = ?reply.request_id, "upstream ok");
                     return Ok(reply);
@@ -209,6 +209,7 @@ impl Client {
             };
             let replayable = replay == Replay::Safe || !failure.error.kind.is_ambiguous();
             if !failure.retryable || !replayable || retries >= policy.max_retries {
+                failure.error.outcome_unknown = !replayable;
                 tracing::warn!(op, attempt = retries + 1, error = %failure.error, "upstream failed");
                 return Err(failure.error);
             }
@@ -255,6 +256,7 @@ impl Client {
                         status: Some(status),
                         message: format!("response body is not the documented JSON: {e}"),
                         request_id: header_id,
+                        outcome_unknown: false,
                     },
                     retryable: false,
                     headers: None,
@@ -274,6 +276,7 @@ impl Client {
                 status: Some(status),
                 message,
                 request_id,
+                outcome_unknown: false,
             },
             retryable: should_retry_status(status, &headers),
             headers: Some(headers),
@@ -303,6 +306,7 @@ impl Client {
                 status: None,
                 message: self.scrub(&message),
                 request_id: None,
+                outcome_unknown: false,
             },
             retryable: true,
             headers: None,

@@ -68,6 +68,10 @@ pub struct UpstreamError {
     pub status: Option<u16>,
     pub message: String,
     pub request_id: Option<String>,
+    /// The request may have been applied and must not be repeated blindly: an operation
+    /// that is not safe to replay (create) failed after it was sent. Set by the client,
+    /// which alone knows which operations are safe to replay.
+    pub outcome_unknown: bool,
 }
 
 impl fmt::Display for UpstreamError {
