@@ -1,8 +1,11 @@
 //! The HTML shell and the application: routes, layout, navigation.
 
+use crate::profiles::create::NewProfilePage;
 use crate::profiles::detail::ProfileDetail;
+use crate::profiles::edit::EditProfilePage;
 use crate::profiles::list::ProfileList;
 use crate::ui::status::NotFound;
+use crate::ui::theme::{Theme, ThemeToggle};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Redirect, Route, Router, Routes, A};
@@ -10,9 +13,11 @@ use leptos_router::{path, SsrMode};
 
 /// The document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // The remembered theme is rendered in the first byte, so a dark page never flashes light.
+    let theme = Theme::current().attribute();
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang="en" data-theme=theme>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
@@ -46,12 +51,15 @@ pub fn App() -> impl IntoView {
                     <nav aria-label="Main">
                         <A href="/profiles">"Profiles"</A>
                     </nav>
+                    <ThemeToggle/>
                 </header>
                 <main id="main">
                     <Routes fallback=|| view! { <NotFound/> }>
                         <Route path=path!("/") view=|| view! { <Redirect path="/profiles"/> } ssr=SsrMode::Async/>
                         <Route path=path!("/profiles") view=ProfileList ssr=SsrMode::Async/>
+                        <Route path=path!("/profiles/new") view=NewProfilePage ssr=SsrMode::Async/>
                         <Route path=path!("/profiles/:id") view=ProfileDetail ssr=SsrMode::Async/>
+                        <Route path=path!("/profiles/:id/edit") view=EditProfilePage ssr=SsrMode::Async/>
                     </Routes>
                 </main>
             </div>

@@ -21,6 +21,13 @@ pub enum AppError {
         errors: Vec<FieldError>,
         request_id: Option<String>,
     },
+    /// The profile was updated elsewhere after the edit form loaded it; saving again
+    /// overwrites those changes.
+    #[error(
+        "This profile was changed elsewhere at {updated_at}, after you opened this form. \
+         Review the values below; press Save again to overwrite."
+    )]
+    Changed { updated_at: String },
     /// The API is overloaded, rate limited, unreachable or failing; trying again may help.
     #[error("The User Profiles API is unavailable right now. Please try again.")]
     Unavailable { request_id: Option<String> },
@@ -73,6 +80,7 @@ impl AppError {
         match self {
             Self::NotFound => 404,
             Self::Invalid { .. } | Self::Request(_) => 400,
+            Self::Changed { .. } => 409,
             Self::Unavailable { .. } => 503,
             Self::Uncertain { .. } => 504,
             Self::Misconfigured { .. } | Self::Internal { .. } => 500,

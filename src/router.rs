@@ -37,6 +37,8 @@ pub fn app(state: AppState) -> Router {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
+        .merge(crate::profiles::post::routes())
+        .route("/theme", axum::routing::post(crate::ui::theme::post_theme))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::map_response(server_fn_error_status))
         .with_state(state)

@@ -367,7 +367,10 @@ fn the_list_and_detail_pages_render_on_the_server() {
             .clone()
             .unwrap_or_else(|| profile.id.to_string());
         assert!(
-            html.contains(&format!("<h1>{}", heading.replace('\'', "&#39;"))),
+            html.contains(&format!(
+                "<h1 tabindex=\"-1\">{}",
+                heading.replace('\'', "&#39;")
+            )),
             "{heading}"
         );
     });
@@ -426,6 +429,7 @@ fn markup_in_profile_data_is_rendered_as_text() {
             !html.contains("</title><script>"),
             "the title is escaped too"
         );
-        assert!(html.contains("<h1>&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;"));
+        assert!(html
+            .contains("<h1 tabindex=\"-1\">&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;"));
     });
 }

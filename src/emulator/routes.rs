@@ -7,8 +7,9 @@ use super::ids;
 use super::store::StoreError;
 use super::Emulator;
 use crate::profiles::model::{
-    merge_metadata, EnrollmentUrl, Field, FieldError, GrantStatus, Lenient, NewProfile, Order,
-    PageSize, Profile, ProfileId, ProfileUpdate, Relationship, TrustGrant, MAX_METADATA_KEYS,
+    check_resold_name, merge_metadata, EnrollmentUrl, Field, FieldError, GrantStatus, Lenient,
+    NewProfile, Order, PageSize, Profile, ProfileId, ProfileUpdate, Relationship, TrustGrant,
+    MAX_METADATA_KEYS,
 };
 use crate::upstream::client::BETA;
 use axum::body::{Body, Bytes};
@@ -310,17 +311,13 @@ fn parse_body<T: for<'de> Deserialize<'de>>(
         .map_err(|e| ApiError::invalid(format!("Invalid request body: {e}")))
 }
 
-/// The seeds' rule, kept by the emulator because a stricter emulator is safe (Q1).
+/// The seeds' rule ([`check_resold_name`]), kept by the emulator because a stricter
+/// emulator is safe (Q1).
 fn require_name_if_resold(
     relationship: &Lenient<Relationship>,
     name: Option<&str>,
 ) -> Result<(), ApiError> {
-    if *relationship == Lenient::Known(Relationship::Resold) && name.is_none() {
-        return Err(ApiError::invalid(
-            "name: is required when relationship is \"resold\"",
-        ));
-    }
-    Ok(())
+    check_resold_name(relationship, name).map_err(|e| ApiError::invalid(e.to_string()))
 }
 
 async fn create(

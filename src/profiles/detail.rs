@@ -1,17 +1,25 @@
-//! A profile, read-only: `/profiles/{id}`. A malformed id is "not found" at once, with no
-//! server call; so is a profile the API does not know.
+//! One profile: `/profiles/{id}`. A malformed id is "not found" at once, with no server
+//! call; so is a profile the API does not know.
 
 use crate::error::AppError;
-use crate::profiles::model::{Profile, ProfileId};
+use crate::profiles::enrollment::EnrollmentPanel;
+use crate::profiles::links::{detail_href, edit_href, from_param, DONE, FROM};
+use crate::profiles::list::ListLocation;
+use crate::profiles::model::{EnrollmentUrl, Profile, ProfileId};
+use crate::profiles::posted::{use_posted, PostedEnrollment};
 use crate::profiles::server::get_profile;
-use crate::ui::badge::GrantBadge;
+use crate::ui::badge::{grant_meaning, GrantBadge};
+use crate::ui::browser::now;
+use crate::ui::copy::CopyButton;
 use crate::ui::error_panel::ErrorPanel;
-use crate::ui::format::{rfc3339, utc};
+use crate::ui::format::{relative, rfc3339, utc};
+use crate::ui::heading::PageHeading;
 use crate::ui::status::NotFound;
 use crate::ui::title::PageTitle;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use time::OffsetDateTime;
 
 #[component]
 pub fn ProfileDetail() -> impl IntoView {
@@ -28,38 +36,77 @@ pub fn ProfileDetail() -> impl IntoView {
 
 #[component]
 fn LoadedProfile(id: ProfileId) -> impl IntoView {
-    let profile = Resource::new(move || id.to_string(), get_profile);
+    let query = use_query_map();
+    let from = from_param(query.with_untracked(|q| q.get(FROM)));
+    let done = query.with_untracked(|q| q.get(DONE));
+    let profile = Resource::new(
+        {
+            let id = id.clone();
+            move || id.to_string()
+        },
+        get_profile,
+    );
+    let posted = use_posted::<PostedEnrollment>();
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading profile…"</p> }>
-            {move || Suspend::new(async move {
-                match profile.await {
-                    Ok(profile) => view! { <ProfileView profile/> }.into_any(),
-                    Err(AppError::NotFound) => view! { <NotFound/> }.into_any(),
-                    Err(error) => view! {
-                        <PageTitle text="Profile"/>
-                        <h1>"Profile"</h1>
-                        <ErrorPanel error/>
-                    }
+            {move || {
+                let (from, done) = (from.clone(), done.clone());
+                Suspend::new(async move {
+                    let (profile, posted) = (profile.await, posted.await);
+                    match profile {
+                        Ok(profile) => {
+                            let enrollment = posted.map(|PostedEnrollment(answer)| answer);
+                            view! { <ProfileView profile from done enrollment/> }.into_any()
+                        }
+                        Err(AppError::NotFound) => view! { <NotFound/> }.into_any(),
+                        Err(error) => view! {
+                            <PageTitle text="Profile"/>
+                            <PageHeading text="Profile"/>
+                            <ErrorPanel error/>
+                        }
                         .into_any(),
-                }
-            })}
+                    }
+                })
+            }}
         </Suspense>
     }
 }
 
+/// A time in UTC, with its distance from now.
+fn when(at: OffsetDateTime) -> impl IntoView {
+    view! {
+        <time datetime=rfc3339(at)>{utc(at)}</time>
+        <span class="muted">{format!(" ({})", relative(at, now()))}</span>
+    }
+}
+
 #[component]
-fn ProfileView(profile: Profile) -> impl IntoView {
+fn ProfileView(
+    profile: Profile,
+    from: ListLocation,
+    done: Option<String>,
+    enrollment: Option<Result<EnrollmentUrl, AppError>>,
+) -> impl IntoView {
     let heading = profile
         .name
         .clone()
         .unwrap_or_else(|| profile.id.to_string());
+    let notice = match done.as_deref() {
+        Some("created") => Some("Profile created."),
+        Some("saved") => Some("Changes saved."),
+        _ => None,
+    };
+    let raw = serde_json::to_string_pretty(&profile).unwrap_or_default();
     let grants = if profile.trust_grants.is_empty() {
         view! { <span class="muted">"None"</span> }.into_any()
     } else {
         profile
             .trust_grants
             .into_iter()
-            .map(|(name, grant)| view! { <GrantBadge name grant/> })
+            .map(|(name, grant)| {
+                let meaning = grant_meaning(&name, &grant);
+                view! { <p class="grant"><GrantBadge name grant/> " " <span class="muted">{meaning}</span></p> }
+            })
             .collect_view()
             .into_any()
     };
@@ -72,32 +119,48 @@ fn ProfileView(profile: Profile) -> impl IntoView {
             .map(|(key, value)| view! { <tr><th scope="row" class="mono">{key}</th><td class="value">{value}</td></tr> })
             .collect_view();
         view! {
-            <table class="metadata">
-                <thead><tr><th scope="col">"Key"</th><th scope="col">"Value"</th></tr></thead>
-                <tbody>{rows}</tbody>
-            </table>
+            <div class="table-wrap">
+                <table class="metadata">
+                    <thead><tr><th scope="col">"Key"</th><th scope="col">"Value"</th></tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
         }
         .into_any()
     };
+    let external_id = match profile.external_id {
+        Some(ext) => view! { <span class="mono">{ext.clone()}</span> " " <CopyButton text=ext what="external ID"/> }.into_any(),
+        None => view! { <span class="muted">"—"</span> }.into_any(),
+    };
+    let id = profile.id.clone();
     view! {
         <PageTitle text=heading.clone()/>
-        <p><A href="/profiles">"← Back to list"</A></p>
-        <h1>{heading}</h1>
+        <p><A href=from.href()>"← Back to list"</A></p>
+        {notice.map(|text| view! { <p class="notice" role="status">{text}</p> })}
+        <div class="page-header">
+            <PageHeading text=heading/>
+            <A href=edit_href(&id, &from) attr:class="button primary">"Edit"</A>
+        </div>
         <dl class="facts">
             <dt>"ID"</dt>
-            <dd class="mono">{profile.id.to_string()}</dd>
+            <dd><span class="mono">{id.to_string()}</span> " " <CopyButton text=id.to_string() what="ID"/></dd>
             <dt>"External ID"</dt>
-            <dd class="mono">{profile.external_id.unwrap_or_else(|| "—".into())}</dd>
+            <dd>{external_id}</dd>
             <dt>"Relationship"</dt>
             <dd>{profile.relationship.label().to_owned()}</dd>
             <dt>"Trust grants"</dt>
-            <dd class="grants">{grants}</dd>
+            <dd class="grant-list">{grants}</dd>
             <dt>"Created"</dt>
-            <dd><time datetime=rfc3339(profile.created_at)>{utc(profile.created_at)}</time></dd>
+            <dd>{when(profile.created_at)}</dd>
             <dt>"Updated"</dt>
-            <dd><time datetime=rfc3339(profile.updated_at)>{utc(profile.updated_at)}</time></dd>
+            <dd>{when(profile.updated_at)}</dd>
         </dl>
         <h2>"Metadata"</h2>
         {metadata}
+        <EnrollmentPanel id=id.clone() action=detail_href(&id, &from, None) initial=enrollment/>
+        <details class="raw">
+            <summary>"Raw JSON"</summary>
+            <pre>{raw}</pre>
+        </details>
     }
 }

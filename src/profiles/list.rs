@@ -3,15 +3,18 @@
 //! pasted link all land on the same page, and Previous is the same stack minus one.
 
 use crate::error::AppError;
-use crate::profiles::model::{FieldError, Order, PageCursor, PageSize, Profile};
+use crate::profiles::links::{detail_href, new_href};
+use crate::profiles::model::{FieldError, Order, PageCursor, PageSize, Profile, ProfileId};
 use crate::profiles::server::list_profiles;
 use crate::ui::badge::GrantBadge;
+use crate::ui::browser::now;
 use crate::ui::error_panel::ErrorPanel;
-use crate::ui::format::{rfc3339, utc};
+use crate::ui::format::{relative, rfc3339, utc};
+use crate::ui::heading::PageHeading;
 use crate::ui::title::PageTitle;
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::use_query_map;
+use leptos_router::components::{Form, Redirect, A};
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 /// Separates cursors in `trail`; cursors never contain it (see [`PageCursor`]).
 const TRAIL_SEPARATOR: char = ',';
@@ -93,6 +96,30 @@ impl ListLocation {
         previous.trail.pop().map(|_| previous)
     }
 
+    /// This place in one query value (`limit~order~trail`), carried through the detail and
+    /// edit pages as `?from=` so that "Back to list" lands exactly here.
+    pub fn token(&self) -> String {
+        let trail: Vec<_> = self.trail.iter().map(PageCursor::as_str).collect();
+        format!(
+            "{}~{}~{}",
+            self.limit.get(),
+            self.order.as_str(),
+            trail.join(",")
+        )
+    }
+
+    /// Reads [`Self::token`]; anything malformed is `None`, never an error page.
+    pub fn from_token(raw: &str) -> Option<Self> {
+        let mut parts = raw.splitn(3, '~');
+        let (limit, order, trail) = (parts.next()?, parts.next()?, parts.next()?);
+        Self::from_query(|k| match k {
+            "limit" => Some(limit.to_owned()),
+            "order" => Some(order.to_owned()),
+            _ => Some(trail.to_owned()),
+        })
+        .ok()
+    }
+
     /// The address of this page; defaults are left out so the first page is `/profiles`.
     pub fn href(&self) -> String {
         let mut params = Vec::new();
@@ -118,6 +145,9 @@ impl ListLocation {
     }
 }
 
+/// Query parameter of the "Go to profile" form.
+const GOTO: &str = "goto";
+
 #[component]
 pub fn ProfileList() -> impl IntoView {
     let query = use_query_map();
@@ -125,6 +155,9 @@ pub fn ProfileList() -> impl IntoView {
     // Changes only when the address turns valid or invalid, so paging keeps one
     // `<Transition>` and the old rows stay visible while the next page loads.
     let address_errors = Memo::new(move |_| location.with(|l| l.as_ref().err().cloned()));
+    let here = Memo::new(move |_| location.get().unwrap_or_default());
+    let goto = Memo::new(move |_| query.with(|q| q.get(GOTO)));
+    let filter = RwSignal::new(String::new());
     let page = Resource::new(
         move || location.get().ok(),
         |location| async move {
@@ -146,22 +179,47 @@ pub fn ProfileList() -> impl IntoView {
                         Ok((location, page)) => {
                             let next = page.next_page.as_deref().and_then(|c| PageCursor::parse(c).ok()).map(|c| location.next(c));
                             view! {
-                                <ProfileTable profiles=page.data/>
+                                <ProfileTable profiles=page.data location=location.clone() filter/>
                                 <Pager location next/>
                             }
                                 .into_any()
                         }
-                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                        Err(error) => view! {
+                            <ErrorPanel error/>
+                            <p><A href=move || here.get().href()>"Try again"</A></p>
+                        }
+                            .into_any(),
                     }
                 })}
             </Transition>
         }
     };
 
+    // A valid "Go to profile" id opens that profile (a redirect on the server, a
+    // navigation in the browser); an invalid one is reported next to its field.
+    let goto_target = move || {
+        goto.get()
+            .and_then(|raw| ProfileId::parse(raw.trim()).ok())
+            .map(|id| view! { <Redirect path=detail_href(&id, &here.get(), None)/> })
+    };
+
     view! {
         <PageTitle text="Profiles"/>
+        {goto_target}
         <div class="page-header">
-            <h1>"Profiles"</h1>
+            <PageHeading text="Profiles"/>
+            <A href=move || new_href(&here.get()) attr:class="button primary">"New profile"</A>
+        </div>
+        <div class="list-tools">
+            <ListControls here/>
+            <GoToProfile here goto/>
+            <div class="field js-only filter">
+                <label for="list-filter">"Filter this page"</label>
+                <input id="list-filter" type="search" autocomplete="off"
+                    placeholder="Name, ID, external ID…"
+                    prop:value=move || filter.get()
+                    on:input=move |ev| filter.set(event_target_value(&ev))/>
+            </div>
         </div>
         // A malformed address is answered at once, without any server call.
         {move || match address_errors.get() {
@@ -175,33 +233,181 @@ pub fn ProfileList() -> impl IntoView {
     }
 }
 
+/// Page size and order: a GET form that works without JavaScript ("Apply"); once the
+/// WASM runs, a change applies at once. Either starts again from the first page, because
+/// cursors belong to one order.
 #[component]
-fn ProfileTable(profiles: Vec<Profile>) -> impl IntoView {
-    if profiles.is_empty() {
-        return view! { <p class="empty-state">"No profiles yet."</p> }.into_any();
+fn ListControls(here: Memo<ListLocation>) -> impl IntoView {
+    let navigate = use_navigate();
+    let apply = move |limit: Option<String>, order: Option<String>| {
+        let current = here.get_untracked();
+        let location = ListLocation {
+            limit: limit
+                .and_then(|l| l.parse().ok())
+                .and_then(|l| PageSize::new(l).ok())
+                .unwrap_or(current.limit),
+            order: order
+                .and_then(|o| Order::parse(&o).ok())
+                .unwrap_or(current.order),
+            trail: Vec::new(),
+        };
+        navigate(&location.href(), Default::default());
+    };
+    let on_limit = {
+        let apply = apply.clone();
+        move |ev| apply(Some(event_target_value(&ev)), None)
+    };
+    let on_order = move |ev| apply(None, Some(event_target_value(&ev)));
+    let sizes = move || {
+        let current = here.get().limit.get();
+        let mut sizes = PAGE_SIZES.to_vec();
+        if !sizes.contains(&current) {
+            sizes.push(current);
+            sizes.sort_unstable();
+        }
+        sizes
+            .into_iter()
+            .map(|n| view! { <option value=n.to_string() selected=n == current>{n.to_string()}</option> })
+            .collect_view()
+    };
+    let orders = move || {
+        let current = here.get().order;
+        [(Order::Desc, "Newest first"), (Order::Asc, "Oldest first")]
+            .into_iter()
+            .map(|(o, label)| view! { <option value=o.as_str() selected=o == current>{label}</option> })
+            .collect_view()
+    };
+    view! {
+        <form class="list-controls" method="get" action="/profiles">
+            <div class="field">
+                <label for="list-limit">"Page size"</label>
+                <select id="list-limit" name="limit" on:change=on_limit>{sizes}</select>
+            </div>
+            <div class="field">
+                <label for="list-order">"Order"</label>
+                <select id="list-order" name="order" on:change=on_order>{orders}</select>
+            </div>
+            <button type="submit" class="secondary no-js">"Apply"</button>
+        </form>
     }
+}
+
+/// Page sizes offered; any other valid size in the address is offered too.
+const PAGE_SIZES: [u32; 3] = [20, 50, 100];
+
+/// "Go to profile": opens a profile by id. A GET form, so it works without JavaScript;
+/// it keeps the list place so an error leaves the user where they were.
+#[component]
+fn GoToProfile(here: Memo<ListLocation>, goto: Memo<Option<String>>) -> impl IntoView {
+    let error = move || {
+        goto.get()
+            .and_then(|raw| ProfileId::parse(raw.trim()).err())
+            .map(|e| format!("Not a profile ID: {}.", e.message))
+    };
+    let hidden = move || {
+        let place = here.get();
+        let mut fields = Vec::new();
+        if place.limit != PageSize::DEFAULT {
+            fields.push(("limit", place.limit.get().to_string()));
+        }
+        if place.order != Order::default() {
+            fields.push(("order", place.order.as_str().to_owned()));
+        }
+        if !place.trail.is_empty() {
+            let trail: Vec<_> = place.trail.iter().map(PageCursor::as_str).collect();
+            fields.push(("trail", trail.join(",")));
+        }
+        fields
+            .into_iter()
+            .map(|(name, value)| view! { <input type="hidden" name=name value=value/> })
+            .collect_view()
+    };
+    view! {
+        <Form method="GET" action="/profiles" attr:class="goto">
+            {hidden}
+            <div class="field">
+                <label for="goto-id">"Go to profile"</label>
+                <div class="inline">
+                    <input id="goto-id" type="text" name=GOTO autocomplete="off" spellcheck="false"
+                        placeholder="uprof_…"
+                        value=move || goto.get().unwrap_or_default()
+                        aria-invalid=move || error().is_some().to_string()
+                        aria-describedby="goto-error"/>
+                    <button type="submit" class="secondary">"Open"</button>
+                </div>
+                <p class="field-error" id="goto-error" aria-live="polite">{error}</p>
+            </div>
+        </Form>
+    }
+}
+
+/// What the filter looks at in a row, lower-cased once.
+fn haystack(p: &Profile) -> String {
+    let mut text = format!(
+        "{} {} {} {}",
+        p.id,
+        p.name.as_deref().unwrap_or_default(),
+        p.external_id.as_deref().unwrap_or_default(),
+        p.relationship.label()
+    );
+    for (name, grant) in &p.trust_grants {
+        text.push_str(&format!(" {name}: {}", grant.status.label()));
+    }
+    text.to_lowercase()
+}
+
+#[component]
+fn ProfileTable(
+    profiles: Vec<Profile>,
+    location: ListLocation,
+    filter: RwSignal<String>,
+) -> impl IntoView {
+    if profiles.is_empty() {
+        return view! {
+            <div class="empty-state">
+                <p>"No profiles yet."</p>
+                <p><A href=new_href(&location) attr:class="button primary">"New profile"</A></p>
+            </div>
+        }
+        .into_any();
+    }
+    let now = now();
+    let texts: Vec<String> = profiles.iter().map(haystack).collect();
+    let total = texts.len();
+    let matches = Memo::new(move |_| {
+        let needle = filter.get().trim().to_lowercase();
+        texts
+            .iter()
+            .map(|t| needle.is_empty() || t.contains(&needle))
+            .collect::<Vec<_>>()
+    });
+    let shown = move || matches.with(|m| m.iter().filter(|x| **x).count());
     let rows = profiles
         .into_iter()
-        .map(|p| {
-            let href = format!("/profiles/{}", p.id);
+        .enumerate()
+        .map(|(i, p)| {
+            let href = detail_href(&p.id, &location, None);
             let grants = p
                 .trust_grants
                 .into_iter()
                 .map(|(name, grant)| view! { <GrantBadge name grant/> })
                 .collect_view();
             view! {
-                <tr>
+                <tr hidden=move || !matches.with(|m| m[i])>
                     <td><A href=href attr:class="mono">{p.id.to_string()}</A></td>
                     <td>{p.name.unwrap_or_else(|| "—".into())}</td>
                     <td class="mono">{p.external_id.unwrap_or_else(|| "—".into())}</td>
                     <td>{p.relationship.label().to_owned()}</td>
                     <td><div class="grants">{grants}</div></td>
-                    <td><time datetime=rfc3339(p.created_at)>{utc(p.created_at)}</time></td>
+                    <td><time datetime=rfc3339(p.created_at) title=utc(p.created_at)>{relative(p.created_at, now)}</time></td>
                 </tr>
             }
         })
         .collect_view();
     view! {
+        <p class="muted js-only filter-count" role="status">
+            {move || if shown() == total { String::new() } else { format!("Showing {} of {total} loaded rows", shown()) }}
+        </p>
         <div class="table-wrap">
             <table class="profiles">
                 <thead>
@@ -217,6 +423,9 @@ fn ProfileTable(profiles: Vec<Profile>) -> impl IntoView {
                 <tbody>{rows}</tbody>
             </table>
         </div>
+        {move || (shown() == 0).then(|| view! {
+            <p class="empty-state">{format!("No loaded row matches “{}”.", filter.get().trim())}</p>
+        })}
     }
     .into_any()
 }
@@ -228,13 +437,13 @@ fn Pager(location: ListLocation, next: Option<ListLocation>) -> impl IntoView {
     view! {
         <nav class="pager" aria-label="Pagination">
             {match previous {
-                Some(p) => view! { <A href=p.href() attr:class="button">"Previous"</A> }.into_any(),
-                None => view! { <span class="button" aria-disabled="true">"Previous"</span> }.into_any(),
+                Some(p) => view! { <A href=p.href() attr:class="button secondary">"Previous"</A> }.into_any(),
+                None => view! { <span class="button secondary" aria-disabled="true">"Previous"</span> }.into_any(),
             }}
             <span class="muted">{format!("Page {}", location.page_number())}</span>
             {match next {
-                Some(n) => view! { <A href=n.href() attr:class="button">"Next"</A> }.into_any(),
-                None => view! { <span class="button" aria-disabled="true">"Next"</span> }.into_any(),
+                Some(n) => view! { <A href=n.href() attr:class="button secondary">"Next"</A> }.into_any(),
+                None => view! { <span class="button secondary" aria-disabled="true">"Next"</span> }.into_any(),
             }}
         </nav>
     }
@@ -292,6 +501,21 @@ mod tests {
             .map(|kv| kv.split_once('=').unwrap())
             .collect();
         assert_eq!(parse(&pairs).unwrap(), location);
+    }
+
+    #[test]
+    fn a_place_travels_as_one_token() {
+        let place = parse(&[("limit", "50"), ("order", "asc")])
+            .unwrap()
+            .next(cursor("page_AA="))
+            .next(cursor("page_BB"));
+        assert_eq!(place.token(), "50~asc~page_AA=,page_BB");
+        assert_eq!(ListLocation::from_token(&place.token()), Some(place));
+        let first = ListLocation::default();
+        assert_eq!(ListLocation::from_token(&first.token()), Some(first));
+        for bad in ["", "50", "50~up~", "999~asc~", "20~desc~<x>"] {
+            assert_eq!(ListLocation::from_token(bad), None, "{bad:?}");
+        }
     }
 
     #[test]

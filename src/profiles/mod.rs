@@ -1,6 +1,15 @@
 //! The profiles feature: domain types, server functions and pages.
 
+pub mod create;
 pub mod detail;
+pub mod edit;
+pub mod editor;
+pub mod enrollment;
+pub mod form;
+pub mod links;
 pub mod list;
 pub mod model;
+#[cfg(feature = "ssr")]
+pub mod post;
+pub mod posted;
 pub mod server;

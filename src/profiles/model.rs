@@ -545,6 +545,21 @@ pub fn check_metadata(
     }
 }
 
+/// The seeds' rule: a resold profile stands for a company and must carry its name. The
+/// emulator enforces it on the stored result; the forms check it as the user types.
+pub fn check_resold_name(
+    relationship: &Lenient<Relationship>,
+    name: Option<&str>,
+) -> Result<(), FieldError> {
+    if *relationship == Lenient::Known(Relationship::Resold) && name.is_none() {
+        return Err(FieldError::new(
+            "name",
+            "is required when relationship is \"resold\"",
+        ));
+    }
+    Ok(())
+}
+
 /// Applies a metadata merge patch to a stored map: `""` deletes, anything else sets.
 pub fn merge_metadata(
     current: &BTreeMap<String, String>,

@@ -47,42 +47,102 @@ pub async fn get_profile(id: String) -> Result<Profile, AppError> {
 /// Upstream: `POST /v1/user_profiles`.
 #[server(endpoint = "profiles/create", input = Json)]
 pub async fn create_profile(profile: NewProfile) -> Result<Profile, AppError> {
-    profile.validate().map_err(AppError::invalid)?;
-    let client = ssr::client()?;
-    ssr::upstream("create", client.create(&profile).await)
+    ssr::create(&ssr::client()?, profile).await
 }
 
 /// Applies an update: absent fields stay, `null` clears, metadata is a merge patch.
-/// Upstream: `POST /v1/user_profiles/{id}`.
+/// With `unless_changed_since` (the `updated_at` the edit form loaded, RFC 3339), refuses
+/// with [`AppError::Changed`] if the profile was updated since.
+/// Upstream: `GET` then `POST /v1/user_profiles/{id}`.
 #[server(endpoint = "profiles/update", input = Json)]
-pub async fn update_profile(id: String, update: ProfileUpdate) -> Result<Profile, AppError> {
+pub async fn update_profile(
+    id: String,
+    update: ProfileUpdate,
+    unless_changed_since: Option<String>,
+) -> Result<Profile, AppError> {
     let id = ssr::profile_id(&id)?;
-    update.validate().map_err(AppError::invalid)?;
-    let client = ssr::client()?;
-    ssr::upstream("update", client.update(&id, &update).await)
+    ssr::update(
+        &ssr::client()?,
+        &id,
+        update,
+        unless_changed_since.as_deref(),
+    )
+    .await
 }
 
-/// Mints an enrollment URL. The URL is a credential: it is returned once and never logged.
-/// Upstream: `POST /v1/user_profiles/{id}/enrollment_url`.
+/// Mints an enrollment URL. The URL is a credential: it is returned once, never logged
+/// and never cached. Upstream: `POST /v1/user_profiles/{id}/enrollment_url`.
 #[server(endpoint = "profiles/enrollment_url")]
 pub async fn create_enrollment_url(id: String) -> Result<EnrollmentUrl, AppError> {
     let id = ssr::profile_id(&id)?;
-    let client = ssr::client()?;
-    ssr::upstream("enrollment_url", client.enrollment_url(&id).await)
+    ssr::no_store();
+    ssr::enrollment_url(&ssr::client()?, &id).await
 }
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
     use crate::error::AppError;
-    use crate::profiles::model::{FieldError, ProfileId};
+    use crate::profiles::model::{
+        EnrollmentUrl, FieldError, NewProfile, Profile, ProfileId, ProfileUpdate,
+    };
     use crate::router::AppState;
     use crate::upstream::{Client, ErrorKind, Reply, UpstreamError};
     use leptos::prelude::*;
+    use time::format_description::well_known::Rfc3339;
 
     pub fn client() -> Result<Client, AppError> {
         use_context::<AppState>()
             .map(|state| state.upstream.clone())
             .ok_or_else(|| internal("no application state in context"))
+    }
+
+    /// The operations behind the server functions, shared with the no-JS form posts.
+    pub async fn create(client: &Client, profile: NewProfile) -> Result<Profile, AppError> {
+        profile.validate().map_err(AppError::invalid)?;
+        upstream("create", client.create(&profile).await)
+    }
+
+    pub async fn update(
+        client: &Client,
+        id: &ProfileId,
+        update: ProfileUpdate,
+        unless_changed_since: Option<&str>,
+    ) -> Result<Profile, AppError> {
+        update.validate().map_err(AppError::invalid)?;
+        if let Some(raw) = unless_changed_since {
+            let loaded = time::OffsetDateTime::parse(raw, &Rfc3339).map_err(|_| {
+                AppError::invalid(vec![FieldError::new(
+                    "updated_at",
+                    "is not an RFC 3339 time",
+                )])
+            })?;
+            // The API has no conditional update, so this narrows the window rather than
+            // closing it: a write landing between this read and ours is not detected.
+            let current = upstream("get", client.get(id).await)?;
+            if current.updated_at != loaded {
+                return Err(AppError::Changed {
+                    updated_at: crate::ui::format::utc(current.updated_at),
+                });
+            }
+        }
+        upstream("update", client.update(id, &update).await)
+    }
+
+    pub async fn enrollment_url(
+        client: &Client,
+        id: &ProfileId,
+    ) -> Result<EnrollmentUrl, AppError> {
+        upstream("enrollment_url", client.enrollment_url(id).await)
+    }
+
+    /// Marks the response as never to be stored by any cache (it carries a credential).
+    pub fn no_store() {
+        if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
+            options.insert_header(
+                axum::http::header::CACHE_CONTROL,
+                axum::http::HeaderValue::from_static("no-store"),
+            );
+        }
     }
 
     /// A malformed id names no profile: "not found", like an unknown one.

@@ -15,3 +15,25 @@ pub fn GrantBadge(name: String, grant: TrustGrant) -> impl IntoView {
     let label = format!("{name}: {}", grant.status.label());
     view! { <span class=tone>{label}</span> }
 }
+
+/// What a grant's status means, in one line (contract §8).
+pub fn grant_meaning(name: &str, grant: &TrustGrant) -> String {
+    let program = match name {
+        "cyber" => "Cyber Verification Program",
+        other => other,
+    };
+    match &grant.status {
+        Lenient::Known(GrantStatus::Active) => {
+            format!("{program}: approved and applies to this profile.")
+        }
+        Lenient::Known(GrantStatus::Pending) => {
+            format!("{program}: under review, or approved but not yet applied to this profile.")
+        }
+        Lenient::Known(GrantStatus::Rejected) => {
+            format!("{program}: the application was declined.")
+        }
+        Lenient::Unknown(raw) => {
+            format!("{program}: status \"{raw}\" is not known to this console; shown as the API sent it.")
+        }
+    }
+}

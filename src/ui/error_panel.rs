@@ -2,6 +2,7 @@
 //! server-rendered error page also answers with the error's HTTP status.
 
 use crate::error::AppError;
+use crate::ui::copy::CopyButton;
 use crate::ui::status::set_http_status;
 use leptos::prelude::*;
 
@@ -12,7 +13,12 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
     view! {
         <div class="error-panel" role="alert">
             <p>{error.to_string()}</p>
-            {request_id.map(|id| view! { <p class="muted">"Request ID: " <code>{id}</code></p> })}
+            {request_id.map(|id| view! {
+                <p class="request-id">
+                    "Request ID: " <code>{id.clone()}</code> " "
+                    <CopyButton text=id what="request ID"/>
+                </p>
+            })}
         </div>
     }
 }

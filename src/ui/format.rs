@@ -18,6 +18,42 @@ pub fn rfc3339(at: OffsetDateTime) -> String {
         .unwrap_or_default()
 }
 
+/// "3 days ago", "in 5 min": the distance from `now`, in the largest whole unit.
+pub fn relative(at: OffsetDateTime, now: OffsetDateTime) -> String {
+    let seconds = (at - now).whole_seconds();
+    let (n, unit) = match seconds.unsigned_abs() {
+        s if s < 60 => return "just now".to_owned(),
+        s if s < 3600 => (s / 60, "min"),
+        s if s < 86_400 => (s / 3600, "h"),
+        s if s < 86_400 * 60 => (s / 86_400, "day"),
+        s if s < 86_400 * 730 => (s / (86_400 * 30), "month"),
+        s => (s / (86_400 * 365), "year"),
+    };
+    let plural = if n != 1 && matches!(unit, "day" | "month" | "year") {
+        "s"
+    } else {
+        ""
+    };
+    if seconds < 0 {
+        format!("{n} {unit}{plural} ago")
+    } else {
+        format!("in {n} {unit}{plural}")
+    }
+}
+
+/// "14:05" left until `at`, or `None` once it has passed.
+pub fn countdown(at: OffsetDateTime, now: OffsetDateTime) -> Option<String> {
+    let left = (at - now).whole_seconds();
+    (left > 0).then(|| {
+        let (h, m, s) = (left / 3600, left % 3600 / 60, left % 60);
+        if h > 0 {
+            format!("{h}:{m:02}:{s:02}")
+        } else {
+            format!("{m}:{s:02}")
+        }
+    })
+}
+
 /// Escapes text for an HTML text or attribute context.
 pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -46,6 +82,45 @@ mod tests {
             "&lt;/title&gt;&lt;b a=&#39;x&#39; b=&quot;y&quot;&gt;&amp;"
         );
         assert_eq!(escape_html("Zoë 李伟"), "Zoë 李伟");
+    }
+
+    #[test]
+    fn relative_times_use_the_largest_whole_unit() {
+        let now = datetime!(2026-11-24 12:00 UTC);
+        assert_eq!(
+            relative(datetime!(2026-11-24 11:59:30 UTC), now),
+            "just now"
+        );
+        assert_eq!(relative(datetime!(2026-11-24 11:55 UTC), now), "5 min ago");
+        assert_eq!(relative(datetime!(2026-11-24 09:00 UTC), now), "3 h ago");
+        assert_eq!(relative(datetime!(2026-11-23 12:00 UTC), now), "1 day ago");
+        assert_eq!(
+            relative(datetime!(2026-09-01 12:00 UTC), now),
+            "2 months ago"
+        );
+        assert_eq!(
+            relative(datetime!(2024-01-01 12:00 UTC), now),
+            "2 years ago"
+        );
+        assert_eq!(relative(datetime!(2026-11-24 12:15 UTC), now), "in 15 min");
+    }
+
+    #[test]
+    fn countdowns_end_at_zero() {
+        let now = datetime!(2026-11-24 12:00 UTC);
+        assert_eq!(
+            countdown(datetime!(2026-11-24 12:15 UTC), now).as_deref(),
+            Some("15:00")
+        );
+        assert_eq!(
+            countdown(datetime!(2026-11-24 12:00:09 UTC), now).as_deref(),
+            Some("0:09")
+        );
+        assert_eq!(
+            countdown(datetime!(2026-11-24 13:01:02 UTC), now).as_deref(),
+            Some("1:01:02")
+        );
+        assert_eq!(countdown(now, now), None);
     }
 
     #[test]

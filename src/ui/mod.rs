@@ -1,7 +1,11 @@
 //! Small generic widgets shared by the pages.
 
 pub mod badge;
+pub mod browser;
+pub mod copy;
 pub mod error_panel;
 pub mod format;
+pub mod heading;
 pub mod status;
+pub mod theme;
 pub mod title;

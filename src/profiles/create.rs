@@ -1,0 +1,36 @@
+//! `/profiles/new`: the create form. "Create profile" opens the new profile.
+
+use crate::profiles::editor::{ProfileEditor, Target};
+use crate::profiles::form::ProfileForm;
+use crate::profiles::links::{from_param, FROM};
+use crate::profiles::posted::{use_posted, PostedForm};
+use crate::ui::heading::PageHeading;
+use crate::ui::title::PageTitle;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn NewProfilePage() -> impl IntoView {
+    let query = use_query_map();
+    let from = from_param(query.with_untracked(|q| q.get(FROM)));
+    let posted = use_posted::<PostedForm>();
+    let back = from.href();
+    view! {
+        <PageTitle text="New profile"/>
+        <p><A href=back>"← Back to list"</A></p>
+        <PageHeading text="New profile"/>
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || {
+                let from = from.clone();
+                Suspend::new(async move {
+                    let (initial, error) = match posted.await {
+                        Some(PostedForm { form, error }) => (form, error),
+                        None => (ProfileForm::for_create(), None),
+                    };
+                    view! { <ProfileEditor target=Target::Create initial error from/> }
+                })
+            }}
+        </Suspense>
+    }
+}

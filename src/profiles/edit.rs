@@ -1,0 +1,80 @@
+//! `/profiles/{id}/edit`: the edit form, prefilled. Saving sends only what changed.
+
+use crate::error::AppError;
+use crate::profiles::editor::{ProfileEditor, Target};
+use crate::profiles::form::ProfileForm;
+use crate::profiles::links::{detail_href, from_param, FROM};
+use crate::profiles::model::ProfileId;
+use crate::profiles::posted::{use_posted, PostedForm};
+use crate::profiles::server::get_profile;
+use crate::ui::error_panel::ErrorPanel;
+use crate::ui::heading::PageHeading;
+use crate::ui::status::NotFound;
+use crate::ui::title::PageTitle;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+#[component]
+pub fn EditProfilePage() -> impl IntoView {
+    let params = use_params_map();
+    // Decided without any async work: a malformed id never reaches a server function.
+    let id = Memo::new(move |_| {
+        params.with(|p| p.get("id").and_then(|raw| ProfileId::parse(&raw).ok()))
+    });
+    move || match id.get() {
+        Some(id) => view! { <LoadedEdit id/> }.into_any(),
+        None => view! { <NotFound/> }.into_any(),
+    }
+}
+
+#[component]
+fn LoadedEdit(id: ProfileId) -> impl IntoView {
+    let query = use_query_map();
+    let from = from_param(query.with_untracked(|q| q.get(FROM)));
+    let profile = Resource::new(
+        {
+            let id = id.clone();
+            move || id.to_string()
+        },
+        get_profile,
+    );
+    let posted = use_posted::<PostedForm>();
+    view! {
+        <Suspense fallback=|| view! { <p class="muted">"Loading profile…"</p> }>
+            {move || {
+                let (id, from) = (id.clone(), from.clone());
+                Suspend::new(async move {
+                    let (profile, posted) = (profile.await, posted.await);
+                    match profile {
+                        Ok(profile) => {
+                            let heading = format!(
+                                "Edit {}",
+                                profile.name.clone().unwrap_or_else(|| profile.id.to_string())
+                            );
+                            let (initial, error) = match posted {
+                                Some(PostedForm { form, error }) => (form, error),
+                                None => (ProfileForm::for_edit(&profile), None),
+                            };
+                            let back = detail_href(&id, &from, None);
+                            view! {
+                                <PageTitle text=heading.clone()/>
+                                <p><A href=back>"← Back to profile"</A></p>
+                                <PageHeading text=heading/>
+                                <ProfileEditor target=Target::Edit(id) initial error from/>
+                            }
+                            .into_any()
+                        }
+                        Err(AppError::NotFound) => view! { <NotFound/> }.into_any(),
+                        Err(error) => view! {
+                            <PageTitle text="Edit profile"/>
+                            <PageHeading text="Edit profile"/>
+                            <ErrorPanel error/>
+                        }
+                        .into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}

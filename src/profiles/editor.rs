@@ -1,0 +1,537 @@
+//! The create and edit form, with its metadata editor. It is a real HTML form: before or
+//! without the WASM every button posts it to the page's own address (see `post.rs`).
+//! Once hydrated, the same buttons act in place and saving calls the server functions.
+//! Either way the rules are [`ProfileForm`]'s, checked as the user types.
+
+use crate::error::AppError;
+use crate::profiles::form::{messages_for, names, Change, Intent, Loaded, MetaRow, ProfileForm};
+use crate::profiles::links::{detail_href, edit_href, new_href};
+use crate::profiles::list::ListLocation;
+use crate::profiles::model::{
+    FieldError, ProfileId, Relationship, MAX_KEY_CHARS, MAX_METADATA_KEYS, MAX_TEXT_CHARS,
+    MAX_VALUE_CHARS,
+};
+use crate::profiles::server::{create_profile, update_profile};
+use crate::ui::browser::{confirm_before_leaving_by_link, focus_first};
+use crate::ui::error_panel::ErrorPanel;
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+
+const LEAVE_WARNING: &str = "Leave this page? Your changes are not saved.";
+/// Longest value quoted in the change summary.
+const SUMMARY_CHARS: usize = 80;
+
+/// What saving does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Create,
+    Edit(ProfileId),
+}
+
+#[derive(Clone, Copy)]
+struct RowState {
+    key: RwSignal<String>,
+    value: RwSignal<String>,
+    removed: RwSignal<bool>,
+    original: StoredValue<Option<(String, String)>>,
+}
+
+impl RowState {
+    fn new(row: &MetaRow) -> Self {
+        Self {
+            key: RwSignal::new(row.key.clone()),
+            value: RwSignal::new(row.value.clone()),
+            removed: RwSignal::new(row.removed),
+            original: StoredValue::new(row.original.clone()),
+        }
+    }
+}
+
+/// The form as signals, one per input, so typing re-renders only what depends on it.
+#[derive(Clone, Copy)]
+struct FormState {
+    external_id: RwSignal<String>,
+    name: RwSignal<String>,
+    relationship: RwSignal<String>,
+    rows: RwSignal<Vec<RowState>>,
+    loaded: StoredValue<Option<Loaded>>,
+    overwrite: RwSignal<bool>,
+}
+
+impl FormState {
+    fn new(form: &ProfileForm) -> Self {
+        Self {
+            external_id: RwSignal::new(form.external_id.clone()),
+            name: RwSignal::new(form.name.clone()),
+            relationship: RwSignal::new(form.relationship.clone()),
+            rows: RwSignal::new(form.rows.iter().map(RowState::new).collect()),
+            loaded: StoredValue::new(form.loaded.clone()),
+            overwrite: RwSignal::new(form.overwrite),
+        }
+    }
+
+    fn snapshot(&self) -> ProfileForm {
+        ProfileForm {
+            external_id: self.external_id.get(),
+            name: self.name.get(),
+            relationship: self.relationship.get(),
+            rows: self.rows.with(|rows| {
+                rows.iter()
+                    .map(|r| MetaRow {
+                        key: r.key.get(),
+                        value: r.value.get(),
+                        original: r.original.get_value(),
+                        removed: r.removed.get(),
+                    })
+                    .collect()
+            }),
+            loaded: self.loaded.get_value(),
+            overwrite: self.overwrite.get(),
+        }
+    }
+}
+
+fn char_count(s: &str) -> usize {
+    s.chars().count()
+}
+
+#[component]
+pub fn ProfileEditor(
+    target: Target,
+    initial: ProfileForm,
+    error: Option<AppError>,
+    from: ListLocation,
+) -> impl IntoView {
+    let state = FormState::new(&initial);
+    let form = Memo::new(move |_| state.snapshot());
+    let server_error = RwSignal::new(error);
+    let pending = RwSignal::new(false);
+    let saved = RwSignal::new(false);
+    let checked = Memo::new(move |_| form.with(ProfileForm::check));
+
+    // Editing after a refusal makes its field errors stale; a "changed elsewhere"
+    // warning stays until the next save, which it governs.
+    Effect::new(move |previous: Option<ProfileForm>| {
+        let now = form.get();
+        if previous.is_some_and(|p| p != now)
+            && !matches!(server_error.get_untracked(), Some(AppError::Changed { .. }))
+        {
+            server_error.set(None);
+        }
+        now
+    });
+
+    let dirty = {
+        let initial = initial.clone();
+        Memo::new(move |_| form.with(|f| *f != initial))
+    };
+    let must_confirm = move || dirty.get_untracked() && !saved.get_untracked();
+    confirm_before_leaving_by_link(must_confirm, LEAVE_WARNING);
+    let unload = window_event_listener(leptos::ev::beforeunload, move |ev| {
+        if must_confirm() {
+            ev.prevent_default();
+        }
+    });
+    on_cleanup(move || unload.remove());
+
+    let errors_for = move |field: String| {
+        Signal::derive(move || {
+            let mut out: Vec<String> = checked.with(|c| {
+                messages_for(c, &field)
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect()
+            });
+            if let Some(AppError::Invalid { errors, .. }) = server_error.get() {
+                for m in messages_for(&errors, &field) {
+                    if !out.iter().any(|o| o == m) {
+                        out.push(m.to_owned());
+                    }
+                }
+            }
+            out
+        })
+    };
+
+    let navigate = use_navigate();
+    let submit = {
+        let target = target.clone();
+        let from = from.clone();
+        move |ev: SubmitEvent| {
+            ev.prevent_default();
+            if pending.get_untracked() {
+                return;
+            }
+            let snapshot = form.get_untracked();
+            let navigate = navigate.clone();
+            let from = from.clone();
+            let done = move |id: &ProfileId, what: &str| {
+                saved.set(true);
+                navigate(&detail_href(id, &from, Some(what)), Default::default());
+            };
+            match &target {
+                Target::Create => {
+                    let Ok(profile) = snapshot.new_profile() else {
+                        focus_first("[aria-invalid=true]");
+                        return;
+                    };
+                    pending.set(true);
+                    leptos::task::spawn_local(async move {
+                        let result = create_profile(profile).await;
+                        pending.set(false);
+                        match result {
+                            Ok(created) => done(&created.id, "created"),
+                            Err(e) => server_error.set(Some(snapshot.place(e))),
+                        }
+                    });
+                }
+                Target::Edit(id) => {
+                    let Ok(update) = snapshot.update() else {
+                        focus_first("[aria-invalid=true]");
+                        return;
+                    };
+                    let id = id.clone();
+                    if update == Default::default() {
+                        done(&id, "");
+                        return;
+                    }
+                    let guard = snapshot
+                        .loaded
+                        .as_ref()
+                        .filter(|_| !snapshot.overwrite)
+                        .map(|l| l.updated_at.clone());
+                    pending.set(true);
+                    leptos::task::spawn_local(async move {
+                        let result = update_profile(id.to_string(), update, guard).await;
+                        pending.set(false);
+                        match result {
+                            Ok(_) => done(&id, "saved"),
+                            Err(e @ AppError::Changed { .. }) => {
+                                state.overwrite.set(true);
+                                server_error.set(Some(e));
+                            }
+                            Err(e) => server_error.set(Some(snapshot.place(e))),
+                        }
+                    });
+                }
+            }
+        }
+    };
+
+    let (action, save_label, cancel) = match &target {
+        Target::Create => (new_href(&from), "Create profile", from.href()),
+        Target::Edit(id) => (edit_href(id, &from), "Save", detail_href(id, &from, None)),
+    };
+    let is_edit = matches!(target, Target::Edit(_));
+
+    view! {
+        <form class="profile-form" method="post" action=action on:submit=submit novalidate>
+            // Enter in a field submits with the first submit button: make that "save",
+            // not a row's "Remove".
+            <button type="submit" name=names::INTENT value="save" class="default-submit" tabindex="-1" aria-hidden="true">
+                {save_label}
+            </button>
+            <FormProblems server_error/>
+            <TextField label="External ID" name=names::EXTERNAL_ID value=state.external_id errors=errors_for(names::EXTERNAL_ID.into())
+                hint="Your platform's id for this user or organization. Optional."/>
+            <TextField label="Name" name=names::NAME value=state.name errors=errors_for(names::NAME.into())
+                hint="Optional; required when the relationship is \"resold\"."/>
+            <RelationshipField value=state.relationship loaded=state.loaded.get_value() errors=errors_for(names::RELATIONSHIP.into())/>
+            <MetadataEditor state form errors_for/>
+            {state.loaded.get_value().map(|loaded| view! { <LoadedFields loaded overwrite=state.overwrite/> })}
+            {is_edit.then(|| view! { <ChangeSummary form/> })}
+            <div class="form-actions">
+                <button type="submit" name=names::INTENT value="save" class="primary"
+                    disabled=move || pending.get() aria-busy=move || pending.get().to_string()>
+                    {save_label}
+                </button>
+                <A href=cancel attr:class="button secondary">"Cancel"</A>
+                <span class="muted" role="status">{move || if pending.get() { "Saving…" } else { "" }}</span>
+            </div>
+        </form>
+    }
+}
+
+/// Why the last save did not happen, when it is not (only) about a field.
+#[component]
+fn FormProblems(server_error: RwSignal<Option<AppError>>) -> impl IntoView {
+    move || {
+        server_error.get().map(|error| match error {
+            AppError::Invalid { errors, request_id } => {
+                let count = errors.len();
+                let general: Vec<FieldError> = errors
+                    .into_iter()
+                    .filter(|e| !is_form_field(&e.field))
+                    .collect();
+                view! {
+                    <div class="error-panel" role="alert">
+                        <p>{format!("The profile was not saved: {count} problem(s), marked below.")}</p>
+                        {general.into_iter().map(|e| view! { <p>{e.to_string()}</p> }).collect_view()}
+                        {request_id.map(|id| view! { <p class="request-id">"Request ID: " <code>{id.clone()}</code> " " <crate::ui::copy::CopyButton text=id what="request ID"/></p> })}
+                    </div>
+                }
+                .into_any()
+            }
+            other => view! { <ErrorPanel error=other/> }.into_any(),
+        })
+    }
+}
+
+/// Fields shown next to an input (or the metadata editor); others go in the panel.
+fn is_form_field(field: &str) -> bool {
+    matches!(
+        field,
+        names::EXTERNAL_ID | names::NAME | names::RELATIONSHIP | "metadata"
+    ) || field.starts_with("row-")
+}
+
+#[component]
+fn TextField(
+    label: &'static str,
+    name: &'static str,
+    value: RwSignal<String>,
+    errors: Signal<Vec<String>>,
+    hint: &'static str,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let described = format!("{id}-hint {id}-error");
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <input id=id.clone() type="text" name=name autocomplete="off"
+                value=value.get_untracked()
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+                aria-invalid=move || (!errors.get().is_empty()).to_string()
+                aria-describedby=described/>
+            <p class="hint" id=format!("{id}-hint")>
+                {hint} " "
+                <span class="counter">{move || format!("{}/{MAX_TEXT_CHARS}", char_count(&value.get()))}</span>
+            </p>
+            <p class="field-error" id=format!("{id}-error") aria-live="polite">{move || errors.get().join(" ")}</p>
+        </div>
+    }
+}
+
+#[component]
+fn RelationshipField(
+    value: RwSignal<String>,
+    loaded: Option<Loaded>,
+    errors: Signal<Vec<String>>,
+) -> impl IntoView {
+    // A relationship this console does not know stays selectable, as it came.
+    let unknown = loaded
+        .map(|l| l.relationship)
+        .filter(|r| Relationship::parse(r).is_err());
+    let mut choices: Vec<(String, &'static str)> = Relationship::ALL
+        .iter()
+        .map(|r| {
+            let meaning = match r {
+                Relationship::External => "an individual end user of the platform",
+                Relationship::Resold => "a company the platform resells Claude access to",
+                Relationship::Internal => "the platform's own usage",
+            };
+            (r.as_str().to_owned(), meaning)
+        })
+        .collect();
+    if let Some(raw) = unknown {
+        choices.push((raw, "not known to this console; kept as it is"));
+    }
+    let options = choices
+        .into_iter()
+        .map(|(v, meaning)| {
+            let label = format!("{v} — {meaning}");
+            let selected = v.clone();
+            view! { <option value=v selected=move || value.get() == selected>{label}</option> }
+        })
+        .collect_view();
+    view! {
+        <div class="field">
+            <label for="field-relationship">"Relationship"</label>
+            <select id="field-relationship" name=names::RELATIONSHIP
+                on:change=move |ev| value.set(event_target_value(&ev))
+                aria-invalid=move || (!errors.get().is_empty()).to_string()
+                aria-describedby="field-relationship-error">
+                {options}
+            </select>
+            <p class="field-error" id="field-relationship-error" aria-live="polite">{move || errors.get().join(" ")}</p>
+        </div>
+    }
+}
+
+#[component]
+fn MetadataEditor(
+    state: FormState,
+    form: Memo<ProfileForm>,
+    errors_for: impl Fn(String) -> Signal<Vec<String>> + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let add = move |ev: leptos::ev::MouseEvent| {
+        ev.prevent_default();
+        if form.with_untracked(ProfileForm::can_add_row) {
+            state
+                .rows
+                .update(|rows| rows.push(RowState::new(&MetaRow::default())));
+        }
+    };
+    let rows = move || state.rows.get().into_iter().enumerate().collect::<Vec<_>>();
+    let editor_errors = errors_for("metadata".into());
+    view! {
+        <fieldset class="metadata-editor" aria-describedby="metadata-count metadata-error">
+            <legend>"Metadata"</legend>
+            <p class="counter" id="metadata-count">
+                {move || format!("{}/{MAX_METADATA_KEYS} entries", form.with(ProfileForm::live_count))}
+            </p>
+            <For each=rows key=|(i, _)| *i let:((index, row))>
+                <MetaRowEditor index row errors_for/>
+            </For>
+            <button type="submit" name=names::INTENT value=Intent::AddRow.value() class="secondary"
+                on:click=add disabled=move || !form.with(ProfileForm::can_add_row)>
+                "Add entry"
+            </button>
+            <p class="field-error" id="metadata-error" aria-live="polite">{move || editor_errors.get().join(" ")}</p>
+        </fieldset>
+    }
+}
+
+#[component]
+fn MetaRowEditor(
+    index: usize,
+    row: RowState,
+    errors_for: impl Fn(String) -> Signal<Vec<String>> + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let key_errors = errors_for(names::row(index, "key"));
+    let value_errors = errors_for(names::row(index, "value"));
+    let key_id = format!("meta-{index}-key");
+    let value_id = format!("meta-{index}-value");
+    let (orig_key, orig_value) = row.original.get_value().unwrap_or_default();
+    let toggle = move |removed: bool| {
+        move |ev: leptos::ev::MouseEvent| {
+            ev.prevent_default();
+            row.removed.set(removed);
+        }
+    };
+    view! {
+        <div class="meta-row" class:removed=move || row.removed.get() role="group" aria-label=format!("Entry {}", index + 1)>
+            <div class="field">
+                <label for=key_id.clone()>"Key"</label>
+                <input id=key_id.clone() type="text" name=names::row(index, "key") autocomplete="off"
+                    value=row.key.get_untracked()
+                    prop:value=move || row.key.get()
+                    on:input=move |ev| row.key.set(event_target_value(&ev))
+                    readonly=move || row.removed.get()
+                    aria-invalid=move || (!key_errors.get().is_empty()).to_string()
+                    aria-describedby=format!("{key_id}-count {key_id}-error")/>
+                <span class="counter" id=format!("{key_id}-count")>{move || format!("{}/{MAX_KEY_CHARS}", char_count(&row.key.get()))}</span>
+                <p class="field-error" id=format!("{key_id}-error") aria-live="polite">{move || key_errors.get().join(" ")}</p>
+            </div>
+            <div class="field">
+                <label for=value_id.clone()>"Value"</label>
+                <input id=value_id.clone() type="text" name=names::row(index, "value") autocomplete="off"
+                    value=row.value.get_untracked()
+                    prop:value=move || row.value.get()
+                    on:input=move |ev| row.value.set(event_target_value(&ev))
+                    readonly=move || row.removed.get()
+                    aria-invalid=move || (!value_errors.get().is_empty()).to_string()
+                    aria-describedby=format!("{value_id}-count {value_id}-error")/>
+                <span class="counter" id=format!("{value_id}-count")>{move || format!("{}/{MAX_VALUE_CHARS}", char_count(&row.value.get()))}</span>
+                <p class="field-error" id=format!("{value_id}-error") aria-live="polite">{move || value_errors.get().join(" ")}</p>
+            </div>
+            <input type="hidden" name=names::row(index, "orig-key") value=orig_key/>
+            <input type="hidden" name=names::row(index, "orig-value") value=orig_value/>
+            <input type="hidden" name=names::row(index, "removed")
+                value=if row.removed.get_untracked() { "1" } else { "0" }
+                prop:value=move || if row.removed.get() { "1" } else { "0" }/>
+            <div class="row-actions">
+                {move || if row.removed.get() {
+                    view! {
+                        <span class="muted">"Marked for removal"</span>
+                        <button type="submit" name=names::INTENT value=Intent::Undo(index).value() class="secondary small" on:click=toggle(false)>"Undo"</button>
+                    }.into_any()
+                } else {
+                    view! {
+                        <button type="submit" name=names::INTENT value=Intent::Remove(index).value() class="secondary small" on:click=toggle(true)>"Remove"</button>
+                    }.into_any()
+                }}
+            </div>
+        </div>
+    }
+}
+
+/// What the edit form was loaded with, carried through a no-JS post.
+#[component]
+fn LoadedFields(loaded: Loaded, overwrite: RwSignal<bool>) -> impl IntoView {
+    view! {
+        <input type="hidden" name=names::LOADED_EXTERNAL_ID value=loaded.external_id.unwrap_or_default()/>
+        <input type="hidden" name=names::LOADED_NAME value=loaded.name.unwrap_or_default()/>
+        <input type="hidden" name=names::LOADED_RELATIONSHIP value=loaded.relationship/>
+        <input type="hidden" name=names::LOADED_UPDATED_AT value=loaded.updated_at/>
+        <input type="hidden" name=names::OVERWRITE
+            value=if overwrite.get_untracked() { "1" } else { "0" }
+            prop:value=move || if overwrite.get() { "1" } else { "0" }/>
+    }
+}
+
+fn quoted(value: &Option<String>) -> String {
+    match value {
+        None => "(none)".to_owned(),
+        Some(v) if char_count(v) > SUMMARY_CHARS => {
+            format!("“{}…”", v.chars().take(SUMMARY_CHARS).collect::<String>())
+        }
+        Some(v) => format!("“{v}”"),
+    }
+}
+
+fn describe(change: &Change) -> String {
+    match (&change.before, &change.after) {
+        (None, after) => format!("added {}", quoted(after)),
+        (before, None) => format!("removed (was {})", quoted(before)),
+        (before, after) => format!("{} → {}", quoted(before), quoted(after)),
+    }
+}
+
+/// The changes a save would make, kept up to date as the user types.
+#[component]
+fn ChangeSummary(form: Memo<ProfileForm>) -> impl IntoView {
+    let changes = Memo::new(move |_| form.with(ProfileForm::changes));
+    view! {
+        <section class="change-summary" aria-labelledby="changes-heading">
+            <h2 id="changes-heading">"Changes to save"</h2>
+            {move || {
+                let changes = changes.get();
+                if changes.is_empty() {
+                    view! { <p class="muted">"No changes yet."</p> }.into_any()
+                } else {
+                    view! {
+                        <ul>
+                            {changes.into_iter().map(|c| view! { <li><strong>{c.what.clone()}</strong>": "{describe(&c)}</li> }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }
+            }}
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn changes_read_as_added_removed_or_before_and_after() {
+        let change = |before: Option<&str>, after: Option<&str>| Change {
+            what: "Name".into(),
+            before: before.map(Into::into),
+            after: after.map(Into::into),
+        };
+        assert_eq!(describe(&change(None, Some("a"))), "added “a”");
+        assert_eq!(describe(&change(Some("a"), None)), "removed (was “a”)");
+        assert_eq!(describe(&change(Some("a"), Some("b"))), "“a” → “b”");
+        let long = "x".repeat(100);
+        assert_eq!(
+            describe(&change(None, Some(&long))),
+            format!("added “{}…”", "x".repeat(80))
+        );
+    }
+}

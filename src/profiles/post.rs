@@ -1,0 +1,171 @@
+//! Plain HTML form posts: how the create, edit and enrollment forms work before or without
+//! the WASM (DESIGN.md §5). Each POST goes to the address of the page holding the form.
+//! A save that succeeds redirects (303) to the profile; anything else answers with the same
+//! page rendered again around what the user typed, with the errors next to their fields.
+//! Server functions are not used here because their form fallback redirects to the Referer
+//! and drops both the result and the input (security.md §1.1).
+
+use crate::app::shell;
+use crate::error::AppError;
+use crate::profiles::form::{Intent, ProfileForm};
+use crate::profiles::links::{detail_href, from_param, FROM};
+use crate::profiles::list::ListLocation;
+use crate::profiles::model::ProfileId;
+use crate::profiles::posted::{PostedEnrollment, PostedForm};
+use crate::profiles::server::ssr;
+use crate::router::AppState;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::post;
+use axum::Router;
+use leptos::prelude::*;
+
+/// Largest form body accepted; a full form with 16 entries of 512 characters is ~40 KiB.
+const MAX_FORM_BODY: usize = 64 * 1024;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/profiles/new", post(create))
+        .route("/profiles/{id}/edit", post(edit))
+        .route("/profiles/{id}", post(enroll))
+}
+
+type Pairs = Vec<(String, String)>;
+
+async fn read_form(request: Request) -> Result<(axum::http::request::Parts, Pairs), Response> {
+    let (parts, body) = request.into_parts();
+    let bytes = axum::body::to_bytes(body, MAX_FORM_BODY)
+        .await
+        .map_err(|_| (StatusCode::PAYLOAD_TOO_LARGE, "Form too large").into_response())?;
+    let pairs = url::form_urlencoded::parse(&bytes).into_owned().collect();
+    Ok((parts, pairs))
+}
+
+/// The list place the form came from: forms post to their page's own address, `?from=`
+/// included.
+fn list_place(parts: &axum::http::request::Parts) -> ListLocation {
+    let raw = url::form_urlencoded::parse(parts.uri.query().unwrap_or_default().as_bytes())
+        .find(|(k, _)| k == FROM)
+        .map(|(_, v)| v.into_owned());
+    from_param(raw)
+}
+
+/// The id in `/profiles/{id}…`; the path was routed here, so it has that shape.
+fn path_id(parts: &axum::http::request::Parts) -> Option<ProfileId> {
+    let segment = parts.uri.path().split('/').nth(2)?;
+    ProfileId::parse(segment).ok()
+}
+
+fn see_other(location: String) -> Response {
+    Redirect::to(&location).into_response()
+}
+
+/// Renders the page at the request's address with `context` provided, like a GET would,
+/// and marks it uncacheable: it holds what the user typed or a fresh credential.
+async fn render(
+    state: AppState,
+    parts: axum::http::request::Parts,
+    context: impl Fn() + Clone + Send + Sync + 'static,
+) -> Response {
+    let options = state.leptos_options.clone();
+    let handler = leptos_axum::render_app_async_with_context(
+        move || {
+            provide_context(state.clone());
+            provide_context(state.leptos_options.clone());
+            context();
+        },
+        move || shell(options.clone()),
+    );
+    let mut response = handler(Request::from_parts(parts, Body::empty())).await;
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+async fn create(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, pairs) = match read_form(request).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let from = list_place(&parts);
+    let (mut form, intent) = ProfileForm::from_pairs(&pairs);
+    let error = match intent {
+        Intent::Save => match form.new_profile() {
+            Err(errors) => Some(AppError::invalid(errors)),
+            Ok(profile) => match ssr::create(&state.upstream, profile).await {
+                Ok(created) => return see_other(detail_href(&created.id, &from, Some("created"))),
+                Err(e) => Some(form.place(e)),
+            },
+        },
+        other => {
+            form.apply(other);
+            None
+        }
+    };
+    let posted = PostedForm { form, error };
+    render(state, parts, move || provide_context(posted.clone())).await
+}
+
+async fn edit(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, pairs) = match read_form(request).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let Some(id) = path_id(&parts) else {
+        // The page itself answers "not found"; nothing is sent upstream.
+        return render(state, parts, || {}).await;
+    };
+    let from = list_place(&parts);
+    let (mut form, intent) = ProfileForm::from_pairs(&pairs);
+    let error = match intent {
+        Intent::Save => save(&state, &id, &mut form).await.err(),
+        other => {
+            form.apply(other);
+            None
+        }
+    };
+    match error {
+        None if intent == Intent::Save => see_other(detail_href(&id, &from, Some("saved"))),
+        error => {
+            let posted = PostedForm { form, error };
+            render(state, parts, move || provide_context(posted.clone())).await
+        }
+    }
+}
+
+/// Saves an edit form; an unchanged form saves nothing. After a "changed elsewhere"
+/// refusal the form is marked so that the next save overwrites.
+async fn save(state: &AppState, id: &ProfileId, form: &mut ProfileForm) -> Result<(), AppError> {
+    let update = form.update().map_err(AppError::invalid)?;
+    if update == Default::default() {
+        return Ok(());
+    }
+    let guard = match (&form.loaded, form.overwrite) {
+        (Some(loaded), false) => Some(loaded.updated_at.clone()),
+        _ => None,
+    };
+    let result = ssr::update(&state.upstream, id, update, guard.as_deref()).await;
+    match result {
+        Ok(_) => Ok(()),
+        Err(e @ AppError::Changed { .. }) => {
+            form.overwrite = true;
+            Err(e)
+        }
+        Err(e) => Err(form.place(e)),
+    }
+}
+
+async fn enroll(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, _) = match read_form(request).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let Some(id) = path_id(&parts) else {
+        return render(state, parts, || {}).await;
+    };
+    let posted = PostedEnrollment(ssr::enrollment_url(&state.upstream, &id).await);
+    render(state, parts, move || provide_context(posted.clone())).await
+}

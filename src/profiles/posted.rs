@@ -1,0 +1,37 @@
+//! What a form posted without JavaScript came back with. The server renders the answer
+//! page with it in context; a resource carries it into the page's serialized state so the
+//! browser hydrates the same page. On client-side navigation there is none.
+
+use crate::error::AppError;
+use crate::profiles::form::ProfileForm;
+use crate::profiles::model::EnrollmentUrl;
+use leptos::prelude::*;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+/// A create or edit form that was posted and not saved: what the user typed, and why it
+/// came back (an error, or none when an editor button such as "Add entry" was pressed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostedForm {
+    pub form: ProfileForm,
+    pub error: Option<AppError>,
+}
+
+/// The answer to "Generate enrollment URL" posted from the detail page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostedEnrollment(pub Result<EnrollmentUrl, AppError>);
+
+/// The posted outcome of type `T` for this page, if the server rendered it for a POST.
+pub fn use_posted<T>() -> Resource<Option<T>>
+where
+    T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
+{
+    let posted = use_context::<T>();
+    Resource::new(
+        || (),
+        move |()| {
+            let posted = posted.clone();
+            async move { posted }
+        },
+    )
+}

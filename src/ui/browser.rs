@@ -1,0 +1,189 @@
+//! The few browser APIs the pages use directly. They run only from event handlers and
+//! effects, which never run on the server; the server builds get inert versions.
+
+use time::OffsetDateTime;
+
+/// The current time: the server's clock when rendering, the browser's after hydration.
+pub fn now() -> OffsetDateTime {
+    #[cfg(feature = "hydrate")]
+    {
+        let ms = js_sys::Date::now() as i128;
+        OffsetDateTime::from_unix_timestamp_nanos(ms * 1_000_000)
+            .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    OffsetDateTime::now_utc()
+}
+
+/// Writes `text` to the clipboard and reports whether it worked.
+pub fn copy_to_clipboard(text: String, done: impl FnOnce(bool) + 'static) {
+    #[cfg(feature = "hydrate")]
+    leptos::task::spawn_local(async move {
+        let ok = match web_sys::window() {
+            Some(window) => {
+                let promise = window.navigator().clipboard().write_text(&text);
+                wasm_bindgen_futures::JsFuture::from(promise).await.is_ok()
+            }
+            None => false,
+        };
+        done(ok);
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (text, done);
+}
+
+/// Asks the user a yes/no question with the browser's own dialog.
+pub fn confirm(message: &str) -> bool {
+    #[cfg(feature = "hydrate")]
+    return web_sys::window()
+        .and_then(|w| w.confirm_with_message(message).ok())
+        .unwrap_or(true);
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = message;
+        true
+    }
+}
+
+/// Moves focus to the first element matching `selector` (the first invalid field).
+pub fn focus_first(selector: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        if let Some(el) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.query_selector(selector).ok().flatten())
+            .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = el.focus();
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = selector;
+}
+
+/// Reads a cookie readable by scripts (the theme), as the server reads it from the request.
+pub fn cookie(name: &str) -> Option<String> {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let document = web_sys::window()?.document()?;
+        let all = document
+            .dyn_into::<web_sys::HtmlDocument>()
+            .ok()?
+            .cookie()
+            .ok()?;
+        find_cookie(&all, name)
+    }
+    #[cfg(all(feature = "ssr", not(feature = "hydrate")))]
+    {
+        let parts = leptos::prelude::use_context::<axum::http::request::Parts>()?;
+        let all = parts
+            .headers
+            .get_all(axum::http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect::<Vec<_>>()
+            .join("; ");
+        find_cookie(&all, name)
+    }
+    #[cfg(not(any(feature = "hydrate", feature = "ssr")))]
+    {
+        let _ = name;
+        None
+    }
+}
+
+/// The value of `name` in a `Cookie` header or `document.cookie` string.
+pub fn find_cookie(all: &str, name: &str) -> Option<String> {
+    all.split(';')
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+/// Sets a cookie for the whole site, readable by scripts (only for preferences).
+pub fn set_cookie(name: &str, value: &str, max_age_seconds: u32) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let cookie = format!("{name}={value}; Path=/; Max-Age={max_age_seconds}; SameSite=Lax");
+        if let Some(document) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok())
+        {
+            let _ = document.set_cookie(&cookie);
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (name, value, max_age_seconds);
+}
+
+/// Sets or removes an attribute of the `<html>` element.
+pub fn set_root_attribute(name: &str, value: Option<&str>) {
+    #[cfg(feature = "hydrate")]
+    if let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = match value {
+            Some(v) => root.set_attribute(name, v),
+            None => root.remove_attribute(name),
+        };
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (name, value);
+}
+
+/// While `guard` returns true, asks before following any link: the capture listener runs
+/// before the router's own click handler, which leaves a prevented click alone. Removed
+/// when the calling component is dropped.
+pub fn confirm_before_leaving_by_link(
+    guard: impl Fn() -> bool + Send + Sync + 'static,
+    message: &'static str,
+) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::closure::Closure;
+        use wasm_bindgen::JsCast;
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        let listener = Closure::<dyn Fn(web_sys::Event)>::new(move |ev: web_sys::Event| {
+            let on_link = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|el| el.closest("a[href]").ok().flatten())
+                .is_some();
+            if on_link && guard() && !confirm(message) {
+                ev.prevent_default();
+                ev.stop_propagation();
+            }
+        });
+        let function: js_sys::Function = listener
+            .as_ref()
+            .unchecked_ref::<js_sys::Function>()
+            .clone();
+        let _ = document.add_event_listener_with_callback_and_bool("click", &function, true);
+        let cleanup = send_wrapper::SendWrapper::new((document, function, listener));
+        leptos::prelude::on_cleanup(move || {
+            let (document, function, _listener) = cleanup.take();
+            let _ = document.remove_event_listener_with_callback_and_bool("click", &function, true);
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (guard, message);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookies_are_found_by_exact_name() {
+        let all = "a=1; theme=dark; xtheme=light";
+        assert_eq!(find_cookie(all, "theme").as_deref(), Some("dark"));
+        assert_eq!(find_cookie(all, "heme"), None);
+        assert_eq!(find_cookie("", "theme"), None);
+    }
+}

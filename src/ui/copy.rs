@@ -1,0 +1,30 @@
+//! "Copy" buttons. They need the clipboard API, so they exist only once the WASM runs
+//! (`js-only`); before that the value is plain, selectable text next to them.
+
+use crate::ui::browser::copy_to_clipboard;
+use leptos::prelude::*;
+
+/// A button named "Copy" that copies `text`; `what` ("ID", "URL", …) is said after it
+/// for screen readers and shown in the confirmation.
+#[component]
+pub fn CopyButton(#[prop(into)] text: String, what: &'static str) -> impl IntoView {
+    let status = RwSignal::new(String::new());
+    let copy = move |_| {
+        let text = text.clone();
+        copy_to_clipboard(text, move |ok| {
+            status.set(if ok {
+                format!("{what} copied")
+            } else {
+                "Could not copy; select the text instead".to_owned()
+            });
+        });
+    };
+    view! {
+        <span class="copy js-only">
+            <button type="button" class="secondary small" on:click=copy title=format!("Copy {what}")>
+                "Copy"
+            </button>
+            <span class="copy-status muted" role="status">{move || status.get()}</span>
+        </span>
+    }
+}

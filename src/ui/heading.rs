@@ -1,0 +1,17 @@
+//! The page heading, which takes focus when a page opens so that keyboard and screen
+//! reader users start reading the new page, not the link they left.
+
+use leptos::html::H1;
+use leptos::prelude::*;
+
+#[component]
+pub fn PageHeading(#[prop(into)] text: String) -> impl IntoView {
+    let heading = NodeRef::<H1>::new();
+    // Effects run only in the browser, once the heading is in the document.
+    Effect::new(move |_| {
+        if let Some(h1) = heading.get() {
+            let _ = h1.focus();
+        }
+    });
+    view! { <h1 tabindex="-1" node_ref=heading>{text}</h1> }
+}
