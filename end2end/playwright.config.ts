@@ -13,6 +13,8 @@ const fresh = (name: string) => fs.mkdtempSync(path.join(os.tmpdir(), `profiles-
 
 export const CONSOLE_URL = "http://127.0.0.1:3100";
 export const EMULATOR_URL = "http://127.0.0.1:3110";
+/** A console whose upstream is the emulator above: tests that change data or inject faults use it. */
+export const HOOKED_CONSOLE_URL = "http://127.0.0.1:3120";
 
 export default defineConfig({
   testDir: "./tests",
@@ -50,6 +52,20 @@ export default defineConfig({
       cwd: root,
       env: { PROFILES_DATA_DIR: fresh("emulator"), RUST_LOG: "warn", ANTHROPIC_API_KEY: "" },
       url: `${EMULATOR_URL}/_emulator/requests`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+    },
+    {
+      // A console on that emulator, as against the real API: faults and grants can be set.
+      command: `${bin} --listen 127.0.0.1:3120 --max-retries 0`,
+      cwd: root,
+      env: {
+        PROFILES_DATA_DIR: fresh("hooked"),
+        RUST_LOG: "warn",
+        ANTHROPIC_BASE_URL: EMULATOR_URL,
+        ANTHROPIC_API_KEY: "sk-ant-e2e-not-a-real-key",
+      },
+      url: `${HOOKED_CONSOLE_URL}/profiles`,
       reuseExistingServer: false,
       timeout: 60_000,
     },

@@ -14,6 +14,7 @@ use crate::profiles::model::{
 use crate::profiles::server::{create_profile, update_profile};
 use crate::ui::browser::{confirm_before_leaving_by_link, focus_first};
 use crate::ui::error_panel::ErrorPanel;
+use crate::ui::status::set_http_status;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -104,6 +105,10 @@ pub fn ProfileEditor(
     error: Option<AppError>,
     from: ListLocation,
 ) -> impl IntoView {
+    // A form rendered for a refused no-JS post answers with the refusal's status.
+    if let Some(error) = &error {
+        set_http_status(error.status());
+    }
     let state = FormState::new(&initial);
     let form = Memo::new(move |_| state.snapshot());
     let server_error = RwSignal::new(error);

@@ -7,10 +7,15 @@ use leptos::prelude::*;
 #[component]
 pub fn PageHeading(#[prop(into)] text: String) -> impl IntoView {
     let heading = NodeRef::<H1>::new();
-    // Effects run only in the browser, once the heading is in the document.
+    // Effects run only in the browser. Inside `<Suspense>` the heading is created before
+    // it is attached, so focus it on the next frame, once it is in the document.
     Effect::new(move |_| {
-        if let Some(h1) = heading.get() {
-            let _ = h1.focus();
+        if heading.get().is_some() {
+            request_animation_frame(move || {
+                if let Some(h1) = heading.get_untracked() {
+                    let _ = h1.focus();
+                }
+            });
         }
     });
     view! { <h1 tabindex="-1" node_ref=heading>{text}</h1> }

@@ -1,0 +1,357 @@
+// Every flow of the console in Chromium, with JavaScript: list tools, detail, enrollment
+// URL, create, edit with the metadata editor, conflicts, unsaved changes, errors.
+// Flows that change data or inject faults run against the console whose upstream is the
+// test-hooked emulator, so the plain console keeps exactly the seeded profiles.
+import { expect, test, type Page } from "@playwright/test";
+import { EMULATOR_URL, HOOKED_CONSOLE_URL } from "../playwright.config";
+import { hydrated, listedIds, watchForErrors } from "./helpers";
+
+async function open(page: Page, path: string) {
+  await page.goto(path);
+  await hydrated(page);
+}
+
+/** The row group "Entry N" of the metadata editor. */
+const entry = (page: Page, n: number) => page.getByRole("group", { name: `Entry ${n}`, exact: true });
+
+test.describe("list tools", () => {
+  test("page size and order change the list and the address", async ({ page }) => {
+    const errors = watchForErrors(page);
+    await open(page, "/profiles");
+    const newest = await listedIds(page);
+    await page.getByLabel("Page size").selectOption("50");
+    await expect(page).toHaveURL(/\/profiles\?limit=50$/);
+    await expect.poll(async () => (await listedIds(page)).length).toBe(50);
+    await page.getByLabel("Order").selectOption("asc");
+    await expect(page).toHaveURL(/limit=50&order=asc/);
+    await expect.poll(async () => (await listedIds(page))[0]).not.toBe(newest[0]);
+    await page.reload();
+    await hydrated(page);
+    await expect(page.getByLabel("Page size")).toHaveValue("50");
+    await expect(page.getByLabel("Order")).toHaveValue("asc");
+    expect(errors).toEqual([]);
+  });
+
+  test("created times are relative, with the absolute time on hover", async ({ page }) => {
+    await open(page, "/profiles");
+    const created = page.locator("table.profiles tbody tr td:last-child time").first();
+    await expect(created).toHaveText(/ago$|^just now$/);
+    await expect(created).toHaveAttribute("title", /^\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/);
+  });
+
+  test("the filter narrows the loaded page and says so", async ({ page }) => {
+    await open(page, "/profiles");
+    const ids = await listedIds(page);
+    const filter = page.getByLabel("Filter this page");
+    await filter.fill(ids[3]);
+    await expect(page.locator("table.profiles tbody tr:visible")).toHaveCount(1);
+    await expect(page.getByText(`Showing 1 of ${ids.length} loaded rows`)).toBeVisible();
+    await filter.fill("no such thing anywhere");
+    await expect(page.getByText("No loaded row matches “no such thing anywhere”.")).toBeVisible();
+    await filter.fill("");
+    await expect(page.locator("table.profiles tbody tr:visible")).toHaveCount(ids.length);
+  });
+
+  test("go to profile validates the id and opens it", async ({ page }) => {
+    await open(page, "/profiles");
+    const ids = await listedIds(page);
+    const field = page.getByLabel("Go to profile");
+    await field.fill("../../v1/messages");
+    await page.getByRole("button", { name: "Open" }).click();
+    await expect(page.locator("#goto-error")).toContainText("Not a profile ID");
+    await expect(field).toHaveAttribute("aria-invalid", "true");
+    await page.getByLabel("Go to profile").fill(` ${ids[5]} `);
+    await page.getByRole("button", { name: "Open" }).click();
+    await expect(page).toHaveURL(new RegExp(`/profiles/${ids[5]}$`));
+    await expect(page.locator("dl.facts")).toContainText(ids[5]);
+  });
+
+  test("focus moves to the page heading after navigation", async ({ page }) => {
+    await open(page, "/profiles");
+    const id = (await listedIds(page))[0];
+    await page.getByRole("link", { name: id }).click();
+    await expect(page.locator("dl.facts")).toContainText(id);
+    await expect(page.getByRole("heading", { level: 1 })).toBeFocused();
+  });
+});
+
+test.describe("detail", () => {
+  test("Back to list returns to the exact list page the user came from", async ({ page }) => {
+    await open(page, "/profiles?limit=50&order=asc");
+    await page.getByRole("link", { name: "Next" }).click();
+    await expect(page.getByText("Page 2")).toBeVisible();
+    const listUrl = page.url();
+    const ids = await listedIds(page);
+    await page.getByRole("link", { name: ids[7] }).click();
+    await expect(page.locator("dl.facts")).toContainText(ids[7]);
+    await page.getByRole("link", { name: "← Back to list" }).click();
+    await expect(page).toHaveURL(listUrl);
+    await expect.poll(() => listedIds(page)).toEqual(ids);
+  });
+
+  test("copy buttons, raw JSON and the facts of a profile", async ({ page, context }) => {
+    await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+    await open(page, "/profiles");
+    const id = (await listedIds(page))[0];
+    await open(page, `/profiles/${id}`);
+    const idRow = page.locator("dl.facts dd").first();
+    await idRow.getByRole("button", { name: "Copy" }).click();
+    await expect(idRow.getByRole("status")).toHaveText("ID copied");
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(id);
+    await expect(page.getByText(/\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/).first()).toBeVisible();
+    await page.getByText("Raw JSON").click();
+    const raw = JSON.parse(await page.locator("details.raw pre").innerText());
+    expect(raw.id).toBe(id);
+    await expect(page.getByRole("link", { name: "Edit" })).toBeVisible();
+  });
+
+  test("trust grants show their status and meaning, unknown ones as they are", async ({ page, request }) => {
+    const created = await request.post(`${HOOKED_CONSOLE_URL}/api/profiles/create`, {
+      data: { profile: { name: "Grant Holder" } },
+    });
+    const id = (await created.json()).id;
+    for (const [grant, status] of [["cyber", "pending"], ["efs", "active"]]) {
+      const r = await request.put(`${EMULATOR_URL}/_emulator/profiles/${id}/trust_grants/${grant}`, {
+        data: { status },
+      });
+      expect(r.ok()).toBeTruthy();
+    }
+    await open(page, `${HOOKED_CONSOLE_URL}/profiles/${id}`);
+    await expect(page.locator(".badge.warn")).toHaveText("cyber: pending");
+    await expect(page.getByText("Cyber Verification Program: under review")).toBeVisible();
+    await expect(page.locator(".badge.ok")).toHaveText("efs: active");
+  });
+});
+
+test.describe("enrollment URL", () => {
+  test("shows a safe link, copies it, counts down, expires and renews", async ({ page, context }) => {
+    await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+    await page.clock.install({ time: Date.now() });
+    const errors = watchForErrors(page);
+    await open(page, "/profiles");
+    const id = (await listedIds(page))[2];
+    await open(page, `/profiles/${id}`);
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith("/api/profiles/enrollment_url")),
+      page.getByRole("button", { name: "Generate enrollment URL" }).click(),
+    ]);
+    expect(response.headers()["cache-control"]).toBe("no-store");
+    const link = page.locator(".enrollment-url a");
+    await expect(link).toHaveAttribute("href", /^https:\/\/platform\.claude\.com\/user-profiles\/enrollment\//);
+    await expect(link).toHaveAttribute("rel", "noopener noreferrer");
+    const url = (await link.getAttribute("href"))!;
+    expect(page.url()).not.toContain(url.split("/").pop()!);
+    await page.locator(".enrollment-url").getByRole("button", { name: "Copy" }).click();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(url);
+    await expect(page.locator(".countdown")).toHaveText(/^1[45]:\d\d left$/);
+    const before = await page.locator(".countdown").innerText();
+    await page.clock.runFor(61_000);
+    await expect(page.locator(".countdown")).not.toHaveText(before);
+    await page.clock.runFor(15 * 60_000);
+    await expect(page.getByText("Expired. Generate a new one.")).toBeVisible();
+    await expect(page.locator(".enrollment-url a")).toHaveCount(0);
+    // Back to the real time, so that the new URL's expiry lies ahead.
+    await page.clock.setSystemTime(Date.now());
+    await page.getByRole("button", { name: "Generate new" }).click();
+    await expect(page.locator(".enrollment-url a")).not.toHaveAttribute("href", url);
+    await expect(page.locator(".countdown")).toBeVisible();
+    expect(errors).toEqual([]);
+  });
+});
+
+test.describe("create and edit", () => {
+  test.use({ baseURL: HOOKED_CONSOLE_URL });
+
+  test("create: resold needs a name; markup and non-ASCII are kept as text", async ({ page }) => {
+    const errors = watchForErrors(page);
+    await open(page, "/profiles");
+    await page.getByRole("link", { name: "New profile" }).first().click();
+    await expect(page.getByRole("heading", { level: 1, name: "New profile" })).toBeFocused();
+    await expect(page.getByLabel("Relationship")).toHaveValue("external");
+    await page.getByLabel("Relationship").selectOption("resold");
+    await expect(page.locator("#field-name-error")).toHaveText('is required when relationship is "resold"');
+    await page.getByRole("button", { name: "Create profile" }).click();
+    await expect(page.getByLabel("Name")).toBeFocused();
+    const name = `<img src=x onerror=alert(1)> Zoë 李 ${Date.now()}`;
+    await page.getByLabel("Name").fill(name);
+    await page.getByLabel("External ID").fill("org_</script>");
+    await page.getByRole("button", { name: "Add entry" }).click();
+    await entry(page, 1).getByLabel("Key").fill("note");
+    const long = "é".repeat(511) + "値";
+    await entry(page, 1).getByLabel("Value").fill(long);
+    await expect(entry(page, 1).getByText("512/512")).toBeVisible();
+    await page.getByRole("button", { name: "Create profile" }).click();
+    await expect(page).toHaveURL(/\/profiles\/uprof_\w+\?done=created$/);
+    await expect(page.getByRole("status").filter({ hasText: "Profile created." })).toBeVisible();
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText(name);
+    await expect(page.locator("dl.facts")).toContainText("org_</script>");
+    await expect(page.locator("dl.facts")).toContainText("resold");
+    await expect(page.locator("table.metadata td.value")).toHaveText(long);
+    expect(await page.locator("img[src=x]").count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
+  test("edit: the metadata editor computes the patch and shows it before saving", async ({ page, request }) => {
+    const created = await request.post(`${HOOKED_CONSOLE_URL}/api/profiles/create`, {
+      data: { profile: { name: "Ada", external_id: "user_ada", metadata: { plan: "pro", region: "eu", seats: "3" } } },
+    });
+    const id = (await created.json()).id;
+    await open(page, `/profiles/${id}`);
+    await page.getByRole("link", { name: "Edit" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Edit Ada" })).toBeFocused();
+    await expect(page.getByLabel("External ID")).toHaveValue("user_ada");
+    await expect(page.getByText("3/16 entries")).toBeVisible();
+    await expect(page.getByText("No changes yet.")).toBeVisible();
+
+    await page.getByLabel("External ID").fill("");
+    await entry(page, 1).getByLabel("Value").fill("team");
+    await entry(page, 2).getByRole("button", { name: "Remove" }).click();
+    await expect(entry(page, 2).getByText("Marked for removal")).toBeVisible();
+    await expect(page.getByText("2/16 entries")).toBeVisible();
+    await entry(page, 3).getByRole("button", { name: "Remove" }).click();
+    await entry(page, 3).getByRole("button", { name: "Undo" }).click();
+    await page.getByRole("button", { name: "Add entry" }).click();
+    await entry(page, 4).getByLabel("Key").fill("tier");
+    await entry(page, 4).getByLabel("Value").fill("gold");
+    const summary = page.locator(".change-summary li");
+    await expect(summary).toHaveText([
+      "External ID: removed (was “user_ada”)",
+      "Metadata \"plan\": “pro” → “team”",
+      "Metadata \"region\": removed (was “eu”)",
+      "Metadata \"tier\": added “gold”",
+    ]);
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith("/api/profiles/update")),
+      page.getByRole("button", { name: "Save", exact: true }).click(),
+    ]);
+    expect(response.request().postDataJSON().update).toEqual({
+      external_id: null,
+      metadata: { plan: "team", region: "", tier: "gold" },
+    });
+    await expect(page.getByRole("status").filter({ hasText: "Changes saved." })).toBeVisible();
+    await expect(page.locator("table.metadata tbody tr")).toHaveText(["planteam", "seats3", "tiergold"]);
+    await expect(page.locator("dl.facts dd").nth(1)).toHaveText("—");
+  });
+
+  test("edit: the editor flags bad keys and values and stops at 16 entries", async ({ page, request }) => {
+    const created = await request.post(`${HOOKED_CONSOLE_URL}/api/profiles/create`, { data: { profile: {} } });
+    const id = (await created.json()).id;
+    await open(page, `/profiles/${id}/edit`);
+    const add = page.getByRole("button", { name: "Add entry" });
+    for (let i = 1; i <= 16; i++) {
+      await add.click();
+      await entry(page, i).getByLabel("Key").fill(`k${i}`);
+      await entry(page, i).getByLabel("Value").fill(`v${i}`);
+    }
+    await expect(page.getByText("16/16 entries")).toBeVisible();
+    await expect(add).toBeDisabled();
+    await entry(page, 2).getByLabel("Key").fill("k1");
+    await expect(entry(page, 2).locator(".field-error").first()).toHaveText('Duplicate key: "k1" is already used above');
+    await entry(page, 3).getByLabel("Key").fill("k".repeat(65));
+    await expect(entry(page, 3).getByText("65/64")).toBeVisible();
+    await expect(entry(page, 3).locator(".field-error").first()).toHaveText("key must be at most 64 characters (got 65)");
+    await entry(page, 4).getByLabel("Value").fill("");
+    await expect(entry(page, 4).locator(".field-error").last()).toHaveText("Enter a value; to delete an entry, use Remove");
+    await entry(page, 5).getByLabel("Key").fill("");
+    await expect(entry(page, 5).locator(".field-error").first()).toHaveText("Enter a key, or remove this entry");
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await expect(entry(page, 2).getByLabel("Key")).toBeFocused();
+    await expect(page).toHaveURL(new RegExp(`/profiles/${id}/edit$`));
+    await entry(page, 2).getByRole("button", { name: "Remove" }).click();
+    await expect(add).toBeEnabled();
+  });
+
+  test("edit: a profile changed elsewhere is not overwritten without a warning", async ({ page, request }) => {
+    const created = await request.post(`${HOOKED_CONSOLE_URL}/api/profiles/create`, { data: { profile: { name: "Before" } } });
+    const id = (await created.json()).id;
+    await open(page, `/profiles/${id}/edit`);
+    const elsewhere = await request.post(`${HOOKED_CONSOLE_URL}/api/profiles/update`, {
+      data: { id, update: { name: "Changed elsewhere" } },
+    });
+    expect(elsewhere.ok()).toBeTruthy();
+    await page.getByLabel("Name").fill("Mine");
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await expect(page.getByRole("alert")).toContainText("This profile was changed elsewhere");
+    await expect(page.getByLabel("Name")).toHaveValue("Mine");
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await expect(page.getByRole("status").filter({ hasText: "Changes saved." })).toBeVisible();
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Mine");
+  });
+
+  test("edit: leaving with unsaved changes asks first", async ({ page, request }) => {
+    const created = await request.post(`${HOOKED_CONSOLE_URL}/api/profiles/create`, { data: { profile: { name: "Stay" } } });
+    const id = (await created.json()).id;
+    await open(page, `/profiles/${id}/edit`);
+    await page.getByLabel("Name").fill("Unsaved");
+    const dialogs: string[] = [];
+    page.once("dialog", (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    await page.getByRole("link", { name: "← Back to profile" }).click();
+    await expect(page).toHaveURL(new RegExp(`/profiles/${id}/edit$`));
+    await expect(page.getByLabel("Name")).toHaveValue("Unsaved");
+    page.once("dialog", (d) => {
+      dialogs.push(d.message());
+      void d.accept();
+    });
+    await page.getByRole("link", { name: "← Back to profile" }).click();
+    await expect(page).toHaveURL(new RegExp(`/profiles/${id}$`));
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Stay");
+    expect(dialogs).toEqual([
+      "Leave this page? Your changes are not saved.",
+      "Leave this page? Your changes are not saved.",
+    ]);
+  });
+
+  test("upstream errors keep what was typed and show the request id with Copy", async ({ page, request, context }) => {
+    await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+    await open(page, "/profiles/new");
+    await page.getByLabel("Name").fill("Typed before the outage");
+    await page.getByRole("button", { name: "Add entry" }).click();
+    await entry(page, 1).getByLabel("Key").fill("plan");
+    await entry(page, 1).getByLabel("Value").fill("pro");
+    await request.put(`${EMULATOR_URL}/_emulator/faults`, {
+      data: { latency_ms: 0, sequence: [{ kind: "status", status: 503, headers: {} }] },
+    });
+    try {
+      await page.getByRole("button", { name: "Create profile" }).click();
+      const alert = page.getByRole("alert");
+      await expect(alert).toContainText("The User Profiles API is unavailable right now");
+      const requestId = (await alert.locator("code").innerText()).trim();
+      expect(requestId).toMatch(/^req_/);
+      await alert.getByRole("button", { name: "Copy" }).click();
+      expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(requestId);
+      await expect(page.getByLabel("Name")).toHaveValue("Typed before the outage");
+      await expect(entry(page, 1).getByLabel("Value")).toHaveValue("pro");
+    } finally {
+      await request.delete(`${EMULATOR_URL}/_emulator/faults`);
+    }
+    await page.getByRole("button", { name: "Create profile" }).click();
+    await expect(page.getByRole("status").filter({ hasText: "Profile created." })).toBeVisible();
+  });
+
+  test("API validation errors land next to their field", async ({ page, request }) => {
+    // 15 keys loaded; someone else adds a 16th; this form adds another. The form counts
+    // 16, the API counts 17 and refuses: its message appears at the metadata editor.
+    const metadata = Object.fromEntries(Array.from({ length: 15 }, (_, i) => [`k${i}`, "v"]));
+    const created = await request.post(`${HOOKED_CONSOLE_URL}/api/profiles/create`, {
+      data: { profile: { name: "Nearly full", metadata } },
+    });
+    const id = (await created.json()).id;
+    await open(page, `/profiles/${id}/edit`);
+    await request.post(`${HOOKED_CONSOLE_URL}/api/profiles/update`, {
+      data: { id, update: { metadata: { elsewhere: "x" } } },
+    });
+    await page.getByRole("button", { name: "Add entry" }).click();
+    await entry(page, 16).getByLabel("Key").fill("mine");
+    await entry(page, 16).getByLabel("Value").fill("y");
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await expect(page.getByRole("alert")).toContainText("changed elsewhere");
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await expect(page.locator("#metadata-error")).toContainText("the profile would have 17 keys");
+    await expect(page.getByRole("alert")).toContainText("The profile was not saved");
+    await expect(page.getByRole("alert").locator("code")).toHaveText(/^req_/);
+    await expect(entry(page, 16).getByLabel("Key")).toHaveValue("mine");
+  });
+});

@@ -1,0 +1,73 @@
+// Accessibility (axe-core: no serious or critical violation on any page, light and dark),
+// the remembered theme toggle, and a layout usable at 360 px.
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Page } from "@playwright/test";
+import { hydrated, listedIds } from "./helpers";
+
+/** One of each page: list, detail, new, edit, not found. */
+async function pages(page: Page): Promise<string[]> {
+  await page.goto("/profiles");
+  const id = (await listedIds(page))[0];
+  return ["/profiles", `/profiles/${id}`, "/profiles/new", `/profiles/${id}/edit`, "/profiles/uprof_01doesnotexist"];
+}
+
+for (const scheme of ["light", "dark"] as const) {
+  test(`axe finds no serious or critical violation (${scheme})`, async ({ page }) => {
+    await page.emulateMedia({ colorScheme: scheme });
+    for (const path of await pages(page)) {
+      await page.goto(path);
+      await hydrated(page);
+      const results = await new AxeBuilder({ page }).analyze();
+      const bad = results.violations
+        .filter((v) => v.impact === "serious" || v.impact === "critical")
+        .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+      expect(bad, path).toEqual([]);
+    }
+  });
+}
+
+test("the theme toggle applies at once and is remembered", async ({ page }) => {
+  await page.emulateMedia({ colorScheme: "light" });
+  await page.goto("/profiles");
+  await hydrated(page);
+  const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  const light = await background();
+  await page.getByLabel("Theme").selectOption("dark");
+  await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
+  expect(await background()).not.toBe(light);
+  await page.reload();
+  await hydrated(page);
+  await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
+  await expect(page.getByLabel("Theme")).toHaveValue("dark");
+  await page.getByLabel("Theme").selectOption("system");
+  await expect(page.locator("html")).not.toHaveAttribute("data-theme", /.*/);
+  expect(await background()).toBe(light);
+});
+
+test("every page is usable 360 px wide", async ({ page }) => {
+  await page.setViewportSize({ width: 360, height: 740 });
+  for (const path of await pages(page)) {
+    await page.goto(path);
+    await hydrated(page);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, path).toBeLessThanOrEqual(0);
+  }
+});
+
+test("everything works from the keyboard: open a profile and reach Edit", async ({ page }) => {
+  await page.goto("/profiles");
+  await hydrated(page);
+  const id = (await listedIds(page))[0];
+  const link = page.getByRole("link", { name: id });
+  await link.focus();
+  await page.keyboard.press("Enter");
+  await expect(page.locator("dl.facts")).toContainText(id);
+  await expect(page.getByRole("heading", { level: 1 })).toBeFocused();
+  for (let i = 0; i < 10; i++) {
+    await page.keyboard.press("Tab");
+    if (await page.getByRole("link", { name: "Edit" }).evaluate((el) => el === document.activeElement)) break;
+  }
+  await expect(page.getByRole("link", { name: "Edit" })).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(page.getByLabel("Name")).toBeVisible();
+});
