@@ -433,3 +433,232 @@ fn markup_in_profile_data_is_rendered_as_text() {
             .contains("<h1 tabindex=\"-1\">&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;"));
     });
 }
+
+impl Console {
+    /// A plain HTML form post, as a browser without JavaScript sends it.
+    async fn post_form(
+        &self,
+        path: &str,
+        pairs: &[(&str, &str)],
+    ) -> (StatusCode, axum::http::HeaderMap, String) {
+        let body: String = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs)
+            .finish();
+        let request = Request::post(path)
+            .header(header::ACCEPT, "text/html")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        self.send(request).await
+    }
+}
+
+#[test]
+fn a_posted_create_form_redirects_to_the_new_profile_or_comes_back_with_its_input() {
+    on_shared_runtime(async {
+        let console = Console::start().await;
+        let typed = [
+            ("external_id", "ext_<b>"),
+            ("name", ""),
+            ("relationship", "resold"),
+            ("row-0-key", "plan"),
+            ("row-0-value", "pro"),
+            ("intent", "save"),
+        ];
+        let (status, headers, html) = console
+            .post_form("/profiles/new?from=50~asc~", &typed)
+            .await;
+        assert_eq!(status, 400, "refused: resold without a name");
+        assert_eq!(headers[header::CACHE_CONTROL], "no-store");
+        assert!(html.contains("is required when relationship is \"resold\""));
+        assert!(
+            html.contains("value=\"ext_&lt;b&gt;\""),
+            "typed input kept, escaped"
+        );
+        assert!(html.contains("value=\"pro\""));
+        assert_eq!(
+            console.upstream_calls().await,
+            0,
+            "refused before any upstream call"
+        );
+
+        let mut named = typed.to_vec();
+        named[1] = ("name", "Acme");
+        let (status, headers, _) = console
+            .post_form("/profiles/new?from=50~asc~", &named)
+            .await;
+        assert_eq!(status, 303);
+        let location = headers[header::LOCATION].to_str().unwrap();
+        let id = location
+            .strip_prefix("/profiles/")
+            .and_then(|rest| rest.strip_suffix("?from=50~asc~&done=created"))
+            .unwrap_or_else(|| panic!("{location}"));
+        let (_, body) = console.form("get", &format!("id={id}")).await;
+        let created: Profile = serde_json::from_str(&body).unwrap();
+        assert_eq!(created.name.as_deref(), Some("Acme"));
+        assert_eq!(created.external_id.as_deref(), Some("ext_<b>"));
+        assert_eq!(created.metadata["plan"], "pro");
+    });
+}
+
+#[test]
+fn editor_buttons_without_javascript_come_back_with_the_form_changed() {
+    on_shared_runtime(async {
+        let console = Console::start().await;
+        let (status, _, html) = console
+            .post_form(
+                "/profiles/new",
+                &[
+                    ("name", "Kept"),
+                    ("relationship", "external"),
+                    ("row-0-key", "a"),
+                    ("row-0-value", "1"),
+                    ("intent", "add"),
+                ],
+            )
+            .await;
+        assert_eq!(status, 200);
+        assert!(html.contains("name=\"row-1-key\""), "a row was added");
+        assert!(html.contains("value=\"Kept\""));
+        let (_, _, html) = console
+            .post_form(
+                "/profiles/new",
+                &[
+                    ("relationship", "external"),
+                    ("row-0-key", "a"),
+                    ("row-0-value", "1"),
+                    ("intent", "remove-0"),
+                ],
+            )
+            .await;
+        assert!(html.contains("Marked for removal"));
+        assert!(html.contains("name=\"row-0-removed\" value=\"1\""));
+        assert_eq!(console.upstream_calls().await, 0);
+    });
+}
+
+#[test]
+fn a_posted_edit_sends_only_the_changes_and_guards_against_changes_made_elsewhere() {
+    on_shared_runtime(async {
+        let console = Console::start().await;
+        let (_, body) = console
+            .json(
+                "create",
+                json!({"profile": {"name": "Old", "external_id": "e1", "metadata": {"a": "1", "b": "2"}}}),
+            )
+            .await;
+        let profile: Profile = serde_json::from_str(&body).unwrap();
+        let loaded_at = profiles_admin::ui::format::rfc3339(profile.updated_at);
+        let path = format!("/profiles/{}/edit", profile.id);
+        let form = |name: &'static str, overwrite: &'static str| {
+            vec![
+                ("external_id", String::new()),
+                ("name", name.to_owned()),
+                ("relationship", "external".to_owned()),
+                ("loaded_external_id", "e1".to_owned()),
+                ("loaded_name", "Old".to_owned()),
+                ("loaded_relationship", "external".to_owned()),
+                ("loaded_updated_at", loaded_at.clone()),
+                ("overwrite", overwrite.to_owned()),
+                ("row-0-key", "a".to_owned()),
+                ("row-0-value", "1".to_owned()),
+                ("row-0-orig-key", "a".to_owned()),
+                ("row-0-orig-value", "1".to_owned()),
+                ("row-0-removed", "1".to_owned()),
+                ("row-1-key", "b".to_owned()),
+                ("row-1-value", "2".to_owned()),
+                ("row-1-orig-key", "b".to_owned()),
+                ("row-1-orig-value", "2".to_owned()),
+                ("row-1-removed", "0".to_owned()),
+                ("intent", "save".to_owned()),
+            ]
+        };
+        let send = |fields: Vec<(&'static str, String)>| {
+            let (path, console) = (path.clone(), &console);
+            async move {
+                let pairs: Vec<(&str, &str)> =
+                    fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                console.post_form(&path, &pairs).await
+            }
+        };
+
+        // Someone else renames it after the form loaded.
+        let (status, _) = console
+            .json(
+                "update",
+                json!({"id": profile.id, "update": {"name": "Elsewhere"}}),
+            )
+            .await;
+        assert_eq!(status, 200);
+        console.emulator.forget_requests().await;
+        let (status, _, html) = send(form("Mine", "0")).await;
+        assert_eq!(status, 409);
+        assert!(html.contains("changed elsewhere"));
+        assert!(
+            html.contains("name=\"overwrite\" value=\"1\""),
+            "the next save overwrites"
+        );
+        assert!(html.contains("value=\"Mine\""));
+        let seen = console.emulator.seen().await;
+        assert!(
+            seen.iter().all(|r| r.method == "GET"),
+            "nothing was written: {seen:?}"
+        );
+
+        let (status, headers, _) = send(form("Mine", "1")).await;
+        assert_eq!(status, 303);
+        assert_eq!(
+            headers[header::LOCATION],
+            format!("/profiles/{}?done=saved", profile.id)
+        );
+        let (_, body) = console.form("get", &format!("id={}", profile.id)).await;
+        let saved: Profile = serde_json::from_str(&body).unwrap();
+        assert_eq!(saved.name.as_deref(), Some("Mine"));
+        assert_eq!(saved.external_id, None, "emptied: sent as null");
+        assert_eq!(
+            saved.metadata.keys().collect::<Vec<_>>(),
+            ["b"],
+            "a removed"
+        );
+    });
+}
+
+#[test]
+fn a_posted_enrollment_shows_the_url_once_and_is_never_cached() {
+    on_shared_runtime(async {
+        let console = Console::start().await;
+        let profile = console.some_profile().await;
+        let (status, headers, html) = console
+            .post_form(&format!("/profiles/{}", profile.id), &[])
+            .await;
+        assert_eq!(status, 200);
+        assert_eq!(headers[header::CACHE_CONTROL], "no-store");
+        assert!(html.contains("https://platform.claude.com/user-profiles/enrollment/"));
+        assert!(html.contains("rel=\"noopener noreferrer\""));
+        assert!(
+            headers.get(header::LOCATION).is_none(),
+            "not in any address"
+        );
+
+        let (status, _) = console
+            .form("enrollment_url", &format!("id={}", profile.id))
+            .await;
+        assert_eq!(status, 200);
+    });
+}
+
+#[test]
+fn form_posts_to_malformed_ids_are_not_found_without_upstream_calls() {
+    on_shared_runtime(async {
+        let console = Console::start().await;
+        for path in [
+            "/profiles/not-an-id/edit",
+            "/profiles/uprof_x%2F..",
+            "/profiles/uprof_/edit",
+        ] {
+            let (status, _, _) = console.post_form(path, &[("intent", "save")]).await;
+            assert_eq!(status, 404, "{path}");
+        }
+        assert_eq!(console.upstream_calls().await, 0);
+    });
+}
