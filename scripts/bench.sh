@@ -19,7 +19,7 @@ console=127.0.0.1:3200
 beta="anthropic-beta: user-profiles-2026-03-24"
 
 echo "building release…" >&2
-cargo leptos build --release --precompress >/dev/null 2>&1
+bash scripts/release.sh >/dev/null 2>&1
 
 work=$(mktemp -d)
 pids=()

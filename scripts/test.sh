@@ -16,7 +16,7 @@ step "clippy (server)" cargo clippy --features ssr --all-targets -- -D warnings
 step "clippy (browser)" cargo clippy --lib --target wasm32-unknown-unknown --target-dir target/front \
   --no-default-features --features hydrate -- -D warnings
 step "unit and integration tests" cargo leptos test
-step "release build" cargo leptos build --release --precompress
+step "release build" bash scripts/release.sh
 
 echo; echo "==> browser and SDK tests (Playwright, Debian's Chromium)"
 status=0

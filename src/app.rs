@@ -4,12 +4,13 @@ use crate::profiles::create::NewProfilePage;
 use crate::profiles::detail::ProfileDetail;
 use crate::profiles::edit::EditProfilePage;
 use crate::profiles::list::ProfileList;
+use crate::ui::heading::PageReady;
 use crate::ui::status::NotFound;
 use crate::ui::theme::{Theme, ThemeToggle};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Redirect, Route, Router, Routes, A};
-use leptos_router::{path, SsrMode};
+use leptos_router::{lazy_route, path, Lazy, LazyRoute, SsrMode};
 
 /// The document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -35,10 +36,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    // Effects run only in the browser: `data-hydrated="true"` tells tests (and nothing
-    // else) that the WASM has taken over, so they never wait on a timer.
+    // `data-hydrated="true"` tells tests (and nothing else) that the WASM has taken over
+    // the page, so they never wait on a timer; every page's heading reports it.
     let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
+    provide_context(PageReady(hydrated));
 
     view! {
         <Stylesheet id="leptos" href="/pkg/profiles-admin.css"/>
@@ -57,12 +58,57 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=|| view! { <NotFound/> }>
                         <Route path=path!("/") view=|| view! { <Redirect path="/profiles"/> } ssr=SsrMode::Async/>
                         <Route path=path!("/profiles") view=ProfileList ssr=SsrMode::Async/>
-                        <Route path=path!("/profiles/new") view=NewProfilePage ssr=SsrMode::Async/>
-                        <Route path=path!("/profiles/:id") view=ProfileDetail ssr=SsrMode::Async/>
-                        <Route path=path!("/profiles/:id/edit") view=EditProfilePage ssr=SsrMode::Async/>
+                        <Route path=path!("/profiles/new") view={Lazy::<NewRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/profiles/:id") view={Lazy::<DetailRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/profiles/:id/edit") view={Lazy::<EditRoute>::new()} ssr=SsrMode::Async/>
                     </Routes>
                 </main>
             </div>
         </Router>
+    }
+}
+
+/// The create page, loaded on demand (its WASM is a separate file).
+#[derive(Clone)]
+struct NewRoute;
+
+#[lazy_route]
+impl LazyRoute for NewRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <NewProfilePage/> }.into_any()
+    }
+}
+
+/// The detail page, loaded on demand.
+#[derive(Clone)]
+struct DetailRoute;
+
+#[lazy_route]
+impl LazyRoute for DetailRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <ProfileDetail/> }.into_any()
+    }
+}
+
+/// The edit page, loaded on demand.
+#[derive(Clone)]
+struct EditRoute;
+
+#[lazy_route]
+impl LazyRoute for EditRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <EditProfilePage/> }.into_any()
     }
 }

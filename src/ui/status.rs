@@ -1,5 +1,6 @@
 //! HTTP status of server-rendered pages, and the "not found" page.
 
+use crate::ui::heading::PageHeading;
 use crate::ui::title::PageTitle;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -24,7 +25,7 @@ pub fn NotFound() -> impl IntoView {
     view! {
         <PageTitle text="Not found"/>
         <section class="empty-state">
-            <h1>"Not found"</h1>
+            <PageHeading text="Not found"/>
             <p>"There is no profile or page at this address."</p>
             <p><A href="/profiles">"Back to the profile list"</A></p>
         </section>
