@@ -8,8 +8,8 @@ use crate::ui::heading::PageReady;
 use crate::ui::status::NotFound;
 use crate::ui::theme::{Theme, ThemeToggle};
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
-use leptos_router::components::{Redirect, Route, Router, Routes, A};
+use leptos_meta::{provide_meta_context, MetaTags, Title};
+use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::{lazy_route, path, Lazy, LazyRoute, SsrMode};
 
 /// The document around the app, rendered on the server only.
@@ -24,6 +24,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
+                // In the server-only shell, so the browser bundle carries no code for them.
+                <link rel="stylesheet" id="leptos" href="/pkg/profiles-admin.css"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <MetaTags/>
             </head>
             <body>
@@ -42,8 +45,6 @@ pub fn App() -> impl IntoView {
     provide_context(PageReady(hydrated));
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/profiles-admin.css"/>
-        <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
         <Title formatter=|page: String| format!("{page} · profiles-admin")/>
         <Router>
             <div class="app" data-hydrated=move || hydrated.get().to_string()>
@@ -56,7 +57,6 @@ pub fn App() -> impl IntoView {
                 </header>
                 <main id="main">
                     <Routes fallback=|| view! { <NotFound/> }>
-                        <Route path=path!("/") view=|| view! { <Redirect path="/profiles"/> } ssr=SsrMode::Async/>
                         <Route path=path!("/profiles") view=ProfileList ssr=SsrMode::Async/>
                         <Route path=path!("/profiles/new") view={Lazy::<NewRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/profiles/:id") view={Lazy::<DetailRoute>::new()} ssr=SsrMode::Async/>

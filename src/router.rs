@@ -39,9 +39,22 @@ pub fn app(state: AppState) -> Router {
         })
         .merge(crate::profiles::post::routes())
         .route("/theme", axum::routing::post(crate::ui::theme::post_theme))
+        .route("/", axum::routing::get(home))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::map_response(server_fn_error_status))
+        .layer(axum::middleware::from_fn(
+            crate::profiles::list::goto_redirect,
+        ))
         .with_state(state)
+}
+
+/// The console opens on the profile list.
+async fn home() -> Response {
+    (
+        StatusCode::FOUND,
+        [(axum::http::header::LOCATION, "/profiles")],
+    )
+        .into_response()
 }
 
 /// Server functions answer every error with 500, including undecodable arguments. Give

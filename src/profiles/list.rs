@@ -13,7 +13,7 @@ use crate::ui::format::{relative, rfc3339, utc};
 use crate::ui::heading::PageHeading;
 use crate::ui::title::PageTitle;
 use leptos::prelude::*;
-use leptos_router::components::{Form, Redirect, A};
+use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 /// Separates cursors in `trail`; cursors never contain it (see [`PageCursor`]).
@@ -148,6 +148,34 @@ impl ListLocation {
 /// Query parameter of the "Go to profile" form.
 const GOTO: &str = "goto";
 
+/// The no-JS answer to "Go to profile" (`GET /profiles?goto=ID`): a valid id redirects to
+/// that profile, keeping the list place for "Back to list"; anything else falls through
+/// to the list page, which shows the error next to the field. Done before rendering so the
+/// browser bundle needs no redirect code.
+#[cfg(feature = "ssr")]
+pub async fn goto_redirect(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if request.uri().path() == "/profiles" {
+        let query: Vec<(String, String)> =
+            url::form_urlencoded::parse(request.uri().query().unwrap_or_default().as_bytes())
+                .into_owned()
+                .collect();
+        let get = |k: &str| query.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+        if let Some(Ok(id)) = get(GOTO).map(|raw| ProfileId::parse(raw.trim())) {
+            let place = ListLocation::from_query(get).unwrap_or_default();
+            return (
+                axum::http::StatusCode::FOUND,
+                [(axum::http::header::LOCATION, detail_href(&id, &place, None))],
+            )
+                .into_response();
+        }
+    }
+    next.run(request).await
+}
+
 #[component]
 pub fn ProfileList() -> impl IntoView {
     let query = use_query_map();
@@ -195,17 +223,8 @@ pub fn ProfileList() -> impl IntoView {
         }
     };
 
-    // A valid "Go to profile" id opens that profile (a redirect on the server, a
-    // navigation in the browser); an invalid one is reported next to its field.
-    let goto_target = move || {
-        goto.get()
-            .and_then(|raw| ProfileId::parse(raw.trim()).ok())
-            .map(|id| view! { <Redirect path=detail_href(&id, &here.get(), None)/> })
-    };
-
     view! {
         <PageTitle text="Profiles"/>
-        {goto_target}
         <div class="page-header">
             <PageHeading text="Profiles"/>
             <A href=move || new_href(&here.get()) attr:class="button primary">"New profile"</A>
@@ -295,14 +314,30 @@ fn ListControls(here: Memo<ListLocation>) -> impl IntoView {
 /// Page sizes offered; any other valid size in the address is offered too.
 const PAGE_SIZES: [u32; 3] = [20, 50, 100];
 
-/// "Go to profile": opens a profile by id. A GET form, so it works without JavaScript;
-/// it keeps the list place so an error leaves the user where they were.
+/// "Go to profile": opens a profile by id. Without JavaScript it is a GET form whose
+/// answer redirects (or shows the error), keeping the list place; with it, the id is
+/// checked in place and a valid one opened directly.
 #[component]
 fn GoToProfile(here: Memo<ListLocation>, goto: Memo<Option<String>>) -> impl IntoView {
+    let typed = RwSignal::new(goto.get_untracked().unwrap_or_default());
+    let checked = RwSignal::new(goto.get_untracked().is_some());
     let error = move || {
-        goto.get()
-            .and_then(|raw| ProfileId::parse(raw.trim()).err())
+        let raw = typed.get();
+        (checked.get())
+            .then(|| ProfileId::parse(raw.trim()).err())
+            .flatten()
             .map(|e| format!("Not a profile ID: {}.", e.message))
+    };
+    let navigate = use_navigate();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        checked.set(true);
+        if let Ok(id) = ProfileId::parse(typed.get_untracked().trim()) {
+            navigate(
+                &detail_href(&id, &here.get_untracked(), None),
+                Default::default(),
+            );
+        }
     };
     let hidden = move || {
         let place = here.get();
@@ -323,21 +358,25 @@ fn GoToProfile(here: Memo<ListLocation>, goto: Memo<Option<String>>) -> impl Int
             .collect_view()
     };
     view! {
-        <Form method="GET" action="/profiles" attr:class="goto">
+        <form method="get" action="/profiles" class="goto" on:submit=submit>
             {hidden}
             <div class="field">
                 <label for="goto-id">"Go to profile"</label>
                 <div class="inline">
                     <input id="goto-id" type="text" name=GOTO autocomplete="off" spellcheck="false"
                         placeholder="uprof_…"
-                        value=move || goto.get().unwrap_or_default()
+                        value=typed.get_untracked()
+                        on:input=move |ev| {
+                            typed.set(event_target_value(&ev));
+                            checked.set(false);
+                        }
                         aria-invalid=move || error().is_some().to_string()
                         aria-describedby="goto-error"/>
                     <button type="submit" class="secondary">"Open"</button>
                 </div>
                 <p class="field-error" id="goto-error" aria-live="polite">{error}</p>
             </div>
-        </Form>
+        </form>
     }
 }
 
