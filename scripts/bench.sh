@@ -65,12 +65,26 @@ peak() { awk '/VmHWM/ {printf "%.1f MiB", $2 / 1024}' "/proc/$1/status"; }
 size() { stat -c %s "$1"; }
 gz() { gzip -9 -c "$1" | wc -c; }
 pkg=target/site/pkg
-# Bytes on the wire for one encoding, or "identity" if the server did not compress.
+# Bytes on the wire for one asset and encoding, or "identity" if the server did not compress.
 served() {
-  curl -s -o /dev/null -D - -H "accept-encoding: $2" "http://$console/pkg/profiles-admin.$1" |
+  curl -s -o /dev/null -D - -H "accept-encoding: $2" "http://$console/pkg/$1" |
     awk -v enc="$2" 'tolower($1) == "content-length:" {len = $2 + 0}
       tolower($1) == "content-encoding:" {got = $2}
       END {gsub(/\r/, "", got); print (got ~ enc ? len : "identity")}'
+}
+# What each page loads: the main module, plus a lazy route's chunks (split manifest).
+per_page() {
+  node -e '
+    const fs = require("fs"), pkg = process.argv[1];
+    // The .gz files scripts/release.sh wrote with gzip -9: what non-brotli clients get.
+    const gz = (f) => fs.statSync(`${pkg}/${f}.wasm.gz`).size;
+    const main = gz("profiles-admin");
+    console.log(`| list (main module only) | ${main} |`);
+    const manifest = JSON.parse(fs.readFileSync(`${pkg}/__wasm_split_manifest.json`, "utf8"));
+    for (const [route, chunks] of Object.entries(manifest)) {
+      const name = route.replace(/^__(\w+?)_route_view_\d+$/, "$1");
+      console.log(`| ${name} (main + ${chunks.length} chunks) | ${main + chunks.reduce((n, c) => n + gz(c), 0)} |`);
+    }' "$pkg"
 }
 
 cat <<REPORT
@@ -89,8 +103,12 @@ cat <<REPORT
 
 | release asset | raw bytes | gzip -9 bytes | served as br | served as gzip |
 |---|---|---|---|---|
-$(for f in wasm js css; do
-  a="$pkg/profiles-admin.$f"
-  echo "| profiles-admin.$f | $(size "$a") | $(gz "$a") | $(served "$f" br) | $(served "$f" gzip) |"
+$(for a in "$pkg"/*.wasm "$pkg"/*.js "$pkg"/*.css; do
+  f=$(basename "$a")
+  echo "| $f | $(size "$a") | $(gz "$a") | $(served "$f" br) | $(served "$f" gzip) |"
 done)
+
+| page | WASM it loads, gzip -9 bytes |
+|---|---|
+$(per_page)
 REPORT

@@ -180,14 +180,21 @@ test.describe("create and edit", () => {
     const long = "é".repeat(511) + "値";
     await entry(page, 1).getByLabel("Value").fill(long);
     await expect(entry(page, 1).getByText("512/512")).toBeVisible();
+    await page.getByRole("button", { name: "Add entry" }).click();
+    await entry(page, 2).getByLabel("Key").fill("<b>key</b>");
+    await entry(page, 2).getByLabel("Value").fill("\"><script>window.pwned=1</script>");
     await page.getByRole("button", { name: "Create profile" }).click();
     await expect(page).toHaveURL(/\/profiles\/uprof_\w+\?done=created$/);
     await expect(page.getByRole("status").filter({ hasText: "Profile created." })).toBeVisible();
     await expect(page.getByRole("heading", { level: 1 })).toHaveText(name);
     await expect(page.locator("dl.facts")).toContainText("org_</script>");
     await expect(page.locator("dl.facts")).toContainText("resold");
-    await expect(page.locator("table.metadata td.value")).toHaveText(long);
+    await expect(page.locator("table.metadata tbody tr")).toHaveText([
+      "<b>key</b>\"><script>window.pwned=1</script>",
+      `note${long}`,
+    ]);
     expect(await page.locator("img[src=x]").count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
     expect(errors).toEqual([]);
   });
 
@@ -302,6 +309,19 @@ test.describe("create and edit", () => {
       "Leave this page? Your changes are not saved.",
       "Leave this page? Your changes are not saved.",
     ]);
+
+    // Reloading or closing the tab asks too (the browser's own "leave site?" dialog).
+    await page.getByRole("link", { name: "Edit" }).click();
+    await page.getByLabel("Name").fill("Unsaved again");
+    const kinds: string[] = [];
+    page.once("dialog", (d) => {
+      kinds.push(d.type());
+      void d.accept();
+    });
+    await page.reload();
+    await hydrated(page);
+    expect(kinds).toEqual(["beforeunload"]);
+    await expect(page.getByLabel("Name")).toHaveValue("Stay");
   });
 
   test("upstream errors keep what was typed and show the request id with Copy", async ({ page, request, context }) => {

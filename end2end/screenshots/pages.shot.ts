@@ -1,0 +1,50 @@
+// Not a test: renders every page in light and dark into docs/screenshots/ for the docs.
+// Run with `bash scripts/screenshots.sh`.
+import { expect, test, type Page } from "@playwright/test";
+import * as path from "node:path";
+import { hydrated, listedIds } from "../tests/helpers";
+
+const out = path.resolve(__dirname, "../../docs/screenshots");
+
+async function shoot(page: Page, name: string, scheme: "light" | "dark") {
+  await page.screenshot({ path: path.join(out, `${name}-${scheme}.png`), fullPage: true });
+}
+
+for (const scheme of ["light", "dark"] as const) {
+  test(`every page (${scheme})`, async ({ page }) => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.goto("/profiles");
+    await hydrated(page);
+    await shoot(page, "list", scheme);
+
+    const id = (await listedIds(page))[0];
+    await page.goto(`/profiles/${id}`);
+    await hydrated(page);
+    await page.getByRole("button", { name: "Generate enrollment URL" }).click();
+    await expect(page.locator(".countdown")).toBeVisible();
+    await shoot(page, "detail", scheme);
+
+    await page.goto(`/profiles/${id}/edit`);
+    await hydrated(page);
+    await page.getByLabel("Name").fill("Renamed in the screenshot");
+    await page.getByRole("group", { name: "Entry 1", exact: true }).getByRole("button", { name: "Remove" }).click();
+    await page.getByRole("button", { name: "Add entry" }).click();
+    await page.getByRole("group", { name: /^Entry \d+$/ }).last().getByLabel("Key").fill("k".repeat(70));
+    await shoot(page, "edit", scheme);
+
+    await page.goto("/profiles/new");
+    await hydrated(page);
+    await page.getByLabel("Relationship").selectOption("resold");
+    await shoot(page, "new", scheme);
+
+    await page.goto("/profiles/uprof_01doesnotexist");
+    await hydrated(page);
+    await shoot(page, "not-found", scheme);
+
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.goto("/profiles");
+    await hydrated(page);
+    await page.screenshot({ path: path.join(out, `list-360-${scheme}.png`) });
+  });
+}
