@@ -7,7 +7,7 @@ use crate::profiles::links::{detail_href, edit_href, from_param, DONE, FROM};
 use crate::profiles::list::ListLocation;
 use crate::profiles::model::{EnrollmentUrl, Profile, ProfileId};
 use crate::profiles::posted::{use_posted, PostedEnrollment};
-use crate::profiles::server::get_profile;
+use crate::profiles::route::{profile_resource, with_profile_id};
 use crate::ui::badge::{grant_meaning, GrantBadge};
 use crate::ui::browser::now;
 use crate::ui::copy::CopyButton;
@@ -18,20 +18,12 @@ use crate::ui::status::NotFound;
 use crate::ui::title::PageTitle;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 use time::OffsetDateTime;
 
 #[component]
 pub fn ProfileDetail() -> impl IntoView {
-    let params = use_params_map();
-    // Decided without any async work: a malformed id never reaches a server function.
-    let id = Memo::new(move |_| {
-        params.with(|p| p.get("id").and_then(|raw| ProfileId::parse(&raw).ok()))
-    });
-    move || match id.get() {
-        Some(id) => view! { <LoadedProfile id/> }.into_any(),
-        None => view! { <NotFound/> }.into_any(),
-    }
+    with_profile_id(|id| view! { <LoadedProfile id/> })
 }
 
 #[component]
@@ -39,13 +31,7 @@ fn LoadedProfile(id: ProfileId) -> impl IntoView {
     let query = use_query_map();
     let from = from_param(query.with_untracked(|q| q.get(FROM)));
     let done = query.with_untracked(|q| q.get(DONE));
-    let profile = Resource::new(
-        {
-            let id = id.clone();
-            move || id.to_string()
-        },
-        get_profile,
-    );
+    let profile = profile_resource(&id);
     let posted = use_posted::<PostedEnrollment>();
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading profile…"</p> }>

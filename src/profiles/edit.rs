@@ -6,39 +6,25 @@ use crate::profiles::form::ProfileForm;
 use crate::profiles::links::{detail_href, from_param, FROM};
 use crate::profiles::model::ProfileId;
 use crate::profiles::posted::{use_posted, PostedForm};
-use crate::profiles::server::get_profile;
+use crate::profiles::route::{profile_resource, with_profile_id};
 use crate::ui::error_panel::ErrorPanel;
 use crate::ui::heading::PageHeading;
 use crate::ui::status::NotFound;
 use crate::ui::title::PageTitle;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn EditProfilePage() -> impl IntoView {
-    let params = use_params_map();
-    // Decided without any async work: a malformed id never reaches a server function.
-    let id = Memo::new(move |_| {
-        params.with(|p| p.get("id").and_then(|raw| ProfileId::parse(&raw).ok()))
-    });
-    move || match id.get() {
-        Some(id) => view! { <LoadedEdit id/> }.into_any(),
-        None => view! { <NotFound/> }.into_any(),
-    }
+    with_profile_id(|id| view! { <LoadedEdit id/> })
 }
 
 #[component]
 fn LoadedEdit(id: ProfileId) -> impl IntoView {
     let query = use_query_map();
     let from = from_param(query.with_untracked(|q| q.get(FROM)));
-    let profile = Resource::new(
-        {
-            let id = id.clone();
-            move || id.to_string()
-        },
-        get_profile,
-    );
+    let profile = profile_resource(&id);
     let posted = use_posted::<PostedForm>();
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading profile…"</p> }>

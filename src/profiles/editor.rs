@@ -202,11 +202,7 @@ pub fn ProfileEditor(
                         done(&id, "");
                         return;
                     }
-                    let guard = snapshot
-                        .loaded
-                        .as_ref()
-                        .filter(|_| !snapshot.overwrite)
-                        .map(|l| l.updated_at.clone());
+                    let guard = snapshot.guard();
                     pending.set(true);
                     leptos::task::spawn_local(async move {
                         let result = update_profile(id.to_string(), update, guard).await;
@@ -408,8 +404,6 @@ fn MetaRowEditor(
 ) -> impl IntoView {
     let key_errors = errors_for(names::row(index, "key"));
     let value_errors = errors_for(names::row(index, "value"));
-    let key_id = format!("meta-{index}-key");
-    let value_id = format!("meta-{index}-value");
     let (orig_key, orig_value) = row.original.get_value().unwrap_or_default();
     let toggle = move |removed: bool| {
         move |ev: leptos::ev::MouseEvent| {
@@ -419,30 +413,8 @@ fn MetaRowEditor(
     };
     view! {
         <div class="meta-row" class:removed=move || row.removed.get() role="group" aria-label=format!("Entry {}", index + 1)>
-            <div class="field">
-                <label for=key_id.clone()>"Key"</label>
-                <input id=key_id.clone() type="text" name=names::row(index, "key") autocomplete="off"
-                    value=row.key.get_untracked()
-                    prop:value=move || row.key.get()
-                    on:input=move |ev| row.key.set(event_target_value(&ev))
-                    readonly=move || row.removed.get()
-                    aria-invalid=move || (!key_errors.get().is_empty()).to_string()
-                    aria-describedby=format!("{key_id}-count {key_id}-error")/>
-                <span class="counter" id=format!("{key_id}-count")>{move || format!("{}/{MAX_KEY_CHARS}", char_count(&row.key.get()))}</span>
-                <p class="field-error" id=format!("{key_id}-error") aria-live="polite">{move || key_errors.get().join(" ")}</p>
-            </div>
-            <div class="field">
-                <label for=value_id.clone()>"Value"</label>
-                <input id=value_id.clone() type="text" name=names::row(index, "value") autocomplete="off"
-                    value=row.value.get_untracked()
-                    prop:value=move || row.value.get()
-                    on:input=move |ev| row.value.set(event_target_value(&ev))
-                    readonly=move || row.removed.get()
-                    aria-invalid=move || (!value_errors.get().is_empty()).to_string()
-                    aria-describedby=format!("{value_id}-count {value_id}-error")/>
-                <span class="counter" id=format!("{value_id}-count")>{move || format!("{}/{MAX_VALUE_CHARS}", char_count(&row.value.get()))}</span>
-                <p class="field-error" id=format!("{value_id}-error") aria-live="polite">{move || value_errors.get().join(" ")}</p>
-            </div>
+            <RowField label="Key" index part="key" text=row.key removed=row.removed errors=key_errors max=MAX_KEY_CHARS/>
+            <RowField label="Value" index part="value" text=row.value removed=row.removed errors=value_errors max=MAX_VALUE_CHARS/>
             <input type="hidden" name=names::row(index, "orig-key") value=orig_key/>
             <input type="hidden" name=names::row(index, "orig-value") value=orig_value/>
             <input type="hidden" name=names::row(index, "removed")
@@ -460,6 +432,35 @@ fn MetaRowEditor(
                     }.into_any()
                 }}
             </div>
+        </div>
+    }
+}
+
+/// The key or the value of one metadata row, with its counter and errors.
+#[component]
+fn RowField(
+    label: &'static str,
+    index: usize,
+    /// `key` or `value`: the input is named `row-{index}-{part}`.
+    part: &'static str,
+    text: RwSignal<String>,
+    removed: RwSignal<bool>,
+    errors: Signal<Vec<String>>,
+    max: usize,
+) -> impl IntoView {
+    let id = format!("meta-{index}-{part}");
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <input id=id.clone() type="text" name=names::row(index, part) autocomplete="off"
+                value=text.get_untracked()
+                prop:value=move || text.get()
+                on:input=move |ev| text.set(event_target_value(&ev))
+                readonly=move || removed.get()
+                aria-invalid=move || (!errors.get().is_empty()).to_string()
+                aria-describedby=format!("{id}-count {id}-error")/>
+            <span class="counter" id=format!("{id}-count")>{move || format!("{}/{max}", char_count(&text.get()))}</span>
+            <p class="field-error" id=format!("{id}-error") aria-live="polite">{move || errors.get().join(" ")}</p>
         </div>
     }
 }

@@ -364,6 +364,15 @@ impl ProfileForm {
         Ok(self.patch())
     }
 
+    /// The `updated_at` the save must find unchanged: the one the form loaded, unless the
+    /// user was warned that it moved and saves anyway.
+    pub fn guard(&self) -> Option<String> {
+        self.loaded
+            .as_ref()
+            .filter(|_| !self.overwrite)
+            .map(|l| l.updated_at.clone())
+    }
+
     /// The patch, whether or not the form is valid (for the summary).
     fn patch(&self) -> ProfileUpdate {
         let Some(loaded) = &self.loaded else {
@@ -501,6 +510,15 @@ mod tests {
             form.loaded.as_ref().unwrap().updated_at,
             "2026-03-15T10:00:00.117Z"
         );
+    }
+
+    #[test]
+    fn the_save_is_guarded_by_the_loaded_time_until_the_user_overwrites() {
+        let mut form = ProfileForm::for_edit(&profile());
+        assert_eq!(form.guard().as_deref(), Some("2026-03-15T10:00:00.117Z"));
+        form.overwrite = true;
+        assert_eq!(form.guard(), None);
+        assert_eq!(ProfileForm::for_create().guard(), None);
     }
 
     #[test]

@@ -12,4 +12,5 @@ pub mod model;
 #[cfg(feature = "ssr")]
 pub mod post;
 pub mod posted;
+pub mod route;
 pub mod server;

@@ -143,11 +143,7 @@ async fn save(state: &AppState, id: &ProfileId, form: &mut ProfileForm) -> Resul
     if update == Default::default() {
         return Ok(());
     }
-    let guard = match (&form.loaded, form.overwrite) {
-        (Some(loaded), false) => Some(loaded.updated_at.clone()),
-        _ => None,
-    };
-    let result = ssr::update(&state.upstream, id, update, guard.as_deref()).await;
+    let result = ssr::update(&state.upstream, id, update, form.guard().as_deref()).await;
     match result {
         Ok(_) => Ok(()),
         Err(e @ AppError::Changed { .. }) => {
