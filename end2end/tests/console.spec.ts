@@ -75,6 +75,27 @@ test.describe("list tools", () => {
   });
 });
 
+test.describe("list states", () => {
+  test.use({ baseURL: HOOKED_CONSOLE_URL });
+
+  test("a failed list call shows the error with its request id, and Try again recovers", async ({ page, request }) => {
+    await request.put(`${EMULATOR_URL}/_emulator/faults`, {
+      data: { latency_ms: 0, sequence: [{ kind: "status", status: 529, headers: {} }] },
+    });
+    try {
+      const response = await page.goto("/profiles?order=asc");
+      expect(response?.status()).toBe(503);
+      await expect(page.getByRole("alert")).toContainText("unavailable right now");
+      await expect(page.getByRole("alert").locator("code")).toHaveText(/^req_/);
+    } finally {
+      await request.delete(`${EMULATOR_URL}/_emulator/faults`);
+    }
+    await hydrated(page);
+    await page.getByRole("button", { name: "Try again" }).click();
+    await expect.poll(async () => (await listedIds(page)).length).toBe(20);
+  });
+});
+
 test.describe("detail", () => {
   test("Back to list returns to the exact list page the user came from", async ({ page }) => {
     await open(page, "/profiles?limit=50&order=asc");
@@ -196,6 +217,17 @@ test.describe("create and edit", () => {
     expect(await page.locator("img[src=x]").count()).toBe(0);
     expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
     expect(errors).toEqual([]);
+  });
+
+  test("Enter in a field saves the form, not a row's Remove", async ({ page }) => {
+    await open(page, "/profiles/new");
+    await page.getByRole("button", { name: "Add entry" }).click();
+    await entry(page, 1).getByLabel("Key").fill("k");
+    await entry(page, 1).getByLabel("Value").fill("v");
+    await page.getByLabel("Name").fill("Submitted with Enter");
+    await page.getByLabel("Name").press("Enter");
+    await expect(page).toHaveURL(/done=created$/);
+    await expect(page.locator("table.metadata tbody tr")).toHaveText(["kv"]);
   });
 
   test("edit: the metadata editor computes the patch and shows it before saving", async ({ page, request }) => {

@@ -214,7 +214,12 @@ pub fn ProfileList() -> impl IntoView {
                         }
                         Err(error) => view! {
                             <ErrorPanel error/>
-                            <p><A href=move || here.get().href()>"Try again"</A></p>
+                            // Without JavaScript the link loads the page again; with it,
+                            // the same address would not reload, so the button refetches.
+                            <p>
+                                <a href=move || here.get().href() class="no-js">"Try again"</a>
+                                <button type="button" class="secondary js-only" on:click=move |_| page.refetch()>"Try again"</button>
+                            </p>
                         }
                             .into_any(),
                     }

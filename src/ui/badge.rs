@@ -37,3 +37,21 @@ pub fn grant_meaning(name: &str, grant: &TrustGrant) -> String {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grants_read_as_one_line_and_unknown_ones_as_they_came() {
+        let grant = |status| TrustGrant { status };
+        assert_eq!(
+            grant_meaning("cyber", &grant(Lenient::Known(GrantStatus::Pending))),
+            "Cyber Verification Program: under review, or approved but not yet applied to this profile."
+        );
+        assert_eq!(
+            grant_meaning("efs", &grant(Lenient::Unknown("suspended".into()))),
+            "efs: status \"suspended\" is not known to this console; shown as the API sent it."
+        );
+    }
+}
