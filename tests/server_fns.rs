@@ -662,3 +662,19 @@ fn form_posts_to_malformed_ids_are_not_found_without_upstream_calls() {
         assert_eq!(console.upstream_calls().await, 0);
     });
 }
+
+#[test]
+fn an_oversized_form_post_is_refused_without_upstream_calls() {
+    on_shared_runtime(async {
+        let console = Console::start().await;
+        let huge = "x".repeat(70 * 1024);
+        let (status, _, _) = console
+            .post_form(
+                "/profiles/new",
+                &[("name", huge.as_str()), ("intent", "save")],
+            )
+            .await;
+        assert_eq!(status, 413);
+        assert_eq!(console.upstream_calls().await, 0);
+    });
+}
