@@ -13,7 +13,7 @@ use crate::profiles::model::{
 };
 use crate::profiles::server::{create_profile, update_profile};
 use crate::ui::browser::{confirm_before_leaving_by_link, focus_first};
-use crate::ui::error_panel::ErrorPanel;
+use crate::ui::error_panel::{ErrorPanel, RequestId};
 use crate::ui::status::set_http_status;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -270,7 +270,7 @@ fn FormProblems(server_error: RwSignal<Option<AppError>>) -> impl IntoView {
                     <div class="error-panel" role="alert">
                         <p>{format!("The profile was not saved: {count} problem(s), marked below.")}</p>
                         {general.into_iter().map(|e| view! { <p>{e.to_string()}</p> }).collect_view()}
-                        {request_id.map(|id| view! { <p class="request-id">"Request ID: " <code>{id.clone()}</code> " " <crate::ui::copy::CopyButton text=id what="request ID"/></p> })}
+                        {request_id.map(|id| view! { <RequestId id/> })}
                     </div>
                 }
                 .into_any()

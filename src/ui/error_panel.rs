@@ -13,12 +13,18 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
     view! {
         <div class="error-panel" role="alert">
             <p>{error.to_string()}</p>
-            {request_id.map(|id| view! {
-                <p class="request-id">
-                    "Request ID: " <code>{id.clone()}</code> " "
-                    <CopyButton text=id what="request ID"/>
-                </p>
-            })}
+            {request_id.map(|id| view! { <RequestId id/> })}
         </div>
+    }
+}
+
+/// The upstream `request-id`, for support to quote, with a Copy button.
+#[component]
+pub fn RequestId(id: String) -> impl IntoView {
+    view! {
+        <p class="request-id">
+            "Request ID: " <code>{id.clone()}</code> " "
+            <CopyButton text=id what="request ID"/>
+        </p>
     }
 }
