@@ -16,6 +16,8 @@ use leptos_router::{lazy_route, path, Lazy, LazyRoute, SsrMode};
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     // The remembered theme is rendered in the first byte, so a dark page never flashes light.
     let theme = Theme::current().attribute();
+    #[cfg(feature = "ssr")]
+    set_content_security_policy(&options);
     view! {
         <!DOCTYPE html>
         <html lang="en" data-theme=theme>
@@ -33,6 +35,27 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App/>
             </body>
         </html>
+    }
+}
+
+/// Sends this page's Content-Security-Policy, built around the nonce Leptos puts on its
+/// hydration script.
+#[cfg(feature = "ssr")]
+fn set_content_security_policy(options: &LeptosOptions) {
+    use axum::http::{header, HeaderValue};
+    let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
+        return;
+    };
+    // cargo-leptos' live reload (watch mode only) talks over a WebSocket.
+    let reload = std::env::var("LEPTOS_WATCH")
+        .is_ok()
+        .then(|| format!("ws://{}:{}", options.site_addr.ip(), options.reload_port));
+    let policy = crate::hardening::content_security_policy(&nonce.to_string(), reload.as_deref());
+    if let Ok(value) = HeaderValue::from_str(&policy) {
+        response.insert_header(header::CONTENT_SECURITY_POLICY, value);
     }
 }
 

@@ -32,7 +32,7 @@ impl FromRef<AppState> for LeptosOptions {
 
 pub fn app(state: AppState) -> Router {
     let routes = generate_route_list(App);
-    Router::new()
+    let router = Router::new()
         .leptos_routes(&state, routes, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
@@ -45,7 +45,32 @@ pub fn app(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(
             crate::profiles::list::goto_redirect,
         ))
-        .with_state(state)
+        .route("/healthz", axum::routing::get(healthz))
+        .route("/readyz", axum::routing::get(readyz))
+        .with_state(state);
+    crate::hardening::harden(router)
+}
+
+/// Liveness: the process answers.
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// Readiness: pages can be served, i.e. the browser bundle they load is on disk.
+async fn readyz(axum::extract::State(state): axum::extract::State<AppState>) -> Response {
+    let options = &state.leptos_options;
+    let bundle = std::path::Path::new(options.site_root.as_ref())
+        .join(options.site_pkg_dir.as_ref())
+        .join(format!("{}.wasm", options.output_name));
+    if tokio::fs::metadata(&bundle).await.is_ok() {
+        (StatusCode::OK, "ready").into_response()
+    } else {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the browser bundle is missing",
+        )
+            .into_response()
+    }
 }
 
 /// The console opens on the profile list.

@@ -678,3 +678,181 @@ fn an_oversized_form_post_is_refused_without_upstream_calls() {
         assert_eq!(console.upstream_calls().await, 0);
     });
 }
+
+impl Console {
+    async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &str,
+    ) -> (StatusCode, axum::http::HeaderMap, String) {
+        let mut request = Request::builder().method(method).uri(path);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        self.send(request.body(Body::from(body.to_owned())).unwrap())
+            .await
+    }
+}
+
+#[test]
+fn cross_site_state_changes_are_refused_before_anything_runs() {
+    on_shared_runtime(async {
+        let console = Console::start().await;
+        let form = ("content-type", "application/x-www-form-urlencoded");
+        let cross_site = [
+            vec![form, ("sec-fetch-site", "cross-site")],
+            vec![form, ("sec-fetch-site", "same-site")],
+            vec![form, ("origin", "https://evil.example")],
+            vec![form, ("origin", "null")],
+        ];
+        for headers in &cross_site {
+            for path in [
+                "/api/profiles/create",
+                "/api/profiles/enrollment_url",
+                "/profiles/new",
+                "/theme",
+            ] {
+                let (status, _, _) = console
+                    .request(Method::POST, path, headers, "name=x&intent=save&id=uprof_1")
+                    .await;
+                assert_eq!(status, 403, "{path} {headers:?}");
+            }
+        }
+        assert_eq!(console.upstream_calls().await, 0);
+
+        let profile = console.some_profile().await;
+        let (status, _, _) = console
+            .request(
+                Method::POST,
+                "/api/profiles/enrollment_url",
+                &[
+                    form,
+                    ("sec-fetch-site", "same-origin"),
+                    ("origin", "http://console.test"),
+                ],
+                &format!("id={}", profile.id),
+            )
+            .await;
+        assert_eq!(status, 200, "a same-origin request passes");
+    });
+}
+
+#[test]
+fn every_response_carries_the_security_headers_and_a_request_id() {
+    on_shared_runtime(async {
+        let console = Console::start().await;
+        let (status, headers, html) = console.page("/profiles").await;
+        assert_eq!(status, 200);
+        let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+        let nonce = html
+            .split("nonce=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .expect("the hydration script has a nonce");
+        assert!(csp.contains(&format!(
+            "'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'"
+        )));
+        assert!(csp.contains("frame-ancestors 'none'") && csp.contains("object-src 'none'"));
+        for (name, value) in [
+            ("x-content-type-options", "nosniff"),
+            ("x-frame-options", "DENY"),
+            ("referrer-policy", "same-origin"),
+            ("cross-origin-opener-policy", "same-origin"),
+            ("cross-origin-resource-policy", "same-origin"),
+            ("cache-control", "no-store"),
+        ] {
+            assert_eq!(headers[name], value, "{name}");
+        }
+        let (_, again, _) = console.page("/profiles").await;
+        assert_ne!(
+            again[header::CONTENT_SECURITY_POLICY],
+            headers[header::CONTENT_SECURITY_POLICY],
+            "a fresh nonce per page"
+        );
+
+        let (_, fn_headers, _) = console
+            .request(
+                Method::POST,
+                "/api/profiles/list",
+                &[("content-type", "application/x-www-form-urlencoded")],
+                "limit=1&order=desc",
+            )
+            .await;
+        assert_eq!(fn_headers[header::CACHE_CONTROL], "no-store");
+
+        let id_of = |h: &axum::http::HeaderMap| h["x-request-id"].to_str().unwrap().to_owned();
+        assert_eq!(id_of(&headers).len(), 32);
+        let (_, kept, _) = console
+            .request(
+                Method::GET,
+                "/healthz",
+                &[("x-request-id", "proxy-abc_123")],
+                "",
+            )
+            .await;
+        assert_eq!(id_of(&kept), "proxy-abc_123");
+        let (_, replaced, _) = console
+            .request(Method::GET, "/healthz", &[("x-request-id", "<script>")], "")
+            .await;
+        assert_ne!(id_of(&replaced), "<script>");
+        let (status, _, body) = console.request(Method::GET, "/healthz", &[], "").await;
+        assert_eq!((status.as_u16(), body.as_str()), (200, "ok"));
+    });
+}
+
+#[test]
+fn server_function_bodies_are_bounded() {
+    on_shared_runtime(async {
+        let console = Console::start().await;
+        // Valid arguments plus padding: without the limit this would list profiles.
+        let (status, _) = console.form("list", "limit=1&order=desc&pad=x").await;
+        assert_eq!(status, 200);
+        console.emulator.forget_requests().await;
+        let big = format!("limit=1&order=desc&pad={}", "x".repeat(70 * 1024));
+        let length = big.len().to_string();
+        let form = ("content-type", "application/x-www-form-urlencoded");
+        // As browsers send it, with a length: refused before the body is read.
+        let (status, _, _) = console
+            .request(
+                Method::POST,
+                "/api/profiles/list",
+                &[form, ("content-length", &length)],
+                &big,
+            )
+            .await;
+        assert_eq!(status, 413);
+        // Streamed without a length: cut off while reading, reported as a bad request.
+        let (status, body) = console.form("list", &big).await;
+        assert_eq!(status, 400);
+        assert!(body.contains("length limit exceeded"), "{body}");
+        assert_eq!(console.upstream_calls().await, 0);
+    });
+}
+
+#[test]
+fn readiness_follows_the_browser_bundle() {
+    on_shared_runtime(async {
+        let emulator = TestEmulator::start().await;
+        let site = tempfile::tempdir().unwrap();
+        let router = |site_root: &str| {
+            app(AppState {
+                leptos_options: LeptosOptions::builder()
+                    .output_name("profiles-admin")
+                    .site_root(site_root)
+                    .build(),
+                upstream: emulator.client(),
+            })
+        };
+        let ready = |router: Router| async move {
+            let request = Request::get("/readyz").body(Body::empty()).unwrap();
+            router.oneshot(request).await.unwrap().status()
+        };
+        let root = site.path().to_str().unwrap().to_owned();
+        assert_eq!(ready(router(&root)).await, 503);
+        std::fs::create_dir_all(site.path().join("pkg")).unwrap();
+        std::fs::write(site.path().join("pkg/profiles-admin.wasm"), b"\0asm").unwrap();
+        assert_eq!(ready(router(&root)).await, 200);
+    });
+}

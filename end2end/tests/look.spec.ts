@@ -71,3 +71,27 @@ test("everything works from the keyboard: open a profile and reach Edit", async 
   await page.keyboard.press("Enter");
   await expect(page.getByLabel("Name")).toBeVisible();
 });
+
+test("every page hydrates under the Content-Security-Policy with no violation", async ({ page }) => {
+  const violations: string[] = [];
+  await page.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) => {
+      (window as unknown as { __csp: string[] }).__csp ??= [];
+      (window as unknown as { __csp: string[] }).__csp.push(`${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
+  page.on("console", (m) => {
+    if (m.text().includes("Content Security Policy")) violations.push(m.text());
+  });
+  for (const path of await pages(page)) {
+    const response = await page.goto(path);
+    expect(response?.headers()["content-security-policy"], path).toContain("'strict-dynamic'");
+    await hydrated(page);
+    if (path.split("/").length === 3 && !path.includes("doesnotexist") && path !== "/profiles/new") {
+      await page.getByRole("button", { name: "Generate enrollment URL" }).click();
+      await expect(page.locator(".countdown")).toBeVisible();
+    }
+    violations.push(...(await page.evaluate(() => (window as unknown as { __csp?: string[] }).__csp ?? [])));
+  }
+  expect(violations).toEqual([]);
+});

@@ -1,0 +1,139 @@
+//! What every response of the console gets, whatever produced it (security.md §1.3, §3):
+//! cross-site state changes refused, request bodies bounded, the security headers, no
+//! caching of anything but the static bundle, and an `x-request-id` that the logs carry.
+//! The Content-Security-Policy needs the page's nonce, so the shell sets it
+//! ([`content_security_policy`]).
+
+use axum::extract::Request;
+use axum::http::header::{self, HeaderName, HeaderValue};
+use axum::middleware::{from_fn, Next};
+use axum::response::Response;
+use axum::Router;
+use tower_http::csrf::CsrfLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tracing::Instrument;
+
+/// Largest request body anywhere: a full form is ~40 KiB.
+pub const MAX_BODY: usize = 64 * 1024;
+const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+/// Longest inbound request id kept; anything longer or odder is replaced.
+const MAX_REQUEST_ID: usize = 64;
+
+/// Wraps the app: the request id outermost (every answer has one, refusals included),
+/// then the headers, the body limit, and the CSRF check before any handler runs.
+pub fn harden(router: Router) -> Router {
+    let static_headers = [
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::REFERRER_POLICY, "same-origin"),
+        (
+            HeaderName::from_static("cross-origin-opener-policy"),
+            "same-origin",
+        ),
+        (
+            HeaderName::from_static("cross-origin-resource-policy"),
+            "same-origin",
+        ),
+        (
+            HeaderName::from_static("permissions-policy"),
+            "camera=(), microphone=(), geolocation=(), payment=()",
+        ),
+    ];
+    let mut router = router
+        .layer(CsrfLayer::new())
+        .layer(RequestBodyLimitLayer::new(MAX_BODY))
+        .layer(from_fn(no_store));
+    for (name, value) in static_headers {
+        router = router.layer(SetResponseHeaderLayer::if_not_present(
+            name,
+            HeaderValue::from_static(value),
+        ));
+    }
+    router.layer(from_fn(request_id))
+}
+
+/// The policy for one page, with that page's nonce. Scripts run only if the nonce'd
+/// hydration script loaded them (`'strict-dynamic'`), WASM may be compiled, nothing may
+/// frame the console, and forms post only to it. `reload` is cargo-leptos' live-reload
+/// socket in watch mode.
+pub fn content_security_policy(nonce: &str, reload: Option<&str>) -> String {
+    let connect = match reload {
+        Some(socket) => format!("'self' {socket}"),
+        None => "'self'".to_owned(),
+    };
+    format!(
+        "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src {connect}; font-src 'self'; \
+         object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    )
+}
+
+/// Pages, server functions and redirects may hold profile data or credentials: never
+/// stored. The hashed-by-build static bundle and the icon may be cached.
+async fn no_store(request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    let cacheable = path.starts_with("/pkg/") || path == "/favicon.svg";
+    let mut response = next.run(request).await;
+    if !cacheable {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}
+
+fn acceptable_request_id(raw: &str) -> bool {
+    !raw.is_empty()
+        && raw.len() <= MAX_REQUEST_ID
+        && raw
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
+/// Keeps a well-formed inbound `x-request-id` (a proxy's), or makes one; every log line
+/// of the request carries it, next to the upstream `request-id` when there is one.
+async fn request_id(mut request: Request, next: Next) -> Response {
+    let id = request
+        .headers()
+        .get(&X_REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| acceptable_request_id(v))
+        .map(str::to_owned)
+        .unwrap_or_else(|| format!("{:032x}", rand::random::<u128>()));
+    let value = HeaderValue::from_str(&id).expect("checked or generated: visible ASCII");
+    request.headers_mut().insert(X_REQUEST_ID, value.clone());
+    let span = tracing::info_span!("request", request_id = %id);
+    let mut response = next.run(request).instrument(span).await;
+    response.headers_mut().insert(X_REQUEST_ID, value);
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_ids_are_kept_only_when_well_formed() {
+        assert!(acceptable_request_id("req_0123-abc.9"));
+        for bad in ["", "a b", "<script>", "x\ny", &"a".repeat(65)] {
+            assert!(!acceptable_request_id(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn the_policy_carries_the_nonce_and_forbids_framing_and_plugins() {
+        let csp = content_security_policy("abc123", None);
+        assert!(csp.contains("script-src 'nonce-abc123' 'strict-dynamic' 'wasm-unsafe-eval'"));
+        for directive in [
+            "object-src 'none'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+            "connect-src 'self';",
+        ] {
+            assert!(csp.contains(directive), "{directive}");
+        }
+        let watching = content_security_policy("n", Some("ws://127.0.0.1:3001"));
+        assert!(watching.contains("connect-src 'self' ws://127.0.0.1:3001;"));
+    }
+}
