@@ -6,12 +6,15 @@
 
 use axum::extract::Request;
 use axum::http::header::{self, HeaderName, HeaderValue};
+use axum::http::StatusCode;
 use axum::middleware::{from_fn, Next};
 use axum::response::Response;
 use axum::Router;
+use std::time::Duration;
 use tower_http::csrf::CsrfLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
 use tracing::Instrument;
 
 /// Largest request body anywhere: a full form is ~40 KiB.
@@ -20,9 +23,17 @@ const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// Longest inbound request id kept; anything longer or odder is replaced.
 const MAX_REQUEST_ID: usize = 64;
 
+/// How long the console works on one request before answering 503: longer than anything
+/// upstream may take, since a save makes two calls (the "changed elsewhere" read, then
+/// the update), so that the upstream's own timeouts and retries always decide first.
+pub fn request_timeout(longest_upstream_call: Duration) -> Duration {
+    longest_upstream_call * 2 + Duration::from_secs(10)
+}
+
 /// Wraps the app: the request id outermost (every answer has one, refusals included),
-/// then the headers, the body limit, and the CSRF check before any handler runs.
-pub fn harden(router: Router) -> Router {
+/// then the headers, the inbound timeout, the body limit, and the CSRF check before any
+/// handler runs.
+pub fn harden(router: Router, timeout: Duration) -> Router {
     let static_headers = [
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::X_FRAME_OPTIONS, "DENY"),
@@ -43,6 +54,10 @@ pub fn harden(router: Router) -> Router {
     let mut router = router
         .layer(CsrfLayer::new())
         .layer(RequestBodyLimitLayer::new(MAX_BODY))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            timeout,
+        ))
         .layer(from_fn(no_store));
     for (name, value) in static_headers {
         router = router.layer(SetResponseHeaderLayer::if_not_present(
@@ -112,6 +127,14 @@ async fn request_id(mut request: Request, next: Next) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_inbound_timeout_outlasts_two_upstream_calls() {
+        assert_eq!(
+            request_timeout(Duration::from_secs(225)),
+            Duration::from_secs(460)
+        );
+    }
 
     #[test]
     fn request_ids_are_kept_only_when_well_formed() {

@@ -32,6 +32,7 @@ impl FromRef<AppState> for LeptosOptions {
 
 pub fn app(state: AppState) -> Router {
     let routes = generate_route_list(App);
+    let timeout = crate::hardening::request_timeout(state.upstream.longest_call());
     let router = Router::new()
         .leptos_routes(&state, routes, {
             let options = state.leptos_options.clone();
@@ -48,7 +49,7 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", axum::routing::get(healthz))
         .route("/readyz", axum::routing::get(readyz))
         .with_state(state);
-    crate::hardening::harden(router)
+    crate::hardening::harden(router, timeout)
 }
 
 /// Liveness: the process answers.

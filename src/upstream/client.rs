@@ -34,6 +34,14 @@ pub struct UpstreamConfig {
 }
 
 impl UpstreamConfig {
+    /// The longest one call can take: every attempt running to its timeout, with the
+    /// longest wait between attempts (backoff tops out at 8 s, `retry-after` at its cap).
+    pub fn longest_call(&self) -> Duration {
+        let attempts = self.retry.max_retries + 1;
+        let wait = self.retry.retry_after_cap.max(Duration::from_secs(8));
+        (self.connect_timeout + self.attempt_timeout) * attempts + wait * self.retry.max_retries
+    }
+
     pub fn new(base_url: Url, api_key: Option<SecretString>) -> Self {
         Self {
             base_url,
@@ -63,6 +71,7 @@ struct Inner {
     base_url: Url,
     api_key: Option<SecretString>,
     retry: RetryPolicy,
+    longest_call: Duration,
 }
 
 /// Whether an operation may be sent again after it possibly reached the API.
@@ -105,14 +114,21 @@ impl Client {
             .timeout(config.attempt_timeout)
             .pool_idle_timeout(Duration::from_secs(90))
             .build()?;
+        let longest_call = config.longest_call();
         Ok(Self {
             inner: Arc::new(Inner {
                 http,
                 base_url: config.base_url,
                 api_key: config.api_key,
                 retry: config.retry,
+                longest_call,
             }),
         })
+    }
+
+    /// See [`UpstreamConfig::longest_call`].
+    pub fn longest_call(&self) -> Duration {
+        self.inner.longest_call
     }
 
     /// `GET /v1/user_profiles`: one page, newest first unless `order` says otherwise.
@@ -337,4 +353,19 @@ struct ErrorBody {
 struct ErrorObject {
     #[serde(default)]
     message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_longest_call_counts_every_attempt_and_the_longest_waits() {
+        let mut config =
+            UpstreamConfig::new(Url::parse("https://api.anthropic.com").unwrap(), None);
+        // 3 attempts of 5 s connect + 30 s, and 2 waits of up to 60 s (the retry-after cap).
+        assert_eq!(config.longest_call(), Duration::from_secs(225));
+        config.retry.max_retries = 0;
+        assert_eq!(config.longest_call(), Duration::from_secs(35));
+    }
 }
