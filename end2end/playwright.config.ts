@@ -15,6 +15,8 @@ export const CONSOLE_URL = "http://127.0.0.1:3100";
 export const EMULATOR_URL = "http://127.0.0.1:3110";
 /** A console whose upstream is the emulator above: tests that change data or inject faults use it. */
 export const HOOKED_CONSOLE_URL = "http://127.0.0.1:3120";
+/** Its API key: a canary that must never come back from the console. */
+export const CANARY_KEY = "sk-ant-e2e-canary-not-a-real-key";
 
 export default defineConfig({
   testDir: "./tests",
@@ -63,7 +65,7 @@ export default defineConfig({
         PROFILES_DATA_DIR: fresh("hooked"),
         RUST_LOG: "warn",
         ANTHROPIC_BASE_URL: EMULATOR_URL,
-        ANTHROPIC_API_KEY: "sk-ant-e2e-not-a-real-key",
+        ANTHROPIC_API_KEY: CANARY_KEY,
       },
       url: `${HOOKED_CONSOLE_URL}/profiles`,
       reuseExistingServer: false,
