@@ -16,7 +16,8 @@ pub fn from_param(raw: Option<String>) -> ListLocation {
         .unwrap_or_default()
 }
 
-fn with_query(path: String, params: &[(&str, String)]) -> String {
+/// `path?k=v&…` with empty values left out.
+pub(crate) fn with_query(path: String, params: &[(&str, String)]) -> String {
     let query: Vec<String> = params
         .iter()
         .filter(|(_, v)| !v.is_empty())

@@ -3,7 +3,7 @@
 //! pasted link all land on the same page, and Previous is the same stack minus one.
 
 use crate::error::AppError;
-use crate::profiles::links::{detail_href, new_href};
+use crate::profiles::links::{detail_href, new_href, with_query};
 use crate::profiles::model::{FieldError, Order, PageCursor, PageSize, Profile, ProfileId};
 use crate::profiles::server::list_profiles;
 use crate::ui::badge::GrantBadge;
@@ -122,26 +122,24 @@ impl ListLocation {
 
     /// The address of this page; defaults are left out so the first page is `/profiles`.
     pub fn href(&self) -> String {
+        with_query("/profiles".to_owned(), &self.params())
+    }
+
+    /// The query parameters that differ from the first page's, unescaped: the address,
+    /// and the hidden fields of GET forms that must keep this place.
+    pub fn params(&self) -> Vec<(&'static str, String)> {
         let mut params = Vec::new();
         if self.limit != PageSize::DEFAULT {
-            params.push(format!("limit={}", self.limit.get()));
+            params.push(("limit", self.limit.get().to_string()));
         }
         if self.order != Order::default() {
-            params.push(format!("order={}", self.order.as_str()));
+            params.push(("order", self.order.as_str().to_owned()));
         }
         if !self.trail.is_empty() {
-            let trail: Vec<_> = self
-                .trail
-                .iter()
-                .map(|c| c.as_str().replace('=', "%3D"))
-                .collect();
-            params.push(format!("trail={}", trail.join(",")));
+            let trail: Vec<_> = self.trail.iter().map(PageCursor::as_str).collect();
+            params.push(("trail", trail.join(",")));
         }
-        if params.is_empty() {
-            "/profiles".to_owned()
-        } else {
-            format!("/profiles?{}", params.join("&"))
-        }
+        params
     }
 }
 
@@ -345,19 +343,8 @@ fn GoToProfile(here: Memo<ListLocation>, goto: Memo<Option<String>>) -> impl Int
         }
     };
     let hidden = move || {
-        let place = here.get();
-        let mut fields = Vec::new();
-        if place.limit != PageSize::DEFAULT {
-            fields.push(("limit", place.limit.get().to_string()));
-        }
-        if place.order != Order::default() {
-            fields.push(("order", place.order.as_str().to_owned()));
-        }
-        if !place.trail.is_empty() {
-            let trail: Vec<_> = place.trail.iter().map(PageCursor::as_str).collect();
-            fields.push(("trail", trail.join(",")));
-        }
-        fields
+        here.get()
+            .params()
             .into_iter()
             .map(|(name, value)| view! { <input type="hidden" name=name value=value/> })
             .collect_view()
