@@ -14,3 +14,4 @@ pub mod post;
 pub mod posted;
 pub mod route;
 pub mod server;
+pub mod timestamp;

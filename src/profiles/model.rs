@@ -189,9 +189,9 @@ pub struct TrustGrant {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Profile {
     pub id: ProfileId,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::profiles::timestamp")]
     pub created_at: OffsetDateTime,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::profiles::timestamp")]
     pub updated_at: OffsetDateTime,
     #[serde(default)]
     pub external_id: Option<String>,
@@ -210,7 +210,7 @@ pub struct Profile {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EnrollmentUrl {
     pub url: String,
-    #[serde(with = "time::serde::rfc3339")]
+    #[serde(with = "crate::profiles::timestamp")]
     pub expires_at: OffsetDateTime,
 }
 
