@@ -17,9 +17,18 @@ export const EMULATOR_URL = "http://127.0.0.1:3110";
 export const HOOKED_CONSOLE_URL = "http://127.0.0.1:3120";
 /** Its API key: a canary that must never come back from the console. */
 export const CANARY_KEY = "sk-ant-e2e-canary-not-a-real-key";
+/** With a key, sign-in is required: accounts `e2e-viewer`, `e2e-editor` and `e2e-admin`. */
+export const E2E_PASSWORD = "e2e password, not a secret";
+/** The admin's session on the hooked console, saved by `global-setup.ts`. */
+export const ADMIN_STATE = path.join(os.tmpdir(), "profiles-admin-e2e-admin-state.json");
+const hookedData = fresh("hooked");
+const accounts = ["viewer", "editor", "admin"]
+  .map((role) => `printf '%s\\n' "$E2E_PASSWORD" | ${bin} user add e2e-${role} --role ${role}`)
+  .join(" && ");
 
 export default defineConfig({
   testDir: "./tests",
+  globalSetup: "./global-setup.ts",
   timeout: 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,
@@ -29,6 +38,8 @@ export default defineConfig({
   reporter: [["list"], ["json", { outputFile: "playwright-report/results.json" }]],
   use: {
     baseURL: CONSOLE_URL,
+    // Signed in as e2e-admin on the hooked console (the demo console ignores the cookie).
+    storageState: ADMIN_STATE,
     browserName: "chromium",
     launchOptions: {
       executablePath: chromium,
@@ -58,16 +69,18 @@ export default defineConfig({
       timeout: 60_000,
     },
     {
-      // A console on that emulator, as against the real API: faults and grants can be set.
-      command: `${bin} --listen 127.0.0.1:3120 --max-retries 0`,
+      // A console on that emulator, as against the real API: sign-in required (its
+      // accounts are made first), faults and grants can be set.
+      command: `${accounts} && exec ${bin} --listen 127.0.0.1:3120 --max-retries 0`,
       cwd: root,
       env: {
-        PROFILES_DATA_DIR: fresh("hooked"),
+        PROFILES_DATA_DIR: hookedData,
         RUST_LOG: "warn",
         ANTHROPIC_BASE_URL: EMULATOR_URL,
         ANTHROPIC_API_KEY: CANARY_KEY,
+        E2E_PASSWORD,
       },
-      url: `${HOOKED_CONSOLE_URL}/profiles`,
+      url: `${HOOKED_CONSOLE_URL}/healthz`,
       reuseExistingServer: false,
       timeout: 60_000,
     },

@@ -1,5 +1,6 @@
 //! The HTML shell and the application: routes, layout, navigation.
 
+use crate::auth::{PageRole, Role};
 use crate::profiles::create::NewProfilePage;
 use crate::profiles::detail::ProfileDetail;
 use crate::profiles::edit::EditProfilePage;
@@ -16,11 +17,13 @@ use leptos_router::{lazy_route, path, Lazy, LazyRoute, SsrMode};
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     // The remembered theme is rendered in the first byte, so a dark page never flashes light.
     let theme = Theme::current().attribute();
+    // The visitor's role, for the browser to hide what it cannot do (`auth::PageRole`).
+    let role = PageRole::current().0.map(Role::as_str);
     #[cfg(feature = "ssr")]
     set_content_security_policy(&options);
     view! {
         <!DOCTYPE html>
-        <html lang="en" data-theme=theme>
+        <html lang="en" data-theme=theme data-role=role>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
@@ -66,17 +69,20 @@ pub fn App() -> impl IntoView {
     // the page, so they never wait on a timer; every page's heading reports it.
     let hydrated = RwSignal::new(false);
     provide_context(PageReady(hydrated));
+    let (banner, account) = server_fragments();
 
     view! {
         <Title formatter=|page: String| format!("{page} · profiles-admin")/>
         <Router>
             <div class="app" data-hydrated=move || hydrated.get().to_string()>
+                <div class="notices" inner_html=banner></div>
                 <header class="topbar">
                     <A href="/profiles" attr:class="brand">"profiles-admin"</A>
                     <nav aria-label="Main">
                         <A href="/profiles">"Profiles"</A>
                     </nav>
                     <ThemeToggle/>
+                    <div class="account" inner_html=account></div>
                 </header>
                 <main id="main">
                     <Routes fallback=|| view! { <NotFound/> }>
@@ -88,6 +94,23 @@ pub fn App() -> impl IntoView {
                 </main>
             </div>
         </Router>
+    }
+}
+
+/// The demo banner and the account bar, rendered by the server only (`auth::fragments`
+/// says why); in the browser they are empty, and hydration keeps what the server wrote.
+fn server_fragments() -> (String, String) {
+    #[cfg(feature = "ssr")]
+    {
+        let visitor = crate::auth::Visitor::current();
+        (
+            crate::auth::fragments::demo_banner(visitor.as_ref()),
+            crate::auth::fragments::account(visitor.as_ref()),
+        )
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        (String::new(), String::new())
     }
 }
 

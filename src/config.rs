@@ -1,5 +1,6 @@
 //! Command line and environment (server only), validated once at start-up.
 
+use crate::auth::{AuthMode, Role};
 use clap::{Args, Parser, Subcommand};
 use secrecy::SecretString;
 use std::net::SocketAddr;
@@ -29,6 +30,38 @@ pub struct Cli {
 pub enum Command {
     /// Serve only the emulated User Profiles API (for SDKs, tests and benchmarks).
     Emulator(EmulatorArgs),
+    /// Manage the console's local accounts (`PROFILES_AUTH=local`).
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+        #[command(flatten)]
+        data: DataDir,
+    },
+}
+
+/// Account management; changes reach running consoles at their next request.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add an account; the password is read from standard input
+    Add {
+        name: String,
+        #[arg(long, value_enum)]
+        role: Role,
+    },
+    /// List the accounts
+    List,
+    /// Stop an account from signing in and end its sessions
+    Disable { name: String },
+    /// Let a disabled account sign in again
+    Enable { name: String },
+    /// Change an account's role and end its sessions
+    SetRole {
+        name: String,
+        #[arg(value_enum)]
+        role: Role,
+    },
+    /// Set a new password (read from standard input) and end the account's sessions
+    ResetPassword { name: String },
 }
 
 #[derive(Debug, Args)]
@@ -80,6 +113,100 @@ pub struct ServeArgs {
     /// Enable the built-in emulator's test hooks (`/_emulator/*` on its loopback port)
     #[arg(long, env = "PROFILES_EMULATOR_TEST_HOOKS")]
     pub emulator_test_hooks: bool,
+
+    #[command(flatten)]
+    pub auth: AuthArgs,
+}
+
+/// Who may use the console (docs/security.md).
+#[derive(Debug, Args)]
+pub struct AuthArgs {
+    /// How people sign in: open (demo on the built-in emulator only), local (accounts
+    /// managed with `user`), proxy (a trusted SSO proxy names them) [default: local with
+    /// an API key, open without]
+    #[arg(long = "auth", env = "PROFILES_AUTH", value_enum, value_name = "MODE")]
+    pub mode: Option<AuthMode>,
+
+    /// Seconds a local session survives without a request
+    #[arg(long, env = "PROFILES_SESSION_IDLE", default_value_t = 30 * 60, value_name = "SECS",
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub session_idle: u64,
+
+    /// Seconds a local session lives at most, however active
+    #[arg(long, env = "PROFILES_SESSION_LIFETIME", default_value_t = 12 * 3600, value_name = "SECS",
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub session_lifetime: u64,
+
+    /// Addresses of the reverse proxies in front of the console (comma-separated): their
+    /// X-Forwarded-For names the client, and in proxy mode their identity headers are
+    /// believed
+    #[arg(
+        long = "trusted-proxy",
+        env = "PROFILES_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        value_name = "IP"
+    )]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+
+    /// Proxy mode: the header naming the signed-in user
+    #[arg(
+        long,
+        env = "PROFILES_PROXY_USER_HEADER",
+        default_value = "x-forwarded-user",
+        value_name = "HEADER"
+    )]
+    pub proxy_user_header: axum::http::HeaderName,
+
+    /// Proxy mode: the header listing the user's groups (comma-separated)
+    #[arg(
+        long,
+        env = "PROFILES_PROXY_GROUPS_HEADER",
+        default_value = "x-forwarded-groups",
+        value_name = "HEADER"
+    )]
+    pub proxy_groups_header: axum::http::HeaderName,
+
+    /// Proxy mode: the group whose members are viewers
+    #[arg(
+        long,
+        env = "PROFILES_PROXY_VIEWER_GROUP",
+        default_value = "profiles-viewer",
+        value_name = "GROUP"
+    )]
+    pub proxy_viewer_group: String,
+
+    /// Proxy mode: the group whose members are editors
+    #[arg(
+        long,
+        env = "PROFILES_PROXY_EDITOR_GROUP",
+        default_value = "profiles-editor",
+        value_name = "GROUP"
+    )]
+    pub proxy_editor_group: String,
+
+    /// Proxy mode: the group whose members are admins
+    #[arg(
+        long,
+        env = "PROFILES_PROXY_ADMIN_GROUP",
+        default_value = "profiles-admin",
+        value_name = "GROUP"
+    )]
+    pub proxy_admin_group: String,
+
+    /// The console's public address when a TLS proxy serves it (https://console.example):
+    /// enables HSTS and accepts that origin for state-changing requests
+    #[arg(long, env = "PROFILES_PUBLIC_ORIGIN", value_name = "URL")]
+    pub public_origin: Option<reqwest::Url>,
+}
+
+impl AuthArgs {
+    pub fn session_idle(&self) -> Duration {
+        Duration::from_secs(self.session_idle)
+    }
+
+    pub fn session_lifetime(&self) -> Duration {
+        Duration::from_secs(self.session_lifetime)
+    }
 }
 
 #[derive(Debug, Args)]
@@ -101,10 +228,11 @@ pub struct EmulatorArgs {
     pub test_hooks: bool,
 }
 
-/// Where state that must persist lives: the emulator's profiles, in-process or alone.
+/// Where state that must persist lives: the emulator's profiles, the console's accounts
+/// and sessions.
 #[derive(Debug, Args)]
 pub struct DataDir {
-    /// Directory for state that must persist (the emulator's profiles, seeded when empty)
+    /// Directory for state that must persist (accounts, sessions, the emulator's profiles)
     #[arg(
         long = "data-dir",
         env = "PROFILES_DATA_DIR",

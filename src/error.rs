@@ -40,6 +40,12 @@ pub enum AppError {
     /// The API refused our credentials: an operator must fix the configuration.
     #[error("The console is not configured correctly. Please contact an administrator.")]
     Misconfigured { request_id: Option<String> },
+    /// No one is signed in, or the session ended (idle, too old, signed out, revoked).
+    #[error("Your session has ended. Sign in again to continue.")]
+    SignInRequired,
+    /// The signed-in role does not allow this.
+    #[error("Your role does not allow this. Ask an administrator if you need it.")]
+    Forbidden,
     /// Anything else; details are in the server log under this reference.
     #[error("Something went wrong on our side (reference {reference}).")]
     Internal { reference: String },
@@ -80,6 +86,8 @@ impl AppError {
         match self {
             Self::NotFound => 404,
             Self::Invalid { .. } | Self::Request(_) => 400,
+            Self::SignInRequired => 401,
+            Self::Forbidden => 403,
             Self::Changed { .. } => 409,
             Self::Unavailable { .. } => 503,
             Self::Uncertain { .. } => 504,

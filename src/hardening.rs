@@ -30,10 +30,48 @@ pub fn request_timeout(longest_upstream_call: Duration) -> Duration {
     longest_upstream_call * 2 + Duration::from_secs(10)
 }
 
+/// What the headers depend on: whether browsers reach the console over TLS (through a
+/// proxy; the console itself speaks plain HTTP), and under which origin.
+#[derive(Debug, Clone, Default)]
+pub struct Deployment {
+    /// `https://console.example` when a TLS proxy serves the console there.
+    pub public_origin: Option<String>,
+}
+
+impl Deployment {
+    pub fn new(public_origin: Option<&url::Url>) -> Result<Self, String> {
+        let public_origin = public_origin
+            .map(|url| match url.origin() {
+                origin @ url::Origin::Tuple(..) => Ok(origin.ascii_serialization()),
+                url::Origin::Opaque(_) => {
+                    Err(format!("PROFILES_PUBLIC_ORIGIN {url} has no origin"))
+                }
+            })
+            .transpose()?;
+        Ok(Self { public_origin })
+    }
+
+    /// HSTS only makes sense, and is only honoured, over TLS.
+    fn tls(&self) -> bool {
+        self.public_origin
+            .as_deref()
+            .is_some_and(|o| o.starts_with("https://"))
+    }
+}
+
+/// Two years, subdomains included: the preload list's own minimum is one.
+const HSTS: &str = "max-age=63072000; includeSubDomains";
+
 /// Wraps the app: the request id outermost (every answer has one, refusals included),
 /// then the headers, the inbound timeout, the body limit, and the CSRF check before any
-/// handler runs.
-pub fn harden(router: Router, timeout: Duration) -> Router {
+/// handler runs. A proxy may rewrite `Host`, so the public origin is trusted by name.
+pub fn harden(router: Router, timeout: Duration, deployment: &Deployment) -> Router {
+    let mut csrf = CsrfLayer::new();
+    if let Some(origin) = &deployment.public_origin {
+        csrf = csrf
+            .add_trusted_origin(origin)
+            .expect("an origin serialized by the url crate is valid");
+    }
     let static_headers = [
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::X_FRAME_OPTIONS, "DENY"),
@@ -52,7 +90,7 @@ pub fn harden(router: Router, timeout: Duration) -> Router {
         ),
     ];
     let mut router = router
-        .layer(CsrfLayer::new())
+        .layer(csrf)
         .layer(RequestBodyLimitLayer::new(MAX_BODY))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -63,6 +101,12 @@ pub fn harden(router: Router, timeout: Duration) -> Router {
         router = router.layer(SetResponseHeaderLayer::if_not_present(
             name,
             HeaderValue::from_static(value),
+        ));
+    }
+    if deployment.tls() {
+        router = router.layer(SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
         ));
     }
     router.layer(from_fn(request_id))

@@ -3,6 +3,7 @@
 //! server-only modules and dependencies never reach the WASM.
 
 pub mod app;
+pub mod auth;
 pub mod error;
 pub mod profiles;
 pub mod ui;

@@ -3,10 +3,12 @@
 
 use clap::Parser;
 use leptos::prelude::get_configuration;
+use profiles_admin::auth::setup::configure;
 use profiles_admin::config::{
     api_key_from_env, check_base_url, Cli, Command, EmulatorArgs, ServeArgs,
 };
 use profiles_admin::emulator::{Emulator, EmulatorConfig};
+use profiles_admin::hardening::Deployment;
 use profiles_admin::router::{app, AppState};
 use profiles_admin::upstream::retry::RetryPolicy;
 use profiles_admin::upstream::{Client, UpstreamConfig};
@@ -30,6 +32,9 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::Emulator(args)) => run_emulator(args).await,
+        Some(Command::User { command, data }) => {
+            profiles_admin::auth::cli::run(command, &data.path).await
+        }
         None => serve(cli.serve).await,
     };
     match result {
@@ -50,9 +55,15 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         leptos_options.site_addr = listen;
     }
 
-    let upstream = match api_key_from_env() {
+    let api_key = api_key_from_env();
+    if api_key.is_some() {
+        check_base_url(&args.base_url)?;
+    }
+    let auth = configure(&args.auth, &args.data.path, api_key.is_some()).await?;
+    let deployment = Deployment::new(args.auth.public_origin.as_ref())?;
+    tracing::info!(mode = ?auth.mode, "sign-in");
+    let upstream = match api_key {
         Some(key) => {
-            check_base_url(&args.base_url)?;
             tracing::info!(base_url = %args.base_url, "backend: User Profiles API (API key set)");
             UpstreamConfig::new(args.base_url.clone(), Some(key))
         }
@@ -94,13 +105,17 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     let router = app(AppState {
         leptos_options,
         upstream,
+        auth: std::sync::Arc::new(auth),
+        deployment,
     });
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let bound = listener.local_addr().map_err(|e| e.to_string())?;
     tracing::info!("console listening on http://{bound}");
-    axum::serve(listener, router)
+    // The peer address feeds sign-in rate limits and the proxy mode's trust check.
+    let service = router.into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(|e| format!("server error: {e}"))

@@ -2,16 +2,20 @@
 //! by one function so that tests drive exactly what `main` serves.
 
 use crate::app::{shell, App};
+use crate::auth::gate::{gate, Auth};
 use crate::error::AppError;
+use crate::hardening::Deployment;
 use crate::upstream::Client;
 use axum::body::Body;
 use axum::extract::FromRef;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Router;
+use axum_login::AuthManagerLayerBuilder;
 use leptos::prelude::*;
 use leptos::server_fn::error::FromServerFnError;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::sync::Arc;
 
 /// Largest server function error body read back to set its status; ours are tiny.
 const MAX_ERROR_BODY: usize = 64 * 1024;
@@ -22,6 +26,10 @@ const MAX_ERROR_BODY: usize = 64 * 1024;
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub upstream: Client,
+    /// Who may use the console, and how they sign in.
+    pub auth: Arc<Auth>,
+    /// Response headers that depend on how the console is deployed (HSTS behind TLS).
+    pub deployment: Deployment,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -33,12 +41,15 @@ impl FromRef<AppState> for LeptosOptions {
 pub fn app(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let timeout = crate::hardening::request_timeout(state.upstream.longest_call());
-    let router = Router::new()
+    let auth = state.auth.clone();
+    let deployment = state.deployment.clone();
+    let mut router = Router::new()
         .leptos_routes(&state, routes, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
         .merge(crate::profiles::post::routes())
+        .merge(crate::auth::sign_in::routes())
         .route("/theme", axum::routing::post(crate::ui::theme::post_theme))
         .route("/", axum::routing::get(home))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
@@ -46,10 +57,15 @@ pub fn app(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(
             crate::profiles::list::goto_redirect,
         ))
+        .layer(axum::middleware::from_fn_with_state(auth.clone(), gate))
         .route("/healthz", axum::routing::get(healthz))
         .route("/readyz", axum::routing::get(readyz))
         .with_state(state);
-    crate::hardening::harden(router, timeout)
+    if let Some((sessions, backend)) = &auth.sessions {
+        router =
+            router.layer(AuthManagerLayerBuilder::new(backend.clone(), sessions.clone()).build());
+    }
+    crate::hardening::harden(router, timeout, &deployment)
 }
 
 /// Liveness: the process answers.

@@ -11,6 +11,32 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 const CANARY: &str = "sk-ant-api03-CANARY-0123456789abcdefghijklmnop";
+const PASSWORD: &str = "a password for tests";
+
+/// Runs `profiles-admin user …` on `data`, with `stdin` as its input; returns its status
+/// and everything it printed.
+fn user(data: &std::path::Path, args: &[&str], stdin: &str) -> (bool, String) {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_profiles-admin"))
+        .arg("user")
+        .args(args)
+        .env("PROFILES_DATA_DIR", data)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    (out.status.success(), text)
+}
 
 struct Running {
     child: Child,
@@ -21,7 +47,10 @@ struct Running {
 
 impl Running {
     fn start(envs: &[(&str, &str)], args: &[&str]) -> Self {
-        let data = tempfile::tempdir().unwrap();
+        Self::start_in(tempfile::tempdir().unwrap(), envs, args)
+    }
+
+    fn start_in(data: tempfile::TempDir, envs: &[(&str, &str)], args: &[&str]) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_profiles-admin"))
             .current_dir(env!("CARGO_MANIFEST_DIR"))
             .env_remove("ANTHROPIC_API_KEY")
@@ -81,7 +110,11 @@ impl Running {
 async fn with_a_key_it_names_the_api_backend_and_never_prints_the_key() {
     let emulator = TestEmulator::start_with_key(Some(CANARY)).await;
     let base = emulator.base_url().to_string();
-    let mut server = Running::start(
+    let data = tempfile::tempdir().unwrap();
+    let (added, _) = user(data.path(), &["add", "ops", "--role", "viewer"], PASSWORD);
+    assert!(added);
+    let mut server = Running::start_in(
+        data,
         &[
             ("ANTHROPIC_API_KEY", CANARY),
             ("ANTHROPIC_BASE_URL", &base),
@@ -98,9 +131,27 @@ async fn with_a_key_it_names_the_api_backend_and_never_prints_the_key() {
         .trim()
         .to_owned();
 
-    let http = reqwest::Client::new();
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let signed_in = http
+        .post(format!("http://{url}/sign-in"))
+        .form(&[("name", "ops"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_in.status(), 303);
+    let cookie = signed_in.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
     let page = http
         .get(format!("http://{url}/profiles?limit=5"))
+        .header("cookie", &cookie)
         .send()
         .await
         .unwrap();
@@ -111,11 +162,16 @@ async fn with_a_key_it_names_the_api_backend_and_never_prints_the_key() {
     );
     assert!(!page.text().await.unwrap().contains(CANARY));
     emulator
-        .faults(json!({"sequence": [{"kind": "status", "status": 401}, {"kind": "status", "status": 500}, {"kind": "drop"}]}))
+        .faults(json!({"sequence": [
+            {"kind": "status", "status": 401},
+            {"kind": "status", "status": 500},
+            {"kind": "drop"},
+        ]}))
         .await;
     for _ in 0..2 {
         let response = http
             .get(format!("http://{url}/profiles"))
+            .header("cookie", &cookie)
             .send()
             .await
             .unwrap();
@@ -157,4 +213,51 @@ fn a_plain_http_base_url_off_this_machine_is_refused_at_start_up() {
     let status = server.child.wait().unwrap();
     assert!(!status.success());
     assert!(server.stop().iter().all(|l| !l.contains(CANARY)));
+}
+
+#[test]
+fn with_a_key_and_no_way_to_sign_in_it_refuses_to_start() {
+    for envs in [
+        vec![("ANTHROPIC_API_KEY", CANARY)],
+        vec![("ANTHROPIC_API_KEY", CANARY), ("PROFILES_AUTH", "open")],
+    ] {
+        let mut server = Running::start(&envs, &["--listen", "127.0.0.1:0"]);
+        server.wait_for("sign");
+        let status = server.child.wait().unwrap();
+        assert!(!status.success(), "started with {envs:?}");
+        assert!(server.stop().iter().all(|l| !l.contains(CANARY)));
+    }
+}
+
+#[test]
+fn accounts_are_managed_from_the_command_line_with_passwords_on_stdin() {
+    let data = tempfile::tempdir().unwrap();
+    let dir = data.path();
+    let (ok, out) = user(
+        dir,
+        &["add", "Ana", "--role", "editor"],
+        "a long enough password\n",
+    );
+    assert!(ok, "{out}");
+    assert!(out.contains("added ana (editor)"), "{out}");
+    let (ok, out) = user(dir, &["add", "bo", "--role", "viewer"], "short\n");
+    assert!(
+        !ok && out.contains("12"),
+        "a short password is refused: {out}"
+    );
+    let (ok, out) = user(dir, &["add", "ana", "--role", "admin"], PASSWORD);
+    assert!(!ok && out.contains("already exists"), "{out}");
+    assert!(user(dir, &["set-role", "ana", "admin"], "").0);
+    assert!(user(dir, &["disable", "ana"], "").0);
+    let (ok, out) = user(dir, &["list"], "");
+    assert!(ok);
+    let row = out
+        .lines()
+        .find(|l| l.starts_with("ana "))
+        .unwrap_or_default();
+    assert!(row.contains("admin") && row.contains("disabled"), "{out}");
+    assert!(!out.contains("argon2"), "hashes are never printed");
+    assert!(user(dir, &["reset-password", "ana"], "another long password\n").0);
+    let (ok, out) = user(dir, &["reset-password", "nobody"], PASSWORD);
+    assert!(!ok && out.contains("no user"), "{out}");
 }

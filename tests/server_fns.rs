@@ -8,14 +8,17 @@ mod common;
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use axum::Router;
-use common::TestEmulator;
+use common::{on_shared_runtime, TestEmulator};
 use leptos::prelude::LeptosOptions;
 use leptos::server_fn::error::FromServerFnError;
+use profiles_admin::auth::gate::Auth;
 use profiles_admin::error::AppError;
+use profiles_admin::hardening::Deployment;
 use profiles_admin::profiles::model::{Profile, ProfilePage};
 use profiles_admin::router::{app, AppState};
 use profiles_admin::upstream::Client;
 use serde_json::{json, Value};
+use std::sync::Arc;
 use tower::ServiceExt;
 
 struct Console {
@@ -39,6 +42,8 @@ impl Console {
             router: app(AppState {
                 leptos_options,
                 upstream,
+                auth: Arc::new(Auth::open(true)),
+                deployment: Deployment::default(),
             }),
             emulator,
         }
@@ -92,24 +97,6 @@ impl Console {
             .data
             .remove(0)
     }
-}
-
-/// One single-threaded runtime for every test in this file, as in the real server
-/// (`src/main.rs` explains why: Leptos' `<Suspense>` can stall server rendering when
-/// resources complete on other worker threads). Tests take turns on it.
-fn on_shared_runtime(test: impl std::future::Future<Output = ()>) {
-    static RUNTIME: std::sync::LazyLock<std::sync::Mutex<tokio::runtime::Runtime>> =
-        std::sync::LazyLock::new(|| {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            std::sync::Mutex::new(runtime)
-        });
-    let runtime = RUNTIME
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    runtime.block_on(test);
 }
 
 fn app_error(body: &str) -> AppError {
@@ -843,6 +830,8 @@ fn readiness_follows_the_browser_bundle() {
                     .site_root(site_root)
                     .build(),
                 upstream: emulator.client(),
+                auth: Arc::new(Auth::open(true)),
+                deployment: Deployment::default(),
             })
         };
         let ready = |router: Router| async move {

@@ -1,9 +1,12 @@
 //! `/profiles/new`: the create form. "Create profile" opens the new profile.
 
+use crate::auth::{can, Permission};
+use crate::error::AppError;
 use crate::profiles::editor::{ProfileEditor, Target};
 use crate::profiles::form::ProfileForm;
 use crate::profiles::links::{from_param, FROM};
 use crate::profiles::posted::{use_posted, PostedForm};
+use crate::ui::error_panel::ErrorPanel;
 use crate::ui::heading::PageHeading;
 use crate::ui::title::PageTitle;
 use leptos::prelude::*;
@@ -28,7 +31,10 @@ pub fn NewProfilePage() -> impl IntoView {
                         Some(PostedForm { form, error }) => (form, error),
                         None => (ProfileForm::for_create(), None),
                     };
-                    view! { <ProfileEditor target=Target::Create initial error from/> }
+                    if !can(Permission::ProfilesWrite) {
+                        return view! { <ErrorPanel error=AppError::Forbidden/> }.into_any();
+                    }
+                    view! { <ProfileEditor target=Target::Create initial error from/> }.into_any()
                 })
             }}
         </Suspense>

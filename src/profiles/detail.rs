@@ -1,6 +1,7 @@
 //! One profile: `/profiles/{id}`. A malformed id is "not found" at once, with no server
 //! call; so is a profile the API does not know.
 
+use crate::auth::{can, Permission};
 use crate::error::AppError;
 use crate::profiles::enrollment::EnrollmentPanel;
 use crate::profiles::links::{detail_href, edit_href, from_param, DONE, FROM};
@@ -125,7 +126,9 @@ fn ProfileView(
         {notice.map(|text| view! { <p class="notice" role="status">{text}</p> })}
         <div class="page-header">
             <PageHeading text=heading/>
-            <A href=edit_href(&id, &from) attr:class="button primary">"Edit"</A>
+            {can(Permission::ProfilesWrite).then(|| view! {
+                <A href=edit_href(&id, &from) attr:class="button primary">"Edit"</A>
+            })}
         </div>
         <dl class="facts">
             <dt>"ID"</dt>
@@ -143,7 +146,15 @@ fn ProfileView(
         </dl>
         <h2>"Metadata"</h2>
         {metadata}
-        <EnrollmentPanel id=id.clone() action=detail_href(&id, &from, None) initial=enrollment/>
+        {if can(Permission::EnrollmentCreate) {
+            view! {
+                <EnrollmentPanel id=id.clone() action=detail_href(&id, &from, None) initial=enrollment/>
+            }
+            .into_any()
+        } else {
+            // A refused no-JS post still says why.
+            enrollment.and_then(Result::err).map(|error| view! { <ErrorPanel error/> }).into_any()
+        }}
         <details class="raw">
             <summary>"Raw JSON"</summary>
             <pre>{raw}</pre>

@@ -1,5 +1,6 @@
 //! `/profiles/{id}/edit`: the edit form, prefilled. Saving sends only what changed.
 
+use crate::auth::{can, Permission};
 use crate::error::AppError;
 use crate::profiles::editor::{ProfileEditor, Target};
 use crate::profiles::form::ProfileForm;
@@ -33,6 +34,12 @@ fn LoadedEdit(id: ProfileId) -> impl IntoView {
                 Suspend::new(async move {
                     let (profile, posted) = (profile.await, posted.await);
                     match profile {
+                        Ok(_) if !can(Permission::ProfilesWrite) => view! {
+                            <PageTitle text="Edit profile"/>
+                            <PageHeading text="Edit profile"/>
+                            <ErrorPanel error=AppError::Forbidden/>
+                        }
+                        .into_any(),
                         Ok(profile) => {
                             let heading = format!(
                                 "Edit {}",

@@ -3,6 +3,7 @@
 //! Once hydrated, the same buttons act in place and saving calls the server functions.
 //! Either way the rules are [`ProfileForm`]'s, checked as the user types.
 
+use crate::auth::{can, Permission};
 use crate::error::AppError;
 use crate::profiles::form::{messages_for, names, Change, Intent, Loaded, MetaRow, ProfileForm};
 use crate::profiles::links::{detail_href, edit_href, new_href};
@@ -340,6 +341,10 @@ fn RelationshipField(
     if let Some(raw) = unknown {
         choices.push((raw, "not known to this console; kept as it is"));
     }
+    // Only admins set relationships; others see the current one as the only choice.
+    let may_change = can(Permission::ProfilesRelationship);
+    let current = value.get_untracked();
+    choices.retain(|(v, _)| may_change || *v == current);
     let options = choices
         .into_iter()
         .map(|(v, meaning)| {
@@ -358,6 +363,7 @@ fn RelationshipField(
                 {options}
             </select>
             <p class="field-error" id="field-relationship-error" aria-live="polite">{move || errors.get().join(" ")}</p>
+            {(!may_change).then(|| view! { <p class="hint">"Only admins can change the relationship."</p> })}
         </div>
     }
 }

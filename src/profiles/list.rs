@@ -230,7 +230,7 @@ pub fn ProfileList() -> impl IntoView {
         <PageTitle text="Profiles"/>
         <div class="page-header">
             <PageHeading text="Profiles"/>
-            <A href=move || new_href(&here.get()) attr:class="button primary">"New profile"</A>
+            <A href=move || new_href(&here.get()) attr:class="button primary editor-only">"New profile"</A>
         </div>
         <div class="list-tools">
             <ListControls here/>
@@ -397,7 +397,9 @@ fn ProfileTable(
         return view! {
             <div class="empty-state">
                 <p>"No profiles yet."</p>
-                <p><A href=new_href(&location) attr:class="button primary">"New profile"</A></p>
+                <p class="editor-only">
+                    <A href=new_href(&location) attr:class="button primary">"New profile"</A>
+                </p>
             </div>
         }
         .into_any();

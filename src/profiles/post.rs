@@ -6,6 +6,7 @@
 //! and drops both the result and the input (security.md §1.1).
 
 use crate::app::shell;
+use crate::auth::{Permission, Visitor};
 use crate::error::AppError;
 use crate::profiles::form::{Intent, ProfileForm};
 use crate::profiles::links::{detail_href, from_param, FROM};
@@ -58,6 +59,15 @@ fn path_id(parts: &axum::http::request::Parts) -> Option<ProfileId> {
     ProfileId::parse(segment).ok()
 }
 
+/// The form post's `auth::require`: the visitor the gate found, if they may do this.
+/// A refusal is shown on the page like any other error, around what was typed.
+fn visitor(
+    parts: &axum::http::request::Parts,
+    permission: Permission,
+) -> Result<Visitor, AppError> {
+    Visitor::require(parts.extensions.get::<Visitor>(), permission).cloned()
+}
+
 fn see_other(location: String) -> Response {
     Redirect::to(&location).into_response()
 }
@@ -92,15 +102,16 @@ async fn create(State(state): State<AppState>, request: Request) -> Response {
     };
     let from = list_place(&parts);
     let (mut form, intent) = ProfileForm::from_pairs(&pairs);
-    let error = match intent {
-        Intent::Save => match form.new_profile() {
+    let error = match (visitor(&parts, Permission::ProfilesWrite), intent) {
+        (Err(refused), _) => Some(refused),
+        (Ok(visitor), Intent::Save) => match form.new_profile() {
             Err(errors) => Some(AppError::invalid(errors)),
-            Ok(profile) => match ssr::create(&state.upstream, profile).await {
+            Ok(profile) => match ssr::create(&state.upstream, &visitor, profile).await {
                 Ok(created) => return see_other(detail_href(&created.id, &from, Some("created"))),
                 Err(e) => Some(form.place(e)),
             },
         },
-        other => {
+        (Ok(_), other) => {
             form.apply(other);
             None
         }
@@ -120,9 +131,10 @@ async fn edit(State(state): State<AppState>, request: Request) -> Response {
     };
     let from = list_place(&parts);
     let (mut form, intent) = ProfileForm::from_pairs(&pairs);
-    let error = match intent {
-        Intent::Save => save(&state, &id, &mut form).await.err(),
-        other => {
+    let error = match (visitor(&parts, Permission::ProfilesWrite), intent) {
+        (Err(refused), _) => Some(refused),
+        (Ok(visitor), Intent::Save) => save(&state, &visitor, &id, &mut form).await.err(),
+        (Ok(_), other) => {
             form.apply(other);
             None
         }
@@ -138,12 +150,24 @@ async fn edit(State(state): State<AppState>, request: Request) -> Response {
 
 /// Saves an edit form; an unchanged form saves nothing. After a "changed elsewhere"
 /// refusal the form is marked so that the next save overwrites.
-async fn save(state: &AppState, id: &ProfileId, form: &mut ProfileForm) -> Result<(), AppError> {
+async fn save(
+    state: &AppState,
+    visitor: &Visitor,
+    id: &ProfileId,
+    form: &mut ProfileForm,
+) -> Result<(), AppError> {
     let update = form.update().map_err(AppError::invalid)?;
     if update == Default::default() {
         return Ok(());
     }
-    let result = ssr::update(&state.upstream, id, update, form.guard().as_deref()).await;
+    let result = ssr::update(
+        &state.upstream,
+        visitor,
+        id,
+        update,
+        form.guard().as_deref(),
+    )
+    .await;
     match result {
         Ok(_) => Ok(()),
         Err(e @ AppError::Changed { .. }) => {
@@ -162,6 +186,10 @@ async fn enroll(State(state): State<AppState>, request: Request) -> Response {
     let Some(id) = path_id(&parts) else {
         return render(state, parts, || {}).await;
     };
-    let posted = PostedEnrollment(ssr::enrollment_url(&state.upstream, &id).await);
+    let minted = match visitor(&parts, Permission::EnrollmentCreate) {
+        Ok(_) => ssr::enrollment_url(&state.upstream, &id).await,
+        Err(refused) => Err(refused),
+    };
+    let posted = PostedEnrollment(minted);
     render(state, parts, move || provide_context(posted.clone())).await
 }

@@ -1,7 +1,10 @@
 //! Server functions: the browser's only door to profile data. Each one is a public HTTP
-//! endpoint at a stable path under `/api/profiles/`, answers POST only, validates its input
-//! before any upstream call, and returns only [`AppError`] text on failure.
+//! endpoint at a stable path under `/api/profiles/`, answers POST only, checks the
+//! visitor's permission first (`auth::require`), validates its input before any upstream
+//! call, and returns only [`AppError`] text on failure.
 
+#[cfg(feature = "ssr")]
+use crate::auth::{require, Permission};
 use crate::error::AppError;
 use crate::profiles::model::{EnrollmentUrl, NewProfile, Profile, ProfilePage, ProfileUpdate};
 use leptos::prelude::*;
@@ -15,6 +18,7 @@ pub async fn list_profiles(
     order: String,
     page: Option<String>,
 ) -> Result<ProfilePage, AppError> {
+    require(Permission::ProfilesRead)?;
     use crate::profiles::model::{ListQuery, Order, PageCursor, PageSize};
     let query = match (
         PageSize::new(limit),
@@ -38,6 +42,7 @@ pub async fn list_profiles(
 /// Upstream: `GET /v1/user_profiles/{id}`.
 #[server(endpoint = "profiles/get")]
 pub async fn get_profile(id: String) -> Result<Profile, AppError> {
+    require(Permission::ProfilesRead)?;
     let id = ssr::profile_id(&id)?;
     let client = ssr::client()?;
     ssr::upstream("get", client.get(&id).await)
@@ -47,7 +52,8 @@ pub async fn get_profile(id: String) -> Result<Profile, AppError> {
 /// Upstream: `POST /v1/user_profiles`.
 #[server(endpoint = "profiles/create", input = Json)]
 pub async fn create_profile(profile: NewProfile) -> Result<Profile, AppError> {
-    ssr::create(&ssr::client()?, profile).await
+    let visitor = require(Permission::ProfilesWrite)?;
+    ssr::create(&ssr::client()?, &visitor, profile).await
 }
 
 /// Applies an update: absent fields stay, `null` clears, metadata is a merge patch.
@@ -60,9 +66,11 @@ pub async fn update_profile(
     update: ProfileUpdate,
     unless_changed_since: Option<String>,
 ) -> Result<Profile, AppError> {
+    let visitor = require(Permission::ProfilesWrite)?;
     let id = ssr::profile_id(&id)?;
     ssr::update(
         &ssr::client()?,
+        &visitor,
         &id,
         update,
         unless_changed_since.as_deref(),
@@ -74,6 +82,7 @@ pub async fn update_profile(
 /// and never cached. Upstream: `POST /v1/user_profiles/{id}/enrollment_url`.
 #[server(endpoint = "profiles/enrollment_url")]
 pub async fn create_enrollment_url(id: String) -> Result<EnrollmentUrl, AppError> {
+    require(Permission::EnrollmentCreate)?;
     let id = ssr::profile_id(&id)?;
     ssr::no_store();
     ssr::enrollment_url(&ssr::client()?, &id).await
@@ -81,9 +90,11 @@ pub async fn create_enrollment_url(id: String) -> Result<EnrollmentUrl, AppError
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
+    use crate::auth::{Permission, Visitor};
     use crate::error::AppError;
     use crate::profiles::model::{
-        EnrollmentUrl, FieldError, NewProfile, Profile, ProfileId, ProfileUpdate,
+        EnrollmentUrl, Field, FieldError, NewProfile, Profile, ProfileId, ProfileUpdate,
+        Relationship,
     };
     use crate::router::AppState;
     use crate::upstream::{Client, ErrorKind, Reply, UpstreamError};
@@ -97,17 +108,35 @@ pub(crate) mod ssr {
     }
 
     /// The operations behind the server functions, shared with the no-JS form posts.
-    pub async fn create(client: &Client, profile: NewProfile) -> Result<Profile, AppError> {
+    /// Callers have required `ProfilesWrite`; setting a relationship other than the
+    /// default also takes `ProfilesRelationship`.
+    pub async fn create(
+        client: &Client,
+        visitor: &Visitor,
+        profile: NewProfile,
+    ) -> Result<Profile, AppError> {
+        if profile
+            .relationship
+            .is_some_and(|r| r != Relationship::default())
+        {
+            Visitor::require(Some(visitor), Permission::ProfilesRelationship)?;
+        }
         profile.validate().map_err(AppError::invalid)?;
         upstream("create", client.create(&profile).await)
     }
 
+    /// Callers have required `ProfilesWrite`; changing the relationship also takes
+    /// `ProfilesRelationship`.
     pub async fn update(
         client: &Client,
+        visitor: &Visitor,
         id: &ProfileId,
         update: ProfileUpdate,
         unless_changed_since: Option<&str>,
     ) -> Result<Profile, AppError> {
+        if matches!(update.relationship, Field::Value(_)) {
+            Visitor::require(Some(visitor), Permission::ProfilesRelationship)?;
+        }
         update.validate().map_err(AppError::invalid)?;
         if let Some(raw) = unless_changed_since {
             let loaded = time::OffsetDateTime::parse(raw, &Rfc3339).map_err(|_| {

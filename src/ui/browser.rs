@@ -78,20 +78,25 @@ pub fn cookie(name: &str) -> Option<String> {
     #[cfg(all(feature = "ssr", not(feature = "hydrate")))]
     {
         let parts = leptos::prelude::use_context::<axum::http::request::Parts>()?;
-        let all = parts
-            .headers
-            .get_all(axum::http::header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .collect::<Vec<_>>()
-            .join("; ");
-        find_cookie(&all, name)
+        request_cookie(&parts.headers, name)
     }
     #[cfg(not(any(feature = "hydrate", feature = "ssr")))]
     {
         let _ = name;
         None
     }
+}
+
+/// The value of cookie `name` among a request's `Cookie` headers.
+#[cfg(feature = "ssr")]
+pub fn request_cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    let all = headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect::<Vec<_>>()
+        .join("; ");
+    find_cookie(&all, name)
 }
 
 /// The value of `name` in a `Cookie` header or `document.cookie` string.
@@ -117,6 +122,15 @@ pub fn set_cookie(name: &str, value: &str, max_age_seconds: u32) {
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = (name, value, max_age_seconds);
+}
+
+/// An attribute of the `<html>` element, as the server rendered it.
+#[cfg(feature = "hydrate")]
+pub fn root_attribute(name: &str) -> Option<String> {
+    web_sys::window()?
+        .document()?
+        .document_element()?
+        .get_attribute(name)
 }
 
 /// Sets or removes an attribute of the `<html>` element.

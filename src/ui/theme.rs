@@ -55,6 +55,14 @@ impl Theme {
         cookie(COOKIE).map(|v| Self::parse(&v)).unwrap_or_default()
     }
 
+    /// The theme named by a request's cookie, outside any page render.
+    #[cfg(feature = "ssr")]
+    pub fn from_headers(headers: &axum::http::HeaderMap) -> Self {
+        crate::ui::browser::request_cookie(headers, COOKIE)
+            .map(|v| Self::parse(&v))
+            .unwrap_or_default()
+    }
+
     /// Applies the theme at once and remembers it.
     fn apply(self) {
         set_root_attribute("data-theme", self.attribute());

@@ -115,3 +115,21 @@ impl TestEmulator {
             .header("anthropic-beta", "user-profiles-2026-03-24")
     }
 }
+
+/// One single-threaded runtime for every test of a binary, as in the real server
+/// (`src/main.rs` explains why: Leptos' `<Suspense>` can stall server rendering when
+/// resources complete on other worker threads). Tests take turns on it.
+pub fn on_shared_runtime(test: impl std::future::Future<Output = ()>) {
+    static RUNTIME: std::sync::LazyLock<std::sync::Mutex<tokio::runtime::Runtime>> =
+        std::sync::LazyLock::new(|| {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            std::sync::Mutex::new(runtime)
+        });
+    let runtime = RUNTIME
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    runtime.block_on(test);
+}

@@ -1,0 +1,47 @@
+//! Server-rendered pieces of the page layout that say who is signed in and whether the
+//! data is a demo. They change only with a full page load (signing in and out are full
+//! page loads), so the browser never renders them: the app places them with `inner_html`,
+//! which hydration leaves as the server wrote it. That keeps the visitor's name, and the
+//! code to show it, out of the browser bundle.
+
+use crate::auth::{AuthMode, Visitor};
+use leptos::prelude::*;
+
+/// The "Demo data" banner, when the console serves the built-in emulator.
+pub fn demo_banner(visitor: Option<&Visitor>) -> String {
+    if !visitor.is_some_and(|v| v.demo_data) {
+        return String::new();
+    }
+    Owner::new().with(|| {
+        view! {
+            <p class="demo-banner" role="note">
+                <strong>"Demo data."</strong>
+                " This console serves the built-in emulator's sample profiles; nothing here reaches Anthropic."
+            </p>
+        }
+        .to_html()
+    })
+}
+
+/// Who is signed in, and with local accounts the way out: a plain form post, so it works
+/// without the WASM and ends the session on the server. Nothing in the open demo.
+pub fn account(visitor: Option<&Visitor>) -> String {
+    let Some(visitor) = visitor.filter(|v| v.mode != AuthMode::Open) else {
+        return String::new();
+    };
+    let (name, role) = (visitor.name.clone(), visitor.role.as_str());
+    let local = visitor.mode == AuthMode::Local;
+    Owner::new().with(|| {
+        view! {
+            <span class="account-name">{name}</span>
+            " "
+            <span class="badge">{role}</span>
+            {local.then(|| view! {
+                <form method="post" action="/sign-out">
+                    <button type="submit" class="secondary small">"Sign out"</button>
+                </form>
+            })}
+        }
+        .to_html()
+    })
+}

@@ -1,0 +1,188 @@
+//! The request gate: every request learns who its visitor is (or that there is none)
+//! before any handler runs. Requests that need a visitor and have none are turned away
+//! here; what each role may do is checked later, inside each server function and form
+//! post, with [`Visitor::require`].
+
+use crate::auth::backend::Backend;
+use crate::auth::limits::SignInLimits;
+use crate::auth::proxy::{ProxyAuth, Refusal, TrustedProxies};
+use crate::auth::{AuthMode, Role, Visitor};
+use crate::error::AppError;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use leptos::server_fn::error::FromServerFnError;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+use tower_sessions::SessionManagerLayer;
+use tower_sessions_sqlx_store::SqliteStore;
+
+/// The session key holding when the session signed in (Unix seconds), for the absolute
+/// lifetime.
+pub const SIGNED_IN_AT: &str = "signed_in_at";
+/// The name the one-command demo's visitor goes by.
+pub const DEMO_USER: &str = "demo";
+
+/// Everything the gate and the sign-in pages need to know.
+pub struct Auth {
+    pub mode: AuthMode,
+    /// The backend is the built-in emulator: every page says "demo data".
+    pub demo_data: bool,
+    pub proxy: Option<ProxyAuth>,
+    pub trusted: TrustedProxies,
+    /// Longest a session lives, however active.
+    pub lifetime: Duration,
+    pub limits: SignInLimits,
+    /// Local mode: the session layer and the account backend.
+    pub sessions: Option<(SessionManagerLayer<SqliteStore>, Backend)>,
+}
+
+impl Auth {
+    /// The one-command demo: nobody signs in.
+    pub fn open(demo_data: bool) -> Self {
+        Self {
+            mode: AuthMode::Open,
+            demo_data,
+            proxy: None,
+            trusted: TrustedProxies::default(),
+            lifetime: Duration::ZERO,
+            limits: SignInLimits::default(),
+            sessions: None,
+        }
+    }
+
+    fn visitor(&self, name: String, role: Role) -> Visitor {
+        Visitor {
+            name,
+            role,
+            mode: self.mode,
+            demo_data: self.demo_data,
+        }
+    }
+
+    /// The client's address, as far as it can be known (for rate limits and logs).
+    pub fn client(&self, request: &Request) -> Option<IpAddr> {
+        self.trusted.client(peer(request), request.headers())
+    }
+}
+
+fn peer(request: &Request) -> Option<IpAddr> {
+    request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())
+}
+
+/// Paths anyone may reach: the static bundle, health checks and the sign-in pages.
+fn open_path(path: &str) -> bool {
+    path.starts_with("/pkg/")
+        || matches!(
+            path,
+            "/favicon.svg" | "/healthz" | "/readyz" | "/sign-in" | "/sign-out"
+        )
+}
+
+pub async fn gate(State(auth): State<Arc<Auth>>, mut request: Request, next: Next) -> Response {
+    let found = match auth.mode {
+        AuthMode::Open => Ok(auth.visitor(DEMO_USER.into(), Role::Admin)),
+        AuthMode::Local => {
+            let session = request
+                .extensions()
+                .get::<axum_login::AuthSession<Backend>>()
+                .cloned();
+            local_visitor(&auth, session).await
+        }
+        AuthMode::Proxy => {
+            let proxy = auth
+                .proxy
+                .as_ref()
+                .expect("proxy mode has a proxy configuration");
+            proxy
+                .identify(&auth.trusted, peer(&request), request.headers())
+                .map(|(name, role)| auth.visitor(name, role))
+        }
+    };
+    let refusal = match found {
+        Ok(visitor) => {
+            request.extensions_mut().insert(visitor);
+            return next.run(request).await;
+        }
+        Err(refusal) => refusal,
+    };
+    let path = request.uri().path();
+    if open_path(path) {
+        return next.run(request).await;
+    }
+    let api = path.starts_with("/api/");
+    match refusal {
+        Refusal::Forged => {
+            tracing::warn!(peer = ?peer(&request), "refused: identity headers from an untrusted address");
+            refuse(api, AppError::Forbidden)
+        }
+        Refusal::NoRole(user) => {
+            tracing::warn!(user, "refused: no console role in the proxy's groups");
+            refuse(api, AppError::Forbidden)
+        }
+        Refusal::Anonymous
+            if auth.mode == AuthMode::Local
+                && !api
+                && matches!(*request.method(), Method::GET | Method::HEAD) =>
+        {
+            let back = request
+                .uri()
+                .path_and_query()
+                .map(|p| p.as_str())
+                .unwrap_or("/profiles");
+            let location =
+                crate::profiles::links::with_query("/sign-in".into(), &[("next", back.into())]);
+            match HeaderValue::from_str(&location) {
+                Ok(value) => (StatusCode::SEE_OTHER, [(header::LOCATION, value)]).into_response(),
+                Err(_) => refuse(api, AppError::SignInRequired),
+            }
+        }
+        Refusal::Anonymous => refuse(api, AppError::SignInRequired),
+    }
+}
+
+/// The signed-in account of a local session, unless the session is past its lifetime
+/// (then it is ended here).
+async fn local_visitor(
+    auth: &Auth,
+    session: Option<axum_login::AuthSession<Backend>>,
+) -> Result<Visitor, Refusal> {
+    let Some(mut session) = session else {
+        return Err(Refusal::Anonymous);
+    };
+    let Some(user) = session.user.clone() else {
+        return Err(Refusal::Anonymous);
+    };
+    let signed_in_at: Option<i64> = session.session.get(SIGNED_IN_AT).await.ok().flatten();
+    let age = signed_in_at.map(|at| time::OffsetDateTime::now_utc().unix_timestamp() - at);
+    if age.is_none_or(|age| age < 0 || age as u64 >= auth.lifetime.as_secs()) {
+        tracing::info!(user = %user.name, "session ended: older than its lifetime");
+        let _ = session.logout().await;
+        return Err(Refusal::Anonymous);
+    }
+    Ok(auth.visitor(user.name, user.role))
+}
+
+/// A refusal as a server function error (the browser shows its text) or a short page.
+fn refuse(api: bool, error: AppError) -> Response {
+    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::FORBIDDEN);
+    if api {
+        let body = error.ser();
+        (
+            status,
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
+            body,
+        )
+            .into_response()
+    } else {
+        (status, error.to_string()).into_response()
+    }
+}

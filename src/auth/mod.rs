@@ -1,0 +1,228 @@
+//! Who is using the console and what they may do.
+//!
+//! The types here are shared by both builds: the server decides (and enforces, in every
+//! server function and form post, through [`Visitor::require`]); the browser only uses the
+//! same answer to hide what the role cannot do. The server-only parts — accounts, sessions,
+//! the sign-in pages, the proxy mode and the request gate — are in the submodules.
+
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+pub mod accounts;
+#[cfg(feature = "ssr")]
+pub mod backend;
+#[cfg(feature = "ssr")]
+pub mod cli;
+#[cfg(feature = "ssr")]
+pub mod fragments;
+#[cfg(feature = "ssr")]
+pub mod gate;
+#[cfg(feature = "ssr")]
+pub mod limits;
+#[cfg(feature = "ssr")]
+pub mod proxy;
+#[cfg(feature = "ssr")]
+pub mod setup;
+#[cfg(feature = "ssr")]
+pub mod sign_in;
+
+/// A console role, from least to most powerful.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "ssr", derive(clap::ValueEnum))]
+pub enum Role {
+    /// Support staff: reads profiles.
+    Viewer,
+    /// Support leads: also creates and edits profiles and mints enrollment URLs.
+    Editor,
+    /// Platform admins: also sets relationships, manages users and reads the audit log.
+    Admin,
+}
+
+/// One thing a server function or form post may need to be allowed (security.md §2.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Permission {
+    /// List and read profiles.
+    ProfilesRead,
+    /// Create profiles; change their external id, name and metadata.
+    ProfilesWrite,
+    /// Set a profile's relationship (field-level: only admins).
+    ProfilesRelationship,
+    /// Mint an enrollment URL (a credential for the end user).
+    EnrollmentCreate,
+    /// Read the audit log.
+    AuditRead,
+    /// Manage console users.
+    UsersManage,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Self::Viewer, Self::Editor, Self::Admin];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Viewer => "viewer",
+            Self::Editor => "editor",
+            Self::Admin => "admin",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == raw)
+    }
+
+    /// The one table of who may do what.
+    pub fn grants(self, permission: Permission) -> bool {
+        use Permission::*;
+        match permission {
+            ProfilesRead => true,
+            ProfilesWrite | EnrollmentCreate => self >= Self::Editor,
+            ProfilesRelationship | AuditRead | UsersManage => self == Self::Admin,
+        }
+    }
+}
+
+/// How people sign in to this console.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(clap::ValueEnum))]
+pub enum AuthMode {
+    /// Nobody signs in: the one-command demo on the built-in emulator.
+    Open,
+    /// Local accounts with passwords and server-side sessions.
+    Local,
+    /// A trusted single-sign-on proxy in front names the user and their groups.
+    Proxy,
+}
+
+/// The person behind a request, as the server established it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Visitor {
+    pub name: String,
+    pub role: Role,
+    pub mode: AuthMode,
+    /// The console serves the built-in emulator's sample data, not real profiles.
+    pub demo_data: bool,
+}
+
+impl Visitor {
+    pub fn may(&self, permission: Permission) -> bool {
+        self.role.grants(permission)
+    }
+
+    /// The check every server function and form post makes before anything else: no
+    /// visitor is 401, a role without `permission` is 403 (and logged).
+    pub fn require(
+        visitor: Option<&Visitor>,
+        permission: Permission,
+    ) -> Result<&Visitor, AppError> {
+        let visitor = visitor.ok_or(AppError::SignInRequired)?;
+        if visitor.may(permission) {
+            return Ok(visitor);
+        }
+        #[cfg(feature = "ssr")]
+        tracing::warn!(
+            user = %visitor.name,
+            role = visitor.role.as_str(),
+            ?permission,
+            "refused: the role does not allow this"
+        );
+        Err(AppError::Forbidden)
+    }
+
+    /// The visitor of the request being served.
+    #[cfg(feature = "ssr")]
+    pub fn current() -> Option<Visitor> {
+        leptos::prelude::use_context::<axum::http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<Visitor>().cloned())
+    }
+}
+
+/// The `<html>` attribute naming the visitor's role for the browser.
+pub const ROLE_ATTRIBUTE: &str = "data-role";
+
+/// The role of the page's visitor, for hiding controls (never for deciding): the server's
+/// own answer, and in the browser the `<html data-role>` the server wrote. The browser
+/// learns nothing else about the visitor: what shows their name is server-rendered
+/// ([`fragments`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageRole(pub Option<Role>);
+
+impl PageRole {
+    pub fn current() -> Self {
+        #[cfg(feature = "ssr")]
+        {
+            Self(Visitor::current().map(|v| v.role))
+        }
+        #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+        {
+            Self(crate::ui::browser::root_attribute(ROLE_ATTRIBUTE).and_then(|r| Role::parse(&r)))
+        }
+        #[cfg(not(any(feature = "hydrate", feature = "ssr")))]
+        Self(None)
+    }
+}
+
+/// The first line of every server function and form post: the current request's visitor,
+/// if they may do `permission`.
+#[cfg(feature = "ssr")]
+pub fn require(permission: Permission) -> Result<Visitor, AppError> {
+    Visitor::require(Visitor::current().as_ref(), permission).cloned()
+}
+
+/// Whether the visitor of the current page may do `permission` (for hiding controls only).
+/// Read where asked rather than kept in a context: a few attribute reads cost the browser
+/// bundle less than a context type.
+pub fn can(permission: Permission) -> bool {
+    PageRole::current().0.is_some_and(|r| r.grants(permission))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Permission::*;
+
+    #[test]
+    fn roles_grant_exactly_the_table_of_security_md() {
+        let table = [
+            (ProfilesRead, [true, true, true]),
+            (ProfilesWrite, [false, true, true]),
+            (EnrollmentCreate, [false, true, true]),
+            (ProfilesRelationship, [false, false, true]),
+            (AuditRead, [false, false, true]),
+            (UsersManage, [false, false, true]),
+        ];
+        for (permission, expected) in table {
+            for (role, want) in Role::ALL.into_iter().zip(expected) {
+                assert_eq!(role.grants(permission), want, "{role:?} {permission:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn require_answers_401_without_a_visitor_and_403_for_a_weak_role() {
+        let viewer = Visitor {
+            name: "v".into(),
+            role: Role::Viewer,
+            mode: AuthMode::Local,
+            demo_data: false,
+        };
+        assert_eq!(
+            Visitor::require(None, ProfilesRead).unwrap_err().status(),
+            401
+        );
+        assert_eq!(
+            Visitor::require(Some(&viewer), ProfilesWrite)
+                .unwrap_err()
+                .status(),
+            403
+        );
+        assert!(Visitor::require(Some(&viewer), ProfilesRead).is_ok());
+    }
+
+    #[test]
+    fn roles_round_trip_as_text() {
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
+        assert_eq!(Role::parse("root"), None);
+    }
+}

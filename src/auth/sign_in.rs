@@ -1,0 +1,264 @@
+//! The sign-in and sign-out pages of local mode. They are plain server-rendered HTML with
+//! no script at all: the password form needs none, works before the WASM loads, and its
+//! page carries the strictest policy (`script-src 'none'`).
+
+use crate::auth::backend::{Backend, Credentials};
+use crate::auth::gate::{Auth, SIGNED_IN_AT};
+use crate::auth::AuthMode;
+use crate::router::AppState;
+use axum::extract::{FromRequest, Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use leptos::prelude::*;
+use serde::Deserialize;
+use std::sync::Arc;
+
+/// Where a sign-in lands when it was not sent from somewhere.
+const HOME: &str = "/profiles";
+/// One message for every failed attempt: it does not say which part was wrong, or
+/// whether the account exists or is disabled (ASVS V6.3.8).
+pub const FAILED: &str = "The user name or password is incorrect.";
+/// The sign-in page runs no script and loads nothing but the stylesheet and icon.
+const POLICY: &str = "default-src 'none'; script-src 'none'; style-src 'self'; \
+    img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+/// Longest `next` address carried through sign-in.
+const MAX_NEXT: usize = 2048;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/sign-in", get(sign_in_page).post(sign_in))
+        .route("/sign-out", post(sign_out))
+}
+
+#[derive(Deserialize)]
+struct SignInForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// A place in this console to return to after signing in: a path of ours, never another
+/// site (`//evil.example`, `/\evil.example`) — anything else goes to the list.
+pub fn safe_next(raw: &str) -> &str {
+    let ours = raw.starts_with('/')
+        && !raw.starts_with("//")
+        && !raw.starts_with("/\\")
+        && raw.len() <= MAX_NEXT
+        && !raw.starts_with("/sign-")
+        && raw.bytes().all(|b| b.is_ascii_graphic());
+    if ours {
+        raw
+    } else {
+        HOME
+    }
+}
+
+fn session(request: &Request) -> Option<axum_login::AuthSession<Backend>> {
+    request
+        .extensions()
+        .get::<axum_login::AuthSession<Backend>>()
+        .cloned()
+}
+
+fn see_other(location: &str) -> Response {
+    match HeaderValue::from_str(location) {
+        Ok(value) => (StatusCode::SEE_OTHER, [(header::LOCATION, value)]).into_response(),
+        Err(_) => (StatusCode::SEE_OTHER, [(header::LOCATION, HOME)]).into_response(),
+    }
+}
+
+async fn sign_in_page(State(state): State<AppState>, request: Request) -> Response {
+    let next = query_next(&request);
+    let signed_in = session(&request).is_some_and(|s| s.user.is_some());
+    if state.auth.mode != AuthMode::Local || signed_in {
+        return see_other(safe_next(&next));
+    }
+    page(&request, StatusCode::OK, "", safe_next(&next), None)
+}
+
+fn query_next(request: &Request) -> String {
+    url::form_urlencoded::parse(request.uri().query().unwrap_or_default().as_bytes())
+        .find(|(k, _)| k == "next")
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
+}
+
+async fn sign_in(State(state): State<AppState>, request: Request) -> Response {
+    let auth: &Arc<Auth> = &state.auth;
+    let Some(mut session) = session(&request).filter(|_| auth.mode == AuthMode::Local) else {
+        return see_other(HOME);
+    };
+    let client = auth.client(&request);
+    let theme = crate::ui::theme::Theme::from_headers(request.headers());
+    let Ok(Form(form)) = Form::<SignInForm>::from_request(request, &()).await else {
+        return (StatusCode::BAD_REQUEST, "Malformed sign-in form").into_response();
+    };
+    let next = safe_next(&form.next).to_owned();
+    let name = form.name.trim().to_lowercase();
+    let unknown_client = std::net::IpAddr::from([0, 0, 0, 0]);
+    if let Err(wait) = auth.limits.attempt(client.unwrap_or(unknown_client), &name) {
+        tracing::warn!(?client, name, "sign-in refused: too many attempts");
+        let seconds = wait.as_secs().max(1);
+        let message = format!("Too many sign-in attempts. Try again in {seconds} seconds.");
+        let mut response = render(
+            theme,
+            StatusCode::TOO_MANY_REQUESTS,
+            &name,
+            &next,
+            Some(&message),
+        );
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        return response;
+    }
+    let credentials = Credentials {
+        name: name.clone(),
+        password: form.password,
+    };
+    match session.authenticate(credentials).await {
+        Ok(Some(user)) => {
+            let now = time::OffsetDateTime::now_utc().unix_timestamp();
+            let signed_in = match session.login(&user).await {
+                Ok(()) => session.session.insert(SIGNED_IN_AT, now).await.is_ok(),
+                Err(_) => false,
+            };
+            if !signed_in {
+                tracing::error!(user = %user.name, "sign-in failed: the session store failed");
+                return render(
+                    theme,
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    &name,
+                    &next,
+                    Some("Signing in is not possible right now. Please try again."),
+                );
+            }
+            tracing::info!(user = %user.name, role = user.role.as_str(), ?client, "signed in");
+            see_other(&next)
+        }
+        Ok(None) => {
+            tracing::warn!(?client, name, "sign-in failed");
+            render(theme, StatusCode::UNAUTHORIZED, &name, &next, Some(FAILED))
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "sign-in failed: the account store failed");
+            render(
+                theme,
+                StatusCode::SERVICE_UNAVAILABLE,
+                &name,
+                &next,
+                Some("Signing in is not possible right now. Please try again."),
+            )
+        }
+    }
+}
+
+/// Ends the session on the server (the store forgets it), then shows the sign-in page.
+async fn sign_out(request: Request) -> Response {
+    if let Some(mut session) = session(&request) {
+        if let Ok(Some(user)) = session.logout().await {
+            tracing::info!(user = %user.name, "signed out");
+        }
+    }
+    see_other("/sign-in")
+}
+
+fn page(
+    request: &Request,
+    status: StatusCode,
+    name: &str,
+    next: &str,
+    problem: Option<&str>,
+) -> Response {
+    let theme = crate::ui::theme::Theme::from_headers(request.headers());
+    render(theme, status, name, next, problem)
+}
+
+fn render(
+    theme: crate::ui::theme::Theme,
+    status: StatusCode,
+    name: &str,
+    next: &str,
+    problem: Option<&str>,
+) -> Response {
+    let (name, next) = (name.to_owned(), next.to_owned());
+    let problem = problem.map(str::to_owned);
+    let described = problem.as_ref().map(|_| "sign-in-problem");
+    let html = Owner::new().with(|| {
+        view! {
+            <!DOCTYPE html>
+            <html lang="en" data-theme=theme.attribute()>
+                <head>
+                    <meta charset="utf-8"/>
+                    <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                    <title>"Sign in · profiles-admin"</title>
+                    <link rel="stylesheet" href="/pkg/profiles-admin.css"/>
+                    <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                </head>
+                <body>
+                    <main id="main" class="sign-in">
+                        <h1>"Sign in to profiles-admin"</h1>
+                        {problem.map(|p| view! {
+                            <p class="problem" id="sign-in-problem" role="alert">{p}</p>
+                        })}
+                        <form method="post" action="/sign-in" class="form">
+                            <input type="hidden" name="next" value=next/>
+                            <div class="field">
+                                <label for="name">"User name"</label>
+                                <input id="name" name="name" type="text" value=name required
+                                    autocomplete="username" autocapitalize="none" spellcheck="false"
+                                    maxlength="64" aria-describedby=described/>
+                            </div>
+                            <div class="field">
+                                <label for="password">"Password"</label>
+                                <input id="password" name="password" type="password" required
+                                    autocomplete="current-password" maxlength="256"
+                                    aria-describedby=described/>
+                            </div>
+                            <div class="form-actions">
+                                <button type="submit" class="primary">"Sign in"</button>
+                            </div>
+                        </form>
+                    </main>
+                </body>
+            </html>
+        }
+        .to_html()
+    });
+    let mut response = (status, axum::response::Html(html)).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(POLICY),
+    );
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sign_in_returns_only_to_our_own_pages() {
+        assert_eq!(
+            safe_next("/profiles/uprof_1?from=20~desc~"),
+            "/profiles/uprof_1?from=20~desc~"
+        );
+        for foreign in [
+            "",
+            "https://evil.example/",
+            "//evil.example",
+            "/\\evil.example",
+            "javascript:alert(1)",
+            "/sign-in",
+            "/profiles\r\nSet-Cookie: x",
+            "/a b",
+        ] {
+            assert_eq!(safe_next(foreign), HOME, "{foreign:?}");
+        }
+    }
+}

@@ -1,0 +1,764 @@
+//! Access control through the console's real router (`oneshot`), with local accounts in a
+//! temporary SQLite database and the upstream client talking to an emulator over loopback
+//! (security.md §7.4 C5, C6, C19–C21, and the proxy mode).
+
+mod common;
+
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{header, HeaderMap, Method, Request, StatusCode};
+use axum::Router;
+use common::{on_shared_runtime, TestEmulator};
+use leptos::prelude::LeptosOptions;
+use leptos::server_fn::error::FromServerFnError;
+use profiles_admin::auth::accounts::Accounts;
+use profiles_admin::auth::setup::{configure, mode, SESSION_COOKIE};
+use profiles_admin::auth::sign_in::FAILED;
+use profiles_admin::auth::{AuthMode, Role};
+use profiles_admin::config::AuthArgs;
+use profiles_admin::error::AppError;
+use profiles_admin::hardening::Deployment;
+use profiles_admin::router::{app, AppState};
+use serde_json::{json, Value};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tempfile::TempDir;
+use tower::ServiceExt;
+
+const PASSWORD: &str = "correct horse battery";
+const CLIENT: ([u8; 4], u16) = ([192, 0, 2, 10], 50000);
+
+fn auth_args(mode: AuthMode) -> AuthArgs {
+    AuthArgs {
+        mode: Some(mode),
+        session_idle: 1800,
+        session_lifetime: 12 * 3600,
+        trusted_proxies: vec![],
+        proxy_user_header: "x-forwarded-user".parse().unwrap(),
+        proxy_groups_header: "x-forwarded-groups".parse().unwrap(),
+        proxy_viewer_group: "support".into(),
+        proxy_editor_group: "leads".into(),
+        proxy_admin_group: "platform".into(),
+        public_origin: None,
+    }
+}
+
+struct Console {
+    router: Router,
+    emulator: TestEmulator,
+    accounts: Accounts,
+    _data: TempDir,
+}
+
+struct Reply {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: String,
+}
+
+impl Console {
+    /// A console with a (fake) real key: sign-in required, accounts `viewer`, `editor`
+    /// and `admin`.
+    async fn local(change: impl FnOnce(&mut AuthArgs)) -> Self {
+        let data = tempfile::tempdir().unwrap();
+        let accounts = Accounts::open(data.path()).await.unwrap();
+        for role in Role::ALL {
+            accounts.add(role.as_str(), role, PASSWORD).await.unwrap();
+        }
+        let mut args = auth_args(AuthMode::Local);
+        change(&mut args);
+        Self::start(args, data, accounts).await
+    }
+
+    async fn start(args: AuthArgs, data: TempDir, accounts: Accounts) -> Self {
+        Self::start_keyed(args, data, accounts, true).await
+    }
+
+    /// `api_key_set: false` is the console on its built-in emulator (demo data).
+    async fn start_keyed(
+        args: AuthArgs,
+        data: TempDir,
+        accounts: Accounts,
+        api_key_set: bool,
+    ) -> Self {
+        let emulator = TestEmulator::start().await;
+        let auth = configure(&args, data.path(), api_key_set).await.unwrap();
+        let router = app(AppState {
+            leptos_options: LeptosOptions::builder()
+                .output_name("profiles-admin")
+                .site_root("target/site")
+                .build(),
+            upstream: emulator.client(),
+            auth: Arc::new(auth),
+            deployment: Deployment::new(args.public_origin.as_ref()).unwrap(),
+        });
+        Self {
+            router,
+            emulator,
+            accounts,
+            _data: data,
+        }
+    }
+
+    async fn send(&self, mut request: Request<Body>) -> Reply {
+        if request
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .is_none()
+        {
+            request
+                .extensions_mut()
+                .insert(ConnectInfo(SocketAddr::from(CLIENT)));
+        }
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = axum::body::to_bytes(response.into_body(), 8 << 20)
+            .await
+            .unwrap();
+        Reply {
+            status,
+            headers,
+            body: String::from_utf8(body.to_vec()).unwrap(),
+        }
+    }
+
+    async fn sign_in_as(&self, name: &str, password: &str, cookie: Option<&str>) -> Reply {
+        let body = format!(
+            "name={name}&password={}&next=%2Fprofiles",
+            password.replace(' ', "+")
+        );
+        let mut request = Request::post("/sign-in")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        self.send(request.body(Body::from(body)).unwrap()).await
+    }
+
+    /// Signs in and returns the session cookie (`name=value`).
+    async fn session(&self, name: &str) -> String {
+        let reply = self.sign_in_as(name, PASSWORD, None).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+        session_cookie(&reply.headers).expect("a session cookie")
+    }
+
+    async fn call(&self, call: &Call, cookie: Option<&str>) -> Reply {
+        let mut request = Request::post(call.path).header(header::CONTENT_TYPE, call.content_type);
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        self.send(request.body(Body::from(call.body.clone())).unwrap())
+            .await
+    }
+
+    async fn page(&self, path: &str, cookie: Option<&str>) -> Reply {
+        let mut request = Request::get(path).header(header::ACCEPT, "text/html");
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        self.send(request.body(Body::empty()).unwrap()).await
+    }
+
+    async fn some_profile_id(&self) -> String {
+        let page: Value = self
+            .emulator
+            .api(reqwest::Method::GET, "/v1/user_profiles?limit=1")
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        page["data"][0]["id"].as_str().unwrap().to_owned()
+    }
+
+    async fn upstream_calls(&self) -> usize {
+        self.emulator.seen().await.len()
+    }
+}
+
+fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(SESSION_COOKIE))
+        .and_then(|v| v.split(';').next())
+        .map(str::to_owned)
+}
+
+/// One call of a server function, as the browser would make it.
+struct Call {
+    path: &'static str,
+    content_type: &'static str,
+    body: String,
+    /// The least role that may make it.
+    least: Role,
+}
+
+/// A sample call of every server function there is; the registry test fails when a new
+/// one has no sample here, so none escapes the check.
+fn calls(id: &str) -> Vec<Call> {
+    let form = "application/x-www-form-urlencoded";
+    let json = "application/json";
+    vec![
+        Call {
+            path: "/api/profiles/list",
+            content_type: form,
+            body: "limit=1&order=desc".into(),
+            least: Role::Viewer,
+        },
+        Call {
+            path: "/api/profiles/get",
+            content_type: form,
+            body: format!("id={id}"),
+            least: Role::Viewer,
+        },
+        Call {
+            path: "/api/profiles/create",
+            content_type: json,
+            body: json!({"profile": {"name": "Access test"}}).to_string(),
+            least: Role::Editor,
+        },
+        Call {
+            path: "/api/profiles/update",
+            content_type: json,
+            body: json!({"id": id, "update": {"name": "Renamed"}}).to_string(),
+            least: Role::Editor,
+        },
+        Call {
+            path: "/api/profiles/enrollment_url",
+            content_type: form,
+            body: format!("id={id}"),
+            least: Role::Editor,
+        },
+    ]
+}
+
+fn app_error(body: &str) -> AppError {
+    AppError::de(body.as_bytes().to_vec().into())
+}
+
+#[test]
+fn every_server_function_refuses_the_signed_out_and_the_too_weak_before_any_upstream_call() {
+    on_shared_runtime(async {
+        let console = Console::local(|_| {}).await;
+        let id = console.some_profile_id().await;
+        let calls = calls(&id);
+        let registered: Vec<_> = leptos::server_fn::axum::server_fn_paths().collect();
+        assert!(!registered.is_empty());
+        for (path, _) in &registered {
+            assert!(
+                calls.iter().any(|c| c.path == *path),
+                "{path} has no sample call here, so its access is untested"
+            );
+        }
+        let sessions = [
+            (Role::Viewer, console.session("viewer").await),
+            (Role::Editor, console.session("editor").await),
+            (Role::Admin, console.session("admin").await),
+        ];
+        for call in &calls {
+            console.emulator.forget_requests().await;
+            let anonymous = console.call(call, None).await;
+            assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED, "{}", call.path);
+            assert_eq!(app_error(&anonymous.body), AppError::SignInRequired);
+            let forged = console
+                .call(call, Some(&format!("{SESSION_COOKIE}=forged")))
+                .await;
+            assert_eq!(forged.status, StatusCode::UNAUTHORIZED, "{}", call.path);
+            for (role, cookie) in sessions.iter().filter(|(role, _)| *role < call.least) {
+                let reply = console.call(call, Some(cookie)).await;
+                assert_eq!(
+                    reply.status,
+                    StatusCode::FORBIDDEN,
+                    "{role:?} {}",
+                    call.path
+                );
+                assert_eq!(app_error(&reply.body), AppError::Forbidden);
+            }
+            let seen = console.emulator.seen().await;
+            assert!(
+                seen.is_empty(),
+                "{} reached the upstream without a permitted visitor: {seen:?}",
+                call.path
+            );
+            for (role, cookie) in &sessions {
+                if *role >= call.least {
+                    let reply = console.call(call, Some(cookie)).await;
+                    assert_eq!(
+                        reply.status,
+                        StatusCode::OK,
+                        "{role:?} {}: {}",
+                        call.path,
+                        reply.body
+                    );
+                }
+            }
+        }
+    });
+}
+
+#[test]
+fn only_admins_set_relationships() {
+    on_shared_runtime(async {
+        let console = Console::local(|_| {}).await;
+        let id = console.some_profile_id().await;
+        let editor = console.session("editor").await;
+        let admin = console.session("admin").await;
+        let change = Call {
+            path: "/api/profiles/update",
+            content_type: "application/json",
+            body: json!({"id": id, "update": {"relationship": "internal"}}).to_string(),
+            least: Role::Admin,
+        };
+        let create = Call {
+            path: "/api/profiles/create",
+            content_type: "application/json",
+            body: json!({"profile": {"name": "Reseller", "relationship": "resold"}}).to_string(),
+            least: Role::Admin,
+        };
+        for call in [&change, &create] {
+            console.emulator.forget_requests().await;
+            let refused = console.call(call, Some(&editor)).await;
+            assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", call.path);
+            assert_eq!(console.upstream_calls().await, 0);
+            let done = console.call(call, Some(&admin)).await;
+            assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+        }
+        // An editor may still create with the default relationship.
+        let plain = Call {
+            body: json!({"profile": {"name": "Plain", "relationship": "external"}}).to_string(),
+            ..create
+        };
+        assert_eq!(
+            console.call(&plain, Some(&editor)).await.status,
+            StatusCode::OK
+        );
+    });
+}
+
+#[test]
+fn the_session_cookie_is_host_only_secure_strict_and_rotated_at_sign_in() {
+    on_shared_runtime(async {
+        let console = Console::local(|_| {}).await;
+        let planted = format!("{SESSION_COOKIE}=AAAAAAAAAAAAAAAAAAAAAA");
+        let reply = console.sign_in_as("editor", PASSWORD, Some(&planted)).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER);
+        assert_eq!(reply.headers[header::LOCATION], "/profiles");
+        let set_cookie = reply.headers[header::SET_COOKIE]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        for flag in ["HttpOnly", "SameSite=Strict", "Secure", "Path=/"] {
+            assert!(set_cookie.contains(flag), "{flag} missing: {set_cookie}");
+        }
+        assert!(
+            !set_cookie.to_lowercase().contains("domain="),
+            "{set_cookie}"
+        );
+        let cookie = session_cookie(&reply.headers).unwrap();
+        assert_ne!(cookie, planted, "the session id must change at sign-in");
+
+        let page = console.page("/profiles", Some(&cookie)).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("editor"));
+    });
+}
+
+#[test]
+fn pages_send_the_signed_out_to_sign_in_and_back() {
+    on_shared_runtime(async {
+        let console = Console::local(|_| {}).await;
+        let reply = console.page("/profiles?limit=50", None).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER);
+        let location = reply.headers[header::LOCATION].to_str().unwrap();
+        assert!(location.starts_with("/sign-in?next="), "{location}");
+        let form = console.page(location, None).await;
+        assert_eq!(form.status, StatusCode::OK);
+        assert!(
+            form.body.contains(r#"value="/profiles?limit=50""#),
+            "{}",
+            form.body
+        );
+        let csp = form.headers[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap();
+        assert!(csp.contains("script-src 'none'"));
+        assert!(!form.body.contains("<script"));
+        // The static bundle and health checks need no session.
+        assert_eq!(console.page("/healthz", None).await.status, StatusCode::OK);
+    });
+}
+
+#[test]
+fn sign_out_ends_the_session_on_the_server() {
+    on_shared_runtime(async {
+        let console = Console::local(|_| {}).await;
+        let cookie = console.session("viewer").await;
+        let list = &calls("uprof_x")[0];
+        assert_eq!(
+            console.call(list, Some(&cookie)).await.status,
+            StatusCode::OK
+        );
+        let out = console
+            .send(
+                Request::post("/sign-out")
+                    .header(header::COOKIE, &cookie)
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(out.status, StatusCode::SEE_OTHER);
+        assert_eq!(out.headers[header::LOCATION], "/sign-in");
+        // Replaying the old cookie finds no session.
+        assert_eq!(
+            console.call(list, Some(&cookie)).await.status,
+            StatusCode::UNAUTHORIZED
+        );
+    });
+}
+
+#[test]
+fn disabling_an_account_or_changing_its_role_or_password_ends_its_sessions() {
+    on_shared_runtime(async {
+        let console = Console::local(|_| {}).await;
+        let list = &calls("uprof_x")[0];
+        let signed_in = |name: &'static str| {
+            let console = &console;
+            async move {
+                let cookie = console.session(name).await;
+                assert_eq!(
+                    console.call(list, Some(&cookie)).await.status,
+                    StatusCode::OK
+                );
+                cookie
+            }
+        };
+        let viewer = signed_in("viewer").await;
+        let editor = signed_in("editor").await;
+        let admin = signed_in("admin").await;
+        console.accounts.set_disabled("viewer", true).await.unwrap();
+        console
+            .accounts
+            .set_role("editor", Role::Viewer)
+            .await
+            .unwrap();
+        console
+            .accounts
+            .set_password("admin", "another long password")
+            .await
+            .unwrap();
+        for cookie in [viewer, editor, admin] {
+            assert_eq!(
+                console.call(list, Some(&cookie)).await.status,
+                StatusCode::UNAUTHORIZED,
+                "a session survived its account's change"
+            );
+        }
+        // The disabled account cannot sign in again; the message says nothing of why.
+        let again = console.sign_in_as("viewer", PASSWORD, None).await;
+        assert_eq!(again.status, StatusCode::UNAUTHORIZED);
+        assert!(again.body.contains(FAILED));
+    });
+}
+
+#[test]
+fn idle_sessions_and_sessions_past_their_lifetime_end() {
+    on_shared_runtime(async {
+        let list = &calls("uprof_x")[0];
+        let idle = Console::local(|a| a.session_idle = 1).await;
+        let cookie = idle.session("viewer").await;
+        assert_eq!(idle.call(list, Some(&cookie)).await.status, StatusCode::OK);
+        tokio::time::sleep(Duration::from_millis(2100)).await;
+        assert_eq!(
+            idle.call(list, Some(&cookie)).await.status,
+            StatusCode::UNAUTHORIZED
+        );
+
+        let aging = Console::local(|a| a.session_lifetime = 2).await;
+        let cookie = aging.session("viewer").await;
+        // Activity keeps an idle timer alive, but not a session past its lifetime.
+        for _ in 0..2 {
+            assert_eq!(aging.call(list, Some(&cookie)).await.status, StatusCode::OK);
+            tokio::time::sleep(Duration::from_millis(700)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        assert_eq!(
+            aging.call(list, Some(&cookie)).await.status,
+            StatusCode::UNAUTHORIZED
+        );
+    });
+}
+
+#[test]
+fn failed_sign_ins_look_alike_and_are_rate_limited_per_account_and_client() {
+    on_shared_runtime(async {
+        let console = Console::local(|_| {}).await;
+        let wrong = console.sign_in_as("editor", "wrong password!", None).await;
+        let unknown = console.sign_in_as("nobody", PASSWORD, None).await;
+        for reply in [&wrong, &unknown] {
+            assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+            assert!(reply.body.contains(FAILED));
+            assert!(session_cookie(&reply.headers).is_none());
+        }
+        assert!(
+            !wrong.body.contains("wrong password!"),
+            "the password is never echoed"
+        );
+        for _ in 0..4 {
+            console.sign_in_as("editor", "wrong password!", None).await;
+        }
+        // The sixth attempt on the account is refused even with the right password,
+        // and a forged X-Forwarded-For (no trusted proxy) changes nothing.
+        let request = Request::post("/sign-in")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header("x-forwarded-for", "198.51.100.77")
+            .body(Body::from(format!(
+                "name=editor&password={}",
+                PASSWORD.replace(' ', "+")
+            )))
+            .unwrap();
+        let limited = console.send(request).await;
+        assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+        let retry: u64 = limited.headers[header::RETRY_AFTER]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!((1..=60).contains(&retry), "{retry}");
+        assert!(session_cookie(&limited.headers).is_none());
+        // Other accounts are not locked by the attack on this one.
+        assert_eq!(
+            console.sign_in_as("admin", PASSWORD, None).await.status,
+            StatusCode::SEE_OTHER
+        );
+    });
+}
+
+#[test]
+fn viewers_see_no_controls_they_cannot_use_and_forms_refuse_them() {
+    on_shared_runtime(async {
+        let console = Console::local(|_| {}).await;
+        let id = console.some_profile_id().await;
+        let viewer = console.session("viewer").await;
+        let editor = console.session("editor").await;
+        let detail = format!("/profiles/{id}");
+        let seen = console.page(&detail, Some(&viewer)).await;
+        assert_eq!(seen.status, StatusCode::OK);
+        assert!(!seen.body.contains(">Edit<"));
+        assert!(!seen.body.contains("Generate enrollment URL"));
+        assert!(seen.body.contains("viewer"));
+        assert!(
+            !seen.body.contains("Demo data."),
+            "a real key serves no demo banner"
+        );
+        // On the list the style sheet hides editor-only controls by the page's role
+        // (the browser test checks that they are hidden).
+        let list = console.page("/profiles", Some(&viewer)).await;
+        assert!(list.body.contains(r#"<html lang="en" data-role="viewer">"#));
+        assert!(list
+            .body
+            .contains(r#"class="button primary editor-only">New profile<"#));
+        let list = console.page("/profiles", Some(&editor)).await;
+        assert!(list.body.contains(r#"data-role="editor""#));
+
+        let full = console.page(&detail, Some(&editor)).await;
+        assert!(full.body.contains(">Edit<"));
+        assert!(full.body.contains("Generate enrollment URL"));
+        let edit = console.page(&format!("{detail}/edit"), Some(&editor)).await;
+        assert!(edit
+            .body
+            .contains("Only admins can change the relationship."));
+        let select = edit
+            .body
+            .split(r#"id="field-relationship""#)
+            .nth(1)
+            .unwrap();
+        let select = select.split("</select>").next().unwrap();
+        assert_eq!(
+            select.matches("<option").count(),
+            1,
+            "one relationship choice"
+        );
+
+        let refused = console.page("/profiles/new", Some(&viewer)).await;
+        assert!(refused.body.contains("Your role does not allow this."));
+        console.emulator.forget_requests().await;
+        for path in [
+            "/profiles/new".to_owned(),
+            format!("{detail}/edit"),
+            detail.clone(),
+        ] {
+            let post = console
+                .send(
+                    Request::post(&path)
+                        .header(header::COOKIE, &viewer)
+                        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                        .body(Body::from("name=Changed&relationship=external&intent=save"))
+                        .unwrap(),
+                )
+                .await;
+            assert_eq!(post.status, StatusCode::FORBIDDEN, "{path}");
+            assert!(
+                post.body.contains("Your role does not allow this."),
+                "{path}"
+            );
+        }
+        let reads = console.emulator.seen().await;
+        assert!(
+            reads.iter().all(|r| r.method == "GET"),
+            "a refused form post changed something upstream"
+        );
+    });
+}
+
+#[test]
+fn proxy_mode_believes_identity_headers_from_the_proxy_only() {
+    on_shared_runtime(async {
+        let data = tempfile::tempdir().unwrap();
+        let accounts = Accounts::open(data.path()).await.unwrap();
+        let mut args = auth_args(AuthMode::Proxy);
+        args.trusted_proxies = vec!["10.0.0.2".parse().unwrap()];
+        let console = Console::start(args, data, accounts).await;
+        let list = &calls("uprof_x")[0];
+        let call = |peer: [u8; 4], user: Option<&str>, groups: &str| {
+            let mut request = Request::post(list.path)
+                .header(header::CONTENT_TYPE, list.content_type)
+                .header("x-forwarded-groups", groups);
+            if let Some(user) = user {
+                request = request.header("x-forwarded-user", user);
+            }
+            let mut request = request.body(Body::from(list.body.clone())).unwrap();
+            request
+                .extensions_mut()
+                .insert(ConnectInfo(SocketAddr::from((peer, 40000))));
+            request
+        };
+        console.emulator.forget_requests().await;
+        let forged = console
+            .send(call([10, 0, 0, 3], Some("mallory"), "platform"))
+            .await;
+        assert_eq!(forged.status, StatusCode::FORBIDDEN);
+        let no_role = console.send(call([10, 0, 0, 2], Some("bo"), "staff")).await;
+        assert_eq!(no_role.status, StatusCode::FORBIDDEN);
+        let anonymous = console.send(call([10, 0, 0, 2], None, "")).await;
+        assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(console.upstream_calls().await, 0);
+        let ok = console
+            .send(call([10, 0, 0, 2], Some("ana"), "support"))
+            .await;
+        assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+
+        let mut page = Request::get("/profiles")
+            .header("x-forwarded-user", "ana")
+            .header("x-forwarded-groups", "support,leads")
+            .body(Body::empty())
+            .unwrap();
+        page.extensions_mut()
+            .insert(ConnectInfo(SocketAddr::from(([10, 0, 0, 2], 40000))));
+        let page = console.send(page).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("ana") && page.body.contains("editor"));
+        assert!(
+            !page.body.contains("/sign-out"),
+            "the proxy owns signing out"
+        );
+    });
+}
+
+#[test]
+fn configurations_that_would_expose_the_key_are_refused_at_start() {
+    on_shared_runtime(async {
+        assert!(mode(&auth_args(AuthMode::Open), true).is_err());
+        assert_eq!(
+            mode(
+                &AuthArgs {
+                    mode: None,
+                    ..auth_args(AuthMode::Open)
+                },
+                true
+            ),
+            Ok(AuthMode::Local)
+        );
+        assert_eq!(
+            mode(
+                &AuthArgs {
+                    mode: None,
+                    ..auth_args(AuthMode::Open)
+                },
+                false
+            ),
+            Ok(AuthMode::Open)
+        );
+        assert!(
+            mode(&auth_args(AuthMode::Proxy), true).is_err(),
+            "proxy mode without proxies"
+        );
+        let empty = tempfile::tempdir().unwrap();
+        let refused = configure(&auth_args(AuthMode::Local), empty.path(), true)
+            .await
+            .err()
+            .unwrap();
+        assert!(refused.contains("user add"), "{refused}");
+    });
+}
+
+#[test]
+fn hsts_is_sent_only_when_served_over_tls() {
+    on_shared_runtime(async {
+        let plain = Console::local(|_| {}).await;
+        let reply = plain.page("/healthz", None).await;
+        assert!(!reply
+            .headers
+            .contains_key(header::STRICT_TRANSPORT_SECURITY));
+        let tls = Console::local(|a| {
+            a.public_origin = Some("https://console.example/".parse().unwrap());
+        })
+        .await;
+        let reply = tls.page("/sign-in", None).await;
+        assert_eq!(
+            reply.headers[header::STRICT_TRANSPORT_SECURITY],
+            "max-age=63072000; includeSubDomains"
+        );
+        // The public origin is trusted for state changes even when the proxy rewrites Host;
+        // without it, the same request is cross-origin.
+        let request = || {
+            Request::builder()
+                .method(Method::POST)
+                .uri("/sign-in")
+                .header(header::HOST, "127.0.0.1:3000")
+                .header(header::ORIGIN, "https://console.example")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(format!(
+                    "name=admin&password={}",
+                    PASSWORD.replace(' ', "+")
+                )))
+                .unwrap()
+        };
+        assert_eq!(tls.send(request()).await.status, StatusCode::SEE_OTHER);
+        assert_eq!(plain.send(request()).await.status, StatusCode::FORBIDDEN);
+    });
+}
+
+#[test]
+fn sign_in_can_be_required_on_the_demo_too_which_still_says_demo_data() {
+    on_shared_runtime(async {
+        let data = tempfile::tempdir().unwrap();
+        let accounts = Accounts::open(data.path()).await.unwrap();
+        accounts.add("ana", Role::Editor, PASSWORD).await.unwrap();
+        let console = Console::start_keyed(auth_args(AuthMode::Local), data, accounts, false).await;
+        let signed_out = console.page("/profiles", None).await;
+        assert_eq!(signed_out.status, StatusCode::SEE_OTHER);
+        let cookie = console.session("ana").await;
+        let page = console.page("/profiles", Some(&cookie)).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("Demo data."));
+        assert!(page.body.contains(r#"data-role="editor""#));
+        assert!(page
+            .body
+            .contains(r#"<form method="post" action="/sign-out">"#));
+    });
+}
