@@ -166,9 +166,11 @@ async fn with_a_key_it_names_the_api_backend_and_never_prints_the_key() {
             {"kind": "status", "status": 401},
             {"kind": "status", "status": 500},
             {"kind": "drop"},
+            {"kind": "echo_key", "status": 400},
+            {"kind": "echo_key", "status": 401},
         ]}))
         .await;
-    for _ in 0..2 {
+    for _ in 0..4 {
         let response = http
             .get(format!("http://{url}/profiles"))
             .header("cookie", &cookie)

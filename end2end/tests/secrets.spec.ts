@@ -38,6 +38,10 @@ test("no page, asset or answer carries the key, even when calls fail", async ({ 
     { kind: "status", status: 500, headers: {} },
     { kind: "drop" },
     { kind: "malformed" },
+    // An upstream that repeats the key in its error body and headers.
+    { kind: "echo_key", status: 400 },
+    { kind: "echo_key", status: 401 },
+    { kind: "echo_key", status: 500 },
   ];
   await request.put(`${EMULATOR_URL}/_emulator/faults`, { data: { latency_ms: 0, sequence: faults } });
   try {

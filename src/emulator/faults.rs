@@ -23,6 +23,10 @@ pub enum Fault {
     Malformed,
     /// Wait this long, then process and answer normally (to provoke client timeouts).
     Delay { ms: u64 },
+    /// Answer with this error status, repeating the request's `x-api-key` in the error
+    /// message and in an `x-echoed-key` header, as a careless upstream or proxy might
+    /// (tests that the console never passes it on). Nothing is processed.
+    EchoKey { status: u16 },
 }
 
 /// The whole fault plan, replaced at once by `PUT /_emulator/faults`.

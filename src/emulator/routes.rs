@@ -159,6 +159,7 @@ async fn contract(State(emulator): Shared, request: Request, next: Next) -> Resp
         Some(Fault::Status { status, headers }) => injected_status(status, &headers),
         Some(Fault::Drop) => dropped_connection(),
         Some(Fault::Malformed) => malformed_json(),
+        Some(Fault::EchoKey { status }) => echoed_key(status, request.headers()),
         Some(Fault::Delay { ms }) => {
             tokio::time::sleep(Duration::from_millis(ms)).await;
             checked(&emulator, request, next).await
@@ -237,6 +238,20 @@ fn injected_status(status: u16, extra: &std::collections::BTreeMap<String, Strin
         ) {
             response.headers_mut().insert(name, value);
         }
+    }
+    response
+}
+
+fn echoed_key(status: u16, headers: &axum::http::HeaderMap) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
+    let key = headers.get("x-api-key").cloned();
+    let shown = key
+        .as_ref()
+        .and_then(|k| k.to_str().ok())
+        .unwrap_or_default();
+    let mut response = ApiError::new(status, format!("invalid x-api-key: {shown}")).into_response();
+    if let Some(key) = key {
+        response.headers_mut().insert("x-echoed-key", key);
     }
     response
 }
