@@ -2,6 +2,7 @@
 // Run with `bash scripts/screenshots.sh`.
 import { expect, test, type Page } from "@playwright/test";
 import * as path from "node:path";
+import { E2E_PASSWORD, HOOKED_CONSOLE_URL } from "../playwright.config";
 import { hydrated, listedIds } from "../tests/helpers";
 
 const out = path.resolve(__dirname, "../../docs/screenshots");
@@ -46,5 +47,25 @@ for (const scheme of ["light", "dark"] as const) {
     await page.goto("/profiles");
     await hydrated(page);
     await page.screenshot({ path: path.join(out, `list-360-${scheme}.png`) });
+  });
+}
+
+for (const scheme of ["light", "dark"] as const) {
+  test(`sign-in, and the list as a signed-in editor (${scheme})`, async ({ browser }) => {
+    const context = await browser.newContext({
+      baseURL: HOOKED_CONSOLE_URL,
+      storageState: { cookies: [], origins: [] },
+      colorScheme: scheme,
+      viewport: { width: 1280, height: 800 },
+    });
+    const page = await context.newPage();
+    await page.goto("/sign-in");
+    await page.getByLabel("User name").fill("e2e-editor");
+    await shoot(page, "sign-in", scheme);
+    await page.getByLabel("Password").fill(E2E_PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await hydrated(page);
+    await shoot(page, "list-signed-in", scheme);
+    await context.close();
   });
 }

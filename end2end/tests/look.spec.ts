@@ -2,6 +2,7 @@
 // the remembered theme toggle, and a layout usable at 360 px.
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
+import { HOOKED_CONSOLE_URL } from "../playwright.config";
 import { hydrated, listedIds } from "./helpers";
 
 /** One of each page: list, detail, new, edit, not found. */
@@ -25,6 +26,43 @@ for (const scheme of ["light", "dark"] as const) {
     }
   });
 }
+
+test.describe("the sign-in page and the signed-in layout", () => {
+  for (const scheme of ["light", "dark"] as const) {
+    test(`are accessible and fit 360 px (${scheme})`, async ({ browser }) => {
+      const signedOut = await browser.newContext({
+        baseURL: HOOKED_CONSOLE_URL,
+        storageState: { cookies: [], origins: [] },
+        colorScheme: scheme,
+      });
+      const page = await signedOut.newPage();
+      await page.goto("/sign-in");
+      await page.getByLabel("User name").fill("e2e-admin");
+      await page.getByLabel("Password").fill("wrong, to show the message");
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await expect(page.getByRole("alert")).toBeVisible();
+      const pageAndPath: [Page, string][] = [[page, "/sign-in"]];
+      // The account bar with its Sign out button, as the default admin session shows it.
+      const signedIn = await browser.newContext({ baseURL: HOOKED_CONSOLE_URL, colorScheme: scheme });
+      const list = await signedIn.newPage();
+      await list.goto("/profiles");
+      await hydrated(list);
+      pageAndPath.push([list, "/profiles"]);
+      for (const [p, path] of pageAndPath) {
+        const results = await new AxeBuilder({ page: p }).analyze();
+        const bad = results.violations
+          .filter((v) => v.impact === "serious" || v.impact === "critical")
+          .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+        expect(bad, path).toEqual([]);
+        await p.setViewportSize({ width: 360, height: 740 });
+        const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        expect(overflow, path).toBeLessThanOrEqual(0);
+      }
+      await signedOut.close();
+      await signedIn.close();
+    });
+  }
+});
 
 test("the theme toggle applies at once and is remembered", async ({ page }) => {
   await page.emulateMedia({ colorScheme: "light" });
