@@ -2,8 +2,12 @@
 # Benchmark, in one run and against the same upstream (a release-mode emulator on
 # loopback, seeded with 150 profiles):
 #   1. the emulator's list call:          GET /v1/user_profiles?limit=100
-#   2. the console's server-rendered list: GET /profiles?limit=100 (makes call 1 through
-#      the upstream client, then renders 100 rows)
+#   2. the console's server-rendered list: GET /profiles?limit=100 as a signed-in user
+#      (loads and renews the session in SQLite, makes call 1 through the upstream client,
+#      then renders 100 rows)
+#   3. the same page behind an SSO proxy (PROFILES_AUTH=proxy): no session, so 2 − 3 is
+#      what local sessions cost
+#   4. one sign-in (an argon2id verification)
 # plus peak memory of both processes and the release WASM/JS sizes (raw and gzip -9).
 # Load comes from wrk on the same 2-core machine, so absolute numbers are conservative.
 # Settings: BENCH_DURATION (default 10s), BENCH_CONNECTIONS (default 8).
@@ -16,6 +20,7 @@ duration=${BENCH_DURATION:-10s}
 connections=${BENCH_CONNECTIONS:-8}
 emulator=127.0.0.1:3210
 console=127.0.0.1:3200
+proxied=127.0.0.1:3201
 beta="anthropic-beta: user-profiles-2026-03-24"
 
 echo "building release…" >&2
@@ -29,19 +34,34 @@ trap cleanup EXIT
 env -u ANTHROPIC_API_KEY RUST_LOG=warn target/release/profiles-admin emulator \
   --listen "$emulator" --data-dir "$work/emulator" &
 pids+=($!); emulator_pid=$!
-# A placeholder key makes the console use ANTHROPIC_BASE_URL instead of its own emulator.
+# A placeholder key makes the console use ANTHROPIC_BASE_URL instead of its own emulator,
+# and requires sign-in: one account, signed in once; its session cookie goes with every request.
+password="bench password, not a secret"
+printf '%s\n' "$password" | env -u ANTHROPIC_API_KEY PROFILES_DATA_DIR="$work/console" \
+  target/release/profiles-admin user add bench --role viewer >/dev/null
 ANTHROPIC_API_KEY=bench-placeholder ANTHROPIC_BASE_URL="http://$emulator" PROFILES_DATA_DIR="$work/console" \
   RUST_LOG=warn target/release/profiles-admin --listen "$console" &
 pids+=($!); console_pid=$!
+ANTHROPIC_API_KEY=bench-placeholder ANTHROPIC_BASE_URL="http://$emulator" PROFILES_DATA_DIR="$work/proxied" \
+  PROFILES_AUTH=proxy PROFILES_TRUSTED_PROXIES=127.0.0.1 RUST_LOG=warn target/release/profiles-admin --listen "$proxied" &
+pids+=($!)
+as_proxy=(-H "x-forwarded-user: bench" -H "x-forwarded-groups: profiles-viewer")
 
 ready() {
   for _ in $(seq 1 200); do curl -sf -o /dev/null "$@" && return 0; sleep 0.05; done
   echo "not ready: $*" >&2; exit 1
 }
 ready -H "$beta" "http://$emulator/v1/user_profiles?limit=1"
-ready "http://$console/profiles"
+ready "http://$console/healthz"
+ready "http://$proxied/healthz"
 
-rows=$(curl -s -H 'accept: text/html' "http://$console/profiles?limit=100" | grep -o '<tr>' | wc -l)
+sign_in=$(curl -s -o /dev/null -D "$work/headers" -w '%{time_total}' --data-urlencode name=bench \
+  --data-urlencode "password=$password" "http://$console/sign-in")
+cookie=$(awk 'tolower($1) == "set-cookie:" {sub(/;.*/, "", $2); print $2}' "$work/headers")
+[ -n "$cookie" ] || { echo "sign-in failed" >&2; exit 1; }
+sign_in_ms=$(awk -v s="$sign_in" 'BEGIN {printf "%.0f ms", s * 1000}')
+
+rows=$(curl -s -H 'accept: text/html' -H "cookie: $cookie" "http://$console/profiles?limit=100" | grep -o '<tr>' | wc -l)
 [ "$rows" -eq 101 ] || { echo "expected 100 rows and a header, got $rows" >&2; exit 1; }
 
 measure() {
@@ -58,8 +78,10 @@ body_size() { curl -s "$@" | wc -c; }
 
 emulator_row=$(measure -H "$beta" "http://$emulator/v1/user_profiles?limit=100")
 emulator_body=$(body_size -H "$beta" "http://$emulator/v1/user_profiles?limit=100")
-console_row=$(measure -H "accept: text/html" "http://$console/profiles?limit=100")
-console_body=$(body_size -H "accept: text/html" "http://$console/profiles?limit=100")
+console_row=$(measure -H "accept: text/html" -H "cookie: $cookie" "http://$console/profiles?limit=100")
+console_body=$(body_size -H "accept: text/html" -H "cookie: $cookie" "http://$console/profiles?limit=100")
+proxied_row=$(measure -H "accept: text/html" "${as_proxy[@]}" "http://$proxied/profiles?limit=100")
+proxied_body=$(body_size -H "accept: text/html" "${as_proxy[@]}" "http://$proxied/profiles?limit=100")
 
 peak() { awk '/VmHWM/ {printf "%.1f MiB", $2 / 1024}' "/proc/$1/status"; }
 size() { stat -c %s "$1"; }
@@ -94,7 +116,10 @@ cat <<REPORT
 | target (limit=100, same upstream) | requests/s | p50 | p99 | body bytes |
 |---|---|---|---|---|
 | emulator \`GET /v1/user_profiles\` | $emulator_row | $emulator_body |
-| console SSR \`GET /profiles\` | $console_row | $console_body |
+| console SSR \`GET /profiles\`, signed in | $console_row | $console_body |
+| console SSR \`GET /profiles\`, behind an SSO proxy (no session) | $proxied_row | $proxied_body |
+
+One sign-in (argon2id, m = 19 MiB, t = 2): $sign_in_ms.
 
 | process after load | peak RSS |
 |---|---|

@@ -469,10 +469,16 @@ fn disabling_an_account_or_changing_its_role_or_password_ends_its_sessions() {
 fn idle_sessions_and_sessions_past_their_lifetime_end() {
     on_shared_runtime(async {
         let list = &calls("uprof_x")[0];
-        let idle = Console::local(|a| a.session_idle = 1).await;
+        let idle = Console::local(|a| a.session_idle = 2).await;
         let cookie = idle.session("viewer").await;
+        // Activity renews the idle timer: 2.8 s of requests outlive a 2 s timeout…
+        for _ in 0..4 {
+            assert_eq!(idle.call(list, Some(&cookie)).await.status, StatusCode::OK);
+            tokio::time::sleep(Duration::from_millis(700)).await;
+        }
         assert_eq!(idle.call(list, Some(&cookie)).await.status, StatusCode::OK);
-        tokio::time::sleep(Duration::from_millis(2100)).await;
+        // …and 2.6 s without any end the session.
+        tokio::time::sleep(Duration::from_millis(2600)).await;
         assert_eq!(
             idle.call(list, Some(&cookie)).await.status,
             StatusCode::UNAUTHORIZED

@@ -22,6 +22,8 @@ use tower_sessions_sqlx_store::SqliteStore;
 /// The session key holding when the session signed in (Unix seconds), for the absolute
 /// lifetime.
 pub const SIGNED_IN_AT: &str = "signed_in_at";
+/// The session key holding when the session was last renewed (Unix milliseconds).
+const RENEWED_AT: &str = "renewed_at";
 /// The name the one-command demo's visitor goes by.
 pub const DEMO_USER: &str = "demo";
 
@@ -34,6 +36,10 @@ pub struct Auth {
     pub trusted: TrustedProxies,
     /// Longest a session lives, however active.
     pub lifetime: Duration,
+    /// How often an active session is renewed (its idle expiry pushed back, a store
+    /// write): a fraction of the idle timeout, so that renewing on every request, which
+    /// would cost a write per request, is not needed.
+    pub renew_every: Duration,
     pub limits: SignInLimits,
     /// Local mode: the session layer and the account backend.
     pub sessions: Option<(SessionManagerLayer<SqliteStore>, Backend)>,
@@ -48,6 +54,7 @@ impl Auth {
             proxy: None,
             trusted: TrustedProxies::default(),
             lifetime: Duration::ZERO,
+            renew_every: Duration::ZERO,
             limits: SignInLimits::default(),
             sessions: None,
         }
@@ -164,6 +171,12 @@ async fn local_visitor(
         tracing::info!(user = %user.name, "session ended: older than its lifetime");
         let _ = session.logout().await;
         return Err(Refusal::Anonymous);
+    }
+    let now_ms = (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64;
+    let renewed: Option<i64> = session.session.get(RENEWED_AT).await.ok().flatten();
+    if renewed.is_none_or(|at| now_ms - at >= auth.renew_every.as_millis() as i64) {
+        // A changed session is saved at the end of the request, with a new idle expiry.
+        let _ = session.session.insert(RENEWED_AT, now_ms).await;
     }
     Ok(auth.visitor(user.name, user.role))
 }

@@ -16,6 +16,9 @@ use tower_sessions_sqlx_store::SqliteStore;
 /// The session cookie: `__Host-` makes the browser insist on `Secure`, `Path=/` and no
 /// `Domain`, so no other host or path can set or read it.
 pub const SESSION_COOKIE: &str = "__Host-profiles-admin";
+/// Longest time between two renewals of an active session: its idle expiry is at most
+/// this much early.
+const MAX_RENEWAL: std::time::Duration = std::time::Duration::from_secs(60);
 /// How often expired sessions are deleted from the store.
 const SWEEP: std::time::Duration = std::time::Duration::from_secs(300);
 
@@ -52,6 +55,7 @@ pub async fn configure(
         mode,
         trusted: TrustedProxies(args.trusted_proxies.clone()),
         lifetime: args.session_lifetime(),
+        renew_every: (args.session_idle() / 4).min(MAX_RENEWAL),
         limits: SignInLimits::default(),
         ..Auth::open(!api_key_set)
     };
@@ -80,8 +84,7 @@ pub async fn configure(
                 .with_http_only(true)
                 .with_same_site(SameSite::Strict)
                 .with_path("/")
-                .with_expiry(Expiry::OnInactivity(idle))
-                .with_always_save(true);
+                .with_expiry(Expiry::OnInactivity(idle));
             auth.sessions = Some((layer, Backend::new(accounts)));
         }
         AuthMode::Proxy => {
