@@ -24,7 +24,6 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tempfile::TempDir;
-use tower::ServiceExt;
 
 const PASSWORD: &str = "correct horse battery";
 const CLIENT: ([u8; 4], u16) = ([192, 0, 2, 10], 50000);
@@ -111,16 +110,11 @@ impl Console {
                 .extensions_mut()
                 .insert(ConnectInfo(SocketAddr::from(CLIENT)));
         }
-        let response = self.router.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = axum::body::to_bytes(response.into_body(), 8 << 20)
-            .await
-            .unwrap();
+        let (status, headers, body) = common::oneshot(&self.router, request).await;
         Reply {
             status,
             headers,
-            body: String::from_utf8(body.to_vec()).unwrap(),
+            body,
         }
     }
 

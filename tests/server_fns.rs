@@ -50,13 +50,7 @@ impl Console {
     }
 
     async fn send(&self, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
-        let response = self.router.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = axum::body::to_bytes(response.into_body(), 8 << 20)
-            .await
-            .unwrap();
-        (status, headers, String::from_utf8(body.to_vec()).unwrap())
+        common::oneshot(&self.router, request).await
     }
 
     async fn form(&self, endpoint: &str, body: &str) -> (StatusCode, String) {

@@ -8,6 +8,14 @@ import { hydrated, watchForErrors } from "./helpers";
 test.describe("signing in", () => {
   test.use({ baseURL: HOOKED_CONSOLE_URL, storageState: { cookies: [], origins: [] } });
 
+  /** Opens the edit page of the list's first profile. */
+  async function editFirst(page: Page) {
+    await page.locator("table.profiles tbody tr td:first-child a").first().click();
+    await hydrated(page);
+    await page.getByRole("link", { name: "Edit" }).click();
+    await hydrated(page);
+  }
+
   async function signIn(page: Page, name: string, password = E2E_PASSWORD) {
     await page.getByLabel("User name").fill(name);
     await page.getByLabel("Password").fill(password);
@@ -62,10 +70,7 @@ test.describe("signing in", () => {
     await page.goto("/sign-in");
     await signIn(page, "e2e-editor");
     await hydrated(page);
-    await page.locator("table.profiles tbody tr td:first-child a").first().click();
-    await hydrated(page);
-    await page.getByRole("link", { name: "Edit" }).click();
-    await hydrated(page);
+    await editFirst(page);
     const relationship = page.getByLabel("Relationship");
     await expect(relationship.locator("option")).toHaveCount(1);
     await expect(page.getByText("Only admins can change the relationship.")).toBeVisible();
@@ -73,10 +78,7 @@ test.describe("signing in", () => {
 
     await signIn(page, "e2e-admin");
     await hydrated(page);
-    await page.locator("table.profiles tbody tr td:first-child a").first().click();
-    await hydrated(page);
-    await page.getByRole("link", { name: "Edit" }).click();
-    await hydrated(page);
+    await editFirst(page);
     await expect(page.getByLabel("Relationship").locator("option")).toHaveCount(3);
   });
 });

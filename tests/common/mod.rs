@@ -133,3 +133,18 @@ pub fn on_shared_runtime(test: impl std::future::Future<Output = ()>) {
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     runtime.block_on(test);
 }
+
+/// Sends one request through a router, as a server would, and reads the whole answer.
+pub async fn oneshot(
+    router: &axum::Router,
+    request: axum::http::Request<axum::body::Body>,
+) -> (axum::http::StatusCode, axum::http::HeaderMap, String) {
+    use tower::ServiceExt;
+    let response = router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = axum::body::to_bytes(response.into_body(), 8 << 20)
+        .await
+        .unwrap();
+    (status, headers, String::from_utf8(body.to_vec()).unwrap())
+}
