@@ -24,6 +24,9 @@ pub struct Cli {
     pub command: Option<Command>,
     #[command(flatten)]
     pub serve: ServeArgs,
+    /// One data directory for every command, accepted before or after the subcommand.
+    #[command(flatten)]
+    pub data: DataDir,
 }
 
 #[derive(Debug, Subcommand)]
@@ -34,8 +37,6 @@ pub enum Command {
     User {
         #[command(subcommand)]
         command: UserCommand,
-        #[command(flatten)]
-        data: DataDir,
     },
 }
 
@@ -78,9 +79,6 @@ pub struct ServeArgs {
         value_name = "URL"
     )]
     pub base_url: reqwest::Url,
-
-    #[command(flatten)]
-    pub data: DataDir,
 
     /// Site configuration read at start-up (site root, package directory, address)
     #[arg(
@@ -220,9 +218,6 @@ pub struct EmulatorArgs {
     )]
     pub listen: SocketAddr,
 
-    #[command(flatten)]
-    pub data: DataDir,
-
     /// Enable test hooks under /_emulator: fault injection, request log, trust grants
     #[arg(long, env = "PROFILES_EMULATOR_TEST_HOOKS")]
     pub test_hooks: bool,
@@ -237,7 +232,8 @@ pub struct DataDir {
         long = "data-dir",
         env = "PROFILES_DATA_DIR",
         default_value = "./data",
-        value_name = "DIR"
+        value_name = "DIR",
+        global = true
     )]
     pub path: PathBuf,
 }

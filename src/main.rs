@@ -13,6 +13,7 @@ use profiles_admin::router::{app, AppState};
 use profiles_admin::upstream::retry::RetryPolicy;
 use profiles_admin::upstream::{Client, UpstreamConfig};
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// One thread serves everything. Leptos 0.8.23's `<Suspense>` can lose a wake-up when a
@@ -31,11 +32,11 @@ async fn main() -> ExitCode {
         .init();
     let cli = Cli::parse();
     let result = match cli.command {
-        Some(Command::Emulator(args)) => run_emulator(args).await,
-        Some(Command::User { command, data }) => {
-            profiles_admin::auth::cli::run(command, &data.path).await
+        Some(Command::Emulator(args)) => run_emulator(args, cli.data.path).await,
+        Some(Command::User { command }) => {
+            profiles_admin::auth::cli::run(command, &cli.data.path).await
         }
-        None => serve(cli.serve).await,
+        None => serve(cli.serve, cli.data.path).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -46,7 +47,7 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn serve(args: ServeArgs) -> Result<(), String> {
+async fn serve(args: ServeArgs, data_dir: PathBuf) -> Result<(), String> {
     let site_config = args.site_config.to_string_lossy().into_owned();
     let mut leptos_options = get_configuration(Some(&site_config))
         .map_err(|e| format!("cannot read site configuration {site_config}: {e}"))?
@@ -59,7 +60,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     if api_key.is_some() {
         check_base_url(&args.base_url)?;
     }
-    let auth = configure(&args.auth, &args.data.path, api_key.is_some()).await?;
+    let auth = configure(&args.auth, &data_dir, api_key.is_some()).await?;
     let deployment = Deployment::new(args.auth.public_origin.as_ref())?;
     tracing::info!(mode = ?auth.mode, "sign-in");
     let upstream = match api_key {
@@ -69,7 +70,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         }
         None => {
             let emulator = Emulator::open(EmulatorConfig {
-                data_dir: args.data.path.clone(),
+                data_dir: data_dir.clone(),
                 api_key: None,
                 test_hooks: args.emulator_test_hooks,
             })
@@ -121,10 +122,10 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         .map_err(|e| format!("server error: {e}"))
 }
 
-async fn run_emulator(args: EmulatorArgs) -> Result<(), String> {
+async fn run_emulator(args: EmulatorArgs, data_dir: PathBuf) -> Result<(), String> {
     let api_key = api_key_from_env();
     let emulator = Emulator::open(EmulatorConfig {
-        data_dir: args.data.path,
+        data_dir,
         api_key: api_key.clone(),
         test_hooks: args.test_hooks,
     })

@@ -262,4 +262,18 @@ fn accounts_are_managed_from_the_command_line_with_passwords_on_stdin() {
     assert!(user(dir, &["reset-password", "ana"], "another long password\n").0);
     let (ok, out) = user(dir, &["reset-password", "nobody"], PASSWORD);
     assert!(!ok && out.contains("no user"), "{out}");
+    // The data directory is also a flag, before or after the subcommand.
+    let other = tempfile::tempdir().unwrap();
+    let flag = other.path().to_str().unwrap();
+    let (ok, _) = user(
+        dir,
+        &["--data-dir", flag, "add", "cy", "--role", "viewer"],
+        PASSWORD,
+    );
+    assert!(ok);
+    let (_, listed) = user(dir, &["list", "--data-dir", flag], "");
+    assert!(
+        listed.contains("cy ") && !listed.contains("ana "),
+        "{listed}"
+    );
 }

@@ -11,7 +11,7 @@ use std::time::Duration;
 /// The console's own database file in the data directory.
 pub const DATABASE_FILE: &str = "console.sqlite";
 /// Longest account name; names are also shown in the page header and, later, the audit log.
-const MAX_NAME: usize = 64;
+pub const MAX_NAME: usize = 64;
 /// ASVS 5.0 V6.2.1 asks for at least 8; a staff console with power over every profile
 /// asks for more.
 pub const MIN_PASSWORD: usize = 12;

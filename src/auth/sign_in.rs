@@ -2,6 +2,7 @@
 //! no script at all: the password form needs none, works before the WASM loads, and its
 //! page carries the strictest policy (`script-src 'none'`).
 
+use crate::auth::accounts::MAX_NAME;
 use crate::auth::backend::{Backend, Credentials};
 use crate::auth::gate::{Auth, SIGNED_IN_AT};
 use crate::auth::AuthMode;
@@ -99,7 +100,14 @@ async fn sign_in(State(state): State<AppState>, request: Request) -> Response {
         return (StatusCode::BAD_REQUEST, "Malformed sign-in form").into_response();
     };
     let next = safe_next(&form.next).to_owned();
-    let name = form.name.trim().to_lowercase();
+    // No account name is longer; a longer one must not grow the rate-limit table or logs.
+    let name: String = form
+        .name
+        .trim()
+        .to_lowercase()
+        .chars()
+        .take(MAX_NAME)
+        .collect();
     let unknown_client = std::net::IpAddr::from([0, 0, 0, 0]);
     if let Err(wait) = auth.limits.attempt(client.unwrap_or(unknown_client), &name) {
         tracing::warn!(?client, name, "sign-in refused: too many attempts");
