@@ -46,6 +46,9 @@ pub enum AppError {
     /// The signed-in role does not allow this.
     #[error("Your role does not allow this. Ask an administrator if you need it.")]
     Forbidden,
+    /// One user's calls came faster than the console allows (a script, not a person).
+    #[error("Requests are coming faster than this console allows. Wait a moment and try again.")]
+    TooManyRequests,
     /// Anything else; details are in the server log under this reference.
     #[error("Something went wrong on our side (reference {reference}).")]
     Internal { reference: String },
@@ -88,6 +91,7 @@ impl AppError {
             Self::Invalid { .. } | Self::Request(_) => 400,
             Self::SignInRequired => 401,
             Self::Forbidden => 403,
+            Self::TooManyRequests => 429,
             Self::Changed { .. } => 409,
             Self::Unavailable { .. } => 503,
             Self::Uncertain { .. } => 504,

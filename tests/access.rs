@@ -762,3 +762,40 @@ fn sign_in_can_be_required_on_the_demo_too_which_still_says_demo_data() {
             .contains(r#"<form method="post" action="/sign-out">"#));
     });
 }
+
+#[test]
+fn one_user_calling_too_fast_is_held_back_before_the_upstream_and_others_are_not() {
+    on_shared_runtime(async {
+        let console = Console::local(|_| {}).await;
+        let viewer = console.session("viewer").await;
+        let editor = console.session("editor").await;
+        let list = &calls("uprof_x")[0];
+        console.emulator.forget_requests().await;
+        let mut served = 0;
+        let mut limited = None;
+        for _ in 0..80 {
+            let reply = console.call(list, Some(&viewer)).await;
+            match reply.status {
+                StatusCode::OK => served += 1,
+                StatusCode::TOO_MANY_REQUESTS => {
+                    limited = Some(reply);
+                    break;
+                }
+                other => panic!("unexpected {other}"),
+            }
+        }
+        let limited = limited.expect("80 calls in a row were all served");
+        assert!(served >= 40, "the burst allowance is 40, got {served}");
+        assert_eq!(app_error(&limited.body), AppError::TooManyRequests);
+        assert!(limited.headers.contains_key(header::RETRY_AFTER));
+        assert_eq!(
+            console.upstream_calls().await,
+            served,
+            "a held call reached the upstream"
+        );
+        assert_eq!(
+            console.call(list, Some(&editor)).await.status,
+            StatusCode::OK
+        );
+    });
+}

@@ -4,7 +4,7 @@
 //! post, with [`Visitor::require`].
 
 use crate::auth::backend::Backend;
-use crate::auth::limits::SignInLimits;
+use crate::auth::limits::Limits;
 use crate::auth::proxy::{ProxyAuth, Refusal, TrustedProxies};
 use crate::auth::{AuthMode, Role, Visitor};
 use crate::error::AppError;
@@ -40,7 +40,7 @@ pub struct Auth {
     /// write): a fraction of the idle timeout, so that renewing on every request, which
     /// would cost a write per request, is not needed.
     pub renew_every: Duration,
-    pub limits: SignInLimits,
+    pub limits: Limits,
     /// Local mode: the session layer and the account backend.
     pub sessions: Option<(SessionManagerLayer<SqliteStore>, Backend)>,
 }
@@ -55,7 +55,7 @@ impl Auth {
             trusted: TrustedProxies::default(),
             lifetime: Duration::ZERO,
             renew_every: Duration::ZERO,
-            limits: SignInLimits::default(),
+            limits: Limits::default(),
             sessions: None,
         }
     }
@@ -113,6 +113,17 @@ pub async fn gate(State(auth): State<Arc<Auth>>, mut request: Request, next: Nex
     };
     let refusal = match found {
         Ok(visitor) => {
+            if request.uri().path().starts_with("/api/") {
+                if let Err(wait) = auth.limits.call(&visitor.name) {
+                    tracing::warn!(user = %visitor.name, "refused: too many calls");
+                    let mut response = refuse(true, AppError::TooManyRequests);
+                    response.headers_mut().insert(
+                        header::RETRY_AFTER,
+                        HeaderValue::from(wait.as_secs().max(1)),
+                    );
+                    return response;
+                }
+            }
             request.extensions_mut().insert(visitor);
             return next.run(request).await;
         }

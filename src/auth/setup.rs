@@ -4,7 +4,7 @@
 use crate::auth::accounts::{Accounts, DATABASE_FILE};
 use crate::auth::backend::Backend;
 use crate::auth::gate::Auth;
-use crate::auth::limits::SignInLimits;
+use crate::auth::limits::Limits;
 use crate::auth::proxy::{ProxyAuth, TrustedProxies};
 use crate::auth::{AuthMode, Role};
 use crate::config::AuthArgs;
@@ -56,7 +56,7 @@ pub async fn configure(
         trusted: TrustedProxies(args.trusted_proxies.clone()),
         lifetime: args.session_lifetime(),
         renew_every: (args.session_idle() / 4).min(MAX_RENEWAL),
-        limits: SignInLimits::default(),
+        limits: Limits::default(),
         ..Auth::open(!api_key_set)
     };
     match mode {
