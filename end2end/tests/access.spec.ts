@@ -41,6 +41,21 @@ test.describe("signing in", () => {
     expect(errors).toEqual([]);
   });
 
+  test("when the session ends under an open page, the next call says so and leads to sign-in", async ({ page }) => {
+    await page.goto("/sign-in");
+    await signIn(page, "e2e-viewer");
+    await hydrated(page);
+    // Signing out elsewhere (another tab) ends the session on the server.
+    const out = await page.request.post("/sign-out", { maxRedirects: 0 });
+    expect(out.status()).toBe(303);
+    await page.getByRole("link", { name: "Next" }).click();
+    const alert = page.getByRole("alert");
+    await expect(alert).toContainText("Your session has ended. Sign in again to continue.");
+    await alert.getByRole("link", { name: "Sign in" }).click();
+    await expect(page).toHaveURL(/\/sign-in$/);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Sign in to profiles-admin");
+  });
+
   test("a failed sign-in says only that it failed and keeps the name", async ({ page }) => {
     await page.goto("/sign-in");
     await signIn(page, "e2e-editor", "not the password");
