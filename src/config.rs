@@ -316,8 +316,13 @@ mod tests {
             "ANTHROPIC_API_KEY",
             "ANTHROPIC_BASE_URL",
             "PROFILES_DATA_DIR",
+            "PROFILES_AUTH",
+            "PROFILES_SESSION_IDLE",
+            "PROFILES_TRUSTED_PROXIES",
+            "PROFILES_PUBLIC_ORIGIN",
             "--listen",
             "emulator",
+            "user",
         ] {
             assert!(help.contains(name), "{name} missing from --help");
         }
