@@ -629,6 +629,38 @@ fn a_posted_enrollment_shows_the_url_once_and_is_never_cached() {
 }
 
 #[test]
+fn an_enrollment_url_that_is_not_https_is_never_a_link() {
+    on_shared_runtime(async {
+        let console = Console::start().await;
+        let profile = console.some_profile().await;
+        for url in [
+            "javascript:alert(1)",
+            "http://platform.example/enroll",
+            "data:text/html,x",
+        ] {
+            console
+                .emulator
+                .faults(
+                    json!({"sequence": [{"kind": "answer", "status": 200, "body": {
+                        "type": "enrollment_url", "url": url, "expires_at": "2099-01-01T00:00:00Z"
+                    }}]}),
+                )
+                .await;
+            let (status, _, html) = console
+                .post_form(&format!("/profiles/{}", profile.id), &[])
+                .await;
+            assert_eq!(status, 200, "{url}");
+            assert!(html.contains("Not an https address"), "{url}");
+            let scheme = url.split(':').next().unwrap();
+            assert!(
+                !html.contains(&format!("href=\"{scheme}:")),
+                "{url} became a link"
+            );
+        }
+    });
+}
+
+#[test]
 fn form_posts_to_malformed_ids_are_not_found_without_upstream_calls() {
     on_shared_runtime(async {
         let console = Console::start().await;

@@ -27,6 +27,12 @@ pub enum Fault {
     /// message and in an `x-echoed-key` header, as a careless upstream or proxy might
     /// (tests that the console never passes it on). Nothing is processed.
     EchoKey { status: u16 },
+    /// Answer with this status and JSON body, whatever was asked, as a misbehaving
+    /// upstream might (an enrollment URL that is not https, say). Nothing is processed.
+    Answer {
+        status: u16,
+        body: serde_json::Value,
+    },
 }
 
 /// The whole fault plan, replaced at once by `PUT /_emulator/faults`.

@@ -160,6 +160,11 @@ async fn contract(State(emulator): Shared, request: Request, next: Next) -> Resp
         Some(Fault::Drop) => dropped_connection(),
         Some(Fault::Malformed) => malformed_json(),
         Some(Fault::EchoKey { status }) => echoed_key(status, request.headers()),
+        Some(Fault::Answer { status, body }) => (
+            StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
+            Json(body),
+        )
+            .into_response(),
         Some(Fault::Delay { ms }) => {
             tokio::time::sleep(Duration::from_millis(ms)).await;
             checked(&emulator, request, next).await
