@@ -108,6 +108,12 @@ pub struct ServeArgs {
     )]
     pub retry_after_cap: u64,
 
+    /// Seconds between the stop signal and the stop: `/readyz` answers 503 while requests
+    /// are still served, so a load balancer can move traffic away first
+    #[arg(long, env = "PROFILES_SHUTDOWN_GRACE", default_value_t = 0, value_name = "SECS",
+          value_parser = clap::value_parser!(u64).range(0..=300))]
+    pub shutdown_grace: u64,
+
     /// Enable the built-in emulator's test hooks (`/_emulator/*` on its loopback port)
     #[arg(long, env = "PROFILES_EMULATOR_TEST_HOOKS")]
     pub emulator_test_hooks: bool,
@@ -253,6 +259,10 @@ impl ServeArgs {
 
     pub fn retry_after_cap(&self) -> Duration {
         Duration::from_secs(self.retry_after_cap)
+    }
+
+    pub fn shutdown_grace(&self) -> Duration {
+        Duration::from_secs(self.shutdown_grace)
     }
 }
 

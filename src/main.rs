@@ -9,7 +9,7 @@ use profiles_admin::config::{
 };
 use profiles_admin::emulator::{Emulator, EmulatorConfig};
 use profiles_admin::hardening::Deployment;
-use profiles_admin::router::{app, AppState};
+use profiles_admin::router::{app, AppState, Draining};
 use profiles_admin::upstream::retry::RetryPolicy;
 use profiles_admin::upstream::{Client, UpstreamConfig};
 use std::net::SocketAddr;
@@ -103,11 +103,13 @@ async fn serve(args: ServeArgs, data_dir: PathBuf) -> Result<(), String> {
     .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
 
     let addr = leptos_options.site_addr;
+    let draining = Draining::default();
     let router = app(AppState {
         leptos_options,
         upstream,
         auth: std::sync::Arc::new(auth),
         deployment,
+        draining: draining.clone(),
     });
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -116,8 +118,17 @@ async fn serve(args: ServeArgs, data_dir: PathBuf) -> Result<(), String> {
     tracing::info!("console listening on http://{bound}");
     // The peer address feeds sign-in rate limits and the proxy mode's trust check.
     let service = router.into_make_service_with_connect_info::<SocketAddr>();
+    let grace = args.shutdown_grace();
+    let stop = async move {
+        shutdown_signal().await;
+        draining.start();
+        if !grace.is_zero() {
+            tracing::info!(grace = ?grace, "not ready any more; serving through the grace period");
+            tokio::time::sleep(grace).await;
+        }
+    };
     axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(stop)
         .await
         .map_err(|e| format!("server error: {e}"))
 }

@@ -30,6 +30,24 @@ pub struct AppState {
     pub auth: Arc<Auth>,
     /// Response headers that depend on how the console is deployed (HSTS behind TLS).
     pub deployment: Deployment,
+    /// Set once the process has been asked to stop.
+    pub draining: Draining,
+}
+
+/// Whether the console is shutting down: from the stop signal on, `/readyz` answers 503
+/// so that a load balancer sends no new requests, while requests keep being served
+/// through the grace period and in-flight ones finish (`PROFILES_SHUTDOWN_GRACE`).
+#[derive(Clone, Default)]
+pub struct Draining(Arc<std::sync::atomic::AtomicBool>);
+
+impl Draining {
+    pub fn start(&self) {
+        self.0.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    pub fn started(&self) -> bool {
+        self.0.load(std::sync::atomic::Ordering::Relaxed)
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -73,8 +91,12 @@ async fn healthz() -> &'static str {
     "ok"
 }
 
-/// Readiness: pages can be served, i.e. the browser bundle they load is on disk.
+/// Readiness: pages can be served, i.e. the browser bundle they load is on disk, and the
+/// process is not shutting down.
 async fn readyz(axum::extract::State(state): axum::extract::State<AppState>) -> Response {
+    if state.draining.started() {
+        return (StatusCode::SERVICE_UNAVAILABLE, "shutting down").into_response();
+    }
     let options = &state.leptos_options;
     let bundle = std::path::Path::new(options.site_root.as_ref())
         .join(options.site_pkg_dir.as_ref())

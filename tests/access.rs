@@ -91,6 +91,7 @@ impl Console {
             upstream: emulator.client(),
             auth: Arc::new(auth),
             deployment: Deployment::new(args.public_origin.as_ref()).unwrap(),
+            draining: Default::default(),
         });
         Self {
             router,

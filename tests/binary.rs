@@ -277,3 +277,76 @@ fn accounts_are_managed_from_the_command_line_with_passwords_on_stdin() {
         "{listed}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_stop_it_turns_unready_serves_through_the_grace_period_and_finishes_in_flight_requests()
+{
+    let mut server = Running::start(
+        &[
+            ("RUST_LOG", "info"),
+            ("PROFILES_EMULATOR_TEST_HOOKS", "true"),
+            ("PROFILES_SHUTDOWN_GRACE", "2"),
+        ],
+        &["--listen", "127.0.0.1:0"],
+    );
+    let backend = server.wait_for("backend: built-in emulator");
+    let emulator = backend
+        .split("emulator=")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap()
+        .to_owned();
+    let listening = server.wait_for("console listening on http://");
+    let console = listening
+        .rsplit("http://")
+        .next()
+        .unwrap()
+        .trim()
+        .to_owned();
+    let http = reqwest::Client::new();
+    http.put(format!("http://{emulator}/_emulator/faults"))
+        .json(&json!({"sequence": [{"kind": "delay", "ms": 2500}]}))
+        .send()
+        .await
+        .unwrap();
+    let in_flight = tokio::spawn({
+        let http = http.clone();
+        let url = format!("http://{console}/profiles");
+        async move { http.get(url).send().await.map(|r| r.status().as_u16()) }
+    });
+    // In flight once the emulator has seen it.
+    loop {
+        let seen: serde_json::Value = http
+            .get(format!("http://{emulator}/_emulator/requests"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if seen.as_array().is_some_and(|a| !a.is_empty()) {
+            break;
+        }
+        tokio::task::yield_now().await;
+    }
+    let killed = Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    server.wait_for("not ready any more");
+    let ready = http
+        .get(format!("http://{console}/readyz"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ready.status(), 503);
+    assert_eq!(ready.text().await.unwrap(), "shutting down");
+    assert_eq!(
+        in_flight.await.unwrap().unwrap(),
+        200,
+        "the in-flight request finished"
+    );
+    let status = server.child.wait().unwrap();
+    assert!(status.success(), "a stop is a clean exit: {status:?}");
+}

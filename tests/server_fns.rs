@@ -44,6 +44,7 @@ impl Console {
                 upstream,
                 auth: Arc::new(Auth::open(true)),
                 deployment: Deployment::default(),
+                draining: Default::default(),
             }),
             emulator,
         }
@@ -858,6 +859,7 @@ fn readiness_follows_the_browser_bundle() {
                 upstream: emulator.client(),
                 auth: Arc::new(Auth::open(true)),
                 deployment: Deployment::default(),
+                draining: Default::default(),
             })
         };
         let ready = |router: Router| async move {
