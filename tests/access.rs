@@ -367,14 +367,17 @@ fn the_session_cookie_is_host_only_secure_strict_and_rotated_at_sign_in() {
 fn pages_send_the_signed_out_to_sign_in_and_back() {
     on_shared_runtime(async {
         let console = Console::local(|_| {}).await;
-        let reply = console.page("/profiles?limit=50", None).await;
+        let asked = "/profiles?limit=50&order=asc&trail=a%3Db";
+        let reply = console.page(asked, None).await;
         assert_eq!(reply.status, StatusCode::SEE_OTHER);
         let location = reply.headers[header::LOCATION].to_str().unwrap();
         assert!(location.starts_with("/sign-in?next="), "{location}");
         let form = console.page(location, None).await;
         assert_eq!(form.status, StatusCode::OK);
+        // The whole address comes back, every parameter and escape included.
         assert!(
-            form.body.contains(r#"value="/profiles?limit=50""#),
+            form.body
+                .contains(r#"value="/profiles?limit=50&amp;order=asc&amp;trail=a%3Db""#),
             "{}",
             form.body
         );

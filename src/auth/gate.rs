@@ -11,7 +11,7 @@ use crate::error::AppError;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use leptos::server_fn::error::FromServerFnError;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -153,12 +153,12 @@ pub async fn gate(State(auth): State<Arc<Auth>>, mut request: Request, next: Nex
                 .path_and_query()
                 .map(|p| p.as_str())
                 .unwrap_or("/profiles");
-            let location =
-                crate::profiles::links::with_query("/sign-in".into(), &[("next", back.into())]);
-            match HeaderValue::from_str(&location) {
-                Ok(value) => (StatusCode::SEE_OTHER, [(header::LOCATION, value)]).into_response(),
-                Err(_) => refuse(api, AppError::SignInRequired),
-            }
+            // The whole address, escaped as a value (`links::with_query` is only for
+            // values that are URL-safe already).
+            let query = url::form_urlencoded::Serializer::new(String::new())
+                .append_pair("next", back)
+                .finish();
+            Redirect::to(&format!("/sign-in?{query}")).into_response()
         }
         Refusal::Anonymous => refuse(api, AppError::SignInRequired),
     }
