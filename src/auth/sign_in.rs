@@ -6,6 +6,7 @@ use crate::auth::accounts::MAX_NAME;
 use crate::auth::backend::{Backend, Credentials};
 use crate::auth::gate::{Auth, SIGNED_IN_AT};
 use crate::auth::AuthMode;
+use crate::profiles::links::query_param;
 use crate::router::AppState;
 use axum::extract::{FromRequest, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -74,19 +75,12 @@ fn see_other(location: &str) -> Response {
 }
 
 async fn sign_in_page(State(state): State<AppState>, request: Request) -> Response {
-    let next = query_next(&request);
+    let next = query_param(request.uri(), "next").unwrap_or_default();
     let signed_in = session(&request).is_some_and(|s| s.user.is_some());
     if state.auth.mode != AuthMode::Local || signed_in {
         return see_other(safe_next(&next));
     }
     page(&request, StatusCode::OK, "", safe_next(&next), None)
-}
-
-fn query_next(request: &Request) -> String {
-    url::form_urlencoded::parse(request.uri().query().unwrap_or_default().as_bytes())
-        .find(|(k, _)| k == "next")
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_default()
 }
 
 async fn sign_in(State(state): State<AppState>, request: Request) -> Response {

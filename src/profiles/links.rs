@@ -16,6 +16,14 @@ pub fn from_param(raw: Option<String>) -> ListLocation {
         .unwrap_or_default()
 }
 
+/// The value of query parameter `name` in a request's address (server side).
+#[cfg(feature = "ssr")]
+pub fn query_param(uri: &axum::http::Uri, name: &str) -> Option<String> {
+    url::form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes())
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
 /// `path?k=v&…` with empty values left out.
 pub(crate) fn with_query(path: String, params: &[(&str, String)]) -> String {
     let query: Vec<String> = params

@@ -157,11 +157,7 @@ pub async fn goto_redirect(
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
     if request.uri().path() == "/profiles" {
-        let query: Vec<(String, String)> =
-            url::form_urlencoded::parse(request.uri().query().unwrap_or_default().as_bytes())
-                .into_owned()
-                .collect();
-        let get = |k: &str| query.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+        let get = |k: &str| crate::profiles::links::query_param(request.uri(), k);
         if let Some(Ok(id)) = get(GOTO).map(|raw| ProfileId::parse(raw.trim())) {
             let place = ListLocation::from_query(get).unwrap_or_default();
             return (

@@ -9,7 +9,7 @@ use crate::app::shell;
 use crate::auth::{Permission, Visitor};
 use crate::error::AppError;
 use crate::profiles::form::{Intent, ProfileForm};
-use crate::profiles::links::{detail_href, from_param, FROM};
+use crate::profiles::links::{detail_href, from_param, query_param, FROM};
 use crate::profiles::list::ListLocation;
 use crate::profiles::model::ProfileId;
 use crate::profiles::posted::{PostedEnrollment, PostedForm};
@@ -47,10 +47,7 @@ async fn read_form(request: Request) -> Result<(axum::http::request::Parts, Pair
 /// The list place the form came from: forms post to their page's own address, `?from=`
 /// included.
 fn list_place(parts: &axum::http::request::Parts) -> ListLocation {
-    let raw = url::form_urlencoded::parse(parts.uri.query().unwrap_or_default().as_bytes())
-        .find(|(k, _)| k == FROM)
-        .map(|(_, v)| v.into_owned());
-    from_param(raw)
+    from_param(query_param(&parts.uri, FROM))
 }
 
 /// The id in `/profiles/{id}…`; the path was routed here, so it has that shape.
