@@ -3,7 +3,7 @@
 
 use crate::auth::accounts::{verify_password, Account, AccountError, Accounts};
 use crate::auth::Role;
-use axum_login::{AuthUser, AuthnBackend, UserId};
+use axum_login::{AuthSession, AuthUser, AuthnBackend, UserId};
 
 /// A signed-in account, as the session sees it.
 #[derive(Clone)]
@@ -86,4 +86,9 @@ impl AuthnBackend for Backend {
         let account = self.accounts.by_id(*id).await?;
         Ok(account.filter(|a| !a.disabled).map(User::from))
     }
+}
+
+/// The local session of a request, which the session layers put there (local mode only).
+pub fn auth_session<B>(request: &axum::http::Request<B>) -> Option<AuthSession<Backend>> {
+    request.extensions().get::<AuthSession<Backend>>().cloned()
 }

@@ -7,19 +7,23 @@
 use crate::auth::{AuthMode, Visitor};
 use leptos::prelude::*;
 
+/// HTML of a view rendered once on the server, outside any app (its own reactive owner).
+pub fn server_html<V: RenderHtml>(view: impl FnOnce() -> V) -> String {
+    Owner::new().with(|| view().to_html())
+}
+
 /// The "Demo data" banner, when the console serves the built-in emulator.
 pub fn demo_banner(visitor: Option<&Visitor>) -> String {
     if !visitor.is_some_and(|v| v.demo_data) {
         return String::new();
     }
-    Owner::new().with(|| {
+    server_html(|| {
         view! {
             <p class="demo-banner" role="note">
                 <strong>"Demo data."</strong>
                 " This console serves the built-in emulator's sample profiles; nothing here reaches Anthropic."
             </p>
         }
-        .to_html()
     })
 }
 
@@ -31,7 +35,7 @@ pub fn account(visitor: Option<&Visitor>) -> String {
     };
     let (name, role) = (visitor.name.clone(), visitor.role.as_str());
     let local = visitor.mode == AuthMode::Local;
-    Owner::new().with(|| {
+    server_html(|| {
         view! {
             <span class="account-name">{name}</span>
             " "
@@ -42,6 +46,5 @@ pub fn account(visitor: Option<&Visitor>) -> String {
                 </form>
             })}
         }
-        .to_html()
     })
 }

@@ -3,7 +3,7 @@
 //! here; what each role may do is checked later, inside each server function and form
 //! post, with [`Visitor::require`].
 
-use crate::auth::backend::Backend;
+use crate::auth::backend::{auth_session, Backend};
 use crate::auth::limits::Limits;
 use crate::auth::proxy::{ProxyAuth, Refusal, TrustedProxies};
 use crate::auth::{AuthMode, Role, Visitor};
@@ -94,13 +94,7 @@ fn open_path(path: &str) -> bool {
 pub async fn gate(State(auth): State<Arc<Auth>>, mut request: Request, next: Next) -> Response {
     let found = match auth.mode {
         AuthMode::Open => Ok(auth.visitor(DEMO_USER.into(), Role::Admin)),
-        AuthMode::Local => {
-            let session = request
-                .extensions()
-                .get::<axum_login::AuthSession<Backend>>()
-                .cloned();
-            local_visitor(&auth, session).await
-        }
+        AuthMode::Local => local_visitor(&auth, auth_session(&request)).await,
         AuthMode::Proxy => {
             let proxy = auth
                 .proxy

@@ -3,14 +3,16 @@
 //! page carries the strictest policy (`script-src 'none'`).
 
 use crate::auth::accounts::MAX_NAME;
-use crate::auth::backend::{Backend, Credentials};
+use crate::auth::backend::{auth_session, Credentials};
+use crate::auth::fragments::server_html;
 use crate::auth::gate::{Auth, SIGNED_IN_AT};
 use crate::auth::AuthMode;
 use crate::profiles::links::query_param;
 use crate::router::AppState;
+use crate::ui::theme::Theme;
 use axum::extract::{FromRequest, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use leptos::prelude::*;
@@ -22,6 +24,8 @@ const HOME: &str = "/profiles";
 /// One message for every failed attempt: it does not say which part was wrong, or
 /// whether the account exists or is disabled (ASVS V6.3.8).
 pub const FAILED: &str = "The user name or password is incorrect.";
+/// When the account or session store fails.
+const UNAVAILABLE: &str = "Signing in is not possible right now. Please try again.";
 /// The sign-in page runs no script and loads nothing but the stylesheet and icon.
 const POLICY: &str = "default-src 'none'; script-src 'none'; style-src 'self'; \
     img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -45,7 +49,8 @@ struct SignInForm {
 }
 
 /// A place in this console to return to after signing in: a path of ours, never another
-/// site (`//evil.example`, `/\evil.example`) — anything else goes to the list.
+/// site (`//evil.example`, `/\evil.example`) — anything else goes to the list. Visible
+/// ASCII only, so it is always a valid `Location`.
 pub fn safe_next(raw: &str) -> &str {
     let ours = raw.starts_with('/')
         && !raw.starts_with("//")
@@ -60,36 +65,23 @@ pub fn safe_next(raw: &str) -> &str {
     }
 }
 
-fn session(request: &Request) -> Option<axum_login::AuthSession<Backend>> {
-    request
-        .extensions()
-        .get::<axum_login::AuthSession<Backend>>()
-        .cloned()
-}
-
-fn see_other(location: &str) -> Response {
-    match HeaderValue::from_str(location) {
-        Ok(value) => (StatusCode::SEE_OTHER, [(header::LOCATION, value)]).into_response(),
-        Err(_) => (StatusCode::SEE_OTHER, [(header::LOCATION, HOME)]).into_response(),
-    }
-}
-
 async fn sign_in_page(State(state): State<AppState>, request: Request) -> Response {
     let next = query_param(request.uri(), "next").unwrap_or_default();
-    let signed_in = session(&request).is_some_and(|s| s.user.is_some());
+    let signed_in = auth_session(&request).is_some_and(|s| s.user.is_some());
     if state.auth.mode != AuthMode::Local || signed_in {
-        return see_other(safe_next(&next));
+        return Redirect::to(safe_next(&next)).into_response();
     }
-    page(&request, StatusCode::OK, "", safe_next(&next), None)
+    let theme = Theme::from_headers(request.headers());
+    render(theme, StatusCode::OK, "", safe_next(&next), None)
 }
 
 async fn sign_in(State(state): State<AppState>, request: Request) -> Response {
     let auth: &Arc<Auth> = &state.auth;
-    let Some(mut session) = session(&request).filter(|_| auth.mode == AuthMode::Local) else {
-        return see_other(HOME);
+    let Some(mut session) = auth_session(&request).filter(|_| auth.mode == AuthMode::Local) else {
+        return Redirect::to(HOME).into_response();
     };
     let client = auth.client(&request);
-    let theme = crate::ui::theme::Theme::from_headers(request.headers());
+    let theme = Theme::from_headers(request.headers());
     let Ok(Form(form)) = Form::<SignInForm>::from_request(request, &()).await else {
         return (StatusCode::BAD_REQUEST, "Malformed sign-in form").into_response();
     };
@@ -102,17 +94,15 @@ async fn sign_in(State(state): State<AppState>, request: Request) -> Response {
         .chars()
         .take(MAX_NAME)
         .collect();
+    // The page again around what was typed (never the password), with why.
+    let answer = |status, problem: &str| render(theme, status, &name, &next, Some(problem));
     let unknown_client = std::net::IpAddr::from([0, 0, 0, 0]);
     if let Err(wait) = auth.limits.attempt(client.unwrap_or(unknown_client), &name) {
         tracing::warn!(?client, name, "sign-in refused: too many attempts");
         let seconds = wait.as_secs().max(1);
-        let message = format!("Too many sign-in attempts. Try again in {seconds} seconds.");
-        let mut response = render(
-            theme,
+        let mut response = answer(
             StatusCode::TOO_MANY_REQUESTS,
-            &name,
-            &next,
-            Some(&message),
+            &format!("Too many sign-in attempts. Try again in {seconds} seconds."),
         );
         response
             .headers_mut()
@@ -132,57 +122,34 @@ async fn sign_in(State(state): State<AppState>, request: Request) -> Response {
             };
             if !signed_in {
                 tracing::error!(user = %user.name, "sign-in failed: the session store failed");
-                return render(
-                    theme,
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    &name,
-                    &next,
-                    Some("Signing in is not possible right now. Please try again."),
-                );
+                return answer(StatusCode::SERVICE_UNAVAILABLE, UNAVAILABLE);
             }
             tracing::info!(user = %user.name, role = user.role.as_str(), ?client, "signed in");
-            see_other(&next)
+            Redirect::to(&next).into_response()
         }
         Ok(None) => {
             tracing::warn!(?client, name, "sign-in failed");
-            render(theme, StatusCode::UNAUTHORIZED, &name, &next, Some(FAILED))
+            answer(StatusCode::UNAUTHORIZED, FAILED)
         }
         Err(e) => {
             tracing::error!(error = %e, "sign-in failed: the account store failed");
-            render(
-                theme,
-                StatusCode::SERVICE_UNAVAILABLE,
-                &name,
-                &next,
-                Some("Signing in is not possible right now. Please try again."),
-            )
+            answer(StatusCode::SERVICE_UNAVAILABLE, UNAVAILABLE)
         }
     }
 }
 
 /// Ends the session on the server (the store forgets it), then shows the sign-in page.
 async fn sign_out(request: Request) -> Response {
-    if let Some(mut session) = session(&request) {
+    if let Some(mut session) = auth_session(&request) {
         if let Ok(Some(user)) = session.logout().await {
             tracing::info!(user = %user.name, "signed out");
         }
     }
-    see_other("/sign-in")
-}
-
-fn page(
-    request: &Request,
-    status: StatusCode,
-    name: &str,
-    next: &str,
-    problem: Option<&str>,
-) -> Response {
-    let theme = crate::ui::theme::Theme::from_headers(request.headers());
-    render(theme, status, name, next, problem)
+    Redirect::to("/sign-in").into_response()
 }
 
 fn render(
-    theme: crate::ui::theme::Theme,
+    theme: Theme,
     status: StatusCode,
     name: &str,
     next: &str,
@@ -191,7 +158,7 @@ fn render(
     let (name, next) = (name.to_owned(), next.to_owned());
     let problem = problem.map(str::to_owned);
     let described = problem.as_ref().map(|_| "sign-in-problem");
-    let html = Owner::new().with(|| {
+    let html = server_html(|| {
         view! {
             <!DOCTYPE html>
             <html lang="en" data-theme=theme.attribute()>
@@ -230,7 +197,6 @@ fn render(
                 </body>
             </html>
         }
-        .to_html()
     });
     let mut response = (status, axum::response::Html(html)).into_response();
     response.headers_mut().insert(
