@@ -218,20 +218,15 @@ impl Accounts {
     /// every session signed in under the old one.
     async fn change(&self, name: &str, change: Change) -> Result<(), AccountError> {
         let name = normalize_name(name)?;
+        let sql = format!(
+            "UPDATE users SET {} = ?, session_epoch = session_epoch + 1 WHERE name = ?",
+            change.column()
+        );
+        let query = sqlx::query(&sql);
         let query = match change {
-            Change::Disabled(disabled) => sqlx::query(
-                "UPDATE users SET disabled = ?, session_epoch = session_epoch + 1 WHERE name = ?",
-            )
-            .bind(disabled),
-            Change::Role(role) => sqlx::query(
-                "UPDATE users SET role = ?, session_epoch = session_epoch + 1 WHERE name = ?",
-            )
-            .bind(role.as_str()),
-            Change::PasswordHash(hash) => sqlx::query(
-                "UPDATE users SET password_hash = ?, session_epoch = session_epoch + 1 \
-                 WHERE name = ?",
-            )
-            .bind(hash),
+            Change::Disabled(disabled) => query.bind(disabled),
+            Change::Role(role) => query.bind(role.as_str()),
+            Change::PasswordHash(hash) => query.bind(hash),
         };
         let done = query.bind(name.clone()).execute(&self.pool).await?;
         if done.rows_affected() == 0 {
@@ -246,6 +241,17 @@ enum Change {
     Disabled(bool),
     Role(Role),
     PasswordHash(String),
+}
+
+impl Change {
+    /// The column it sets: a name of ours, never input.
+    fn column(&self) -> &'static str {
+        match self {
+            Self::Disabled(_) => "disabled",
+            Self::Role(_) => "role",
+            Self::PasswordHash(_) => "password_hash",
+        }
+    }
 }
 
 const SELECT: &str =

@@ -4,7 +4,6 @@
 use crate::auth::accounts::{Accounts, DATABASE_FILE};
 use crate::auth::backend::Backend;
 use crate::auth::gate::Auth;
-use crate::auth::limits::Limits;
 use crate::auth::proxy::{ProxyAuth, TrustedProxies};
 use crate::auth::{AuthMode, Role};
 use crate::config::AuthArgs;
@@ -56,7 +55,6 @@ pub async fn configure(
         trusted: TrustedProxies(args.trusted_proxies.clone()),
         lifetime: args.session_lifetime(),
         renew_every: (args.session_idle() / 4).min(MAX_RENEWAL),
-        limits: Limits::default(),
         ..Auth::open(!api_key_set)
     };
     match mode {
