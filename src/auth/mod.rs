@@ -161,11 +161,23 @@ impl PageRole {
     }
 }
 
-/// The first line of every server function and form post: the current request's visitor,
-/// if they may do `permission`.
+/// The first line of every server function: the current request's visitor, if they may
+/// do `permission`.
 #[cfg(feature = "ssr")]
 pub fn require(permission: Permission) -> Result<Visitor, AppError> {
-    Visitor::require(Visitor::current().as_ref(), permission).cloned()
+    let parts = leptos::prelude::use_context::<axum::http::request::Parts>();
+    parts.map_or(Err(AppError::SignInRequired), |p| {
+        require_in(&p, permission)
+    })
+}
+
+/// The same check for plain handlers (the no-JS form posts), from the request itself.
+#[cfg(feature = "ssr")]
+pub fn require_in(
+    parts: &axum::http::request::Parts,
+    permission: Permission,
+) -> Result<Visitor, AppError> {
+    Visitor::require(parts.extensions.get::<Visitor>(), permission).cloned()
 }
 
 /// Whether the visitor of the current page may do `permission` (for hiding controls only).

@@ -1,12 +1,13 @@
 //! Plain HTML form posts: how the create, edit and enrollment forms work before or without
 //! the WASM (DESIGN.md §5). Each POST goes to the address of the page holding the form.
 //! A save that succeeds redirects (303) to the profile; anything else answers with the same
-//! page rendered again around what the user typed, with the errors next to their fields.
+//! page rendered again around what the user typed, with the errors next to their fields;
+//! a role that may not do it (`auth::require_in`, checked first) is refused the same way.
 //! Server functions are not used here because their form fallback redirects to the Referer
 //! and drops both the result and the input (security.md §1.1).
 
 use crate::app::shell;
-use crate::auth::{Permission, Visitor};
+use crate::auth::{require_in, Permission, Visitor};
 use crate::error::AppError;
 use crate::profiles::form::{Intent, ProfileForm};
 use crate::profiles::links::{detail_href, from_param, query_param, FROM};
@@ -56,15 +57,6 @@ fn path_id(parts: &axum::http::request::Parts) -> Option<ProfileId> {
     ProfileId::parse(segment).ok()
 }
 
-/// The form post's `auth::require`: the visitor the gate found, if they may do this.
-/// A refusal is shown on the page like any other error, around what was typed.
-fn visitor(
-    parts: &axum::http::request::Parts,
-    permission: Permission,
-) -> Result<Visitor, AppError> {
-    Visitor::require(parts.extensions.get::<Visitor>(), permission).cloned()
-}
-
 fn see_other(location: String) -> Response {
     Redirect::to(&location).into_response()
 }
@@ -99,7 +91,7 @@ async fn create(State(state): State<AppState>, request: Request) -> Response {
     };
     let from = list_place(&parts);
     let (mut form, intent) = ProfileForm::from_pairs(&pairs);
-    let error = match (visitor(&parts, Permission::ProfilesWrite), intent) {
+    let error = match (require_in(&parts, Permission::ProfilesWrite), intent) {
         (Err(refused), _) => Some(refused),
         (Ok(visitor), Intent::Save) => match form.new_profile() {
             Err(errors) => Some(AppError::invalid(errors)),
@@ -128,7 +120,7 @@ async fn edit(State(state): State<AppState>, request: Request) -> Response {
     };
     let from = list_place(&parts);
     let (mut form, intent) = ProfileForm::from_pairs(&pairs);
-    let error = match (visitor(&parts, Permission::ProfilesWrite), intent) {
+    let error = match (require_in(&parts, Permission::ProfilesWrite), intent) {
         (Err(refused), _) => Some(refused),
         (Ok(visitor), Intent::Save) => save(&state, &visitor, &id, &mut form).await.err(),
         (Ok(_), other) => {
@@ -183,7 +175,7 @@ async fn enroll(State(state): State<AppState>, request: Request) -> Response {
     let Some(id) = path_id(&parts) else {
         return render(state, parts, || {}).await;
     };
-    let minted = match visitor(&parts, Permission::EnrollmentCreate) {
+    let minted = match require_in(&parts, Permission::EnrollmentCreate) {
         Ok(_) => ssr::enrollment_url(&state.upstream, &id).await,
         Err(refused) => Err(refused),
     };
