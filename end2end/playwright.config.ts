@@ -22,6 +22,13 @@ export const E2E_PASSWORD = "e2e password, not a secret";
 /** The admin's session on the hooked console, saved by `global-setup.ts`. */
 export const ADMIN_STATE = path.join(os.tmpdir(), "profiles-admin-e2e-admin-state.json");
 const hookedData = fresh("hooked");
+// With a test PostgreSQL (scripts/test.sh starts one), the signed-in console keeps its
+// accounts, sessions and audit trail there, in a database of its own for this run.
+const postgres = process.env.PROFILES_TEST_DATABASE_URL;
+const hookedDatabase = postgres?.replace(/\/[^/]*$/, `/e2e_${process.pid}_${Date.now()}`);
+const createDatabase = postgres
+  ? `psql "${postgres}" -q -c "CREATE DATABASE ${hookedDatabase!.split("/").pop()}" && `
+  : "";
 const accounts = ["viewer", "editor", "admin"]
   .map((role) => `printf '%s\\n' "$E2E_PASSWORD" | ${bin} user add e2e-${role} --role ${role}`)
   .join(" && ");
@@ -71,7 +78,7 @@ export default defineConfig({
     {
       // A console on that emulator, as against the real API: sign-in required (its
       // accounts are made first), faults and grants can be set.
-      command: `${accounts} && exec ${bin} --listen 127.0.0.1:3120 --max-retries 0`,
+      command: `${createDatabase}${accounts} && exec ${bin} --listen 127.0.0.1:3120 --max-retries 0`,
       cwd: root,
       env: {
         PROFILES_DATA_DIR: hookedData,
@@ -79,6 +86,7 @@ export default defineConfig({
         ANTHROPIC_BASE_URL: EMULATOR_URL,
         ANTHROPIC_API_KEY: CANARY_KEY,
         E2E_PASSWORD,
+        ...(hookedDatabase ? { DATABASE_URL: hookedDatabase } : {}),
       },
       url: `${HOOKED_CONSOLE_URL}/healthz`,
       reuseExistingServer: false,

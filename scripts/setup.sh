@@ -3,7 +3,8 @@
 # console. Safe to run any number of times. Versions follow shared/toolchain.md:
 # cargo-leptos 0.3.10 (0.3.11 needs a newer rustc), the wasm-bindgen CLI at exactly the
 # crate's version from Cargo.lock, npm's binaryen for wasm-opt (Debian's breaks hydration),
-# and Debian's Chromium for the browser tests.
+# Debian's Chromium for the browser tests, and Debian's PostgreSQL for the tests that run
+# against both of the console's databases.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH" # rustup's default; CI shells may not have it
@@ -48,6 +49,10 @@ fi
 
 if [ "$purpose" = test ] && ! command -v "${CHROMIUM_PATH:-chromium}" >/dev/null; then
   apt_install chromium
+fi
+
+if [ "$purpose" = test ] && ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
+  apt_install postgresql
 fi
 
 if [ "$purpose" = bench ] && ! command -v wrk >/dev/null; then

@@ -2,12 +2,17 @@
 # Sets up what is missing and runs every check and test: formatting, clippy on both
 # targets, unit and integration tests, a release build, and the browser and SDK tests
 # against that release build (only a browser catches a wasm-opt that breaks hydration).
+# A private PostgreSQL runs for the duration (scripts/postgres.sh), so that everything
+# that touches the console's database is tested on SQLite and on PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH" # rustup's default; CI shells may not have it
 bash scripts/setup.sh test
 export PATH="$PWD/end2end/node_modules/.bin:$PATH" # npm's wasm-opt before any other
 export CARGO_TERM_COLOR=never NO_COLOR=1
+PROFILES_TEST_DATABASE_URL=$(bash scripts/postgres.sh start)
+export PROFILES_TEST_DATABASE_URL
+trap 'bash scripts/postgres.sh stop' EXIT
 
 step() { echo; echo "==> $1"; shift; "$@"; }
 

@@ -69,7 +69,7 @@ pub fn App() -> impl IntoView {
     // the page, so they never wait on a timer; every page's heading reports it.
     let hydrated = RwSignal::new(false);
     provide_context(PageReady(hydrated));
-    let (banner, account) = server_fragments();
+    let (banner, account, admin) = server_fragments();
 
     view! {
         <Title formatter=|page: String| format!("{page} · profiles-admin")/>
@@ -80,6 +80,7 @@ pub fn App() -> impl IntoView {
                     <A href="/profiles" attr:class="brand">"profiles-admin"</A>
                     <nav aria-label="Main">
                         <A href="/profiles">"Profiles"</A>
+                        <span class="admin-links" inner_html=admin></span>
                     </nav>
                     <ThemeToggle/>
                     <div class="account" inner_html=account></div>
@@ -90,6 +91,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/profiles/new") view={Lazy::<NewRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/profiles/:id") view={Lazy::<DetailRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/profiles/:id/edit") view={Lazy::<EditRoute>::new()} ssr=SsrMode::Async/>
+                        <Route path=path!("/audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async/>
                     </Routes>
                 </main>
             </div>
@@ -97,20 +99,22 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The demo banner and the account bar, rendered by the server only (`auth::fragments`
-/// says why); in the browser they are empty, and hydration keeps what the server wrote.
-fn server_fragments() -> (String, String) {
+/// The demo banner, the account bar and the admins' links, rendered by the server only
+/// (`auth::fragments` says why); in the browser they are empty, and hydration keeps what
+/// the server wrote.
+fn server_fragments() -> (String, String, String) {
     #[cfg(feature = "ssr")]
     {
         let visitor = crate::auth::Visitor::current();
         (
             crate::auth::fragments::demo_banner(visitor.as_ref()),
             crate::auth::fragments::account(visitor.as_ref()),
+            crate::auth::fragments::admin_links(visitor.as_ref()),
         )
     }
     #[cfg(not(feature = "ssr"))]
     {
-        (String::new(), String::new())
+        (String::new(), String::new(), String::new())
     }
 }
 
@@ -156,5 +160,20 @@ impl LazyRoute for EditRoute {
 
     fn view(_this: Self) -> AnyView {
         view! { <EditProfilePage/> }.into_any()
+    }
+}
+
+/// The admins' audit log, loaded on demand.
+#[derive(Clone)]
+struct AuditRoute;
+
+#[lazy_route]
+impl LazyRoute for AuditRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::audit::view::AuditLogPage/> }.into_any()
     }
 }

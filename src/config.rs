@@ -13,6 +13,10 @@ Environment:
                       never from a flag, so that it stays out of shell history and `ps`.
                       Unset or empty: the console serves the built-in emulator.
                       For `emulator`: the key clients must send (unset: accept any).
+  DATABASE_URL        postgres://… to keep accounts, sessions and the audit trail in
+                      PostgreSQL (shared by every console using it). Read from the
+                      environment only: it may hold a password. Unset: SQLite in the
+                      data directory.
   RUST_LOG            Log filter (default: info).
   LEPTOS_*            Override any setting of the site configuration file.";
 
@@ -229,11 +233,12 @@ pub struct EmulatorArgs {
     pub test_hooks: bool,
 }
 
-/// Where state that must persist lives: the emulator's profiles, the console's accounts
-/// and sessions.
+/// Where state that must persist lives: the emulator's profiles, and unless `DATABASE_URL`
+/// names a PostgreSQL, the console's accounts, sessions and audit trail.
 #[derive(Debug, Args)]
 pub struct DataDir {
-    /// Directory for state that must persist (accounts, sessions, the emulator's profiles)
+    /// Directory for state that must persist (the emulator's profiles; accounts, sessions
+    /// and the audit trail unless DATABASE_URL is set)
     #[arg(
         long = "data-dir",
         env = "PROFILES_DATA_DIR",
@@ -263,6 +268,17 @@ impl ServeArgs {
 
     pub fn shutdown_grace(&self) -> Duration {
         Duration::from_secs(self.shutdown_grace)
+    }
+}
+
+impl DataDir {
+    /// The console's database: `DATABASE_URL` (environment only) or the data directory.
+    pub fn database(&self) -> Result<crate::db::Location, String> {
+        let url = std::env::var("DATABASE_URL")
+            .ok()
+            .filter(|u| !u.trim().is_empty())
+            .map(SecretString::from);
+        crate::db::Location::new(&self.path, url.as_ref())
     }
 }
 
@@ -326,6 +342,7 @@ mod tests {
             "ANTHROPIC_API_KEY",
             "ANTHROPIC_BASE_URL",
             "PROFILES_DATA_DIR",
+            "DATABASE_URL",
             "PROFILES_AUTH",
             "PROFILES_SESSION_IDLE",
             "PROFILES_TRUSTED_PROXIES",
@@ -337,5 +354,6 @@ mod tests {
             assert!(help.contains(name), "{name} missing from --help");
         }
         assert!(!help.contains("--api-key"));
+        assert!(!help.contains("--database-url"));
     }
 }

@@ -49,6 +49,12 @@ pub enum AppError {
     /// One user's calls came faster than the console allows (a script, not a person).
     #[error("Requests are coming faster than this console allows. Wait a moment and try again.")]
     TooManyRequests,
+    /// The audit trail could not be written, so the change was not attempted.
+    #[error(
+        "The audit trail cannot be written right now, so nothing was changed. \
+         Please try again; if this persists, contact an administrator."
+    )]
+    AuditUnavailable,
     /// Anything else; details are in the server log under this reference.
     #[error("Something went wrong on our side (reference {reference}).")]
     Internal { reference: String },
@@ -93,7 +99,7 @@ impl AppError {
             Self::Forbidden => 403,
             Self::TooManyRequests => 429,
             Self::Changed { .. } => 409,
-            Self::Unavailable { .. } => 503,
+            Self::Unavailable { .. } | Self::AuditUnavailable => 503,
             Self::Uncertain { .. } => 504,
             Self::Misconfigured { .. } | Self::Internal { .. } => 500,
         }

@@ -3,6 +3,7 @@
 //! server-only modules and dependencies never reach the WASM.
 
 pub mod app;
+pub mod audit;
 pub mod auth;
 pub mod error;
 pub mod profiles;
@@ -10,6 +11,8 @@ pub mod ui;
 
 #[cfg(feature = "ssr")]
 pub mod config;
+#[cfg(feature = "ssr")]
+pub mod db;
 #[cfg(feature = "ssr")]
 pub mod emulator;
 #[cfg(feature = "ssr")]

@@ -3,10 +3,12 @@
 
 use clap::Parser;
 use leptos::prelude::get_configuration;
+use profiles_admin::audit::store::AuditLog;
 use profiles_admin::auth::setup::configure;
 use profiles_admin::config::{
-    api_key_from_env, check_base_url, Cli, Command, EmulatorArgs, ServeArgs,
+    api_key_from_env, check_base_url, Cli, Command, DataDir, EmulatorArgs, ServeArgs,
 };
+use profiles_admin::db::Database;
 use profiles_admin::emulator::{Emulator, EmulatorConfig};
 use profiles_admin::hardening::Deployment;
 use profiles_admin::router::{app, AppState, Draining};
@@ -33,10 +35,11 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::Emulator(args)) => run_emulator(args, cli.data.path).await,
-        Some(Command::User { command }) => {
-            profiles_admin::auth::cli::run(command, &cli.data.path).await
-        }
-        None => serve(cli.serve, cli.data.path).await,
+        Some(Command::User { command }) => match cli.data.database() {
+            Ok(database) => profiles_admin::auth::cli::run(command, &database).await,
+            Err(e) => Err(e),
+        },
+        None => serve(cli.serve, cli.data).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -47,7 +50,8 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn serve(args: ServeArgs, data_dir: PathBuf) -> Result<(), String> {
+async fn serve(args: ServeArgs, data: DataDir) -> Result<(), String> {
+    let data_dir = data.path.clone();
     let site_config = args.site_config.to_string_lossy().into_owned();
     let mut leptos_options = get_configuration(Some(&site_config))
         .map_err(|e| format!("cannot read site configuration {site_config}: {e}"))?
@@ -60,7 +64,13 @@ async fn serve(args: ServeArgs, data_dir: PathBuf) -> Result<(), String> {
     if api_key.is_some() {
         check_base_url(&args.base_url)?;
     }
-    let auth = configure(&args.auth, &data_dir, api_key.is_some()).await?;
+    let database = data.database()?;
+    let db = Database::open(&database).await?;
+    tracing::info!(
+        database = database.describe(),
+        "accounts, sessions and the audit trail"
+    );
+    let auth = configure(&args.auth, &db, api_key.is_some()).await?;
     let deployment = Deployment::new(args.auth.public_origin.as_ref())?;
     tracing::info!(mode = ?auth.mode, "sign-in");
     let upstream = match api_key {
@@ -110,6 +120,7 @@ async fn serve(args: ServeArgs, data_dir: PathBuf) -> Result<(), String> {
         auth: std::sync::Arc::new(auth),
         deployment,
         draining: draining.clone(),
+        audit: AuditLog::new(&db),
     });
     let listener = tokio::net::TcpListener::bind(addr)
         .await

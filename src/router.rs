@@ -2,6 +2,7 @@
 //! by one function so that tests drive exactly what `main` serves.
 
 use crate::app::{shell, App};
+use crate::audit::store::AuditLog;
 use crate::auth::gate::{gate, Auth};
 use crate::error::AppError;
 use crate::hardening::Deployment;
@@ -32,6 +33,9 @@ pub struct AppState {
     pub deployment: Deployment,
     /// Set once the process has been asked to stop.
     pub draining: Draining,
+    /// Where actions are recorded; also in every request's extensions, for the checks
+    /// that record refusals (`audit::record::Actor`).
+    pub audit: AuditLog,
 }
 
 /// Whether the console is shutting down: from the stop signal on, `/readyz` answers 503
@@ -68,6 +72,7 @@ pub fn app(state: AppState) -> Router {
         })
         .merge(crate::profiles::post::routes())
         .merge(crate::auth::sign_in::routes())
+        .merge(crate::audit::csv::routes())
         .route("/theme", axum::routing::post(crate::ui::theme::post_theme))
         .route("/", axum::routing::get(home))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
@@ -76,6 +81,7 @@ pub fn app(state: AppState) -> Router {
             crate::profiles::list::goto_redirect,
         ))
         .layer(axum::middleware::from_fn_with_state(auth.clone(), gate))
+        .layer(axum::Extension(state.audit.clone()))
         .route("/healthz", axum::routing::get(healthz))
         .route("/readyz", axum::routing::get(readyz))
         .with_state(state);

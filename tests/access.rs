@@ -1,6 +1,7 @@
 //! Access control through the console's real router (`oneshot`), with local accounts in a
-//! temporary SQLite database and the upstream client talking to an emulator over loopback
-//! (security.md §7.4 C5, C6, C19–C21, and the proxy mode).
+//! temporary SQLite database (and PostgreSQL, for the session tests) and the upstream
+//! client talking to an emulator over loopback (security.md §7.4 C5, C6, C19–C21, and the
+//! proxy mode).
 
 mod common;
 
@@ -11,11 +12,14 @@ use axum::Router;
 use common::{on_shared_runtime, TestEmulator};
 use leptos::prelude::LeptosOptions;
 use leptos::server_fn::error::FromServerFnError;
+use profiles_admin::audit::store::AuditLog;
+use profiles_admin::audit::{Action, Entry, Filter, Outcome};
 use profiles_admin::auth::accounts::Accounts;
 use profiles_admin::auth::setup::{configure, mode, SESSION_COOKIE};
-use profiles_admin::auth::sign_in::FAILED;
+use profiles_admin::auth::sign_in::{FAILED, UNKNOWN_ACCOUNT};
 use profiles_admin::auth::{AuthMode, Role};
 use profiles_admin::config::AuthArgs;
+use profiles_admin::db::{testing::fresh_postgres, Database, Location};
 use profiles_admin::error::AppError;
 use profiles_admin::hardening::Deployment;
 use profiles_admin::router::{app, AppState};
@@ -47,7 +51,30 @@ struct Console {
     router: Router,
     emulator: TestEmulator,
     accounts: Accounts,
+    db: Database,
     _data: TempDir,
+}
+
+/// Which database a console keeps its accounts, sessions and audit trail in.
+#[derive(Clone, Copy, Debug)]
+enum Store {
+    Sqlite,
+    Postgres,
+}
+
+impl Store {
+    const BOTH: [Store; 2] = [Store::Sqlite, Store::Postgres];
+
+    async fn location(self, data: &TempDir) -> Location {
+        match self {
+            Store::Sqlite => Location::Sqlite(data.path().to_path_buf()),
+            Store::Postgres => Location::Postgres(fresh_postgres().await),
+        }
+    }
+
+    async fn open(self, data: &TempDir) -> Database {
+        Database::open(&self.location(data).await).await.unwrap()
+    }
 }
 
 struct Reply {
@@ -60,29 +87,41 @@ impl Console {
     /// A console with a (fake) real key: sign-in required, accounts `viewer`, `editor`
     /// and `admin`.
     async fn local(change: impl FnOnce(&mut AuthArgs)) -> Self {
+        Self::local_in(Store::Sqlite, change).await
+    }
+
+    async fn local_in(store: Store, change: impl FnOnce(&mut AuthArgs)) -> Self {
         let data = tempfile::tempdir().unwrap();
-        let accounts = Accounts::open(data.path()).await.unwrap();
+        let location = store.location(&data).await;
+        Self::local_at(&location, data, change).await
+    }
+
+    /// A console on the database at `location`, with the three accounts added to it.
+    async fn local_at(
+        location: &Location,
+        data: TempDir,
+        change: impl FnOnce(&mut AuthArgs),
+    ) -> Self {
+        let db = Database::open(location).await.unwrap();
         for role in Role::ALL {
-            accounts.add(role.as_str(), role, PASSWORD).await.unwrap();
+            Accounts::new(&db)
+                .add(role.as_str(), role, PASSWORD)
+                .await
+                .unwrap();
         }
         let mut args = auth_args(AuthMode::Local);
         change(&mut args);
-        Self::start(args, data, accounts).await
+        Self::start(args, data, db).await
     }
 
-    async fn start(args: AuthArgs, data: TempDir, accounts: Accounts) -> Self {
-        Self::start_keyed(args, data, accounts, true).await
+    async fn start(args: AuthArgs, data: TempDir, db: Database) -> Self {
+        Self::start_keyed(args, data, db, true).await
     }
 
     /// `api_key_set: false` is the console on its built-in emulator (demo data).
-    async fn start_keyed(
-        args: AuthArgs,
-        data: TempDir,
-        accounts: Accounts,
-        api_key_set: bool,
-    ) -> Self {
+    async fn start_keyed(args: AuthArgs, data: TempDir, db: Database, api_key_set: bool) -> Self {
         let emulator = TestEmulator::start().await;
-        let auth = configure(&args, data.path(), api_key_set).await.unwrap();
+        let auth = configure(&args, &db, api_key_set).await.unwrap();
         let router = app(AppState {
             leptos_options: LeptosOptions::builder()
                 .output_name("profiles-admin")
@@ -92,11 +131,13 @@ impl Console {
             auth: Arc::new(auth),
             deployment: Deployment::new(args.public_origin.as_ref()).unwrap(),
             draining: Default::default(),
+            audit: AuditLog::new(&db),
         });
         Self {
             router,
             emulator,
-            accounts,
+            accounts: Accounts::new(&db),
+            db,
             _data: data,
         }
     }
@@ -228,6 +269,18 @@ fn calls(id: &str) -> Vec<Call> {
             content_type: form,
             body: format!("id={id}"),
             least: Role::Editor,
+        },
+        Call {
+            path: "/api/audit/history",
+            content_type: form,
+            body: format!("id={id}"),
+            least: Role::Viewer,
+        },
+        Call {
+            path: "/api/audit/log",
+            content_type: form,
+            body: "actor=editor".into(),
+            least: Role::Admin,
         },
     ]
 }
@@ -394,7 +447,15 @@ fn pages_send_the_signed_out_to_sign_in_and_back() {
 #[test]
 fn sign_out_ends_the_session_on_the_server() {
     on_shared_runtime(async {
-        let console = Console::local(|_| {}).await;
+        for store in Store::BOTH {
+            sign_out_ends_the_session_in(store).await;
+        }
+    });
+}
+
+async fn sign_out_ends_the_session_in(store: Store) {
+    {
+        let console = Console::local_in(store, |_| {}).await;
         let cookie = console.session("viewer").await;
         let list = &calls("uprof_x")[0];
         assert_eq!(
@@ -416,13 +477,21 @@ fn sign_out_ends_the_session_on_the_server() {
             console.call(list, Some(&cookie)).await.status,
             StatusCode::UNAUTHORIZED
         );
-    });
+    }
 }
 
 #[test]
 fn disabling_an_account_or_changing_its_role_or_password_ends_its_sessions() {
     on_shared_runtime(async {
-        let console = Console::local(|_| {}).await;
+        for store in Store::BOTH {
+            account_changes_end_sessions_in(store).await;
+        }
+    });
+}
+
+async fn account_changes_end_sessions_in(store: Store) {
+    {
+        let console = Console::local_in(store, |_| {}).await;
         let list = &calls("uprof_x")[0];
         let signed_in = |name: &'static str| {
             let console = &console;
@@ -460,7 +529,7 @@ fn disabling_an_account_or_changing_its_role_or_password_ends_its_sessions() {
         let again = console.sign_in_as("viewer", PASSWORD, None).await;
         assert_eq!(again.status, StatusCode::UNAUTHORIZED);
         assert!(again.body.contains(FAILED));
-    });
+    }
 }
 
 #[test]
@@ -623,10 +692,10 @@ fn viewers_see_no_controls_they_cannot_use_and_forms_refuse_them() {
 fn proxy_mode_believes_identity_headers_from_the_proxy_only() {
     on_shared_runtime(async {
         let data = tempfile::tempdir().unwrap();
-        let accounts = Accounts::open(data.path()).await.unwrap();
+        let db = Store::Sqlite.open(&data).await;
         let mut args = auth_args(AuthMode::Proxy);
         args.trusted_proxies = vec!["10.0.0.2".parse().unwrap()];
-        let console = Console::start(args, data, accounts).await;
+        let console = Console::start(args, data, db).await;
         let list = &calls("uprof_x")[0];
         let call = |peer: [u8; 4], user: Option<&str>, groups: &str| {
             let mut request = Request::post(list.path)
@@ -702,7 +771,8 @@ fn configurations_that_would_expose_the_key_are_refused_at_start() {
             "proxy mode without proxies"
         );
         let empty = tempfile::tempdir().unwrap();
-        let refused = configure(&auth_args(AuthMode::Local), empty.path(), true)
+        let empty = Store::Sqlite.open(&empty).await;
+        let refused = configure(&auth_args(AuthMode::Local), &empty, true)
             .await
             .err()
             .unwrap();
@@ -751,9 +821,12 @@ fn hsts_is_sent_only_when_served_over_tls() {
 fn sign_in_can_be_required_on_the_demo_too_which_still_says_demo_data() {
     on_shared_runtime(async {
         let data = tempfile::tempdir().unwrap();
-        let accounts = Accounts::open(data.path()).await.unwrap();
-        accounts.add("ana", Role::Editor, PASSWORD).await.unwrap();
-        let console = Console::start_keyed(auth_args(AuthMode::Local), data, accounts, false).await;
+        let db = Store::Sqlite.open(&data).await;
+        Accounts::new(&db)
+            .add("ana", Role::Editor, PASSWORD)
+            .await
+            .unwrap();
+        let console = Console::start_keyed(auth_args(AuthMode::Local), data, db, false).await;
         let signed_out = console.page("/profiles", None).await;
         assert_eq!(signed_out.status, StatusCode::SEE_OTHER);
         let cookie = console.session("ana").await;
@@ -800,6 +873,153 @@ fn one_user_calling_too_fast_is_held_back_before_the_upstream_and_others_are_not
         assert_eq!(
             console.call(list, Some(&editor)).await.status,
             StatusCode::OK
+        );
+    });
+}
+
+/// Every entry of a console's audit trail, newest first.
+async fn audit_entries(console: &Console) -> Vec<Entry> {
+    AuditLog::new(&console.db)
+        .page(&Filter::default(), None, 1000)
+        .await
+        .unwrap()
+        .entries
+}
+
+#[test]
+fn sign_ins_sign_outs_and_refusals_are_recorded_on_both_stores() {
+    on_shared_runtime(async {
+        for store in Store::BOTH {
+            let console = Console::local_in(store, |_| {}).await;
+            let editor = console.session("editor").await;
+            let wrong = console.sign_in_as("editor", "not the password", None).await;
+            assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+            // A password typed into the name field must not end up in the trail.
+            let typo = console.sign_in_as("hunter2hunter2", PASSWORD, None).await;
+            assert_eq!(typo.status, StatusCode::UNAUTHORIZED);
+            let viewer = console.session("viewer").await;
+            let id = console.some_profile_id().await;
+            let update = calls(&id).into_iter().nth(3).unwrap();
+            assert_eq!(update.path, "/api/profiles/update");
+            assert_eq!(
+                console.call(&update, Some(&viewer)).await.status,
+                StatusCode::FORBIDDEN
+            );
+            let relationship = Call {
+                body: json!({"id": id, "update": {"relationship": "internal"}}).to_string(),
+                ..update
+            };
+            assert_eq!(
+                console.call(&relationship, Some(&editor)).await.status,
+                StatusCode::FORBIDDEN
+            );
+            assert_eq!(
+                console.page("/audit.csv", Some(&viewer)).await.status,
+                StatusCode::FORBIDDEN
+            );
+            let out = console
+                .send(
+                    Request::post("/sign-out")
+                        .header(header::COOKIE, &editor)
+                        .body(Body::empty())
+                        .unwrap(),
+                )
+                .await;
+            assert_eq!(out.status, StatusCode::SEE_OTHER);
+
+            let entries = audit_entries(&console).await;
+            let seen: Vec<(Action, Outcome, &str, Option<&str>)> = entries
+                .iter()
+                .rev()
+                .map(|e| (e.action, e.outcome, e.actor.as_str(), e.role.as_deref()))
+                .collect();
+            assert_eq!(
+                seen,
+                [
+                    (Action::SignIn, Outcome::Succeeded, "editor", Some("editor")),
+                    (Action::SignIn, Outcome::Failed, "editor", None),
+                    (Action::SignIn, Outcome::Failed, UNKNOWN_ACCOUNT, None),
+                    (Action::SignIn, Outcome::Succeeded, "viewer", Some("viewer")),
+                    (Action::Refused, Outcome::Refused, "viewer", Some("viewer")),
+                    (Action::Refused, Outcome::Refused, "editor", Some("editor")),
+                    (Action::Refused, Outcome::Refused, "viewer", Some("viewer")),
+                    (
+                        Action::SignOut,
+                        Outcome::Succeeded,
+                        "editor",
+                        Some("editor")
+                    ),
+                ],
+                "{store:?}"
+            );
+            let details: Vec<&str> = entries
+                .iter()
+                .rev()
+                .filter_map(|e| e.detail.as_deref())
+                .collect();
+            assert_eq!(
+                details,
+                [
+                    FAILED,
+                    FAILED,
+                    "The viewer role may not create or edit profiles (POST /api/profiles/update).",
+                    "The editor role may not set a profile's relationship (change a profile's relationship).",
+                    "The viewer role may not read the audit log (GET /audit.csv).",
+                ]
+            );
+            let all = format!("{entries:?}");
+            assert!(!all.contains("hunter2") && !all.contains(PASSWORD));
+            assert!(
+                console
+                    .emulator
+                    .seen()
+                    .await
+                    .iter()
+                    .all(|r| r.method == "GET"),
+                "a refused call changed something upstream"
+            );
+        }
+    });
+}
+
+#[test]
+fn consoles_sharing_one_postgres_share_sessions_and_history() {
+    on_shared_runtime(async {
+        let location = Location::Postgres(fresh_postgres().await);
+        let first = Console::local_at(&location, tempfile::tempdir().unwrap(), |_| {}).await;
+        let second = Console::start(
+            auth_args(AuthMode::Local),
+            tempfile::tempdir().unwrap(),
+            Database::open(&location).await.unwrap(),
+        )
+        .await;
+        // Signed in on one instance, served by the other.
+        let cookie = first.session("editor").await;
+        let list = &calls("uprof_x")[0];
+        assert_eq!(
+            second.call(list, Some(&cookie)).await.status,
+            StatusCode::OK
+        );
+        let created = second.call(&calls("uprof_x")[2], Some(&cookie)).await;
+        assert_eq!(created.status, StatusCode::OK, "{}", created.body);
+        // What one instance recorded, the other shows.
+        let entries = audit_entries(&first).await;
+        assert_eq!(
+            (entries[0].action, entries[0].actor.as_str()),
+            (Action::ProfileCreate, "editor")
+        );
+        // Signing out on the second ends the session on the first.
+        second
+            .send(
+                Request::post("/sign-out")
+                    .header(header::COOKIE, &cookie)
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(
+            first.call(list, Some(&cookie)).await.status,
+            StatusCode::UNAUTHORIZED
         );
     });
 }

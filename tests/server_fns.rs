@@ -24,20 +24,23 @@ use tower::ServiceExt;
 struct Console {
     router: Router,
     emulator: TestEmulator,
+    /// The audit trail's database, kept for as long as the console.
+    _data: common::TestDatabase,
 }
 
 impl Console {
     async fn start() -> Self {
         let emulator = TestEmulator::start().await;
         let upstream = emulator.client();
-        Self::with(emulator, upstream)
+        Self::with(emulator, upstream).await
     }
 
-    fn with(emulator: TestEmulator, upstream: Client) -> Self {
+    async fn with(emulator: TestEmulator, upstream: Client) -> Self {
         let leptos_options = LeptosOptions::builder()
             .output_name("profiles-admin")
             .site_root("target/site")
             .build();
+        let data = common::TestDatabase::sqlite().await;
         Self {
             router: app(AppState {
                 leptos_options,
@@ -45,8 +48,10 @@ impl Console {
                 auth: Arc::new(Auth::open(true)),
                 deployment: Deployment::default(),
                 draining: Default::default(),
+                audit: data.audit(),
             }),
             emulator,
+            _data: data,
         }
     }
 
@@ -264,7 +269,7 @@ fn a_rejected_key_becomes_a_generic_message_without_internals() {
         let upstream =
             emulator.client_with(|c| c.api_key = Some("sk-ant-api03-CANARY-wrong".into()));
         let addr = emulator.addr.to_string();
-        let console = Console::with(emulator, upstream);
+        let console = Console::with(emulator, upstream).await;
         let (status, body) = console.form("list", "limit=1&order=desc").await;
         assert_eq!(status, 500);
         assert!(matches!(
@@ -850,6 +855,8 @@ fn readiness_follows_the_browser_bundle() {
     on_shared_runtime(async {
         let emulator = TestEmulator::start().await;
         let site = tempfile::tempdir().unwrap();
+        let data = common::TestDatabase::sqlite().await;
+        let audit = data.audit();
         let router = |site_root: &str| {
             app(AppState {
                 leptos_options: LeptosOptions::builder()
@@ -860,6 +867,7 @@ fn readiness_follows_the_browser_bundle() {
                 auth: Arc::new(Auth::open(true)),
                 deployment: Deployment::default(),
                 draining: Default::default(),
+                audit: audit.clone(),
             })
         };
         let ready = |router: Router| async move {

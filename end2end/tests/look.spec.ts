@@ -5,11 +5,18 @@ import { expect, test, type Page } from "@playwright/test";
 import { HOOKED_CONSOLE_URL } from "../playwright.config";
 import { hydrated, listedIds } from "./helpers";
 
-/** One of each page: list, detail, new, edit, not found. */
+/** One of each page: list, detail, new, edit, audit log, not found. */
 async function pages(page: Page): Promise<string[]> {
   await page.goto("/profiles");
   const id = (await listedIds(page))[0];
-  return ["/profiles", `/profiles/${id}`, "/profiles/new", `/profiles/${id}/edit`, "/profiles/uprof_01doesnotexist"];
+  return [
+    "/profiles",
+    `/profiles/${id}`,
+    "/profiles/new",
+    `/profiles/${id}/edit`,
+    "/audit",
+    "/profiles/uprof_01doesnotexist",
+  ];
 }
 
 for (const scheme of ["light", "dark"] as const) {

@@ -1,15 +1,12 @@
-//! Local accounts in SQLite (`PROFILES_DATA_DIR/console.sqlite`), shared by the server and
-//! the `user` commands: a command's change reaches running servers at the next request,
+//! Local accounts in the console's database ([`crate::db`]), shared by the server and the
+//! `user` commands: a command's change reaches running servers at the next request,
 //! because the session check reads the account every time.
 
 use crate::auth::Role;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
+use crate::db::Database;
+use sqlx::any::AnyRow;
+use sqlx::AnyPool;
 use sqlx::Row;
-use std::path::Path;
-use std::time::Duration;
-
-/// The console's own database file in the data directory.
-pub const DATABASE_FILE: &str = "console.sqlite";
 /// Longest account name; names are also shown in the page header and, later, the audit log.
 pub const MAX_NAME: usize = 64;
 /// ASVS 5.0 V6.2.1 asks for at least 8; a staff console with power over every profile
@@ -49,10 +46,10 @@ pub struct Account {
     pub created_at: String,
 }
 
-/// The account table, and the pool the session store shares.
+/// The account table.
 #[derive(Debug, Clone)]
 pub struct Accounts {
-    pool: SqlitePool,
+    pool: AnyPool,
 }
 
 /// Names are compared without case: "Alice" signs in as "alice".
@@ -102,31 +99,10 @@ pub async fn verify_password(password: String, hash: Option<String>) -> bool {
 }
 
 impl Accounts {
-    /// Opens (creating if needed) the console database in `data_dir` and brings its schema
-    /// up to date.
-    pub async fn open(data_dir: &Path) -> Result<Self, String> {
-        std::fs::create_dir_all(data_dir)
-            .map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
-        let path = data_dir.join(DATABASE_FILE);
-        let options = SqliteConnectOptions::new()
-            .filename(&path)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .busy_timeout(Duration::from_secs(5));
-        let pool = SqlitePoolOptions::new()
-            .max_connections(4)
-            .connect_with(options)
-            .await
-            .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
-        sqlx::migrate!("./migrations")
-            .run(&pool)
-            .await
-            .map_err(|e| format!("cannot migrate {}: {e}", path.display()))?;
-        Ok(Self { pool })
-    }
-
-    pub fn pool(&self) -> &SqlitePool {
-        &self.pool
+    pub fn new(db: &Database) -> Self {
+        Self {
+            pool: db.pool().clone(),
+        }
     }
 
     pub async fn add(
@@ -138,11 +114,13 @@ impl Accounts {
         let name = normalize_name(name)?;
         check_password(password)?;
         let hash = hash_password(password.to_owned()).await?;
-        let created_at = time::OffsetDateTime::now_utc()
-            .format(&time::format_description::well_known::Rfc3339)
-            .unwrap_or_default();
+        let created_at = crate::db::now();
+        // The id is made here, not by the database: SQLite and PostgreSQL generate ids
+        // differently. Two concurrent adds may pick the same one; the loser fails, as a
+        // duplicate name would.
         let inserted = sqlx::query(
-            "INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)",
+            "INSERT INTO users (id, name, role, password_hash, created_at) \
+             VALUES ((SELECT COALESCE(MAX(id), 0) + 1 FROM users), $1, $2, $3, $4)",
         )
         .bind(&name)
         .bind(role.as_str())
@@ -173,7 +151,7 @@ impl Accounts {
         let Ok(name) = normalize_name(name) else {
             return Ok(None);
         };
-        let row = sqlx::query(&format!("{SELECT} WHERE name = ?"))
+        let row = sqlx::query(&format!("{SELECT} WHERE name = $1"))
             .bind(name)
             .fetch_optional(&self.pool)
             .await?;
@@ -181,7 +159,7 @@ impl Accounts {
     }
 
     pub async fn by_id(&self, id: i64) -> Result<Option<Account>, AccountError> {
-        let row = sqlx::query(&format!("{SELECT} WHERE id = ?"))
+        let row = sqlx::query(&format!("{SELECT} WHERE id = $1"))
             .bind(id)
             .fetch_optional(&self.pool)
             .await?;
@@ -219,7 +197,7 @@ impl Accounts {
     async fn change(&self, name: &str, change: Change) -> Result<(), AccountError> {
         let name = normalize_name(name)?;
         let sql = format!(
-            "UPDATE users SET {} = ?, session_epoch = session_epoch + 1 WHERE name = ?",
+            "UPDATE users SET {} = $1, session_epoch = session_epoch + 1 WHERE name = $2",
             change.column()
         );
         let query = sqlx::query(&sql);
@@ -254,16 +232,17 @@ impl Change {
     }
 }
 
-const SELECT: &str =
-    "SELECT id, name, role, password_hash, disabled, session_epoch, created_at FROM users";
+/// `disabled` is read as 0 or 1: the `Any` driver cannot read SQLite's BOOLEAN column.
+const SELECT: &str = "SELECT id, name, role, password_hash, \
+     CASE WHEN disabled THEN 1 ELSE 0 END AS disabled, session_epoch, created_at FROM users";
 
-fn account(row: &sqlx::sqlite::SqliteRow) -> Option<Account> {
+fn account(row: &AnyRow) -> Option<Account> {
     Some(Account {
         id: row.try_get("id").ok()?,
         name: row.try_get("name").ok()?,
         role: Role::parse(row.try_get("role").ok()?)?,
         password_hash: row.try_get("password_hash").ok()?,
-        disabled: row.try_get("disabled").ok()?,
+        disabled: row.try_get::<i64, _>("disabled").ok()? != 0,
         session_epoch: row.try_get("session_epoch").ok()?,
         created_at: row.try_get("created_at").ok()?,
     })
@@ -305,7 +284,13 @@ mod tests {
     #[tokio::test]
     async fn accounts_are_stored_hashed_and_changes_move_the_epoch() {
         let dir = tempfile::tempdir().unwrap();
-        let accounts = Accounts::open(dir.path()).await.unwrap();
+        for location in crate::db::testing::both(dir.path()).await {
+            accounts_in(&location).await;
+        }
+    }
+
+    async fn accounts_in(location: &crate::db::Location) {
+        let accounts = Accounts::new(&Database::open(location).await.unwrap());
         let alice = accounts
             .add("Alice", Role::Editor, "a long password")
             .await
@@ -335,7 +320,7 @@ mod tests {
         ));
 
         // A second opening (another process, a restart) sees the same accounts.
-        let again = Accounts::open(dir.path()).await.unwrap();
+        let again = Accounts::new(&Database::open(location).await.unwrap());
         assert_eq!(again.list().await.unwrap().len(), 1);
     }
 }

@@ -66,6 +66,10 @@ impl Backend {
     pub fn new(accounts: Accounts) -> Self {
         Self { accounts }
     }
+
+    pub fn accounts(&self) -> &Accounts {
+        &self.accounts
+    }
 }
 
 impl AuthnBackend for Backend {

@@ -4,11 +4,11 @@
 
 use crate::auth::accounts::{AccountError, Accounts};
 use crate::config::UserCommand;
+use crate::db::{Database, Location};
 use std::io::{BufRead, IsTerminal, Write};
-use std::path::Path;
 
-pub async fn run(command: UserCommand, data_dir: &Path) -> Result<(), String> {
-    let accounts = Accounts::open(data_dir).await?;
+pub async fn run(command: UserCommand, database: &Location) -> Result<(), String> {
+    let accounts = Accounts::new(&Database::open(database).await?);
     let out = |e: AccountError| e.to_string();
     match command {
         UserCommand::Add { name, role } => {

@@ -4,7 +4,7 @@
 //! which hydration leaves as the server wrote it. That keeps the visitor's name, and the
 //! code to show it, out of the browser bundle.
 
-use crate::auth::{AuthMode, Visitor};
+use crate::auth::{AuthMode, Permission, Visitor};
 use leptos::prelude::*;
 
 /// HTML of a view rendered once on the server, outside any app (its own reactive owner).
@@ -47,4 +47,12 @@ pub fn account(visitor: Option<&Visitor>) -> String {
             })}
         }
     })
+}
+
+/// The main navigation's entries that only admins may follow.
+pub fn admin_links(visitor: Option<&Visitor>) -> String {
+    if !visitor.is_some_and(|v| v.may(Permission::AuditRead)) {
+        return String::new();
+    }
+    server_html(|| view! { <a href="/audit">"Audit log"</a> })
 }

@@ -7,6 +7,7 @@ use crate::auth::backend::{auth_session, Backend};
 use crate::auth::limits::Limits;
 use crate::auth::proxy::{ProxyAuth, Refusal, TrustedProxies};
 use crate::auth::{AuthMode, Role, Visitor};
+use crate::db::Sessions;
 use crate::error::AppError;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
@@ -17,7 +18,6 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 use tower_sessions::SessionManagerLayer;
-use tower_sessions_sqlx_store::SqliteStore;
 
 /// The session key holding when the session signed in (Unix seconds), for the absolute
 /// lifetime.
@@ -42,7 +42,7 @@ pub struct Auth {
     pub renew_every: Duration,
     pub limits: Limits,
     /// Local mode: the session layer and the account backend.
-    pub sessions: Option<(SessionManagerLayer<SqliteStore>, Backend)>,
+    pub sessions: Option<(SessionManagerLayer<Sessions>, Backend)>,
 }
 
 impl Auth {

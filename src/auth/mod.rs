@@ -1,7 +1,8 @@
 //! Who is using the console and what they may do.
 //!
 //! The types here are shared by both builds: the server decides (and enforces, in every
-//! server function and form post, through [`Visitor::require`]); the browser only uses the
+//! server function and form post, through [`Visitor::require`], which
+//! `audit::record::Actor` wraps to record refusals); the browser only uses the
 //! same answer to hide what the role cannot do. The server-only parts — accounts, sessions,
 //! the sign-in pages, the proxy mode and the request gate — are in the submodules.
 
@@ -159,25 +160,6 @@ impl PageRole {
         #[cfg(not(any(feature = "hydrate", feature = "ssr")))]
         Self(None)
     }
-}
-
-/// The first line of every server function: the current request's visitor, if they may
-/// do `permission`.
-#[cfg(feature = "ssr")]
-pub fn require(permission: Permission) -> Result<Visitor, AppError> {
-    let parts = leptos::prelude::use_context::<axum::http::request::Parts>();
-    parts.map_or(Err(AppError::SignInRequired), |p| {
-        require_in(&p, permission)
-    })
-}
-
-/// The same check for plain handlers (the no-JS form posts), from the request itself.
-#[cfg(feature = "ssr")]
-pub fn require_in(
-    parts: &axum::http::request::Parts,
-    permission: Permission,
-) -> Result<Visitor, AppError> {
-    Visitor::require(parts.extensions.get::<Visitor>(), permission).cloned()
 }
 
 /// Whether the visitor of the current page may do `permission` (for hiding controls only).

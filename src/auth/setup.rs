@@ -1,16 +1,15 @@
 //! From the configuration to the [`Auth`] the gate runs with, refusing configurations in
 //! which the wrong people could use the key (docs/security.md).
 
-use crate::auth::accounts::{Accounts, DATABASE_FILE};
+use crate::auth::accounts::Accounts;
 use crate::auth::backend::Backend;
 use crate::auth::gate::Auth;
 use crate::auth::proxy::{ProxyAuth, TrustedProxies};
 use crate::auth::{AuthMode, Role};
 use crate::config::AuthArgs;
-use std::path::Path;
+use crate::db::Database;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{ExpiredDeletion, Expiry, SessionManagerLayer};
-use tower_sessions_sqlx_store::SqliteStore;
 
 /// The session cookie: `__Host-` makes the browser insist on `Secure`, `Path=/` and no
 /// `Domain`, so no other host or path can set or read it.
@@ -44,11 +43,7 @@ pub fn mode(args: &AuthArgs, api_key_set: bool) -> Result<AuthMode, String> {
     Ok(mode)
 }
 
-pub async fn configure(
-    args: &AuthArgs,
-    data_dir: &Path,
-    api_key_set: bool,
-) -> Result<Auth, String> {
+pub async fn configure(args: &AuthArgs, db: &Database, api_key_set: bool) -> Result<Auth, String> {
     let mode = mode(args, api_key_set)?;
     let mut auth = Auth {
         mode,
@@ -60,20 +55,16 @@ pub async fn configure(
     match mode {
         AuthMode::Open => {}
         AuthMode::Local => {
-            let accounts = Accounts::open(data_dir).await?;
+            let accounts = Accounts::new(db);
             let enabled = accounts.count_enabled().await.map_err(|e| e.to_string())?;
             if enabled == 0 {
                 return Err(format!(
                     "PROFILES_AUTH=local, but {} holds no enabled account, so nobody could \
                      sign in. Add one: profiles-admin user add NAME --role admin",
-                    data_dir.join(DATABASE_FILE).display()
+                    db.describe()
                 ));
             }
-            let store = SqliteStore::new(accounts.pool().clone());
-            store
-                .migrate()
-                .await
-                .map_err(|e| format!("cannot prepare the session store: {e}"))?;
+            let store = db.sessions();
             tokio::spawn(store.clone().continuously_delete_expired(SWEEP));
             let idle = time::Duration::seconds(args.session_idle as i64);
             let layer = SessionManagerLayer::new(store)

@@ -2,6 +2,8 @@
 //! no script at all: the password form needs none, works before the WASM loads, and its
 //! page carries the strictest policy (`script-src 'none'`).
 
+use crate::audit::record::Who;
+use crate::audit::{Action, Outcome};
 use crate::auth::accounts::MAX_NAME;
 use crate::auth::backend::{auth_session, Credentials};
 use crate::auth::fragments::server_html;
@@ -24,6 +26,8 @@ const HOME: &str = "/profiles";
 /// One message for every failed attempt: it does not say which part was wrong, or
 /// whether the account exists or is disabled (ASVS V6.3.8).
 pub const FAILED: &str = "The user name or password is incorrect.";
+/// The actor of a failed sign-in under a name that is no account.
+pub const UNKNOWN_ACCOUNT: &str = "(unknown account)";
 /// When the account or session store fails.
 const UNAVAILABLE: &str = "Signing in is not possible right now. Please try again.";
 /// The sign-in page runs no script and loads nothing but the stylesheet and icon.
@@ -81,6 +85,7 @@ async fn sign_in(State(state): State<AppState>, request: Request) -> Response {
         return Redirect::to(HOME).into_response();
     };
     let client = auth.client(&request);
+    let headers = request.headers().clone();
     let theme = Theme::from_headers(request.headers());
     let Ok(Form(form)) = Form::<SignInForm>::from_request(request, &()).await else {
         return (StatusCode::BAD_REQUEST, "Malformed sign-in form").into_response();
@@ -125,10 +130,28 @@ async fn sign_in(State(state): State<AppState>, request: Request) -> Response {
                 return answer(StatusCode::SERVICE_UNAVAILABLE, UNAVAILABLE);
             }
             tracing::info!(user = %user.name, role = user.role.as_str(), ?client, "signed in");
+            Who::new(user.name.clone(), Some(user.role), &headers)
+                .record(Some(&state.audit), Action::SignIn, Outcome::Succeeded, None)
+                .await;
             Redirect::to(&next).into_response()
         }
         Ok(None) => {
             tracing::warn!(?client, name, "sign-in failed");
+            // Only an existing account's name is recorded: what someone typed into the
+            // name field may be their password.
+            let known = session.backend.accounts().by_name(&name).await;
+            let actor = match known {
+                Ok(Some(account)) => account.name,
+                _ => UNKNOWN_ACCOUNT.to_owned(),
+            };
+            Who::new(actor, None, &headers)
+                .record(
+                    Some(&state.audit),
+                    Action::SignIn,
+                    Outcome::Failed,
+                    Some(FAILED.to_owned()),
+                )
+                .await;
             answer(StatusCode::UNAUTHORIZED, FAILED)
         }
         Err(e) => {
@@ -139,10 +162,18 @@ async fn sign_in(State(state): State<AppState>, request: Request) -> Response {
 }
 
 /// Ends the session on the server (the store forgets it), then shows the sign-in page.
-async fn sign_out(request: Request) -> Response {
+async fn sign_out(State(state): State<AppState>, request: Request) -> Response {
     if let Some(mut session) = auth_session(&request) {
         if let Ok(Some(user)) = session.logout().await {
             tracing::info!(user = %user.name, "signed out");
+            Who::new(user.name, Some(user.role), request.headers())
+                .record(
+                    Some(&state.audit),
+                    Action::SignOut,
+                    Outcome::Succeeded,
+                    None,
+                )
+                .await;
         }
     }
     Redirect::to("/sign-in").into_response()

@@ -1,6 +1,7 @@
 //! One profile: `/profiles/{id}`. A malformed id is "not found" at once, with no server
 //! call; so is a profile the API does not know.
 
+use crate::audit::view::ProfileHistory;
 use crate::auth::{can, Permission};
 use crate::error::AppError;
 use crate::profiles::enrollment::EnrollmentPanel;
@@ -155,6 +156,7 @@ fn ProfileView(
             // A refused no-JS post still says why.
             enrollment.and_then(Result::err).map(|error| view! { <ErrorPanel error/> }).into_any()
         }}
+        <ProfileHistory id=id.clone() from=from.clone()/>
         <details class="raw">
             <summary>"Raw JSON"</summary>
             <pre>{raw}</pre>

@@ -9,6 +9,29 @@ pub const FROM: &str = "from";
 /// Query parameter of a detail page reached after a save: `created` or `saved`.
 pub const DONE: &str = "done";
 
+/// Query parameter of a detail page naming the page of its History section.
+pub const HISTORY: &str = "history";
+
+/// `k=v&…`, each value percent-encoded whatever it holds (a filter is free text).
+pub fn encode_query(params: &[(&str, String)]) -> String {
+    let encode = |value: &str| {
+        value
+            .bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                    (b as char).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect::<String>()
+    };
+    params
+        .iter()
+        .map(|(k, v)| format!("{k}={}", encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
 /// The list place named by a `from` value; the first page when absent or malformed.
 pub fn from_param(raw: Option<String>) -> ListLocation {
     raw.as_deref()
@@ -87,5 +110,13 @@ mod tests {
         assert_eq!(from_param(Some("20~desc~page_X=".into())), deep);
         assert_eq!(from_param(Some("<script>".into())), first);
         assert_eq!(from_param(None), first);
+    }
+
+    #[test]
+    fn free_text_is_encoded_whole() {
+        assert_eq!(
+            encode_query(&[("actor", "a&b=c d#é".into()), ("page", "x_y".into())]),
+            "actor=a%26b%3Dc%20d%23%C3%A9&page=x_y"
+        );
     }
 }

@@ -2,12 +2,13 @@
 //! the WASM (DESIGN.md §5). Each POST goes to the address of the page holding the form.
 //! A save that succeeds redirects (303) to the profile; anything else answers with the same
 //! page rendered again around what the user typed, with the errors next to their fields;
-//! a role that may not do it (`auth::require_in`, checked first) is refused the same way.
+//! a role that may not do it (`Actor::require_in`, checked first) is refused the same way.
 //! Server functions are not used here because their form fallback redirects to the Referer
 //! and drops both the result and the input (security.md §1.1).
 
 use crate::app::shell;
-use crate::auth::{require_in, Permission, Visitor};
+use crate::audit::record::Actor;
+use crate::auth::Permission;
 use crate::error::AppError;
 use crate::profiles::form::{Intent, ProfileForm};
 use crate::profiles::links::{detail_href, from_param, query_param, FROM};
@@ -91,11 +92,12 @@ async fn create(State(state): State<AppState>, request: Request) -> Response {
     };
     let from = list_place(&parts);
     let (mut form, intent) = ProfileForm::from_pairs(&pairs);
-    let error = match (require_in(&parts, Permission::ProfilesWrite), intent) {
+    let allowed = Actor::require_in(&parts, Permission::ProfilesWrite).await;
+    let error = match (allowed, intent) {
         (Err(refused), _) => Some(refused),
-        (Ok(visitor), Intent::Save) => match form.new_profile() {
+        (Ok(actor), Intent::Save) => match form.new_profile() {
             Err(errors) => Some(AppError::invalid(errors)),
-            Ok(profile) => match ssr::create(&state.upstream, &visitor, profile).await {
+            Ok(profile) => match ssr::create(&state.upstream, &actor, profile).await {
                 Ok(created) => return see_other(detail_href(&created.id, &from, Some("created"))),
                 Err(e) => Some(form.place(e)),
             },
@@ -120,9 +122,10 @@ async fn edit(State(state): State<AppState>, request: Request) -> Response {
     };
     let from = list_place(&parts);
     let (mut form, intent) = ProfileForm::from_pairs(&pairs);
-    let error = match (require_in(&parts, Permission::ProfilesWrite), intent) {
+    let allowed = Actor::require_in(&parts, Permission::ProfilesWrite).await;
+    let error = match (allowed, intent) {
         (Err(refused), _) => Some(refused),
-        (Ok(visitor), Intent::Save) => save(&state, &visitor, &id, &mut form).await.err(),
+        (Ok(actor), Intent::Save) => save(&state, &actor, &id, &mut form).await.err(),
         (Ok(_), other) => {
             form.apply(other);
             None
@@ -141,7 +144,7 @@ async fn edit(State(state): State<AppState>, request: Request) -> Response {
 /// refusal the form is marked so that the next save overwrites.
 async fn save(
     state: &AppState,
-    visitor: &Visitor,
+    actor: &Actor,
     id: &ProfileId,
     form: &mut ProfileForm,
 ) -> Result<(), AppError> {
@@ -149,14 +152,7 @@ async fn save(
     if update == Default::default() {
         return Ok(());
     }
-    let result = ssr::update(
-        &state.upstream,
-        visitor,
-        id,
-        update,
-        form.guard().as_deref(),
-    )
-    .await;
+    let result = ssr::update(&state.upstream, actor, id, update, form.guard().as_deref()).await;
     match result {
         Ok(_) => Ok(()),
         Err(e @ AppError::Changed { .. }) => {
@@ -175,8 +171,8 @@ async fn enroll(State(state): State<AppState>, request: Request) -> Response {
     let Some(id) = path_id(&parts) else {
         return render(state, parts, || {}).await;
     };
-    let minted = match require_in(&parts, Permission::EnrollmentCreate) {
-        Ok(_) => ssr::enrollment_url(&state.upstream, &id).await,
+    let minted = match Actor::require_in(&parts, Permission::EnrollmentCreate).await {
+        Ok(actor) => ssr::enrollment_url(&state.upstream, &actor, &id).await,
         Err(refused) => Err(refused),
     };
     let posted = PostedEnrollment(minted);

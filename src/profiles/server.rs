@@ -1,10 +1,13 @@
 //! Server functions: the browser's only door to profile data. Each one is a public HTTP
 //! endpoint at a stable path under `/api/profiles/`, answers POST only, checks the
-//! visitor's permission first (`auth::require`), validates its input before any upstream
-//! call, and returns only [`AppError`] text on failure.
+//! visitor's permission first ([`Actor::require`], which records a refusal), validates its
+//! input before any upstream call, and returns only [`AppError`] text on failure. Every
+//! change is recorded in the audit trail (`audit::record`).
 
 #[cfg(feature = "ssr")]
-use crate::auth::{require, Permission};
+use crate::audit::record::Actor;
+#[cfg(feature = "ssr")]
+use crate::auth::Permission;
 use crate::error::AppError;
 use crate::profiles::model::{EnrollmentUrl, NewProfile, Profile, ProfilePage, ProfileUpdate};
 use leptos::prelude::*;
@@ -18,7 +21,7 @@ pub async fn list_profiles(
     order: String,
     page: Option<String>,
 ) -> Result<ProfilePage, AppError> {
-    require(Permission::ProfilesRead)?;
+    Actor::require(Permission::ProfilesRead).await?;
     use crate::profiles::model::{ListQuery, Order, PageCursor, PageSize};
     let query = match (
         PageSize::new(limit),
@@ -42,7 +45,7 @@ pub async fn list_profiles(
 /// Upstream: `GET /v1/user_profiles/{id}`.
 #[server(endpoint = "profiles/get")]
 pub async fn get_profile(id: String) -> Result<Profile, AppError> {
-    require(Permission::ProfilesRead)?;
+    Actor::require(Permission::ProfilesRead).await?;
     let id = ssr::profile_id(&id)?;
     let client = ssr::client()?;
     ssr::upstream("get", client.get(&id).await)
@@ -52,25 +55,26 @@ pub async fn get_profile(id: String) -> Result<Profile, AppError> {
 /// Upstream: `POST /v1/user_profiles`.
 #[server(endpoint = "profiles/create", input = Json)]
 pub async fn create_profile(profile: NewProfile) -> Result<Profile, AppError> {
-    let visitor = require(Permission::ProfilesWrite)?;
-    ssr::create(&ssr::client()?, &visitor, profile).await
+    let actor = Actor::require(Permission::ProfilesWrite).await?;
+    ssr::create(&ssr::client()?, &actor, profile).await
 }
 
 /// Applies an update: absent fields stay, `null` clears, metadata is a merge patch.
 /// With `unless_changed_since` (the `updated_at` the edit form loaded, RFC 3339), refuses
 /// with [`AppError::Changed`] if the profile was updated since.
-/// Upstream: `GET` then `POST /v1/user_profiles/{id}`.
+/// Upstream: `GET` (the values before, for the audit trail and the check) then
+/// `POST /v1/user_profiles/{id}`.
 #[server(endpoint = "profiles/update", input = Json)]
 pub async fn update_profile(
     id: String,
     update: ProfileUpdate,
     unless_changed_since: Option<String>,
 ) -> Result<Profile, AppError> {
-    let visitor = require(Permission::ProfilesWrite)?;
+    let actor = Actor::require(Permission::ProfilesWrite).await?;
     let id = ssr::profile_id(&id)?;
     ssr::update(
         &ssr::client()?,
-        &visitor,
+        &actor,
         &id,
         update,
         unless_changed_since.as_deref(),
@@ -82,15 +86,18 @@ pub async fn update_profile(
 /// and never cached. Upstream: `POST /v1/user_profiles/{id}/enrollment_url`.
 #[server(endpoint = "profiles/enrollment_url")]
 pub async fn create_enrollment_url(id: String) -> Result<EnrollmentUrl, AppError> {
-    require(Permission::EnrollmentCreate)?;
+    let actor = Actor::require(Permission::EnrollmentCreate).await?;
     let id = ssr::profile_id(&id)?;
     ssr::no_store();
-    ssr::enrollment_url(&ssr::client()?, &id).await
+    ssr::enrollment_url(&ssr::client()?, &actor, &id).await
 }
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
-    use crate::auth::{Permission, Visitor};
+    use crate::audit::diff;
+    use crate::audit::record::Actor;
+    use crate::audit::Action;
+    use crate::auth::Permission;
     use crate::error::AppError;
     use crate::profiles::model::{
         EnrollmentUrl, Field, FieldError, NewProfile, Profile, ProfileId, ProfileUpdate,
@@ -109,59 +116,125 @@ pub(crate) mod ssr {
 
     /// The operations behind the server functions, shared with the no-JS form posts.
     /// Callers have required `ProfilesWrite`; setting a relationship other than the
-    /// default also takes `ProfilesRelationship`.
+    /// default also takes `ProfilesRelationship`. Each writes its audit entry before the
+    /// upstream call and completes it after.
     pub async fn create(
         client: &Client,
-        visitor: &Visitor,
+        actor: &Actor,
         profile: NewProfile,
     ) -> Result<Profile, AppError> {
         if profile
             .relationship
             .is_some_and(|r| r != Relationship::default())
         {
-            Visitor::require(Some(visitor), Permission::ProfilesRelationship)?;
+            actor
+                .check(
+                    Permission::ProfilesRelationship,
+                    "create a profile with a relationship",
+                )
+                .await?;
         }
         profile.validate().map_err(AppError::invalid)?;
-        upstream("create", client.create(&profile).await)
+        let asked = diff::requested_new(&profile);
+        let attempt = actor
+            .begin(Action::ProfileCreate, None, asked.clone())
+            .await?;
+        match upstream_reply("create", client.create(&profile).await) {
+            Ok(Reply { value, request_id }) => {
+                let changes = diff::created(&value);
+                attempt
+                    .succeeded(Some(value.id.to_string()), changes, request_id)
+                    .await;
+                Ok(value)
+            }
+            Err(e) => {
+                attempt.failed(&e, asked).await;
+                Err(e)
+            }
+        }
     }
 
     /// Callers have required `ProfilesWrite`; changing the relationship also takes
     /// `ProfilesRelationship`.
     pub async fn update(
         client: &Client,
-        visitor: &Visitor,
+        actor: &Actor,
         id: &ProfileId,
         update: ProfileUpdate,
         unless_changed_since: Option<&str>,
     ) -> Result<Profile, AppError> {
         if matches!(update.relationship, Field::Value(_)) {
-            Visitor::require(Some(visitor), Permission::ProfilesRelationship)?;
+            actor
+                .check(
+                    Permission::ProfilesRelationship,
+                    "change a profile's relationship",
+                )
+                .await?;
         }
         update.validate().map_err(AppError::invalid)?;
-        if let Some(raw) = unless_changed_since {
-            let loaded = time::OffsetDateTime::parse(raw, &Rfc3339).map_err(|_| {
-                AppError::invalid(vec![FieldError::new(
-                    "updated_at",
-                    "is not an RFC 3339 time",
-                )])
-            })?;
-            // The API has no conditional update, so this narrows the window rather than
-            // closing it: a write landing between this read and ours is not detected.
-            let current = upstream("get", client.get(id).await)?;
-            if current.updated_at != loaded {
-                return Err(AppError::Changed {
-                    updated_at: crate::ui::format::utc(current.updated_at),
-                });
+        let loaded = unless_changed_since
+            .map(|raw| {
+                time::OffsetDateTime::parse(raw, &Rfc3339).map_err(|_| {
+                    AppError::invalid(vec![FieldError::new(
+                        "updated_at",
+                        "is not an RFC 3339 time",
+                    )])
+                })
+            })
+            .transpose()?;
+        let attempt = actor
+            .begin(Action::ProfileUpdate, Some(id), Vec::new())
+            .await?;
+        // The profile as it is now: the "before" of the entry, and the changed-elsewhere
+        // check. The API has no conditional update, so that check narrows the window
+        // rather than closing it: a write landing between this read and ours is not
+        // detected (nor is it in the entry's old values).
+        let current = match upstream("get", client.get(id).await) {
+            Ok(current) => current,
+            Err(e) => {
+                attempt.failed(&e, Vec::new()).await;
+                return Err(e);
+            }
+        };
+        let asked = diff::requested(&current, &update);
+        let outcome = match loaded {
+            Some(loaded) if current.updated_at != loaded => Err(AppError::Changed {
+                updated_at: crate::ui::format::utc(current.updated_at),
+            }),
+            _ => upstream_reply("update", client.update(id, &update).await),
+        };
+        match outcome {
+            Ok(Reply { value, request_id }) => {
+                let changes = diff::between(&current, &value);
+                attempt.succeeded(None, changes, request_id).await;
+                Ok(value)
+            }
+            Err(e) => {
+                attempt.failed(&e, asked).await;
+                Err(e)
             }
         }
-        upstream("update", client.update(id, &update).await)
     }
 
+    /// Callers have required `EnrollmentCreate`. The URL itself is never recorded.
     pub async fn enrollment_url(
         client: &Client,
+        actor: &Actor,
         id: &ProfileId,
     ) -> Result<EnrollmentUrl, AppError> {
-        upstream("enrollment_url", client.enrollment_url(id).await)
+        let attempt = actor
+            .begin(Action::EnrollmentUrl, Some(id), Vec::new())
+            .await?;
+        match upstream_reply("enrollment_url", client.enrollment_url(id).await) {
+            Ok(Reply { value, request_id }) => {
+                attempt.succeeded(None, Vec::new(), request_id).await;
+                Ok(value)
+            }
+            Err(e) => {
+                attempt.failed(&e, Vec::new()).await;
+                Err(e)
+            }
+        }
     }
 
     /// Marks the response as never to be stored by any cache (it carries a credential).
@@ -190,8 +263,16 @@ pub(crate) mod ssr {
         op: &'static str,
         result: Result<Reply<T>, UpstreamError>,
     ) -> Result<T, AppError> {
+        upstream_reply(op, result).map(|reply| reply.value)
+    }
+
+    /// [`upstream`], keeping the upstream `request-id` of a success (for the audit trail).
+    pub fn upstream_reply<T>(
+        op: &'static str,
+        result: Result<Reply<T>, UpstreamError>,
+    ) -> Result<Reply<T>, AppError> {
         let e = match result {
-            Ok(reply) => return Ok(reply.value),
+            Ok(reply) => return Ok(reply),
             Err(e) => e,
         };
         tracing::warn!(op, error = %e, "upstream call failed");

@@ -148,3 +148,44 @@ pub async fn oneshot(
         .unwrap();
     (status, headers, String::from_utf8(body.to_vec()).unwrap())
 }
+
+/// A console database for a test, in a temporary directory (SQLite) or a fresh
+/// PostgreSQL database (`PROFILES_TEST_DATABASE_URL`).
+pub struct TestDatabase {
+    pub db: profiles_admin::db::Database,
+    pub location: profiles_admin::db::Location,
+    _dir: TempDir,
+}
+
+impl TestDatabase {
+    pub async fn sqlite() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let location = profiles_admin::db::Location::Sqlite(dir.path().to_path_buf());
+        Self::open(location, dir).await
+    }
+
+    pub async fn postgres() -> Self {
+        let location = profiles_admin::db::Location::Postgres(
+            profiles_admin::db::testing::fresh_postgres().await,
+        );
+        Self::open(location, tempfile::tempdir().unwrap()).await
+    }
+
+    /// Both kinds, each fresh.
+    pub async fn both() -> [Self; 2] {
+        [Self::sqlite().await, Self::postgres().await]
+    }
+
+    async fn open(location: profiles_admin::db::Location, dir: TempDir) -> Self {
+        let db = profiles_admin::db::Database::open(&location).await.unwrap();
+        Self {
+            db,
+            location,
+            _dir: dir,
+        }
+    }
+
+    pub fn audit(&self) -> profiles_admin::audit::store::AuditLog {
+        profiles_admin::audit::store::AuditLog::new(&self.db)
+    }
+}

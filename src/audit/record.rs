@@ -1,0 +1,236 @@
+//! Recording what people do, as they do it.
+//!
+//! A mutation is recorded in two steps: an entry is written as pending before the
+//! upstream call — if it cannot be written, the call is not made ([`AppError::AuditUnavailable`])
+//! — and completed with the outcome when the call answers. So every attempt that reached
+//! the API has an entry, whatever happened next; an entry left pending is an attempt whose
+//! end the console could not record.
+
+use crate::audit::store::{AuditLog, Completion};
+use crate::audit::{Action, Change, Entry, Outcome};
+use crate::auth::{Permission, Role, Visitor};
+use crate::error::AppError;
+use crate::profiles::model::ProfileId;
+use axum::http::request::Parts;
+use axum::http::HeaderMap;
+
+/// The request header holding the console's request id (`hardening`).
+const REQUEST_ID: &str = "x-request-id";
+
+/// Who an entry names, and the request it came from.
+#[derive(Debug, Clone)]
+pub struct Who {
+    pub actor: String,
+    /// None for a failed sign-in: nobody was established.
+    pub role: Option<Role>,
+    /// The console's `x-request-id` (`hardening` sets one on every request).
+    pub request_id: Option<String>,
+}
+
+impl Who {
+    pub fn new(actor: String, role: Option<Role>, headers: &HeaderMap) -> Self {
+        let request_id = headers
+            .get(REQUEST_ID)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        Self {
+            actor,
+            role,
+            request_id,
+        }
+    }
+
+    fn entry(
+        &self,
+        action: Action,
+        profile_id: Option<String>,
+        outcome: Outcome,
+        detail: Option<String>,
+        changes: Vec<Change>,
+    ) -> Entry {
+        Entry {
+            id: AuditLog::new_id(),
+            at: crate::db::now(),
+            actor: self.actor.clone(),
+            role: self.role.map(|r| r.as_str().to_owned()),
+            action,
+            profile_id,
+            outcome,
+            detail,
+            changes,
+            request_id: self.request_id.clone(),
+            upstream_request_id: None,
+        }
+    }
+
+    /// Records an action complete as it happens (sign-in, sign-out, a refusal). A failure
+    /// to record is logged: these change no profile, so they are not refused for it.
+    pub async fn record(
+        &self,
+        log: Option<&AuditLog>,
+        action: Action,
+        outcome: Outcome,
+        detail: Option<String>,
+    ) {
+        let entry = self.entry(action, None, outcome, detail, Vec::new());
+        let Some(log) = log else {
+            tracing::error!(action = action.as_str(), "no audit trail to record this in");
+            return;
+        };
+        if let Err(e) = log.append(&entry).await {
+            tracing::error!(error = %e, action = action.as_str(), "the audit trail could not record this");
+        }
+    }
+}
+
+/// The visitor of a request, with what their entries need: the request id and the log.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub visitor: Visitor,
+    who: Who,
+    log: Option<AuditLog>,
+}
+
+impl Actor {
+    /// The visitor of `parts`, if they may do `permission`; a signed-in visitor's refusal
+    /// is recorded.
+    pub async fn require_in(parts: &Parts, permission: Permission) -> Result<Self, AppError> {
+        let visitor =
+            Visitor::require(parts.extensions.get::<Visitor>(), Permission::ProfilesRead)?.clone();
+        let actor = Self {
+            who: Who::new(visitor.name.clone(), Some(visitor.role), &parts.headers),
+            visitor,
+            log: parts.extensions.get::<AuditLog>().cloned(),
+        };
+        actor.check(permission, &what(parts)).await?;
+        Ok(actor)
+    }
+
+    /// The same for a server function, from its request.
+    pub async fn require(permission: Permission) -> Result<Self, AppError> {
+        let parts = leptos::prelude::use_context::<Parts>().ok_or(AppError::SignInRequired)?;
+        Self::require_in(&parts, permission).await
+    }
+
+    /// Whether the actor may do `permission` (for `attempt`, shown in the entry); a
+    /// refusal is recorded.
+    pub async fn check(&self, permission: Permission, attempt: &str) -> Result<(), AppError> {
+        let refused = match Visitor::require(Some(&self.visitor), permission) {
+            Ok(_) => return Ok(()),
+            Err(refused) => refused,
+        };
+        let detail = format!(
+            "The {} role may not {} ({attempt}).",
+            self.visitor.role.as_str(),
+            permission_words(permission)
+        );
+        self.who
+            .record(
+                self.log.as_ref(),
+                Action::Refused,
+                Outcome::Refused,
+                Some(detail),
+            )
+            .await;
+        Err(refused)
+    }
+
+    /// Writes the pending entry of a mutation about to be sent upstream; without it, the
+    /// mutation must not happen.
+    pub async fn begin(
+        &self,
+        action: Action,
+        profile: Option<&ProfileId>,
+        changes: Vec<Change>,
+    ) -> Result<Attempt, AppError> {
+        let log = self.log.clone().ok_or(AppError::AuditUnavailable)?;
+        let profile_id = profile.map(ToString::to_string);
+        let entry = self
+            .who
+            .entry(action, profile_id, Outcome::Pending, None, changes);
+        if let Err(e) = log.append(&entry).await {
+            tracing::error!(
+                error = %e,
+                action = action.as_str(),
+                "refused: the audit trail cannot be written"
+            );
+            return Err(AppError::AuditUnavailable);
+        }
+        Ok(Attempt { log, id: entry.id })
+    }
+}
+
+/// A mutation whose pending entry is written.
+#[derive(Debug)]
+pub struct Attempt {
+    log: AuditLog,
+    id: String,
+}
+
+impl Attempt {
+    /// The call succeeded: `changes` as they happened.
+    pub async fn succeeded(
+        self,
+        profile_id: Option<String>,
+        changes: Vec<Change>,
+        upstream_request_id: Option<String>,
+    ) {
+        self.complete(Completion {
+            outcome: Outcome::Succeeded,
+            detail: None,
+            profile_id,
+            changes,
+            upstream_request_id,
+        })
+        .await;
+    }
+
+    /// The call failed, was refused or may not have happened: `changes` as asked for, and
+    /// why, in the words the visitor is shown.
+    pub async fn failed(self, error: &AppError, changes: Vec<Change>) {
+        self.complete(Completion {
+            outcome: outcome_of(error),
+            detail: Some(error.to_string()),
+            profile_id: None,
+            changes,
+            upstream_request_id: error.request_id().map(str::to_owned),
+        })
+        .await;
+    }
+
+    async fn complete(self, done: Completion) {
+        match self.log.complete(&self.id, &done).await {
+            Ok(true) => {}
+            Ok(false) => tracing::error!(entry = self.id, "audit entry was not pending"),
+            Err(e) => tracing::error!(
+                entry = self.id,
+                error = %e,
+                "audit entry left pending: its outcome could not be recorded"
+            ),
+        }
+    }
+}
+
+fn outcome_of(error: &AppError) -> Outcome {
+    match error {
+        AppError::Uncertain { .. } => Outcome::Uncertain,
+        AppError::Changed { .. } | AppError::Forbidden => Outcome::Refused,
+        _ => Outcome::Failed,
+    }
+}
+
+/// What a refused request asked for: its method and path (never its query or body).
+fn what(parts: &Parts) -> String {
+    format!("{} {}", parts.method, parts.uri.path())
+}
+
+fn permission_words(permission: Permission) -> &'static str {
+    match permission {
+        Permission::ProfilesRead => "read profiles",
+        Permission::ProfilesWrite => "create or edit profiles",
+        Permission::ProfilesRelationship => "set a profile's relationship",
+        Permission::EnrollmentCreate => "generate enrollment URLs",
+        Permission::AuditRead => "read the audit log",
+        Permission::UsersManage => "manage console users",
+    }
+}

@@ -1,0 +1,91 @@
+//! Server functions reading the audit trail: a profile's history (anyone who may read
+//! profiles) and the whole log (admins). Both answer one page, newest first.
+
+#[cfg(feature = "ssr")]
+use crate::audit::record::Actor;
+use crate::audit::EntryPage;
+#[cfg(feature = "ssr")]
+use crate::auth::Permission;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// One page of a profile's history; `page` is the `next` of the previous page.
+#[server(endpoint = "audit/history")]
+pub async fn profile_history(id: String, page: Option<String>) -> Result<EntryPage, AppError> {
+    Actor::require(Permission::ProfilesRead).await?;
+    let query = [
+        (crate::audit::param::PROFILE, Some(id)),
+        (crate::audit::param::PAGE, page),
+    ];
+    ssr::page(&query).await
+}
+
+/// One page of the audit log, filtered by the Audit log page's query parameters
+/// (`audit::param`); each malformed one is a field error.
+#[server(endpoint = "audit/log")]
+pub async fn audit_log(
+    actor: Option<String>,
+    action: Option<String>,
+    profile: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    page: Option<String>,
+) -> Result<EntryPage, AppError> {
+    Actor::require(Permission::AuditRead).await?;
+    use crate::audit::param;
+    let query = [
+        (param::ACTOR, actor),
+        (param::ACTION, action),
+        (param::PROFILE, profile),
+        (param::FROM, from),
+        (param::TO, to),
+        (param::PAGE, page),
+    ];
+    ssr::page(&query).await
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) mod ssr {
+    use crate::audit::store::AuditLog;
+    use crate::audit::{param, Cursor, EntryPage, Filter, PAGE_SIZE};
+    use crate::error::AppError;
+    use crate::profiles::server::ssr::internal;
+
+    /// A filter and cursor from query parameters, or every reason they are not one.
+    pub fn parse(
+        get: impl Fn(&str) -> Option<String>,
+    ) -> Result<(Filter, Option<Cursor>), AppError> {
+        let filter = Filter::from_query(&get);
+        let cursor = get(param::PAGE)
+            .filter(|p| !p.is_empty())
+            .map(|raw| Cursor::parse(&raw))
+            .transpose();
+        match (filter, cursor) {
+            (Ok(filter), Ok(cursor)) => Ok((filter, cursor)),
+            (filter, cursor) => {
+                let mut errors = filter.err().unwrap_or_default();
+                errors.extend(cursor.err());
+                Err(AppError::invalid(errors))
+            }
+        }
+    }
+
+    pub async fn page(query: &[(&str, Option<String>)]) -> Result<EntryPage, AppError> {
+        let (filter, cursor) = parse(|name| {
+            query
+                .iter()
+                .find(|(k, _)| *k == name)
+                .and_then(|(_, v)| v.clone())
+        })?;
+        let log = log()?;
+        log.page(&filter, cursor.as_ref(), PAGE_SIZE)
+            .await
+            .map_err(|e| internal(&format!("the audit trail cannot be read: {e}")))
+    }
+
+    fn log() -> Result<AuditLog, AppError> {
+        leptos::prelude::use_context::<crate::router::AppState>()
+            .map(|state| state.audit.clone())
+            .ok_or_else(|| internal("no application state in context"))
+    }
+}

@@ -1,0 +1,170 @@
+//! The `audit_events` table (migrations/0002_audit.sql), through the console's database
+//! ([`crate::db`]): SQLite or PostgreSQL, the same SQL.
+//!
+//! Nothing here deletes an entry or changes what it says happened; the only update fills
+//! in the outcome of an entry written as pending before its upstream call.
+
+use crate::audit::{Change, Cursor, Entry, EntryPage, Filter, Outcome};
+use crate::db::Database;
+use sqlx::any::AnyRow;
+use sqlx::AnyPool;
+use sqlx::Row;
+
+/// What is known of an attempt once its upstream call has answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Completion {
+    pub outcome: Outcome,
+    pub detail: Option<String>,
+    /// A create's new profile.
+    pub profile_id: Option<String>,
+    pub changes: Vec<Change>,
+    pub upstream_request_id: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct AuditLog {
+    pool: AnyPool,
+}
+
+const COLUMNS: &str = "id, at, actor, role, action, profile_id, outcome, detail, changes, \
+                       request_id, upstream_request_id";
+
+impl AuditLog {
+    pub fn new(db: &Database) -> Self {
+        Self {
+            pool: db.pool().clone(),
+        }
+    }
+
+    /// A new, random entry id.
+    pub fn new_id() -> String {
+        format!("{:032x}", rand::random::<u128>())
+    }
+
+    pub async fn append(&self, entry: &Entry) -> Result<(), sqlx::Error> {
+        sqlx::query(&format!(
+            "INSERT INTO audit_events ({COLUMNS}) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+        ))
+        .bind(&entry.id)
+        .bind(&entry.at)
+        .bind(&entry.actor)
+        .bind(&entry.role)
+        .bind(entry.action.as_str())
+        .bind(&entry.profile_id)
+        .bind(entry.outcome.as_str())
+        .bind(&entry.detail)
+        .bind(changes_json(&entry.changes))
+        .bind(&entry.request_id)
+        .bind(&entry.upstream_request_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Fills in the outcome of the pending entry `id`; false if there is no such pending
+    /// entry (it was completed already).
+    pub async fn complete(&self, id: &str, done: &Completion) -> Result<bool, sqlx::Error> {
+        let result = sqlx::query(
+            "UPDATE audit_events SET outcome = $1, detail = $2, \
+             profile_id = COALESCE(profile_id, $3), changes = $4, upstream_request_id = $5 \
+             WHERE id = $6 AND outcome = $7",
+        )
+        .bind(done.outcome.as_str())
+        .bind(&done.detail)
+        .bind(&done.profile_id)
+        .bind(changes_json(&done.changes))
+        .bind(&done.upstream_request_id)
+        .bind(id)
+        .bind(Outcome::Pending.as_str())
+        .execute(&self.pool)
+        .await?;
+        Ok(result.rows_affected() == 1)
+    }
+
+    /// Whether the table can be written to at all (a cheap check made before an upstream
+    /// call whose entry must be written first).
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT 1").execute(&self.pool).await.map(drop)
+    }
+
+    /// The entries matching `filter`, newest first, after `cursor`.
+    pub async fn page(
+        &self,
+        filter: &Filter,
+        cursor: Option<&Cursor>,
+        limit: u32,
+    ) -> Result<EntryPage, sqlx::Error> {
+        // Each filter is `$N IS NULL OR …`, so one statement serves every combination and
+        // every value is a bound parameter. Days become the stamps that bound them.
+        let from = filter
+            .from
+            .map(|d| crate::db::stamp(d.midnight().assume_utc()));
+        let until = filter
+            .to
+            .and_then(|d| d.next_day())
+            .map(|d| crate::db::stamp(d.midnight().assume_utc()));
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM audit_events \
+             WHERE ($1 IS NULL OR actor = $1) \
+               AND ($2 IS NULL OR action = $2) \
+               AND ($3 IS NULL OR profile_id = $3) \
+               AND ($4 IS NULL OR at >= $4) \
+               AND ($5 IS NULL OR at < $5) \
+               AND ($6 IS NULL OR at < $6 OR (at = $6 AND id < $7)) \
+             ORDER BY at DESC, id DESC LIMIT $8"
+        ))
+        .bind(&filter.actor)
+        .bind(filter.action.map(|a| a.as_str()))
+        .bind(filter.profile_id.as_ref().map(|p| p.as_str().to_owned()))
+        .bind(from)
+        .bind(until)
+        .bind(cursor.map(|c| c.at.clone()))
+        .bind(cursor.map(|c| c.id.clone()))
+        .bind(i64::from(limit) + 1)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut entries = rows.iter().map(entry).collect::<Result<Vec<_>, _>>()?;
+        let next = if entries.len() > limit as usize {
+            entries.truncate(limit as usize);
+            entries.last().map(|last| {
+                Cursor {
+                    at: last.at.clone(),
+                    id: last.id.clone(),
+                }
+                .encode()
+            })
+        } else {
+            None
+        };
+        Ok(EntryPage { entries, next })
+    }
+}
+
+fn changes_json(changes: &[Change]) -> String {
+    serde_json::to_string(changes).expect("strings always serialize")
+}
+
+fn entry(row: &AnyRow) -> Result<Entry, sqlx::Error> {
+    let decode = |column: &str, what: &str| sqlx::Error::ColumnDecode {
+        index: column.into(),
+        source: format!("not {what}").into(),
+    };
+    let action: String = row.try_get("action")?;
+    let outcome: String = row.try_get("outcome")?;
+    let changes: String = row.try_get("changes")?;
+    Ok(Entry {
+        id: row.try_get("id")?,
+        at: row.try_get("at")?,
+        actor: row.try_get("actor")?,
+        role: row.try_get("role")?,
+        action: crate::audit::Action::parse(&action)
+            .ok_or_else(|| decode("action", "an action"))?,
+        profile_id: row.try_get("profile_id")?,
+        outcome: Outcome::parse(&outcome).ok_or_else(|| decode("outcome", "an outcome"))?,
+        detail: row.try_get("detail")?,
+        changes: serde_json::from_str(&changes).map_err(|_| decode("changes", "a change list"))?,
+        request_id: row.try_get("request_id")?,
+        upstream_request_id: row.try_get("upstream_request_id")?,
+    })
+}

@@ -1,0 +1,307 @@
+//! The console's own database: accounts, sessions and the audit trail.
+//!
+//! SQLite in the data directory by default; PostgreSQL when `DATABASE_URL` names one, so
+//! that several console instances share sessions and history. One set of queries and one
+//! set of migrations serve both, through sqlx's `Any` driver, which is why the SQL here and
+//! in `migrations/` keeps to what both understand: `$N` placeholders, TEXT times in
+//! RFC 3339 UTC, ids made by the application, booleans read as integers. Sessions go
+//! through the tower-sessions store of the same database.
+
+use async_trait::async_trait;
+use secrecy::{ExposeSecret, SecretString};
+use sqlx::any::AnyPoolOptions;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
+use sqlx::AnyPool;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
+use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
+
+/// The database file in the data directory, when no `DATABASE_URL` is given.
+pub const DATABASE_FILE: &str = "console.sqlite";
+/// Connections per console process; the console makes a few queries per request.
+const MAX_CONNECTIONS: u32 = 8;
+/// How long a query waits for a connection before the database counts as unavailable.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Where the console keeps its data.
+#[derive(Debug, Clone)]
+pub enum Location {
+    /// `console.sqlite` in this directory.
+    Sqlite(PathBuf),
+    /// A `postgres://` URL. It may hold a password, so it is never shown or logged.
+    Postgres(SecretString),
+}
+
+impl Location {
+    /// `DATABASE_URL` if set (it must be `postgres://` or `postgresql://`), else the data
+    /// directory's SQLite file.
+    pub fn new(data_dir: &Path, database_url: Option<&SecretString>) -> Result<Self, String> {
+        match database_url {
+            None => Ok(Self::Sqlite(data_dir.to_path_buf())),
+            Some(url) => {
+                let scheme = url.expose_secret().split(':').next().unwrap_or_default();
+                if matches!(scheme, "postgres" | "postgresql") {
+                    Ok(Self::Postgres(url.clone()))
+                } else {
+                    Err(format!(
+                        "DATABASE_URL must be a postgres:// URL (it starts with {scheme:?}); \
+                         leave it unset to use SQLite in the data directory"
+                    ))
+                }
+            }
+        }
+    }
+
+    /// What the logs and errors may say about it.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Sqlite(dir) => dir.join(DATABASE_FILE).display().to_string(),
+            Self::Postgres(_) => "PostgreSQL (DATABASE_URL)".into(),
+        }
+    }
+}
+
+/// An open, migrated database.
+#[derive(Debug, Clone)]
+pub struct Database {
+    pool: AnyPool,
+    sessions: Sessions,
+    /// [`Location::describe`], for messages.
+    place: String,
+}
+
+impl Database {
+    /// Connects (creating the SQLite file if needed) and brings the schema up to date.
+    pub async fn open(location: &Location) -> Result<Self, String> {
+        sqlx::any::install_default_drivers();
+        let place = location.describe();
+        let fail = |what: &str, e: &dyn std::fmt::Display| format!("cannot {what} {place}: {e}");
+        let (pool, sessions) = match location {
+            Location::Sqlite(dir) => {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+                let path = dir.join(DATABASE_FILE);
+                // The session store's pool opens the file first, in WAL mode (kept in the
+                // file), so that readers never wait for the writer.
+                let options = SqliteConnectOptions::new()
+                    .filename(&path)
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .busy_timeout(ACQUIRE_TIMEOUT);
+                let store_pool = SqlitePoolOptions::new()
+                    .max_connections(2)
+                    .acquire_timeout(ACQUIRE_TIMEOUT)
+                    .connect_with(options)
+                    .await
+                    .map_err(|e| fail("open", &e))?;
+                let url = format!("sqlite://{}", path.display());
+                let pool = any_pool(&url).await.map_err(|e| fail("open", &e))?;
+                (pool, Sessions::Sqlite(SqliteStore::new(store_pool)))
+            }
+            Location::Postgres(url) => {
+                let url = url.expose_secret();
+                let pool = any_pool(url).await.map_err(|e| fail("connect to", &e))?;
+                let store_pool = sqlx::postgres::PgPoolOptions::new()
+                    .max_connections(2)
+                    .acquire_timeout(ACQUIRE_TIMEOUT)
+                    .connect(url)
+                    .await
+                    .map_err(|e| fail("connect to", &e))?;
+                (pool, Sessions::Postgres(PostgresStore::new(store_pool)))
+            }
+        };
+        sqlx::migrate!("./migrations")
+            .run(&pool)
+            .await
+            .map_err(|e| fail("migrate", &e))?;
+        sessions
+            .migrate()
+            .await
+            .map_err(|e| fail("prepare the session store in", &e))?;
+        Ok(Self {
+            pool,
+            sessions,
+            place,
+        })
+    }
+
+    /// Where it is, as messages may say it.
+    pub fn describe(&self) -> &str {
+        &self.place
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// The session store in the same database.
+    pub fn sessions(&self) -> Sessions {
+        self.sessions.clone()
+    }
+}
+
+async fn any_pool(url: &str) -> Result<AnyPool, sqlx::Error> {
+    AnyPoolOptions::new()
+        .max_connections(MAX_CONNECTIONS)
+        .acquire_timeout(ACQUIRE_TIMEOUT)
+        .connect(url)
+        .await
+}
+
+/// The tower-sessions store of whichever database the console uses.
+#[derive(Debug, Clone)]
+pub enum Sessions {
+    Sqlite(SqliteStore),
+    Postgres(PostgresStore),
+}
+
+impl Sessions {
+    async fn migrate(&self) -> Result<(), sqlx::Error> {
+        match self {
+            Self::Sqlite(store) => store.migrate().await,
+            Self::Postgres(store) => store.migrate().await,
+        }
+    }
+}
+
+#[async_trait]
+impl SessionStore for Sessions {
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        match self {
+            Self::Sqlite(store) => store.create(record).await,
+            Self::Postgres(store) => store.create(record).await,
+        }
+    }
+
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        match self {
+            Self::Sqlite(store) => store.save(record).await,
+            Self::Postgres(store) => store.save(record).await,
+        }
+    }
+
+    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        match self {
+            Self::Sqlite(store) => store.load(id).await,
+            Self::Postgres(store) => store.load(id).await,
+        }
+    }
+
+    async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        match self {
+            Self::Sqlite(store) => store.delete(id).await,
+            Self::Postgres(store) => store.delete(id).await,
+        }
+    }
+}
+
+#[async_trait]
+impl ExpiredDeletion for Sessions {
+    async fn delete_expired(&self) -> session_store::Result<()> {
+        match self {
+            Self::Sqlite(store) => store.delete_expired().await,
+            Self::Postgres(store) => store.delete_expired().await,
+        }
+    }
+}
+
+/// The current time as stored: RFC 3339 UTC with microseconds, always the same width, so
+/// that text order is time order in both databases.
+pub fn now() -> String {
+    stamp(time::OffsetDateTime::now_utc())
+}
+
+pub fn stamp(at: time::OffsetDateTime) -> String {
+    let at = at.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z",
+        at.year(),
+        u8::from(at.month()),
+        at.day(),
+        at.hour(),
+        at.minute(),
+        at.second(),
+        at.microsecond()
+    )
+}
+
+/// A PostgreSQL for tests: `PROFILES_TEST_DATABASE_URL` (scripts/test.sh starts one), in a
+/// new database of its own per call so that tests do not see each other's rows.
+#[doc(hidden)]
+pub mod testing {
+    use super::*;
+    use sqlx::migrate::MigrateDatabase;
+
+    /// Names the test server. Tests that need it fail when it is unset, rather than pass
+    /// without having run.
+    pub const URL_VARIABLE: &str = "PROFILES_TEST_DATABASE_URL";
+
+    /// A fresh, empty PostgreSQL database's URL.
+    pub async fn fresh_postgres() -> SecretString {
+        sqlx::any::install_default_drivers();
+        let base = std::env::var(URL_VARIABLE).unwrap_or_else(|_| {
+            panic!("{URL_VARIABLE} is not set: run scripts/test.sh, or start one with scripts/postgres.sh start")
+        });
+        let (server, _) = base.rsplit_once('/').expect("a URL with a database name");
+        let url = format!("{server}/test_{:016x}", rand::random::<u64>());
+        sqlx::Any::create_database(&url)
+            .await
+            .expect("create a test database");
+        url.into()
+    }
+
+    /// Both kinds of store, fresh: SQLite in `dir` and a new PostgreSQL database.
+    pub async fn both(dir: &Path) -> [Location; 2] {
+        [
+            Location::Sqlite(dir.to_path_buf()),
+            Location::Postgres(fresh_postgres().await),
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stamps_sort_as_text_in_time_order() {
+        let a = time::macros::datetime!(2026-03-24 09:05:07.000_001 UTC);
+        let b = time::macros::datetime!(2026-03-24 10:00:00 +01:00);
+        assert_eq!(stamp(a), "2026-03-24T09:05:07.000001Z");
+        assert_eq!(stamp(b), "2026-03-24T09:00:00.000000Z");
+        assert!(stamp(b) < stamp(a));
+    }
+
+    #[test]
+    fn only_postgres_urls_are_accepted_and_never_shown() {
+        let dir = Path::new("data");
+        assert!(matches!(
+            Location::new(dir, None).unwrap(),
+            Location::Sqlite(_)
+        ));
+        let url: SecretString = "postgres://console:hunter2@db/console".into();
+        let place = Location::new(dir, Some(&url)).unwrap();
+        assert!(!place.describe().contains("hunter2"));
+        assert!(!format!("{place:?}").contains("hunter2"));
+        let mysql: SecretString = "mysql://u:p@db/x".into();
+        let refused = Location::new(dir, Some(&mysql)).unwrap_err();
+        assert!(!refused.contains("u:p"), "{refused}");
+    }
+
+    #[tokio::test]
+    async fn both_stores_open_migrate_and_reopen() {
+        let dir = tempfile::tempdir().unwrap();
+        for location in testing::both(dir.path()).await {
+            let db = Database::open(&location).await.unwrap();
+            let tables: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+                .fetch_one(db.pool())
+                .await
+                .unwrap();
+            assert_eq!(tables, 0);
+            // Opening again (a restart, a second instance) finds the schema in place.
+            Database::open(&location).await.unwrap();
+        }
+    }
+}
