@@ -8,6 +8,10 @@
 #   3. the same page behind an SSO proxy (PROFILES_AUTH=proxy): no session, so 2 − 3 is
 #      what local sessions cost
 #   4. one sign-in (an argon2id verification)
+#   5. saves (server function `profiles/update`), one after another: each writes its audit
+#      entry, reads the profile, updates it, and completes the entry
+#   6. the Audit log page and its CSV download over 100,000 entries (seeded straight into
+#      the SQLite file), unfiltered and filtered by a rare actor
 # plus peak memory of both processes and the release WASM/JS sizes (raw and gzip -9).
 # Load comes from wrk on the same 2-core machine, so absolute numbers are conservative.
 # Settings: BENCH_DURATION (default 10s), BENCH_CONNECTIONS (default 8).
@@ -38,7 +42,24 @@ pids+=($!); emulator_pid=$!
 # and requires sign-in: one account, signed in once; its session cookie goes with every request.
 password="bench password, not a secret"
 printf '%s\n' "$password" | env -u ANTHROPIC_API_KEY PROFILES_DATA_DIR="$work/console" \
-  target/release/profiles-admin user add bench --role viewer >/dev/null
+  target/release/profiles-admin user add bench --role admin >/dev/null
+# 100,000 audit entries over 100 days, 1 in 1,000 by "rare"; the table as the console's
+# migrations made it (`user add` ran them).
+python3 - "$work/console/console.sqlite" <<'PY'
+import datetime, json, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+start = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
+change = json.dumps([{"field": "metadata.plan", "old": "free", "new": "pro"}])
+rows = []
+for n in range(100_000):
+    at = (start + datetime.timedelta(seconds=n * 86)).strftime("%Y-%m-%dT%H:%M:%S.000000Z")
+    actor = "rare" if n % 1000 == 0 else f"user{n % 40}"
+    rows.append((f"{n:032x}", at, actor, "editor", "profile.update", f"uprof_seed{n % 500}",
+                 "succeeded", None, change, None, f"req_{n}"))
+db.executemany("INSERT INTO audit_events (id, at, actor, role, action, profile_id, outcome, "
+               "detail, changes, request_id, upstream_request_id) VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
+db.commit()
+PY
 ANTHROPIC_API_KEY=bench-placeholder ANTHROPIC_BASE_URL="http://$emulator" PROFILES_DATA_DIR="$work/console" \
   RUST_LOG=warn target/release/profiles-admin --listen "$console" &
 pids+=($!); console_pid=$!
@@ -83,6 +104,20 @@ console_body=$(body_size -H "accept: text/html" -H "cookie: $cookie" "http://$co
 proxied_row=$(measure -H "accept: text/html" "${as_proxy[@]}" "http://$proxied/profiles?limit=100")
 proxied_body=$(body_size -H "accept: text/html" "${as_proxy[@]}" "http://$proxied/profiles?limit=100")
 
+# Saves one after another (fewer than the per-user burst of 40 calls, so none is held back).
+profile=$(curl -s -H "$beta" "http://$emulator/v1/user_profiles?limit=1" | sed -n 's/.*"id":"\(uprof_[A-Za-z0-9]*\)".*/\1/p' | head -n 1)
+for n in $(seq 1 30); do
+  curl -s -o /dev/null -w '%{http_code} %{time_total}\n' -H "cookie: $cookie" -H 'content-type: application/json' \
+    --data "{\"id\":\"$profile\",\"update\":{\"metadata\":{\"bench\":\"$n\"}}}" "http://$console/api/profiles/update"
+done >"$work/saves"
+grep -qv '^200 ' "$work/saves" && { cat "$work/saves" >&2; echo "a save failed" >&2; exit 1; }
+save_ms=$(awk '{print $2 * 1000}' "$work/saves" | sort -n | awk '{v[NR] = $1} END {printf "p50 %.1f ms, max %.1f ms", v[int(NR / 2) + 1], v[NR]}')
+audit_row=$(measure -H "accept: text/html" -H "cookie: $cookie" "http://$console/audit")
+rare_row=$(measure -H "accept: text/html" -H "cookie: $cookie" "http://$console/audit?actor=rare")
+csv=$(curl -s -o "$work/audit.csv" -w '%{time_total}' -H "cookie: $cookie" "http://$console/audit.csv")
+csv_rows=$(($(grep -c $'\r$' "$work/audit.csv") - 1))
+csv_line="$csv_rows rows, $(stat -c %s "$work/audit.csv") bytes in $(awk -v s="$csv" 'BEGIN {printf "%.2f s", s}')"
+
 peak() { awk '/VmHWM/ {printf "%.1f MiB", $2 / 1024}' "/proc/$1/status"; }
 size() { stat -c %s "$1"; }
 gz() { gzip -9 -c "$1" | wc -c; }
@@ -120,6 +155,15 @@ cat <<REPORT
 | console SSR \`GET /profiles\`, behind an SSO proxy (no session) | $proxied_row | $proxied_body |
 
 One sign-in (argon2id, m = 19 MiB, t = 2): $sign_in_ms.
+
+Saves (\`profiles/update\`, audit entry written first and completed after; 30 in a row): $save_ms.
+
+| Audit log over 100,000 entries (SQLite) | requests/s | p50 | p99 |
+|---|---|---|---|
+| \`GET /audit\` (newest 25) | $audit_row |
+| \`GET /audit?actor=rare\` (100 matching) | $rare_row |
+
+CSV download of every entry: $csv_line.
 
 | process after load | peak RSS |
 |---|---|

@@ -90,13 +90,13 @@ impl Database {
                     .create_if_missing(true)
                     .journal_mode(SqliteJournalMode::Wal)
                     .busy_timeout(ACQUIRE_TIMEOUT);
+                let url = sqlite_url(&path);
                 let store_pool = SqlitePoolOptions::new()
                     .max_connections(2)
                     .acquire_timeout(ACQUIRE_TIMEOUT)
                     .connect_with(options)
                     .await
                     .map_err(|e| fail("open", &e))?;
-                let url = format!("sqlite://{}", path.display());
                 let pool = any_pool(&url).await.map_err(|e| fail("open", &e))?;
                 (pool, Sessions::Sqlite(SqliteStore::new(store_pool)))
             }
@@ -140,6 +140,17 @@ impl Database {
     pub fn sessions(&self) -> Sessions {
         self.sessions.clone()
     }
+}
+
+/// The `sqlite://` URL of `path` for the `Any` pool, every byte that URL syntax could
+/// claim escaped (sqlx decodes them back; its own `to_url_lossy` leaves `%` as it is).
+fn sqlite_url(path: &Path) -> String {
+    const KEEP: &percent_encoding::AsciiSet = &crate::profiles::links::ESCAPED.remove(b'/');
+    let path = path.to_string_lossy();
+    format!(
+        "sqlite://{}?mode=rwc",
+        percent_encoding::utf8_percent_encode(&path, KEEP)
+    )
 }
 
 async fn any_pool(url: &str) -> Result<AnyPool, sqlx::Error> {
@@ -292,7 +303,11 @@ mod tests {
 
     #[tokio::test]
     async fn both_stores_open_migrate_and_reopen() {
-        let dir = tempfile::tempdir().unwrap();
+        // A data directory whose name would break a hand-made URL.
+        let dir = tempfile::Builder::new()
+            .prefix("data dir?#%20")
+            .tempdir()
+            .unwrap();
         for location in testing::both(dir.path()).await {
             let db = Database::open(&location).await.unwrap();
             let tables: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
@@ -303,5 +318,6 @@ mod tests {
             // Opening again (a restart, a second instance) finds the schema in place.
             Database::open(&location).await.unwrap();
         }
+        assert!(dir.path().join(DATABASE_FILE).exists());
     }
 }

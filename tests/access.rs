@@ -10,7 +10,6 @@ use axum::extract::ConnectInfo;
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};
 use axum::Router;
 use common::{on_shared_runtime, TestEmulator};
-use leptos::prelude::LeptosOptions;
 use leptos::server_fn::error::FromServerFnError;
 use profiles_admin::audit::store::AuditLog;
 use profiles_admin::audit::{Action, Entry, Filter, Outcome};
@@ -22,10 +21,8 @@ use profiles_admin::config::AuthArgs;
 use profiles_admin::db::{testing::fresh_postgres, Database, Location};
 use profiles_admin::error::AppError;
 use profiles_admin::hardening::Deployment;
-use profiles_admin::router::{app, AppState};
 use serde_json::{json, Value};
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 use tempfile::TempDir;
 
@@ -122,17 +119,12 @@ impl Console {
     async fn start_keyed(args: AuthArgs, data: TempDir, db: Database, api_key_set: bool) -> Self {
         let emulator = TestEmulator::start().await;
         let auth = configure(&args, &db, api_key_set).await.unwrap();
-        let router = app(AppState {
-            leptos_options: LeptosOptions::builder()
-                .output_name("profiles-admin")
-                .site_root("target/site")
-                .build(),
-            upstream: emulator.client(),
-            auth: Arc::new(auth),
-            deployment: Deployment::new(args.public_origin.as_ref()).unwrap(),
-            draining: Default::default(),
-            audit: AuditLog::new(&db),
-        });
+        let router = common::console_router(
+            emulator.client(),
+            auth,
+            Deployment::new(args.public_origin.as_ref()).unwrap(),
+            AuditLog::new(&db),
+        );
         Self {
             router,
             emulator,
@@ -178,6 +170,16 @@ impl Console {
         let reply = self.sign_in_as(name, PASSWORD, None).await;
         assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
         session_cookie(&reply.headers).expect("a session cookie")
+    }
+
+    async fn sign_out(&self, cookie: &str) -> Reply {
+        self.send(
+            Request::post("/sign-out")
+                .header(header::COOKIE, cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
     }
 
     async fn call(&self, call: &Call, cookie: Option<&str>) -> Reply {
@@ -462,14 +464,7 @@ async fn sign_out_ends_the_session_in(store: Store) {
             console.call(list, Some(&cookie)).await.status,
             StatusCode::OK
         );
-        let out = console
-            .send(
-                Request::post("/sign-out")
-                    .header(header::COOKIE, &cookie)
-                    .body(Body::empty())
-                    .unwrap(),
-            )
-            .await;
+        let out = console.sign_out(&cookie).await;
         assert_eq!(out.status, StatusCode::SEE_OTHER);
         assert_eq!(out.headers[header::LOCATION], "/sign-in");
         // Replaying the old cookie finds no session.
@@ -917,14 +912,7 @@ fn sign_ins_sign_outs_and_refusals_are_recorded_on_both_stores() {
                 console.page("/audit.csv", Some(&viewer)).await.status,
                 StatusCode::FORBIDDEN
             );
-            let out = console
-                .send(
-                    Request::post("/sign-out")
-                        .header(header::COOKIE, &editor)
-                        .body(Body::empty())
-                        .unwrap(),
-                )
-                .await;
+            let out = console.sign_out(&editor).await;
             assert_eq!(out.status, StatusCode::SEE_OTHER);
 
             let entries = audit_entries(&console).await;
@@ -1009,14 +997,7 @@ fn consoles_sharing_one_postgres_share_sessions_and_history() {
             (Action::ProfileCreate, "editor")
         );
         // Signing out on the second ends the session on the first.
-        second
-            .send(
-                Request::post("/sign-out")
-                    .header(header::COOKIE, &cookie)
-                    .body(Body::empty())
-                    .unwrap(),
-            )
-            .await;
+        second.sign_out(&cookie).await;
         assert_eq!(
             first.call(list, Some(&cookie)).await.status,
             StatusCode::UNAUTHORIZED

@@ -9,7 +9,6 @@ use axum::body::Body;
 use axum::http::{header, HeaderMap, Request, StatusCode};
 use axum::Router;
 use common::{on_shared_runtime, TestDatabase, TestEmulator};
-use leptos::prelude::LeptosOptions;
 use leptos::server_fn::error::FromServerFnError;
 use profiles_admin::audit::store::AuditLog;
 use profiles_admin::audit::{Action, Change, Entry, EntryPage, Filter, Outcome};
@@ -18,9 +17,7 @@ use profiles_admin::db::Database;
 use profiles_admin::error::AppError;
 use profiles_admin::hardening::Deployment;
 use profiles_admin::profiles::model::{EnrollmentUrl, Profile};
-use profiles_admin::router::{app, AppState};
 use serde_json::{json, Value};
-use std::sync::Arc;
 
 /// The open demo console (its visitor is `demo`, an admin) on one test database.
 struct Console {
@@ -38,17 +35,12 @@ struct Reply {
 impl Console {
     async fn on(data: TestDatabase) -> Self {
         let emulator = TestEmulator::start().await;
-        let router = app(AppState {
-            leptos_options: LeptosOptions::builder()
-                .output_name("profiles-admin")
-                .site_root("target/site")
-                .build(),
-            upstream: emulator.client(),
-            auth: Arc::new(Auth::open(true)),
-            deployment: Deployment::default(),
-            draining: Default::default(),
-            audit: data.audit(),
-        });
+        let router = common::console_router(
+            emulator.client(),
+            Auth::open(true),
+            Deployment::default(),
+            data.audit(),
+        );
         Self {
             router,
             emulator,

@@ -16,11 +16,22 @@ const PASSWORD: &str = "a password for tests";
 /// Runs `profiles-admin user …` on `data`, with `stdin` as its input; returns its status
 /// and everything it printed.
 fn user(data: &std::path::Path, args: &[&str], stdin: &str) -> (bool, String) {
+    user_with(data, &[], args, stdin)
+}
+
+/// [`user`] with more environment.
+fn user_with(
+    data: &std::path::Path,
+    envs: &[(&str, &str)],
+    args: &[&str],
+    stdin: &str,
+) -> (bool, String) {
     use std::io::Write;
     let mut child = Command::new(env!("CARGO_BIN_EXE_profiles-admin"))
         .arg("user")
         .args(args)
         .env("PROFILES_DATA_DIR", data)
+        .envs(envs.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -276,6 +287,54 @@ fn accounts_are_managed_from_the_command_line_with_passwords_on_stdin() {
         listed.contains("cy ") && !listed.contains("ana "),
         "{listed}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn database_url_puts_accounts_in_postgres_and_its_password_is_never_printed() {
+    const SECRET: &str = "canary-db-password";
+    let fresh = profiles_admin::db::testing::fresh_postgres().await;
+    let url = secrecy::ExposeSecret::expose_secret(&fresh).replacen(
+        "://profiles@",
+        &format!("://profiles:{SECRET}@"),
+        1,
+    );
+    let postgres = [("DATABASE_URL", url.as_str())];
+    let data = tempfile::tempdir().unwrap();
+    let (ok, out) = user_with(
+        data.path(),
+        &postgres,
+        &["add", "ana", "--role", "admin"],
+        PASSWORD,
+    );
+    assert!(ok, "{out}");
+    let (_, in_postgres) = user_with(data.path(), &postgres, &["list"], "");
+    let (_, in_sqlite) = user(data.path(), &["list"], "");
+    assert!(in_postgres.contains("ana ") && !in_sqlite.contains("ana "));
+
+    // The console starts on those accounts and says where they are, but not the URL.
+    let mut server = Running::start(
+        &[("ANTHROPIC_API_KEY", CANARY), ("DATABASE_URL", &url)],
+        &["--listen", "127.0.0.1:0"],
+    );
+    server.wait_for("PostgreSQL (DATABASE_URL)");
+    server.wait_for("console listening");
+    let mut printed = server.stop();
+
+    // Nor when the database cannot be reached or the URL is not PostgreSQL's.
+    for bad in [
+        format!("postgres://profiles:{SECRET}@127.0.0.1:1/none"),
+        format!("mysql://profiles:{SECRET}@127.0.0.1/none"),
+    ] {
+        let mut server = Running::start(&[("DATABASE_URL", &bad)], &["--listen", "127.0.0.1:0"]);
+        let status = server.child.wait().unwrap();
+        assert!(!status.success(), "started with {bad}");
+        printed.extend(server.stop());
+    }
+    assert!(printed
+        .iter()
+        .any(|l| l.contains("DATABASE_URL must be a postgres")));
+    assert!(printed.iter().all(|l| !l.contains(SECRET)), "{printed:#?}");
+    assert!(!out.contains(SECRET));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -36,20 +36,14 @@ impl Console {
     }
 
     async fn with(emulator: TestEmulator, upstream: Client) -> Self {
-        let leptos_options = LeptosOptions::builder()
-            .output_name("profiles-admin")
-            .site_root("target/site")
-            .build();
         let data = common::TestDatabase::sqlite().await;
         Self {
-            router: app(AppState {
-                leptos_options,
+            router: common::console_router(
                 upstream,
-                auth: Arc::new(Auth::open(true)),
-                deployment: Deployment::default(),
-                draining: Default::default(),
-                audit: data.audit(),
-            }),
+                Auth::open(true),
+                Deployment::default(),
+                data.audit(),
+            ),
             emulator,
             _data: data,
         }

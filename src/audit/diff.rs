@@ -2,27 +2,17 @@
 //! trail records it.
 
 use crate::audit::Change;
-use crate::profiles::model::{Field, Profile, ProfileUpdate, Relationship};
+use crate::profiles::model::{Field, Lenient, NewProfile, Profile, ProfileUpdate};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A created profile: every field it was given, from nothing.
 pub fn created(profile: &Profile) -> Vec<Change> {
-    let mut changes = Vec::new();
-    push(
-        &mut changes,
-        "external_id",
-        None,
+    from_nothing(
         profile.external_id.as_deref(),
-    );
-    push(&mut changes, "name", None, profile.name.as_deref());
-    push(
-        &mut changes,
-        "relationship",
-        None,
-        Some(profile.relationship.label()),
-    );
-    metadata(&mut changes, &BTreeMap::new(), &profile.metadata);
-    changes
+        profile.name.as_deref(),
+        profile.relationship.label(),
+        &profile.metadata,
+    )
 }
 
 /// The fields that differ between two versions of a profile.
@@ -58,7 +48,7 @@ pub fn requested(before: &Profile, update: &ProfileUpdate) -> Vec<Change> {
     after.name = update.name.clone().apply(after.name);
     // `null` leaves the relationship as it is (contract Q4).
     if let Field::Value(relationship) = update.relationship {
-        after.relationship = crate::profiles::model::Lenient::Known(relationship);
+        after.relationship = Lenient::Known(relationship);
     }
     for (key, value) in update.metadata.iter().flatten() {
         if value.is_empty() {
@@ -71,23 +61,27 @@ pub fn requested(before: &Profile, update: &ProfileUpdate) -> Vec<Change> {
 }
 
 /// A create that did not (or may not) happen: what it asked for.
-pub fn requested_new(profile: &crate::profiles::model::NewProfile) -> Vec<Change> {
-    let mut changes = Vec::new();
-    push(
-        &mut changes,
-        "external_id",
-        None,
+pub fn requested_new(profile: &NewProfile) -> Vec<Change> {
+    from_nothing(
         profile.external_id.as_deref(),
-    );
-    push(&mut changes, "name", None, profile.name.as_deref());
-    let relationship = profile.relationship.unwrap_or_default();
-    push(
-        &mut changes,
-        "relationship",
-        None,
-        Some(Relationship::as_str(relationship)),
-    );
-    metadata(&mut changes, &BTreeMap::new(), &profile.metadata);
+        profile.name.as_deref(),
+        profile.relationship.unwrap_or_default().as_str(),
+        &profile.metadata,
+    )
+}
+
+/// The changes that bring these values into being.
+fn from_nothing(
+    external_id: Option<&str>,
+    name: Option<&str>,
+    relationship: &str,
+    metadata: &BTreeMap<String, String>,
+) -> Vec<Change> {
+    let mut changes = Vec::new();
+    push(&mut changes, "external_id", None, external_id);
+    push(&mut changes, "name", None, name);
+    push(&mut changes, "relationship", None, Some(relationship));
+    self::metadata(&mut changes, &BTreeMap::new(), metadata);
     changes
 }
 
@@ -121,7 +115,6 @@ fn metadata(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::profiles::model::NewProfile;
 
     fn profile(json: serde_json::Value) -> Profile {
         let mut base = serde_json::json!({

@@ -86,7 +86,7 @@ impl Who {
 /// The visitor of a request, with what their entries need: the request id and the log.
 #[derive(Debug, Clone)]
 pub struct Actor {
-    pub visitor: Visitor,
+    visitor: Visitor,
     who: Who,
     log: Option<AuditLog>,
 }

@@ -82,12 +82,6 @@ impl AuditLog {
         Ok(result.rows_affected() == 1)
     }
 
-    /// Whether the table can be written to at all (a cheap check made before an upstream
-    /// call whose entry must be written first).
-    pub async fn ping(&self) -> Result<(), sqlx::Error> {
-        sqlx::query("SELECT 1").execute(&self.pool).await.map(drop)
-    }
-
     /// The entries matching `filter`, newest first, after `cursor`.
     pub async fn page(
         &self,

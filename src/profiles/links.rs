@@ -12,19 +12,16 @@ pub const DONE: &str = "done";
 /// Query parameter of a detail page naming the page of its History section.
 pub const HISTORY: &str = "history";
 
+/// What a URL component keeps as it is: RFC 3986's unreserved characters.
+pub const ESCAPED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
 /// `k=v&…`, each value percent-encoded whatever it holds (a filter is free text).
 pub fn encode_query(params: &[(&str, String)]) -> String {
-    let encode = |value: &str| {
-        value
-            .bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                    (b as char).to_string()
-                }
-                _ => format!("%{b:02X}"),
-            })
-            .collect::<String>()
-    };
+    let encode = |v: &str| percent_encoding::utf8_percent_encode(v, ESCAPED).to_string();
     params
         .iter()
         .map(|(k, v)| format!("{k}={}", encode(v)))
@@ -115,8 +112,8 @@ mod tests {
     #[test]
     fn free_text_is_encoded_whole() {
         assert_eq!(
-            encode_query(&[("actor", "a&b=c d#é".into()), ("page", "x_y".into())]),
-            "actor=a%26b%3Dc%20d%23%C3%A9&page=x_y"
+            encode_query(&[("actor", "a&b=c d#é".into()), ("page", "x_y.z~".into())]),
+            "actor=a%26b%3Dc%20d%23%C3%A9&page=x_y.z~"
         );
     }
 }

@@ -189,3 +189,24 @@ impl TestDatabase {
         profiles_admin::audit::store::AuditLog::new(&self.db)
     }
 }
+
+/// The console's router as `main` builds it, around these parts (site files from
+/// `target/site`).
+pub fn console_router(
+    upstream: Client,
+    auth: profiles_admin::auth::gate::Auth,
+    deployment: profiles_admin::hardening::Deployment,
+    audit: profiles_admin::audit::store::AuditLog,
+) -> axum::Router {
+    profiles_admin::router::app(profiles_admin::router::AppState {
+        leptos_options: leptos::prelude::LeptosOptions::builder()
+            .output_name("profiles-admin")
+            .site_root("target/site")
+            .build(),
+        upstream,
+        auth: std::sync::Arc::new(auth),
+        deployment,
+        draining: Default::default(),
+        audit,
+    })
+}
