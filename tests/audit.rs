@@ -77,14 +77,20 @@ impl Console {
         .await
     }
 
+    /// A page, or a download, as a browser asks for it. Pages come without the hydration
+    /// markers (`<!>`) that views put after dynamic text when components are type-erased,
+    /// as in every `cargo leptos` build.
     async fn get(&self, path: &str) -> Reply {
-        self.send(
-            Request::get(path)
-                .header(header::ACCEPT, "text/html")
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await
+        let mut reply = self
+            .send(
+                Request::get(path)
+                    .header(header::ACCEPT, "text/html")
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        reply.body = reply.body.replace("<!>", "");
+        reply
     }
 
     /// Every entry, newest first.
