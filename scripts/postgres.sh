@@ -2,8 +2,9 @@
 # A private, throwaway PostgreSQL for the tests (Debian's packages; setup.sh installs them):
 # its own cluster in a temporary directory, listening on 127.0.0.1 only, trusting local
 # connections, owned by an unprivileged user (PostgreSQL refuses to run as root).
-#   start: prints the URL to export as PROFILES_TEST_DATABASE_URL
-#   stop:  stops it and deletes its files
+#   start:  starts it unless it runs; prints the URL to export as PROFILES_TEST_DATABASE_URL
+#   status: succeeds if it runs
+#   stop:   stops it and deletes its files
 set -euo pipefail
 PORT=${PROFILES_TEST_PG_PORT:-55432}
 DIR=${TMPDIR:-/tmp}/profiles-admin-postgres-$PORT
@@ -19,6 +20,9 @@ else
 fi
 
 case "${1:-}" in
+  status)
+    as_owner "$BIN/pg_ctl" -D "$DIR/data" status >/dev/null 2>&1
+    ;;
   start)
     if ! as_owner "$BIN/pg_ctl" -D "$DIR/data" status >/dev/null 2>&1; then
       rm -rf "$DIR"
@@ -35,5 +39,5 @@ case "${1:-}" in
     as_owner "$BIN/pg_ctl" -D "$DIR/data" -m fast stop >/dev/null 2>&1 || true
     rm -rf "$DIR"
     ;;
-  *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+  *) echo "usage: $0 start|status|stop" >&2; exit 2 ;;
 esac

@@ -10,9 +10,10 @@ export PATH="$HOME/.cargo/bin:$PATH" # rustup's default; CI shells may not have 
 bash scripts/setup.sh test
 export PATH="$PWD/end2end/node_modules/.bin:$PATH" # npm's wasm-opt before any other
 export CARGO_TERM_COLOR=never NO_COLOR=1
+# Stopped at the end only if this run started it (another run may be using it).
+bash scripts/postgres.sh status || trap 'bash scripts/postgres.sh stop' EXIT
 PROFILES_TEST_DATABASE_URL=$(bash scripts/postgres.sh start)
 export PROFILES_TEST_DATABASE_URL
-trap 'bash scripts/postgres.sh stop' EXIT
 
 step() { echo; echo "==> $1"; shift; "$@"; }
 

@@ -69,3 +69,28 @@ for (const scheme of ["light", "dark"] as const) {
     await context.close();
   });
 }
+
+for (const scheme of ["light", "dark"] as const) {
+  test(`a profile's History and the Audit log (${scheme})`, async ({ page }) => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.goto("/profiles");
+    await hydrated(page);
+    const id = (await listedIds(page))[1];
+    await page.goto(`/profiles/${id}/edit`);
+    await hydrated(page);
+    await page.getByLabel("Name").fill(`Renamed (${scheme})`);
+    await page.getByRole("button", { name: "Add entry" }).click();
+    const entry = page.getByRole("group", { name: /^Entry \d+$/ }).last();
+    await entry.getByLabel("Key").fill("theme");
+    await entry.getByLabel("Value").fill(scheme);
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect(page.locator(".notice")).toHaveText("Changes saved.");
+    await page.getByRole("heading", { level: 2, name: "History" }).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(out, `history-${scheme}.png`) });
+
+    await page.goto("/audit");
+    await hydrated(page);
+    await shoot(page, "audit-log", scheme);
+  });
+}

@@ -138,9 +138,9 @@ test.describe("detail", () => {
       expect(r.ok()).toBeTruthy();
     }
     await open(page, `${HOOKED_CONSOLE_URL}/profiles/${id}`);
-    await expect(page.locator(".badge.warn")).toHaveText("cyber: pending");
+    await expect(page.locator("dl.facts .badge.warn")).toHaveText("cyber: pending");
     await expect(page.getByText("Cyber Verification Program: under review")).toBeVisible();
-    await expect(page.locator(".badge.ok")).toHaveText("efs: active");
+    await expect(page.locator("dl.facts .badge.ok")).toHaveText("efs: active");
   });
 });
 
