@@ -89,35 +89,50 @@ impl AuditLog {
         cursor: Option<&Cursor>,
         limit: u32,
     ) -> Result<EntryPage, sqlx::Error> {
-        // Each filter is `$N IS NULL OR …`, so one statement serves every combination and
-        // every value is a bound parameter. Days become the stamps that bound them.
-        let from = filter
-            .from
-            .map(|d| crate::db::stamp(d.midnight().assume_utc()));
-        let until = filter
-            .to
-            .and_then(|d| d.next_day())
-            .map(|d| crate::db::stamp(d.midnight().assume_utc()));
-        let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM audit_events \
-             WHERE ($1 IS NULL OR actor = $1) \
-               AND ($2 IS NULL OR action = $2) \
-               AND ($3 IS NULL OR profile_id = $3) \
-               AND ($4 IS NULL OR at >= $4) \
-               AND ($5 IS NULL OR at < $5) \
-               AND ($6 IS NULL OR at < $6 OR (at = $6 AND id < $7)) \
-             ORDER BY at DESC, id DESC LIMIT $8"
-        ))
-        .bind(&filter.actor)
-        .bind(filter.action.map(|a| a.as_str()))
-        .bind(filter.profile_id.as_ref().map(|p| p.as_str().to_owned()))
-        .bind(from)
-        .bind(until)
-        .bind(cursor.map(|c| c.at.clone()))
-        .bind(cursor.map(|c| c.id.clone()))
-        .bind(i64::from(limit) + 1)
-        .fetch_all(&self.pool)
-        .await?;
+        // Only the filters in use become conditions, so that the database can walk the
+        // index that fits (by actor, by profile, or by time); every value is a bound
+        // parameter, and the SQL holds only our own column names and `$N`.
+        let mut values: Vec<String> = Vec::new();
+        let mut param = |value: String| {
+            values.push(value);
+            format!("${}", values.len())
+        };
+        let mut conditions = Vec::new();
+        if let Some(actor) = &filter.actor {
+            conditions.push(format!("actor = {}", param(actor.clone())));
+        }
+        if let Some(action) = filter.action {
+            conditions.push(format!("action = {}", param(action.as_str().into())));
+        }
+        if let Some(profile) = &filter.profile_id {
+            conditions.push(format!("profile_id = {}", param(profile.to_string())));
+        }
+        // Days become the stamps that bound them.
+        if let Some(from) = filter.from {
+            let from = crate::db::stamp(from.midnight().assume_utc());
+            conditions.push(format!("at >= {}", param(from)));
+        }
+        if let Some(until) = filter.to.and_then(|d| d.next_day()) {
+            let until = crate::db::stamp(until.midnight().assume_utc());
+            conditions.push(format!("at < {}", param(until)));
+        }
+        if let Some(cursor) = cursor {
+            let (at, id) = (param(cursor.at.clone()), param(cursor.id.clone()));
+            conditions.push(format!("(at, id) < ({at}, {id})"));
+        }
+        let filters = if conditions.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", conditions.join(" AND "))
+        };
+        let sql = format!(
+            "SELECT {COLUMNS} FROM audit_events {filters} ORDER BY at DESC, id DESC LIMIT {}",
+            u64::from(limit) + 1
+        );
+        let query = values
+            .iter()
+            .fold(sqlx::query(&sql), |query, value| query.bind(value));
+        let rows = query.fetch_all(&self.pool).await?;
         let mut entries = rows.iter().map(entry).collect::<Result<Vec<_>, _>>()?;
         let next = if entries.len() > limit as usize {
             entries.truncate(limit as usize);
