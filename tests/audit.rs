@@ -608,6 +608,23 @@ async fn the_log_filters_and_pages(console: Console) {
         && e.action == Action::ProfileUpdate
         && e.at.as_str() < "2026-03-02"));
 
+    // Paging a filtered view: each of alice's 40 entries once, across equal times.
+    let first = log_page(&console, "actor=alice").await.unwrap();
+    let next = first.next.clone().expect("a second page");
+    let second = log_page(&console, &format!("actor=alice&page={next}"))
+        .await
+        .unwrap();
+    let mut alice: Vec<&str> = first
+        .entries
+        .iter()
+        .chain(&second.entries)
+        .map(|e| e.id.as_str())
+        .collect();
+    assert_eq!((alice.len(), second.next.as_deref()), (40, None));
+    alice.sort_unstable();
+    alice.dedup();
+    assert_eq!(alice.len(), 40);
+
     // A profile's history is its entries only.
     let history = console
         .form("/api/audit/history", &format!("id={p1}"))
