@@ -82,7 +82,7 @@ for (const scheme of ["light", "dark"] as const) {
     await page.getByLabel("Name").fill(`Renamed (${scheme})`);
     await page.getByRole("button", { name: "Add entry" }).click();
     const entry = page.getByRole("group", { name: /^Entry \d+$/ }).last();
-    await entry.getByLabel("Key").fill("theme");
+    await entry.getByLabel("Key").fill(`shown-in-${scheme}`);
     await entry.getByLabel("Value").fill(scheme);
     await page.getByRole("button", { name: "Save" }).click();
     await expect(page.locator(".notice")).toHaveText("Changes saved.");

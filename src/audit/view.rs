@@ -46,7 +46,7 @@ fn changes(changes: Vec<Change>) -> impl IntoView {
             .map(|c| {
                 view! {
                     <li>
-                        <span class="field mono">{c.field}</span>": "
+                        <span class="change-field mono">{c.field}</span>": "
                         <del>{value(c.old)}</del>" → "<ins>{value(c.new)}</ins>
                     </li>
                 }
