@@ -19,7 +19,8 @@ use tracing::Instrument;
 
 /// Largest request body anywhere: a full form is ~40 KiB.
 pub const MAX_BODY: usize = 64 * 1024;
-const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+/// The header carrying the console's id of a request, in and out.
+pub const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// Longest inbound request id kept; anything longer or odder is replaced.
 const MAX_REQUEST_ID: usize = 64;
 

@@ -690,6 +690,37 @@ fn the_pages_show_the_history_and_the_log_with_working_filters() {
             detail.body
         );
 
+        // 27 entries: the History shows 25 and links to the rest.
+        for _ in 0..25 {
+            console
+                .form("/api/profiles/enrollment_url", &format!("id={}", ada.id))
+                .await;
+        }
+        let first = console.get(&format!("/profiles/{}", ada.id)).await;
+        assert_eq!(
+            first
+                .body
+                .matches("<td>Generated enrollment URL</td>")
+                .count(),
+            25
+        );
+        let prefix = format!(r#"href="/profiles/{}?history="#, ada.id);
+        let start = first.body.find(&prefix).expect("an Older entries link") + 6;
+        let older = &first.body[start..start + first.body[start..].find('"').unwrap()];
+        assert!(older.ends_with("#history"), "{older}");
+        let second = console.get(older.trim_end_matches("#history")).await;
+        assert!(second.body.contains("<td>Updated profile</td>"));
+        assert!(second.body.contains("<td>Created profile</td>"));
+        assert_eq!(
+            second
+                .body
+                .matches("<td>Generated enrollment URL</td>")
+                .count(),
+            0
+        );
+        assert!(second.body.contains("Newest entries"));
+        assert!(!second.body.contains("Older entries"));
+
         let log = console.get("/audit?action=profile.update").await;
         assert_eq!(log.status, StatusCode::OK);
         assert!(log.body.contains("<td>Updated profile</td>"));
