@@ -1,10 +1,11 @@
 //! `GET /audit.csv?…`: the Audit log page's filtered view as a CSV file (RFC 4180), every
 //! matching entry, newest first, streamed a page at a time. Admins only.
 
+use crate::audit::query::{Cursor, Filter};
 use crate::audit::record::Actor;
 use crate::audit::server::ssr::parse;
 use crate::audit::store::AuditLog;
-use crate::audit::{Change, Cursor, Entry, Filter};
+use crate::audit::{Change, Entry};
 use crate::auth::Permission;
 use crate::profiles::links::query_param;
 use crate::router::AppState;

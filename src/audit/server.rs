@@ -46,8 +46,9 @@ pub async fn audit_log(
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
+    use crate::audit::query::{Cursor, Filter, PAGE_SIZE};
     use crate::audit::store::AuditLog;
-    use crate::audit::{param, Cursor, EntryPage, Filter, PAGE_SIZE};
+    use crate::audit::{param, EntryPage};
     use crate::error::AppError;
     use crate::profiles::server::ssr::internal;
 

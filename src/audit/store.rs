@@ -4,7 +4,8 @@
 //! Nothing here deletes an entry or changes what it says happened; the only update fills
 //! in the outcome of an entry written as pending before its upstream call.
 
-use crate::audit::{Change, Cursor, Entry, EntryPage, Filter, Outcome};
+use crate::audit::query::{Cursor, Filter};
+use crate::audit::{Change, Entry, EntryPage, Outcome};
 use crate::db::Database;
 use sqlx::any::AnyRow;
 use sqlx::AnyPool;
