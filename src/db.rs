@@ -145,7 +145,7 @@ impl Database {
 /// The `sqlite://` URL of `path` for the `Any` pool, every byte that URL syntax could
 /// claim escaped (sqlx decodes them back; its own `to_url_lossy` leaves `%` as it is).
 fn sqlite_url(path: &Path) -> String {
-    const KEEP: &percent_encoding::AsciiSet = &crate::profiles::links::ESCAPED.remove(b'/');
+    const KEEP: &percent_encoding::AsciiSet = &crate::web::ESCAPED.remove(b'/');
     let path = path.to_string_lossy();
     format!(
         "sqlite://{}?mode=rwc",

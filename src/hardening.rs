@@ -8,7 +8,7 @@ use axum::extract::Request;
 use axum::http::header::{self, HeaderName, HeaderValue};
 use axum::http::StatusCode;
 use axum::middleware::{from_fn, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::Router;
 use std::time::Duration;
 use tower_http::csrf::CsrfLayer;
@@ -97,7 +97,8 @@ pub fn harden(router: Router, timeout: Duration, deployment: &Deployment) -> Rou
             StatusCode::SERVICE_UNAVAILABLE,
             timeout,
         ))
-        .layer(from_fn(no_store));
+        .layer(from_fn(no_store))
+        .layer(from_fn(plain_path));
     for (name, value) in static_headers {
         router = router.layer(SetResponseHeaderLayer::if_not_present(
             name,
@@ -143,6 +144,27 @@ async fn no_store(request: Request, next: Next) -> Response {
     response
 }
 
+/// Whether a path names one place as it is written: no segment that is, once decoded,
+/// `.` or `..`. URL parsers resolve such segments (`%2e%2e` included, as the WHATWG URL
+/// standard does, and `\` as a separator) while the gate and the caching rule read the
+/// raw path, so `/pkg/%2e%2e/audit` would be a static file to the gate and the Audit log
+/// to the page router. No address of the console has them.
+fn plain(path: &str) -> bool {
+    path.split(['/', '\\']).all(|segment| {
+        let decoded = percent_encoding::percent_decode_str(segment).decode_utf8_lossy();
+        !matches!(&*decoded, "." | "..")
+    })
+}
+
+/// Refuses a path that is not [`plain`] before anything reads it.
+async fn plain_path(request: Request, next: Next) -> Response {
+    if plain(request.uri().path()) {
+        next.run(request).await
+    } else {
+        (StatusCode::BAD_REQUEST, "This address is not valid.").into_response()
+    }
+}
+
 fn acceptable_request_id(raw: &str) -> bool {
     !raw.is_empty()
         && raw.len() <= MAX_REQUEST_ID
@@ -179,6 +201,32 @@ mod tests {
             request_timeout(Duration::from_secs(225)),
             Duration::from_secs(460)
         );
+    }
+
+    #[test]
+    fn paths_with_dot_or_slash_segments_are_not_plain() {
+        for ours in [
+            "/",
+            "/profiles",
+            "/profiles/uprof_1/edit",
+            "/pkg/app.v1.js",
+            "/a%20b",
+            "/profiles/..%2F..%2Fv1",
+        ] {
+            assert!(plain(ours), "{ours}");
+        }
+        for odd in [
+            "/pkg/../audit",
+            "/pkg/%2e%2e/profiles",
+            "/pkg/%2E%2e/profiles",
+            "/pkg/./x",
+            "/pkg/%2e/x",
+            "/pkg/.%2E/x",
+            "/pkg\\..\\audit",
+            "/profiles/..",
+        ] {
+            assert!(!plain(odd), "{odd}");
+        }
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod error;
 pub mod profiles;
 pub mod ui;
+pub mod web;
 
 #[cfg(feature = "ssr")]
 pub mod config;

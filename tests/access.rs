@@ -353,6 +353,50 @@ fn every_server_function_refuses_the_signed_out_and_the_too_weak_before_any_upst
 }
 
 #[test]
+fn server_functions_given_an_empty_or_blank_id_name_no_profile() {
+    on_shared_runtime(async {
+        let console = Console::local(|_| {}).await;
+        let id = console.some_profile_id().await;
+        let admin = console.session("admin").await;
+        // Entries that a history read without a profile filter would show.
+        let rename = &calls(&id)[3];
+        assert_eq!(rename.path, "/api/profiles/update");
+        assert_eq!(
+            console.call(rename, Some(&admin)).await.status,
+            StatusCode::OK
+        );
+        let with_id: Vec<_> = calls(&id)
+            .into_iter()
+            .filter(|c| c.body.contains(&id))
+            .collect();
+        assert_eq!(
+            with_id.len(),
+            4,
+            "get, update, enrollment_url and history take an id"
+        );
+        for blank in ["", "  ", "%20%20"] {
+            console.emulator.forget_requests().await;
+            for call in &with_id {
+                let blanked = Call {
+                    body: call.body.replace(&id, blank),
+                    ..*call
+                };
+                let reply = console.call(&blanked, Some(&admin)).await;
+                assert_eq!(
+                    reply.status,
+                    StatusCode::NOT_FOUND,
+                    "{} with id {blank:?}: {}",
+                    call.path,
+                    reply.body
+                );
+                assert_eq!(app_error(&reply.body), AppError::NotFound);
+            }
+            assert_eq!(console.upstream_calls().await, 0, "id {blank:?}");
+        }
+    });
+}
+
+#[test]
 fn only_admins_set_relationships() {
     on_shared_runtime(async {
         let console = Console::local(|_| {}).await;
@@ -371,7 +415,12 @@ fn only_admins_set_relationships() {
             body: json!({"profile": {"name": "Reseller", "relationship": "resold"}}).to_string(),
             least: Role::Admin,
         };
-        for call in [&change, &create] {
+        // `null` is a relationship in the update too, whatever the API makes of it.
+        let clear = Call {
+            body: json!({"id": id, "update": {"relationship": null}}).to_string(),
+            ..change
+        };
+        for call in [&change, &create, &clear] {
             console.emulator.forget_requests().await;
             let refused = console.call(call, Some(&editor)).await;
             assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", call.path);
@@ -416,6 +465,46 @@ fn the_session_cookie_is_host_only_secure_strict_and_rotated_at_sign_in() {
         let page = console.page("/profiles", Some(&cookie)).await;
         assert_eq!(page.status, StatusCode::OK);
         assert!(page.body.contains("editor"));
+    });
+}
+
+#[test]
+fn signing_in_over_a_live_session_gets_a_new_session_id() {
+    on_shared_runtime(async {
+        let console = Console::local(|_| {}).await;
+        let viewer = console.session("viewer").await;
+        let reply = console.sign_in_as("admin", PASSWORD, Some(&viewer)).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+        let admin = session_cookie(&reply.headers).expect("a new session cookie");
+        assert_ne!(admin, viewer, "the session id must change at every sign-in");
+        let page = console.page("/audit", Some(&admin)).await;
+        assert_eq!(page.status, StatusCode::OK, "the new id is the admin's");
+        let old = console.page("/profiles", Some(&viewer)).await;
+        assert_eq!(
+            old.status,
+            StatusCode::SEE_OTHER,
+            "the old id names no session"
+        );
+        assert!(old.headers[header::LOCATION]
+            .to_str()
+            .unwrap()
+            .starts_with("/sign-in?"));
+    });
+}
+
+#[test]
+fn a_path_through_the_static_bundle_is_no_way_around_the_gate() {
+    on_shared_runtime(async {
+        let console = Console::local(|_| {}).await;
+        for path in ["/pkg/%2e%2e/profiles", "/pkg/../audit", "/pkg/%2E%2e/audit"] {
+            let reply = console.page(path, None).await;
+            assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{path}");
+            assert!(!reply.body.contains("<html"), "{path} rendered the shell");
+        }
+        assert_eq!(
+            console.page("/profiles", None).await.status,
+            StatusCode::SEE_OTHER
+        );
     });
 }
 

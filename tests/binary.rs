@@ -409,3 +409,50 @@ async fn on_stop_it_turns_unready_serves_through_the_grace_period_and_finishes_i
     let status = server.child.wait().unwrap();
     assert!(status.success(), "a stop is a clean exit: {status:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_sign_in_logs_the_name_only_of_an_existing_account() {
+    // People type passwords into the name field: such a name is neither logged nor
+    // recorded, whatever the log level.
+    const TYPED: &str = "typed-password-x7q";
+    let data = tempfile::tempdir().unwrap();
+    assert!(user(data.path(), &["add", "ops", "--role", "viewer"], PASSWORD).0);
+    let mut server = Running::start_in(
+        data,
+        &[("PROFILES_AUTH", "local"), ("RUST_LOG", "debug")],
+        &["--listen", "127.0.0.1:0"],
+    );
+    let listening = server.wait_for("console listening on http://");
+    let url = listening
+        .rsplit("http://")
+        .next()
+        .unwrap()
+        .trim()
+        .to_owned();
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    for (name, password) in [(TYPED, PASSWORD), ("ops", "not the password")] {
+        let reply = http
+            .post(format!("http://{url}/sign-in"))
+            .form(&[("name", name), ("password", password)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(reply.status(), 401);
+    }
+    server.wait_for("sign-in failed");
+    server.wait_for("sign-in failed");
+    let output = server.stop();
+    let failures: Vec<_> = output
+        .iter()
+        .filter(|l| l.contains("sign-in failed"))
+        .collect();
+    assert!(
+        failures.iter().any(|l| l.contains("ops")),
+        "an existing account is named: {failures:#?}"
+    );
+    let leaks: Vec<_> = output.iter().filter(|l| l.contains(TYPED)).collect();
+    assert!(leaks.is_empty(), "a typed name was printed: {leaks:#?}");
+}

@@ -875,3 +875,54 @@ fn readiness_follows_the_browser_bundle() {
         assert_eq!(ready(router(&root)).await, 200);
     });
 }
+
+#[test]
+fn the_theme_toggle_returns_only_to_pages_of_this_console() {
+    on_shared_runtime(async {
+        let console = Console::start().await;
+        let form = ("content-type", "application/x-www-form-urlencoded");
+        for (referer, back) in [
+            (
+                "http://console.test/profiles?limit=50",
+                "/profiles?limit=50",
+            ),
+            ("http://console.test//evil.example/x", "/"),
+            ("http://console.test/\\evil.example/x", "/"),
+            ("http://console.test///evil.example/x", "/"),
+            ("not a url", "/"),
+        ] {
+            let (status, headers, _) = console
+                .request(
+                    Method::POST,
+                    "/theme",
+                    &[form, ("referer", referer)],
+                    "theme=dark",
+                )
+                .await;
+            assert_eq!(status, 303, "{referer}");
+            assert_eq!(headers[header::LOCATION], back, "{referer}");
+        }
+    });
+}
+
+#[test]
+fn paths_with_dot_segments_are_refused_before_anything_reads_them() {
+    on_shared_runtime(async {
+        let console = Console::start().await;
+        for path in [
+            "/pkg/%2e%2e/profiles",
+            "/pkg/%2E%2E/audit",
+            "/pkg/../audit",
+            "/pkg/./profiles",
+            "/pkg/.%2e/profiles",
+            "/profiles/%2e%2e",
+        ] {
+            let (status, headers, body) = console.page(path).await;
+            assert_eq!(status, 400, "{path}");
+            assert!(!body.contains("<html"), "{path} rendered a page");
+            assert!(headers.contains_key("x-request-id"), "{path}");
+        }
+        let (status, _, _) = console.page("/profiles").await;
+        assert_eq!(status, 200);
+    });
+}

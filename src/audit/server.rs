@@ -10,11 +10,16 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 /// One page of a profile's history; `page` is the `next` of the previous page.
+///
+/// Always one profile's entries: an id that is not a profile id (empty, blank, malformed)
+/// names no profile and is "not found", never "no profile filter", which would hand the
+/// whole admin-only log to any role that may read profiles.
 #[server(endpoint = "audit/history")]
 pub async fn profile_history(id: String, page: Option<String>) -> Result<EntryPage, AppError> {
     Actor::require(Permission::ProfilesRead).await?;
+    let id = crate::profiles::model::ProfileId::parse(&id).map_err(|_| AppError::NotFound)?;
     let query = [
-        (crate::audit::param::PROFILE, Some(id)),
+        (crate::audit::param::PROFILE, Some(id.to_string())),
         (crate::audit::param::PAGE, page),
     ];
     ssr::page(&query).await

@@ -5,12 +5,13 @@
 use crate::audit::server::{audit_log, profile_history};
 use crate::audit::{param, Action, Change, Entry, EntryPage, Outcome};
 use crate::error::AppError;
-use crate::profiles::links::{detail_href, encode_query, HISTORY};
+use crate::profiles::links::{detail_href, HISTORY};
 use crate::profiles::list::ListLocation;
 use crate::profiles::model::ProfileId;
 use crate::ui::error_panel::ErrorPanel;
 use crate::ui::heading::PageHeading;
 use crate::ui::title::PageTitle;
+use crate::web::encode_query;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;

@@ -9,9 +9,9 @@ use crate::auth::backend::{auth_session, Credentials};
 use crate::auth::fragments::server_html;
 use crate::auth::gate::{Auth, SIGNED_IN_AT};
 use crate::auth::AuthMode;
-use crate::profiles::links::query_param;
 use crate::router::AppState;
 use crate::ui::theme::Theme;
+use crate::web::{own_path, query_param};
 use axum::extract::{FromRequest, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -33,8 +33,6 @@ const UNAVAILABLE: &str = "Signing in is not possible right now. Please try agai
 /// The sign-in page runs no script and loads nothing but the stylesheet and icon.
 const POLICY: &str = "default-src 'none'; script-src 'none'; style-src 'self'; \
     img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-/// Longest `next` address carried through sign-in.
-const MAX_NEXT: usize = 2048;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -52,21 +50,12 @@ struct SignInForm {
     next: String,
 }
 
-/// A place in this console to return to after signing in: a path of ours, never another
-/// site (`//evil.example`, `/\evil.example`) — anything else goes to the list. Visible
-/// ASCII only, so it is always a valid `Location`.
+/// Where a sign-in returns: a page of this console ([`own_path`]) other than the sign-in
+/// pages themselves; anything else goes to the list.
 pub fn safe_next(raw: &str) -> &str {
-    let ours = raw.starts_with('/')
-        && !raw.starts_with("//")
-        && !raw.starts_with("/\\")
-        && raw.len() <= MAX_NEXT
-        && !raw.starts_with("/sign-")
-        && raw.bytes().all(|b| b.is_ascii_graphic());
-    if ours {
-        raw
-    } else {
-        HOME
-    }
+    own_path(raw)
+        .filter(|path| !path.starts_with("/sign-"))
+        .unwrap_or(HOME)
 }
 
 async fn sign_in_page(State(state): State<AppState>, request: Request) -> Response {
@@ -103,7 +92,7 @@ async fn sign_in(State(state): State<AppState>, request: Request) -> Response {
     let answer = |status, problem: &str| render(theme, status, &name, &next, Some(problem));
     let unknown_client = std::net::IpAddr::from([0, 0, 0, 0]);
     if let Err(wait) = auth.limits.attempt(client.unwrap_or(unknown_client), &name) {
-        tracing::warn!(?client, name, "sign-in refused: too many attempts");
+        tracing::warn!(?client, "sign-in refused: too many attempts");
         let seconds = wait.as_secs().max(1);
         let mut response = answer(
             StatusCode::TOO_MANY_REQUESTS,
@@ -121,8 +110,13 @@ async fn sign_in(State(state): State<AppState>, request: Request) -> Response {
     match session.authenticate(credentials).await {
         Ok(Some(user)) => {
             let now = time::OffsetDateTime::now_utc().unix_timestamp();
+            // axum-login gives a new session id only to a session without a user; signing
+            // in over a live session must not keep the id either (session fixation).
             let signed_in = match session.login(&user).await {
-                Ok(()) => session.session.insert(SIGNED_IN_AT, now).await.is_ok(),
+                Ok(()) => {
+                    session.session.cycle_id().await.is_ok()
+                        && session.session.insert(SIGNED_IN_AT, now).await.is_ok()
+                }
                 Err(_) => false,
             };
             if !signed_in {
@@ -136,14 +130,14 @@ async fn sign_in(State(state): State<AppState>, request: Request) -> Response {
             Redirect::to(&next).into_response()
         }
         Ok(None) => {
-            tracing::warn!(?client, name, "sign-in failed");
-            // Only an existing account's name is recorded: what someone typed into the
-            // name field may be their password.
+            // Only an existing account's name is recorded or logged: what someone typed
+            // into the name field may be their password.
             let known = session.backend.accounts().by_name(&name).await;
             let actor = match known {
                 Ok(Some(account)) => account.name,
                 _ => UNKNOWN_ACCOUNT.to_owned(),
             };
+            tracing::warn!(?client, account = actor, "sign-in failed");
             Who::new(actor, None, &headers)
                 .record(
                     Some(&state.audit),

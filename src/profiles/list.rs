@@ -3,7 +3,7 @@
 //! pasted link all land on the same page, and Previous is the same stack minus one.
 
 use crate::error::AppError;
-use crate::profiles::links::{detail_href, new_href, with_query};
+use crate::profiles::links::{detail_href, new_href};
 use crate::profiles::model::{FieldError, Order, PageCursor, PageSize, Profile, ProfileId};
 use crate::profiles::server::list_profiles;
 use crate::ui::badge::GrantBadge;
@@ -12,6 +12,7 @@ use crate::ui::error_panel::ErrorPanel;
 use crate::ui::format::{relative, rfc3339, utc};
 use crate::ui::heading::PageHeading;
 use crate::ui::title::PageTitle;
+use crate::web::with_query;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -157,7 +158,7 @@ pub async fn goto_redirect(
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
     if request.uri().path() == "/profiles" {
-        let get = |k: &str| crate::profiles::links::query_param(request.uri(), k);
+        let get = |k: &str| crate::web::query_param(request.uri(), k);
         if let Some(Ok(id)) = get(GOTO).map(|raw| ProfileId::parse(raw.trim())) {
             let place = ListLocation::from_query(get).unwrap_or_default();
             return (

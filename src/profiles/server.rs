@@ -100,8 +100,7 @@ pub(crate) mod ssr {
     use crate::auth::Permission;
     use crate::error::AppError;
     use crate::profiles::model::{
-        EnrollmentUrl, Field, FieldError, NewProfile, Profile, ProfileId, ProfileUpdate,
-        Relationship,
+        EnrollmentUrl, FieldError, NewProfile, Profile, ProfileId, ProfileUpdate, Relationship,
     };
     use crate::router::AppState;
     use crate::upstream::{Client, ErrorKind, Reply, UpstreamError};
@@ -154,8 +153,9 @@ pub(crate) mod ssr {
         }
     }
 
-    /// Callers have required `ProfilesWrite`; changing the relationship also takes
-    /// `ProfilesRelationship`.
+    /// Callers have required `ProfilesWrite`; any relationship in the update, `null`
+    /// included, also takes `ProfilesRelationship`: what `null` does is the API's to
+    /// decide, not the console's.
     pub async fn update(
         client: &Client,
         actor: &Actor,
@@ -163,7 +163,7 @@ pub(crate) mod ssr {
         update: ProfileUpdate,
         unless_changed_since: Option<&str>,
     ) -> Result<Profile, AppError> {
-        if matches!(update.relationship, Field::Value(_)) {
+        if !update.relationship.is_absent() {
             actor
                 .check(
                     Permission::ProfilesRelationship,

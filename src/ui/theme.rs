@@ -94,7 +94,8 @@ pub fn ThemeToggle() -> impl IntoView {
 }
 
 /// `POST /theme` (no-JS toggle): remembers the choice and returns to the page it came
-/// from. Only the path of the `Referer` is used, so this cannot redirect off-site.
+/// from: the path of the `Referer`, if it is a page of this console
+/// ([`crate::web::own_path`]; a path such as `//evil.example/x` is not), else `/`.
 #[cfg(feature = "ssr")]
 pub async fn post_theme(
     headers: axum::http::HeaderMap,
@@ -111,6 +112,7 @@ pub async fn post_theme(
             Some(q) => format!("{}?{q}", u.path()),
             None => u.path().to_owned(),
         })
+        .filter(|back| crate::web::own_path(back).is_some())
         .unwrap_or_else(|| "/".to_owned());
     let cookie = match theme.attribute() {
         Some(v) => format!("{COOKIE}={v}; Path=/; Max-Age={MAX_AGE}; SameSite=Lax"),

@@ -1,0 +1,89 @@
+//! Request and URL helpers every feature shares: query strings in and out, and the one
+//! check of an address the console may send a browser back to. Below every feature, so
+//! that a feature needing them imports no other feature.
+
+/// What a URL component keeps as it is: RFC 3986's unreserved characters.
+pub const ESCAPED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Longest address the console sends a browser back to.
+const MAX_RETURN: usize = 2048;
+
+/// `k=v&…`, each value percent-encoded whatever it holds (a filter is free text).
+pub fn encode_query(params: &[(&str, String)]) -> String {
+    let encode = |v: &str| percent_encoding::utf8_percent_encode(v, ESCAPED).to_string();
+    params
+        .iter()
+        .map(|(k, v)| format!("{k}={}", encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// `path?k=v&…` with empty values left out. Only for values that are URL-safe but for
+/// `=` (tokens, ids, cursors); free text goes through [`encode_query`].
+pub fn with_query(path: String, params: &[(&str, String)]) -> String {
+    let query: Vec<String> = params
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", v.replace('=', "%3D")))
+        .collect();
+    if query.is_empty() {
+        path
+    } else {
+        format!("{path}?{}", query.join("&"))
+    }
+}
+
+/// The value of query parameter `name` in a request's address (server side).
+#[cfg(feature = "ssr")]
+pub fn query_param(uri: &axum::http::Uri, name: &str) -> Option<String> {
+    url::form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes())
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
+/// `raw` if it is an address of this console to send a browser back to: a path of ours,
+/// never another site (`//evil.example`, `/\evil.example`), visible ASCII only so that
+/// it is always a valid `Location`.
+pub fn own_path(raw: &str) -> Option<&str> {
+    let ours = raw.starts_with('/')
+        && !raw.starts_with("//")
+        && !raw.starts_with("/\\")
+        && raw.len() <= MAX_RETURN
+        && raw.bytes().all(|b| b.is_ascii_graphic());
+    ours.then_some(raw)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn free_text_is_encoded_whole() {
+        assert_eq!(
+            encode_query(&[("actor", "a&b=c d#é".into()), ("page", "x_y.z~".into())]),
+            "actor=a%26b%3Dc%20d%23%C3%A9&page=x_y.z~"
+        );
+    }
+
+    #[test]
+    fn only_paths_of_this_console_are_places_to_return_to() {
+        assert_eq!(own_path("/profiles?x=1"), Some("/profiles?x=1"));
+        for foreign in [
+            "",
+            "profiles",
+            "https://evil.example/",
+            "//evil.example/x",
+            "///evil.example/x",
+            "/\\evil.example",
+            "/a b",
+            "/profiles\r\nSet-Cookie: x",
+        ] {
+            assert_eq!(own_path(foreign), None, "{foreign:?}");
+        }
+        assert_eq!(own_path(&format!("/{}", "a".repeat(MAX_RETURN))), None);
+    }
+}
