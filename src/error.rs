@@ -5,10 +5,10 @@
 //! error text and the key never get here: server code maps errors into these variants
 //! explicitly and never `?`s a library error into the browser (security.md §1.4).
 
-use crate::profiles::model::FieldError;
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
+use std::fmt;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
@@ -61,6 +61,29 @@ pub enum AppError {
     /// The call never ran: the browser could not reach the console or decode its answer.
     #[error("The console could not process the request: {0}")]
     Request(String),
+}
+
+/// One rejected input: which field, and a message a support agent understands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    /// `external_id`, `name`, `relationship`, `metadata`, or `metadata.<key>`.
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
 }
 
 fn summary(errors: &[FieldError]) -> String {

@@ -21,6 +21,8 @@ pub mod hardening;
 #[cfg(feature = "ssr")]
 pub mod router;
 #[cfg(feature = "ssr")]
+pub mod state;
+#[cfg(feature = "ssr")]
 pub mod upstream;
 
 /// Browser entry point: takes over the server-rendered page.

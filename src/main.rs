@@ -11,7 +11,8 @@ use profiles_admin::config::{
 use profiles_admin::db::Database;
 use profiles_admin::emulator::{Emulator, EmulatorConfig};
 use profiles_admin::hardening::Deployment;
-use profiles_admin::router::{app, AppState, Draining};
+use profiles_admin::router::app;
+use profiles_admin::state::{AppState, Draining};
 use profiles_admin::upstream::retry::RetryPolicy;
 use profiles_admin::upstream::{Client, UpstreamConfig};
 use std::net::SocketAddr;

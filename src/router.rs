@@ -2,63 +2,19 @@
 //! by one function so that tests drive exactly what `main` serves.
 
 use crate::app::{shell, App};
-use crate::audit::store::AuditLog;
-use crate::auth::gate::{gate, Auth};
+use crate::auth::gate::gate;
 use crate::error::AppError;
-use crate::hardening::Deployment;
-use crate::upstream::Client;
+use crate::state::AppState;
 use axum::body::Body;
-use axum::extract::FromRef;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use axum_login::AuthManagerLayerBuilder;
-use leptos::prelude::*;
 use leptos::server_fn::error::FromServerFnError;
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use std::sync::Arc;
 
 /// Largest server function error body read back to set its status; ours are tiny.
 const MAX_ERROR_BODY: usize = 64 * 1024;
-
-/// What every request handler and server function can reach. Server functions get it
-/// from the Leptos context (`use_context::<AppState>()`).
-#[derive(Clone)]
-pub struct AppState {
-    pub leptos_options: LeptosOptions,
-    pub upstream: Client,
-    /// Who may use the console, and how they sign in.
-    pub auth: Arc<Auth>,
-    /// Response headers that depend on how the console is deployed (HSTS behind TLS).
-    pub deployment: Deployment,
-    /// Set once the process has been asked to stop.
-    pub draining: Draining,
-    /// Where actions are recorded; also in every request's extensions, for the checks
-    /// that record refusals (`audit::record::Actor`).
-    pub audit: AuditLog,
-}
-
-/// Whether the console is shutting down: from the stop signal on, `/readyz` answers 503
-/// so that a load balancer sends no new requests, while requests keep being served
-/// through the grace period and in-flight ones finish (`PROFILES_SHUTDOWN_GRACE`).
-#[derive(Clone, Default)]
-pub struct Draining(Arc<std::sync::atomic::AtomicBool>);
-
-impl Draining {
-    pub fn start(&self) {
-        self.0.store(true, std::sync::atomic::Ordering::Relaxed);
-    }
-
-    pub fn started(&self) -> bool {
-        self.0.load(std::sync::atomic::Ordering::Relaxed)
-    }
-}
-
-impl FromRef<AppState> for LeptosOptions {
-    fn from_ref(state: &AppState) -> Self {
-        state.leptos_options.clone()
-    }
-}
 
 pub fn app(state: AppState) -> Router {
     let routes = generate_route_list(App);
@@ -78,7 +34,7 @@ pub fn app(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::map_response(server_fn_error_status))
         .layer(axum::middleware::from_fn(
-            crate::profiles::list::goto_redirect,
+            crate::profiles::goto::goto_redirect,
         ))
         .layer(axum::middleware::from_fn_with_state(auth.clone(), gate))
         .layer(axum::Extension(state.audit.clone()))

@@ -7,7 +7,7 @@ use crate::audit::server::ssr::parse;
 use crate::audit::store::AuditLog;
 use crate::audit::{Change, Entry};
 use crate::auth::Permission;
-use crate::router::AppState;
+use crate::state::AppState;
 use crate::web::query_param;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};

@@ -2,7 +2,8 @@
 //! Audit log and the CSV, read from query parameters (`audit::param`) and checked.
 
 use crate::audit::{param, Action};
-use crate::profiles::model::{FieldError, ProfileId};
+use crate::error::FieldError;
+use crate::profiles::model::ProfileId;
 
 /// Entries per page.
 pub const PAGE_SIZE: u32 = 25;

@@ -90,7 +90,7 @@ pub(crate) mod ssr {
     }
 
     fn log() -> Result<AuditLog, AppError> {
-        leptos::prelude::use_context::<crate::router::AppState>()
+        leptos::prelude::use_context::<crate::state::AppState>()
             .map(|state| state.audit.clone())
             .ok_or_else(|| internal("no application state in context"))
     }

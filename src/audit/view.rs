@@ -6,7 +6,7 @@ use crate::audit::server::{audit_log, profile_history};
 use crate::audit::{param, Action, Change, Entry, EntryPage, Outcome};
 use crate::error::AppError;
 use crate::profiles::links::{detail_href, HISTORY};
-use crate::profiles::list::ListLocation;
+use crate::profiles::location::ListLocation;
 use crate::profiles::model::ProfileId;
 use crate::ui::error_panel::ErrorPanel;
 use crate::ui::heading::PageHeading;
@@ -236,10 +236,7 @@ pub fn AuditLogPage() -> impl IntoView {
 
 /// The filters as a plain GET form: submitting it loads the filtered page's address.
 #[component]
-fn FilterForm(
-    values: [Option<String>; 5],
-    errors: Vec<crate::profiles::model::FieldError>,
-) -> impl IntoView {
+fn FilterForm(values: [Option<String>; 5], errors: Vec<crate::error::FieldError>) -> impl IntoView {
     let [actor, action, profile, from, to] = values;
     let error = |name: &str| {
         errors

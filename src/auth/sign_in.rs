@@ -9,7 +9,7 @@ use crate::auth::backend::{auth_session, Credentials};
 use crate::auth::fragments::server_html;
 use crate::auth::gate::{Auth, SIGNED_IN_AT};
 use crate::auth::AuthMode;
-use crate::router::AppState;
+use crate::state::AppState;
 use crate::ui::theme::Theme;
 use crate::web::{own_path, query_param};
 use axum::extract::{FromRequest, Request, State};

@@ -6,9 +6,10 @@ use super::faults::{Fault, FaultPlan, SeenRequest};
 use super::ids;
 use super::store::StoreError;
 use super::Emulator;
+use crate::error::FieldError;
 use crate::profiles::model::{
-    check_resold_name, merge_metadata, EnrollmentUrl, Field, FieldError, GrantStatus, Lenient,
-    NewProfile, Order, PageSize, Profile, ProfileId, ProfileUpdate, Relationship, TrustGrant,
+    check_resold_name, merge_metadata, EnrollmentUrl, Field, GrantStatus, Lenient, NewProfile,
+    Order, PageSize, Profile, ProfileId, ProfileUpdate, Relationship, TrustGrant,
     MAX_METADATA_KEYS,
 };
 use crate::upstream::client::BETA;

@@ -6,7 +6,7 @@ use crate::auth::{can, Permission};
 use crate::error::AppError;
 use crate::profiles::enrollment::EnrollmentPanel;
 use crate::profiles::links::{detail_href, edit_href, from_param, DONE, FROM};
-use crate::profiles::list::ListLocation;
+use crate::profiles::location::ListLocation;
 use crate::profiles::model::{EnrollmentUrl, Profile, ProfileId};
 use crate::profiles::posted::{use_posted, PostedEnrollment};
 use crate::profiles::route::{profile_resource, with_profile_id};

@@ -5,12 +5,12 @@
 
 use crate::auth::{can, Permission};
 use crate::error::AppError;
+use crate::error::FieldError;
 use crate::profiles::form::{messages_for, names, Change, Intent, Loaded, MetaRow, ProfileForm};
 use crate::profiles::links::{detail_href, edit_href, new_href};
-use crate::profiles::list::ListLocation;
+use crate::profiles::location::ListLocation;
 use crate::profiles::model::{
-    FieldError, ProfileId, Relationship, MAX_KEY_CHARS, MAX_METADATA_KEYS, MAX_TEXT_CHARS,
-    MAX_VALUE_CHARS,
+    ProfileId, Relationship, MAX_KEY_CHARS, MAX_METADATA_KEYS, MAX_TEXT_CHARS, MAX_VALUE_CHARS,
 };
 use crate::profiles::server::{create_profile, update_profile};
 use crate::ui::browser::{confirm_before_leaving_by_link, focus_first};

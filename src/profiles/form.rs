@@ -8,9 +8,10 @@
 //! `application/x-www-form-urlencoded` pairs.
 
 use crate::error::AppError;
+use crate::error::FieldError;
 use crate::profiles::model::{
-    check_metadata_key, check_metadata_value, check_resold_name, check_text, Field, FieldError,
-    Lenient, MetadataMode, NewProfile, Profile, ProfileUpdate, Relationship, MAX_METADATA_KEYS,
+    check_metadata_key, check_metadata_value, check_resold_name, check_text, Field, Lenient,
+    MetadataMode, NewProfile, Profile, ProfileUpdate, Relationship, MAX_METADATA_KEYS,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

@@ -1,7 +1,7 @@
 //! Addresses of the profile pages. Each carries the list place the user came from
 //! (`?from=`, see [`ListLocation::token`]) so that "Back to list" returns there.
 
-use crate::profiles::list::ListLocation;
+use crate::profiles::location::ListLocation;
 use crate::profiles::model::ProfileId;
 use crate::web::with_query;
 

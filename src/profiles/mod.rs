@@ -6,8 +6,10 @@ pub mod edit;
 pub mod editor;
 pub mod enrollment;
 pub mod form;
+pub mod goto;
 pub mod links;
 pub mod list;
+pub mod location;
 pub mod model;
 #[cfg(feature = "ssr")]
 pub mod post;

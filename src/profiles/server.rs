@@ -99,10 +99,11 @@ pub(crate) mod ssr {
     use crate::audit::Action;
     use crate::auth::Permission;
     use crate::error::AppError;
+    use crate::error::FieldError;
     use crate::profiles::model::{
-        EnrollmentUrl, FieldError, NewProfile, Profile, ProfileId, ProfileUpdate, Relationship,
+        EnrollmentUrl, NewProfile, Profile, ProfileId, ProfileUpdate, Relationship,
     };
-    use crate::router::AppState;
+    use crate::state::AppState;
     use crate::upstream::{Client, ErrorKind, Reply, UpstreamError};
     use leptos::prelude::*;
     use time::format_description::well_known::Rfc3339;

@@ -198,7 +198,7 @@ pub fn console_router(
     deployment: profiles_admin::hardening::Deployment,
     audit: profiles_admin::audit::store::AuditLog,
 ) -> axum::Router {
-    profiles_admin::router::app(profiles_admin::router::AppState {
+    profiles_admin::router::app(profiles_admin::state::AppState {
         leptos_options: leptos::prelude::LeptosOptions::builder()
             .output_name("profiles-admin")
             .site_root("target/site")

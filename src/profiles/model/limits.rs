@@ -1,0 +1,145 @@
+//! The contract's limits on what a profile may hold, and their checks. Used by the
+//! browser as the user types, by the server before any upstream call and by the
+//! emulator, so all three say the same thing.
+
+use crate::error::FieldError;
+use crate::profiles::model::profile::{Lenient, Relationship};
+use std::collections::BTreeMap;
+
+/// Most metadata pairs a profile may hold (contract §2.1).
+pub const MAX_METADATA_KEYS: usize = 16;
+/// Longest metadata key, in Unicode scalar values (Q6).
+pub const MAX_KEY_CHARS: usize = 64;
+/// Longest metadata value, in Unicode scalar values.
+pub const MAX_VALUE_CHARS: usize = 512;
+/// Longest `external_id` or `name`.
+pub const MAX_TEXT_CHARS: usize = 255;
+/// Whether an empty metadata value is allowed: on update it deletes the key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MetadataMode {
+    Create,
+    Patch,
+}
+
+pub(super) fn finish(errors: Vec<FieldError>) -> Result<(), Vec<FieldError>> {
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
+fn char_len(s: &str) -> usize {
+    s.chars().count()
+}
+
+/// `external_id` and `name`: 1 to 255 characters when given.
+pub fn check_text(field: &str, value: Option<&str>, errors: &mut Vec<FieldError>) {
+    let Some(value) = value else { return };
+    let n = char_len(value);
+    if n == 0 {
+        errors.push(FieldError::new(field, "must not be empty"));
+    } else if n > MAX_TEXT_CHARS {
+        errors.push(FieldError::new(
+            field,
+            format!("must be at most {MAX_TEXT_CHARS} characters (got {n})"),
+        ));
+    }
+}
+
+/// Validates one metadata key; the message names the key.
+pub fn check_metadata_key(key: &str) -> Result<(), FieldError> {
+    let n = char_len(key);
+    if n == 0 {
+        Err(FieldError::new("metadata", "keys must not be empty"))
+    } else if n > MAX_KEY_CHARS {
+        Err(FieldError::new(
+            format!("metadata.{key}"),
+            format!("key must be at most {MAX_KEY_CHARS} characters (got {n})"),
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// Validates one metadata value; empty is allowed only in a patch, where it deletes.
+pub fn check_metadata_value(key: &str, value: &str, mode: MetadataMode) -> Result<(), FieldError> {
+    let n = char_len(value);
+    if n == 0 && mode == MetadataMode::Create {
+        Err(FieldError::new(
+            format!("metadata.{key}"),
+            "value must not be empty",
+        ))
+    } else if n > MAX_VALUE_CHARS {
+        Err(FieldError::new(
+            format!("metadata.{key}"),
+            format!("value must be at most {MAX_VALUE_CHARS} characters (got {n})"),
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// At most 16 pairs, each key and value within limits.
+pub fn check_metadata(
+    map: &BTreeMap<String, String>,
+    mode: MetadataMode,
+    errors: &mut Vec<FieldError>,
+) {
+    if map.len() > MAX_METADATA_KEYS {
+        errors.push(FieldError::new(
+            "metadata",
+            format!("at most {MAX_METADATA_KEYS} keys (got {})", map.len()),
+        ));
+    }
+    for (key, value) in map {
+        if let Err(e) =
+            check_metadata_key(key).and_then(|()| check_metadata_value(key, value, mode))
+        {
+            errors.push(e);
+        }
+    }
+}
+
+/// The seeds' rule: a resold profile stands for a company and must carry its name. The
+/// emulator enforces it on the stored result; the forms check it as the user types.
+pub fn check_resold_name(
+    relationship: &Lenient<Relationship>,
+    name: Option<&str>,
+) -> Result<(), FieldError> {
+    if *relationship == Lenient::Known(Relationship::Resold) && name.is_none() {
+        return Err(FieldError::new(
+            "name",
+            "is required when relationship is \"resold\"",
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn metadata_limits_are_enforced_with_field_names() {
+        let seventeen: BTreeMap<_, _> = (0..17)
+            .map(|i| (format!("k{i}"), "v".to_string()))
+            .collect();
+        let mut errors = Vec::new();
+        check_metadata(&seventeen, MetadataMode::Create, &mut errors);
+        assert_eq!(
+            errors,
+            vec![FieldError::new("metadata", "at most 16 keys (got 17)")]
+        );
+
+        let long_key = "k".repeat(65);
+        assert!(check_metadata_key(&long_key).is_err());
+        assert!(check_metadata_key(&"k".repeat(64)).is_ok());
+        assert!(check_metadata_key("").is_err());
+        let e = check_metadata_value("k", &"v".repeat(513), MetadataMode::Patch).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "metadata.k: value must be at most 512 characters (got 513)"
+        );
+    }
+}

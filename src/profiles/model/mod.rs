@@ -1,0 +1,24 @@
+//! Wire and domain types of the User Profiles API (beta `user-profiles-2026-03-24`),
+//! with the validation rules of contract §9.
+//!
+//! Compiled for both targets: the browser uses it for live feedback, the server functions
+//! for the authoritative check, and the emulator to enforce the contract. No I/O here.
+//!
+//! One file per concept: [`id`], [`profile`], [`page`], [`write`] (create and update
+//! bodies) and [`limits`]; this module re-exports them as the model's one public face.
+//! Files inside it import each other directly, never through these re-exports.
+
+pub mod id;
+pub mod limits;
+pub mod page;
+pub mod profile;
+pub mod write;
+
+pub use id::ProfileId;
+pub use limits::{
+    check_metadata, check_metadata_key, check_metadata_value, check_resold_name, check_text,
+    MetadataMode, MAX_KEY_CHARS, MAX_METADATA_KEYS, MAX_TEXT_CHARS, MAX_VALUE_CHARS,
+};
+pub use page::{ListQuery, Order, PageCursor, PageSize, ProfilePage};
+pub use profile::{EnrollmentUrl, GrantStatus, Lenient, Profile, Relationship, TrustGrant};
+pub use write::{merge_metadata, Field, NewProfile, ProfileUpdate};
