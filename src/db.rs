@@ -218,26 +218,6 @@ impl ExpiredDeletion for Sessions {
     }
 }
 
-/// The current time as stored: RFC 3339 UTC with microseconds, always the same width, so
-/// that text order is time order in both databases.
-pub fn now() -> String {
-    stamp(time::OffsetDateTime::now_utc())
-}
-
-pub fn stamp(at: time::OffsetDateTime) -> String {
-    let at = at.to_offset(time::UtcOffset::UTC);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z",
-        at.year(),
-        u8::from(at.month()),
-        at.day(),
-        at.hour(),
-        at.minute(),
-        at.second(),
-        at.microsecond()
-    )
-}
-
 /// A PostgreSQL for tests: `PROFILES_TEST_DATABASE_URL` (scripts/test.sh starts one), in a
 /// new database of its own per call so that tests do not see each other's rows.
 #[doc(hidden)]
@@ -275,15 +255,6 @@ pub mod testing {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn stamps_sort_as_text_in_time_order() {
-        let a = time::macros::datetime!(2026-03-24 09:05:07.000_001 UTC);
-        let b = time::macros::datetime!(2026-03-24 10:00:00 +01:00);
-        assert_eq!(stamp(a), "2026-03-24T09:05:07.000001Z");
-        assert_eq!(stamp(b), "2026-03-24T09:00:00.000000Z");
-        assert!(stamp(b) < stamp(a));
-    }
 
     #[test]
     fn only_postgres_urls_are_accepted_and_never_shown() {

@@ -129,6 +129,34 @@ impl AppError {
     }
 }
 
+/// On the server: an unexpected failure, and the one way an error becomes an HTTP answer.
+#[cfg(feature = "ssr")]
+impl AppError {
+    /// Anything unexpected: `detail` goes to the log under a random reference, which is
+    /// all the user is shown.
+    pub fn internal(detail: &str) -> Self {
+        let reference = format!("{:016x}", rand::random::<u64>());
+        tracing::error!(reference, detail, "internal error");
+        Self::Internal { reference }
+    }
+
+    /// [`Self::status`] as axum's type.
+    pub fn status_code(&self) -> axum::http::StatusCode {
+        axum::http::StatusCode::from_u16(self.status())
+            .expect("every status of AppError::status is a valid HTTP status")
+    }
+}
+
+/// The answer for a page, a download or a refusal outside a server function: the message
+/// as text, with the error's status. (A server function's answer is the same status with
+/// the error in the wire encoding.)
+#[cfg(feature = "ssr")]
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        (self.status_code(), self.to_string()).into_response()
+    }
+}
+
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 

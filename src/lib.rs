@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod error;
 pub mod profiles;
+pub mod timestamp;
 pub mod ui;
 pub mod web;
 

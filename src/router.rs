@@ -96,8 +96,6 @@ async fn server_fn_error_status(response: Response) -> Response {
     let Ok(bytes) = axum::body::to_bytes(body, MAX_ERROR_BODY).await else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    let error = AppError::de(bytes.clone());
-    parts.status =
-        StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    parts.status = AppError::de(bytes.clone()).status_code();
     Response::from_parts(parts, Body::from(bytes))
 }

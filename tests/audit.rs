@@ -261,7 +261,7 @@ async fn every_change_writes_one_entry(console: Console) {
         "name=Grace+Hopper&loaded_name=Grace&relationship=external&loaded_relationship=external\
          &loaded_updated_at={}&row-0-key=team&row-0-value=navy&row-0-orig-key=team\
          &row-0-orig-value=navy&row-0-removed=1&intent=save",
-        profiles_admin::ui::format::rfc3339(current.updated_at).replace('+', "%2B")
+        profiles_admin::timestamp::rfc3339(current.updated_at).replace('+', "%2B")
     );
     let (reply, entry) = console
         .one_new_entry(console.form(&format!("/profiles/{grace}/edit"), &edit))

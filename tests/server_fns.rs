@@ -530,7 +530,7 @@ fn a_posted_edit_sends_only_the_changes_and_guards_against_changes_made_elsewher
             )
             .await;
         let profile: Profile = serde_json::from_str(&body).unwrap();
-        let loaded_at = profiles_admin::ui::format::rfc3339(profile.updated_at);
+        let loaded_at = profiles_admin::timestamp::rfc3339(profile.updated_at);
         let path = format!("/profiles/{}/edit", profile.id);
         let form = |name: &'static str, overwrite: &'static str| {
             vec![

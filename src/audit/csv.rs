@@ -11,7 +11,7 @@ use crate::state::AppState;
 use crate::web::query_param;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 
 /// Entries read from the database per chunk of the file.
@@ -26,15 +26,11 @@ pub fn routes() -> axum::Router<AppState> {
 async fn download(State(state): State<AppState>, request: Request) -> Response {
     let (parts, _) = request.into_parts();
     if let Err(refused) = Actor::require_in(&parts, Permission::AuditRead).await {
-        return (
-            StatusCode::from_u16(refused.status()).unwrap_or(StatusCode::FORBIDDEN),
-            refused.to_string(),
-        )
-            .into_response();
+        return refused.into_response();
     }
     let (filter, _) = match parse(|name| query_param(&parts.uri, name)) {
         Ok(parsed) => parsed,
-        Err(invalid) => return (StatusCode::BAD_REQUEST, invalid.to_string()).into_response(),
+        Err(invalid) => return invalid.into_response(),
     };
     let body = Body::from_stream(chunks(state.audit.clone(), filter));
     (

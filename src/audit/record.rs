@@ -47,7 +47,7 @@ impl Who {
     ) -> Entry {
         Entry {
             id: AuditLog::new_id(),
-            at: crate::db::now(),
+            at: crate::timestamp::stamp_now(),
             actor: self.actor.clone(),
             role: self.role.map(|r| r.as_str().to_owned()),
             action,

@@ -55,7 +55,6 @@ pub(crate) mod ssr {
     use crate::audit::store::AuditLog;
     use crate::audit::{param, EntryPage};
     use crate::error::AppError;
-    use crate::profiles::server::ssr::internal;
 
     /// A filter and cursor from query parameters, or every reason they are not one.
     pub fn parse(
@@ -86,12 +85,12 @@ pub(crate) mod ssr {
         let log = log()?;
         log.page(&filter, cursor.as_ref(), PAGE_SIZE)
             .await
-            .map_err(|e| internal(&format!("the audit trail cannot be read: {e}")))
+            .map_err(|e| AppError::internal(&format!("the audit trail cannot be read: {e}")))
     }
 
     fn log() -> Result<AuditLog, AppError> {
         leptos::prelude::use_context::<crate::state::AppState>()
             .map(|state| state.audit.clone())
-            .ok_or_else(|| internal("no application state in context"))
+            .ok_or_else(|| AppError::internal("no application state in context"))
     }
 }

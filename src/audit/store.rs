@@ -110,11 +110,11 @@ impl AuditLog {
         }
         // Days become the stamps that bound them.
         if let Some(from) = filter.from {
-            let from = crate::db::stamp(from.midnight().assume_utc());
+            let from = crate::timestamp::stamp(from.midnight().assume_utc());
             conditions.push(format!("at >= {}", param(from)));
         }
         if let Some(until) = filter.to.and_then(|d| d.next_day()) {
-            let until = crate::db::stamp(until.midnight().assume_utc());
+            let until = crate::timestamp::stamp(until.midnight().assume_utc());
             conditions.push(format!("at < {}", param(until)));
         }
         if let Some(cursor) = cursor {

@@ -8,6 +8,7 @@ use crate::error::AppError;
 use crate::profiles::links::{detail_href, HISTORY};
 use crate::profiles::location::ListLocation;
 use crate::profiles::model::ProfileId;
+use crate::timestamp::stored_utc;
 use crate::ui::error_panel::ErrorPanel;
 use crate::ui::heading::PageHeading;
 use crate::ui::title::PageTitle;
@@ -15,14 +16,6 @@ use crate::web::encode_query;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
-
-/// `2026-03-24 09:05:07 UTC` from a stored stamp.
-fn when(at: &str) -> String {
-    match (at.get(..10), at.get(11..19)) {
-        (Some(day), Some(time)) => format!("{day} {time} UTC"),
-        _ => at.to_owned(),
-    }
-}
 
 fn tone(outcome: Outcome) -> &'static str {
     match outcome {
@@ -86,7 +79,7 @@ pub fn EntryTable(entries: Vec<Entry>, show_profile: bool) -> impl IntoView {
             );
             view! {
                 <tr>
-                    <td class="nowrap"><time datetime=e.at.clone()>{when(&e.at)}</time></td>
+                    <td class="nowrap"><time datetime=e.at.clone()>{stored_utc(&e.at)}</time></td>
                     <td>
                         <a href=actor_href>{e.actor.clone()}</a>
                         {e.role.clone().map(|r| view! { " " <span class="badge">{r}</span> })}

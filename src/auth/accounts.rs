@@ -114,7 +114,7 @@ impl Accounts {
         let name = normalize_name(name)?;
         check_password(password)?;
         let hash = hash_password(password.to_owned()).await?;
-        let created_at = crate::db::now();
+        let created_at = crate::timestamp::stamp_now();
         // The id is made here, not by the database: SQLite and PostgreSQL generate ids
         // differently. Two concurrent adds may pick the same one; the loser fails, as a
         // duplicate name would.

@@ -10,10 +10,9 @@ use crate::auth::{AuthMode, Role, Visitor};
 use crate::db::Sessions;
 use crate::error::AppError;
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
-use leptos::server_fn::error::FromServerFnError;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
@@ -186,21 +185,12 @@ async fn local_visitor(
     Ok(auth.visitor(user.name, user.role))
 }
 
-/// A refusal as a server function error (the browser shows its text) or a short page.
+/// A refusal as a server function error (the browser shows its text, so it is in the
+/// server functions' JSON encoding) or a short page.
 fn refuse(api: bool, error: AppError) -> Response {
-    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::FORBIDDEN);
     if api {
-        let body = error.ser();
-        (
-            status,
-            [(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            )],
-            body,
-        )
-            .into_response()
+        (error.status_code(), axum::Json(error)).into_response()
     } else {
-        (status, error.to_string()).into_response()
+        error.into_response()
     }
 }

@@ -5,10 +5,10 @@
 use crate::error::AppError;
 use crate::profiles::model::{EnrollmentUrl, ProfileId};
 use crate::profiles::server::create_enrollment_url;
+use crate::timestamp::{countdown, rfc3339, utc};
 use crate::ui::browser::now;
 use crate::ui::copy::CopyButton;
 use crate::ui::error_panel::ErrorPanel;
-use crate::ui::format::{countdown, rfc3339, utc};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use std::time::Duration;

@@ -157,7 +157,7 @@ impl ProfileForm {
             external_id: profile.external_id.clone(),
             name: profile.name.clone(),
             relationship: profile.relationship.label().to_owned(),
-            updated_at: crate::ui::format::rfc3339(profile.updated_at),
+            updated_at: crate::timestamp::rfc3339(profile.updated_at),
         };
         Self {
             external_id: loaded.external_id.clone().unwrap_or_default(),

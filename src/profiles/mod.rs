@@ -16,4 +16,3 @@ pub mod post;
 pub mod posted;
 pub mod route;
 pub mod server;
-pub mod timestamp;

@@ -111,7 +111,7 @@ pub(crate) mod ssr {
     pub fn client() -> Result<Client, AppError> {
         use_context::<AppState>()
             .map(|state| state.upstream.clone())
-            .ok_or_else(|| internal("no application state in context"))
+            .ok_or_else(|| AppError::internal("no application state in context"))
     }
 
     /// The operations behind the server functions, shared with the no-JS form posts.
@@ -200,7 +200,7 @@ pub(crate) mod ssr {
         let asked = diff::requested(&current, &update);
         let outcome = match loaded {
             Some(loaded) if current.updated_at != loaded => Err(AppError::Changed {
-                updated_at: crate::ui::format::utc(current.updated_at),
+                updated_at: crate::timestamp::utc(current.updated_at),
             }),
             _ => upstream_reply("update", client.update(id, &update).await),
         };
@@ -253,12 +253,6 @@ pub(crate) mod ssr {
         ProfileId::parse(raw).map_err(|_| AppError::NotFound)
     }
 
-    pub fn internal(detail: &str) -> AppError {
-        let reference = format!("{:016x}", rand::random::<u64>());
-        tracing::error!(reference, detail, "internal error");
-        AppError::Internal { reference }
-    }
-
     /// Maps an upstream result to what the browser may see; the details go to the log.
     pub fn upstream<T>(
         op: &'static str,
@@ -299,7 +293,9 @@ pub(crate) mod ssr {
             | ErrorKind::Timeout
             | ErrorKind::Connect
             | ErrorKind::Dropped => AppError::Unavailable { request_id },
-            ErrorKind::InvalidResponse => internal("upstream answered with an unexpected body"),
+            ErrorKind::InvalidResponse => {
+                AppError::internal("upstream answered with an unexpected body")
+            }
         })
     }
 

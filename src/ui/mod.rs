@@ -4,7 +4,6 @@ pub mod badge;
 pub mod browser;
 pub mod copy;
 pub mod error_panel;
-pub mod format;
 pub mod heading;
 pub mod status;
 pub mod theme;

@@ -10,6 +10,36 @@ use leptos_meta::Title;
 #[component]
 pub fn PageTitle(#[prop(into)] text: String) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    let text = crate::ui::format::escape_html(&text);
+    let text = escape_html(&text);
     view! { <Title text/> }
+}
+
+/// Escapes text for an HTML text or attribute context.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_everything_that_could_open_a_tag_or_end_an_attribute() {
+        assert_eq!(
+            escape_html("</title><b a='x' b=\"y\">&"),
+            "&lt;/title&gt;&lt;b a=&#39;x&#39; b=&quot;y&quot;&gt;&amp;"
+        );
+        assert_eq!(escape_html("Zoë 李伟"), "Zoë 李伟");
+    }
 }

@@ -109,9 +109,9 @@ pub struct TrustGrant {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Profile {
     pub id: ProfileId,
-    #[serde(with = "crate::profiles::timestamp")]
+    #[serde(with = "crate::timestamp")]
     pub created_at: OffsetDateTime,
-    #[serde(with = "crate::profiles::timestamp")]
+    #[serde(with = "crate::timestamp")]
     pub updated_at: OffsetDateTime,
     #[serde(default)]
     pub external_id: Option<String>,
@@ -130,7 +130,7 @@ pub struct Profile {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EnrollmentUrl {
     pub url: String,
-    #[serde(with = "crate::profiles::timestamp")]
+    #[serde(with = "crate::timestamp")]
     pub expires_at: OffsetDateTime,
 }
 
