@@ -17,7 +17,7 @@ use leptos_router::{lazy_route, path, Lazy, LazyRoute, SsrMode};
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     // The remembered theme is rendered in the first byte, so a dark page never flashes light.
     let theme = Theme::current().attribute();
-    // The visitor's role, for the browser to hide what it cannot do (`auth::PageRole`).
+    // The user's role, for the browser to hide what it cannot do (`auth::PageRole`).
     let role = PageRole::current().0.map(Role::as_str);
     #[cfg(feature = "ssr")]
     set_content_security_policy(&options);
@@ -105,11 +105,11 @@ pub fn App() -> impl IntoView {
 fn server_fragments() -> (String, String, String) {
     #[cfg(feature = "ssr")]
     {
-        let visitor = crate::auth::Visitor::current();
+        let user = crate::auth::User::current();
         (
-            crate::auth::fragments::demo_banner(visitor.as_ref()),
-            crate::auth::fragments::account(visitor.as_ref()),
-            crate::auth::fragments::admin_links(visitor.as_ref()),
+            crate::auth::fragments::demo_banner(user.as_ref()),
+            crate::auth::fragments::account(user.as_ref()),
+            crate::auth::fragments::admin_links(user.as_ref()),
         )
     }
     #[cfg(not(feature = "ssr"))]

@@ -22,7 +22,7 @@ pub struct AppState {
     /// Set once the process has been asked to stop.
     pub draining: Draining,
     /// Where actions are recorded; also in every request's extensions, for the checks
-    /// that record refusals (`audit::record::Actor`).
+    /// that record refusals (`auth::authorized::Authorized`).
     pub audit: AuditLog,
 }
 

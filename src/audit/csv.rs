@@ -2,10 +2,10 @@
 //! matching entry, newest first, streamed a page at a time. Admins only.
 
 use crate::audit::query::{Cursor, Filter};
-use crate::audit::record::Actor;
 use crate::audit::server::ssr::parse;
 use crate::audit::store::AuditLog;
 use crate::audit::{Change, Entry};
+use crate::auth::authorized::Authorized;
 use crate::auth::Permission;
 use crate::state::AppState;
 use crate::web::query_param;
@@ -25,7 +25,7 @@ pub fn routes() -> axum::Router<AppState> {
 
 async fn download(State(state): State<AppState>, request: Request) -> Response {
     let (parts, _) = request.into_parts();
-    if let Err(refused) = Actor::require_in(&parts, Permission::AuditRead).await {
+    if let Err(refused) = Authorized::require_in(&parts, Permission::AuditRead).await {
         return refused.into_response();
     }
     let (filter, _) = match parse(|name| query_param(&parts.uri, name)) {

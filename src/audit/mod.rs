@@ -2,17 +2,16 @@
 //! the User Profiles API does not keep.
 //!
 //! The types here cross the wire (the History section and the Audit log page read them);
-//! the rest is server-only: the diffs ([`diff`]), reading filters and cursors ([`query`]),
+//! the rest is server-only: reading filters and cursors ([`query`]),
 //! the table ([`store`]), the recording of each action ([`record`]) and the CSV download
-//! ([`csv`]).
+//! ([`csv`]). What a change did to a profile is the profile model's to say
+//! (`profiles::model::changes`).
 
 pub mod server;
 pub mod view;
 
 #[cfg(feature = "ssr")]
 pub mod csv;
-#[cfg(feature = "ssr")]
-pub mod diff;
 #[cfg(feature = "ssr")]
 pub mod query;
 #[cfg(feature = "ssr")]
@@ -30,7 +29,7 @@ pub enum Action {
     EnrollmentUrl,
     SignIn,
     SignOut,
-    /// Something the visitor's role does not allow; the entry's detail says what.
+    /// Something the user's role does not allow; the entry's detail says what.
     Refused,
 }
 
@@ -141,7 +140,7 @@ pub struct Entry {
     pub action: Action,
     pub profile_id: Option<String>,
     pub outcome: Outcome,
-    /// Why it failed or was refused, in the words the visitor was shown.
+    /// Why it failed or was refused, in the words the user was shown.
     pub detail: Option<String>,
     pub changes: Vec<Change>,
     /// The console's `x-request-id`.

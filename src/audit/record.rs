@@ -8,24 +8,31 @@
 
 use crate::audit::store::{AuditLog, Completion};
 use crate::audit::{Action, Change, Entry, Outcome};
-use crate::auth::{Permission, Role, Visitor};
+use crate::auth::{Role, User};
 use crate::error::AppError;
 use crate::profiles::model::ProfileId;
 use axum::http::request::Parts;
 use axum::http::HeaderMap;
 
-/// Who an entry names, and the request it came from.
+/// The audit trail of one request: who acts (a name and, once established, a role), the
+/// request's id and the log. Every entry of the request is written through it.
 #[derive(Debug, Clone)]
-pub struct Who {
+pub struct Trail {
     actor: String,
     /// None for a failed sign-in: nobody was established.
     role: Option<Role>,
     /// The console's `x-request-id` (`hardening` sets one on every request).
     request_id: Option<String>,
+    log: Option<AuditLog>,
 }
 
-impl Who {
-    pub fn new(actor: String, role: Option<Role>, headers: &HeaderMap) -> Self {
+impl Trail {
+    pub fn new(
+        actor: String,
+        role: Option<Role>,
+        headers: &HeaderMap,
+        log: Option<AuditLog>,
+    ) -> Self {
         let request_id = headers
             .get(crate::hardening::X_REQUEST_ID)
             .and_then(|v| v.to_str().ok())
@@ -34,7 +41,19 @@ impl Who {
             actor,
             role,
             request_id,
+            log,
         }
+    }
+
+    /// The trail of `user`'s request `parts` (the router puts the log in every request's
+    /// extensions).
+    pub fn of(user: &User, parts: &Parts) -> Self {
+        Self::new(
+            user.name.clone(),
+            Some(user.role),
+            &parts.headers,
+            parts.extensions.get::<AuditLog>().cloned(),
+        )
     }
 
     fn entry(
@@ -62,77 +81,15 @@ impl Who {
 
     /// Records an action complete as it happens (sign-in, sign-out, a refusal). A failure
     /// to record is logged: these change no profile, so they are not refused for it.
-    pub async fn record(
-        &self,
-        log: Option<&AuditLog>,
-        action: Action,
-        outcome: Outcome,
-        detail: Option<String>,
-    ) {
+    pub async fn record(&self, action: Action, outcome: Outcome, detail: Option<String>) {
         let entry = self.entry(action, None, outcome, detail, Vec::new());
-        let Some(log) = log else {
+        let Some(log) = &self.log else {
             tracing::error!(action = action.as_str(), "no audit trail to record this in");
             return;
         };
         if let Err(e) = log.append(&entry).await {
             tracing::error!(error = %e, action = action.as_str(), "the audit trail could not record this");
         }
-    }
-}
-
-/// The visitor of a request, with what their entries need: the request id and the log.
-#[derive(Debug, Clone)]
-pub struct Actor {
-    visitor: Visitor,
-    who: Who,
-    log: Option<AuditLog>,
-}
-
-impl Actor {
-    /// The visitor of `parts`, if they may do `permission`; a signed-in visitor's refusal
-    /// is recorded.
-    pub async fn require_in(parts: &Parts, permission: Permission) -> Result<Self, AppError> {
-        let visitor = parts
-            .extensions
-            .get::<Visitor>()
-            .cloned()
-            .ok_or(AppError::SignInRequired)?;
-        let actor = Self {
-            who: Who::new(visitor.name.clone(), Some(visitor.role), &parts.headers),
-            visitor,
-            log: parts.extensions.get::<AuditLog>().cloned(),
-        };
-        actor.check(permission, &what(parts)).await?;
-        Ok(actor)
-    }
-
-    /// The same for a server function, from its request.
-    pub async fn require(permission: Permission) -> Result<Self, AppError> {
-        let parts = leptos::prelude::use_context::<Parts>().ok_or(AppError::SignInRequired)?;
-        Self::require_in(&parts, permission).await
-    }
-
-    /// Whether the actor may do `permission` (for `attempt`, shown in the entry); a
-    /// refusal is recorded.
-    pub async fn check(&self, permission: Permission, attempt: &str) -> Result<(), AppError> {
-        let refused = match Visitor::require(Some(&self.visitor), permission) {
-            Ok(_) => return Ok(()),
-            Err(refused) => refused,
-        };
-        let detail = format!(
-            "The {} role may not {} ({attempt}).",
-            self.visitor.role.as_str(),
-            permission_words(permission)
-        );
-        self.who
-            .record(
-                self.log.as_ref(),
-                Action::Refused,
-                Outcome::Refused,
-                Some(detail),
-            )
-            .await;
-        Err(refused)
     }
 
     /// Writes the pending entry of a mutation about to be sent upstream; without it, the
@@ -145,9 +102,7 @@ impl Actor {
     ) -> Result<Attempt, AppError> {
         let log = self.log.clone().ok_or(AppError::AuditUnavailable)?;
         let profile_id = profile.map(ToString::to_string);
-        let entry = self
-            .who
-            .entry(action, profile_id, Outcome::Pending, None, changes);
+        let entry = self.entry(action, profile_id, Outcome::Pending, None, changes);
         if let Err(e) = log.append(&entry).await {
             tracing::error!(
                 error = %e,
@@ -186,7 +141,7 @@ impl Attempt {
     }
 
     /// The call failed, was refused or may not have happened: `changes` as asked for, and
-    /// why, in the words the visitor is shown.
+    /// why, in the words the user is shown.
     pub async fn failed(self, error: &AppError, changes: Vec<Change>) {
         self.complete(Completion {
             outcome: outcome_of(error),
@@ -216,21 +171,5 @@ fn outcome_of(error: &AppError) -> Outcome {
         AppError::Uncertain { .. } => Outcome::Uncertain,
         AppError::Changed { .. } | AppError::Forbidden => Outcome::Refused,
         _ => Outcome::Failed,
-    }
-}
-
-/// What a refused request asked for: its method and path (never its query or body).
-fn what(parts: &Parts) -> String {
-    format!("{} {}", parts.method, parts.uri.path())
-}
-
-fn permission_words(permission: Permission) -> &'static str {
-    match permission {
-        Permission::ProfilesRead => "read profiles",
-        Permission::ProfilesWrite => "create or edit profiles",
-        Permission::ProfilesRelationship => "set a profile's relationship",
-        Permission::EnrollmentCreate => "generate enrollment URLs",
-        Permission::AuditRead => "read the audit log",
-        Permission::UsersManage => "manage console users",
     }
 }

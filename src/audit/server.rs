@@ -1,9 +1,9 @@
 //! Server functions reading the audit trail: a profile's history (anyone who may read
 //! profiles) and the whole log (admins). Both answer one page, newest first.
 
-#[cfg(feature = "ssr")]
-use crate::audit::record::Actor;
 use crate::audit::EntryPage;
+#[cfg(feature = "ssr")]
+use crate::auth::authorized::Authorized;
 #[cfg(feature = "ssr")]
 use crate::auth::Permission;
 use crate::error::AppError;
@@ -16,7 +16,7 @@ use leptos::prelude::*;
 /// whole admin-only log to any role that may read profiles.
 #[server(endpoint = "audit/history")]
 pub async fn profile_history(id: String, page: Option<String>) -> Result<EntryPage, AppError> {
-    Actor::require(Permission::ProfilesRead).await?;
+    Authorized::require(Permission::ProfilesRead).await?;
     let id = crate::profiles::model::ProfileId::parse(&id).map_err(|_| AppError::NotFound)?;
     let query = [
         (crate::audit::param::PROFILE, Some(id.to_string())),
@@ -36,7 +36,7 @@ pub async fn audit_log(
     to: Option<String>,
     page: Option<String>,
 ) -> Result<EntryPage, AppError> {
-    Actor::require(Permission::AuditRead).await?;
+    Authorized::require(Permission::AuditRead).await?;
     use crate::audit::param;
     let query = [
         (param::ACTOR, actor),

@@ -5,9 +5,9 @@ use crate::auth::accounts::{verify_password, Account, AccountError, Accounts};
 use crate::auth::Role;
 use axum_login::{AuthSession, AuthUser, AuthnBackend, UserId};
 
-/// A signed-in account, as the session sees it.
+/// The account a session is signed in as: an [`Account`] without its password hash.
 #[derive(Clone)]
-pub struct User {
+pub struct SessionAccount {
     pub id: i64,
     pub name: String,
     pub role: Role,
@@ -16,16 +16,16 @@ pub struct User {
 }
 
 // No password hash in here, but keep `Debug` (axum-login requires it) minimal all the same.
-impl std::fmt::Debug for User {
+impl std::fmt::Debug for SessionAccount {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("User")
+        f.debug_struct("SessionAccount")
             .field("id", &self.id)
             .field("name", &self.name)
             .finish()
     }
 }
 
-impl From<Account> for User {
+impl From<Account> for SessionAccount {
     fn from(account: Account) -> Self {
         let mut auth_hash = account.session_epoch.to_le_bytes().to_vec();
         auth_hash.extend_from_slice(account.role.as_str().as_bytes());
@@ -38,7 +38,7 @@ impl From<Account> for User {
     }
 }
 
-impl AuthUser for User {
+impl AuthUser for SessionAccount {
     type Id = i64;
 
     fn id(&self) -> i64 {
@@ -73,22 +73,27 @@ impl Backend {
 }
 
 impl AuthnBackend for Backend {
-    type User = User;
+    type User = SessionAccount;
     type Credentials = Credentials;
     type Error = AccountError;
 
     /// A wrong password, an unknown name and a disabled account look the same, and take
     /// the same time.
-    async fn authenticate(&self, creds: Credentials) -> Result<Option<User>, Self::Error> {
+    async fn authenticate(
+        &self,
+        creds: Credentials,
+    ) -> Result<Option<SessionAccount>, Self::Error> {
         let account = self.accounts.by_name(&creds.name).await?;
         let hash = account.as_ref().map(|a| a.password_hash.clone());
         let matches = verify_password(creds.password, hash).await;
-        Ok(account.filter(|a| matches && !a.disabled).map(User::from))
+        Ok(account
+            .filter(|a| matches && !a.disabled)
+            .map(SessionAccount::from))
     }
 
-    async fn get_user(&self, id: &UserId<Self>) -> Result<Option<User>, Self::Error> {
+    async fn get_user(&self, id: &UserId<Self>) -> Result<Option<SessionAccount>, Self::Error> {
         let account = self.accounts.by_id(*id).await?;
-        Ok(account.filter(|a| !a.disabled).map(User::from))
+        Ok(account.filter(|a| !a.disabled).map(SessionAccount::from))
     }
 }
 

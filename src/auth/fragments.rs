@@ -1,10 +1,10 @@
 //! Server-rendered pieces of the page layout that say who is signed in and whether the
 //! data is a demo. They change only with a full page load (signing in and out are full
 //! page loads), so the browser never renders them: the app places them with `inner_html`,
-//! which hydration leaves as the server wrote it. That keeps the visitor's name, and the
+//! which hydration leaves as the server wrote it. That keeps the user's name, and the
 //! code to show it, out of the browser bundle.
 
-use crate::auth::{AuthMode, Permission, Visitor};
+use crate::auth::{AuthMode, Permission, User};
 use leptos::prelude::*;
 
 /// HTML of a view rendered once on the server, outside any app (its own reactive owner).
@@ -13,8 +13,8 @@ pub fn server_html<V: RenderHtml>(view: impl FnOnce() -> V) -> String {
 }
 
 /// The "Demo data" banner, when the console serves the built-in emulator.
-pub fn demo_banner(visitor: Option<&Visitor>) -> String {
-    if !visitor.is_some_and(|v| v.demo_data) {
+pub fn demo_banner(user: Option<&User>) -> String {
+    if !user.is_some_and(|v| v.demo_data) {
         return String::new();
     }
     server_html(|| {
@@ -29,12 +29,12 @@ pub fn demo_banner(visitor: Option<&Visitor>) -> String {
 
 /// Who is signed in, and with local accounts the way out: a plain form post, so it works
 /// without the WASM and ends the session on the server. Nothing in the open demo.
-pub fn account(visitor: Option<&Visitor>) -> String {
-    let Some(visitor) = visitor.filter(|v| v.mode != AuthMode::Open) else {
+pub fn account(user: Option<&User>) -> String {
+    let Some(user) = user.filter(|v| v.mode != AuthMode::Open) else {
         return String::new();
     };
-    let (name, role) = (visitor.name.clone(), visitor.role.as_str());
-    let local = visitor.mode == AuthMode::Local;
+    let (name, role) = (user.name.clone(), user.role.as_str());
+    let local = user.mode == AuthMode::Local;
     server_html(|| {
         view! {
             <span class="account-name">{name}</span>
@@ -50,8 +50,8 @@ pub fn account(visitor: Option<&Visitor>) -> String {
 }
 
 /// The main navigation's entries that only admins may follow.
-pub fn admin_links(visitor: Option<&Visitor>) -> String {
-    if !visitor.is_some_and(|v| v.may(Permission::AuditRead)) {
+pub fn admin_links(user: Option<&User>) -> String {
+    if !user.is_some_and(|v| v.may(Permission::AuditRead)) {
         return String::new();
     }
     server_html(|| view! { <a href="/audit">"Audit log"</a> })

@@ -1,12 +1,12 @@
-//! The request gate: every request learns who its visitor is (or that there is none)
-//! before any handler runs. Requests that need a visitor and have none are turned away
+//! The request gate: every request learns who its user is (or that there is none)
+//! before any handler runs. Requests that need a user and have none are turned away
 //! here; what each role may do is checked later, inside each server function and form
-//! post, with [`Visitor::require`].
+//! post, with [`User::require`].
 
 use crate::auth::backend::{auth_session, Backend};
 use crate::auth::limits::Limits;
 use crate::auth::proxy::{ProxyAuth, Refusal, TrustedProxies};
-use crate::auth::{AuthMode, Role, Visitor};
+use crate::auth::{AuthMode, Role, User};
 use crate::db::Sessions;
 use crate::error::AppError;
 use axum::extract::{ConnectInfo, Request, State};
@@ -23,7 +23,7 @@ use tower_sessions::SessionManagerLayer;
 pub const SIGNED_IN_AT: &str = "signed_in_at";
 /// The session key holding when the session was last renewed (Unix milliseconds).
 const RENEWED_AT: &str = "renewed_at";
-/// The name the one-command demo's visitor goes by.
+/// The name the one-command demo's user goes by.
 pub const DEMO_USER: &str = "demo";
 
 /// Everything the gate and the sign-in pages need to know.
@@ -59,8 +59,8 @@ impl Auth {
         }
     }
 
-    fn visitor(&self, name: String, role: Role) -> Visitor {
-        Visitor {
+    fn user(&self, name: String, role: Role) -> User {
+        User {
             name,
             role,
             mode: self.mode,
@@ -92,8 +92,8 @@ fn open_path(path: &str) -> bool {
 
 pub async fn gate(State(auth): State<Arc<Auth>>, mut request: Request, next: Next) -> Response {
     let found = match auth.mode {
-        AuthMode::Open => Ok(auth.visitor(DEMO_USER.into(), Role::Admin)),
-        AuthMode::Local => local_visitor(&auth, auth_session(&request)).await,
+        AuthMode::Open => Ok(auth.user(DEMO_USER.into(), Role::Admin)),
+        AuthMode::Local => local_user(&auth, auth_session(&request)).await,
         AuthMode::Proxy => {
             let proxy = auth
                 .proxy
@@ -101,14 +101,14 @@ pub async fn gate(State(auth): State<Arc<Auth>>, mut request: Request, next: Nex
                 .expect("proxy mode has a proxy configuration");
             proxy
                 .identify(&auth.trusted, peer(&request), request.headers())
-                .map(|(name, role)| auth.visitor(name, role))
+                .map(|(name, role)| auth.user(name, role))
         }
     };
     let refusal = match found {
-        Ok(visitor) => {
+        Ok(user) => {
             if request.uri().path().starts_with("/api/") {
-                if let Err(wait) = auth.limits.call(&visitor.name) {
-                    tracing::warn!(user = %visitor.name, "refused: too many calls");
+                if let Err(wait) = auth.limits.call(&user.name) {
+                    tracing::warn!(user = %user.name, "refused: too many calls");
                     let mut response = refuse(true, AppError::TooManyRequests);
                     response.headers_mut().insert(
                         header::RETRY_AFTER,
@@ -117,7 +117,7 @@ pub async fn gate(State(auth): State<Arc<Auth>>, mut request: Request, next: Nex
                     return response;
                 }
             }
-            request.extensions_mut().insert(visitor);
+            request.extensions_mut().insert(user);
             return next.run(request).await;
         }
         Err(refusal) => refusal,
@@ -159,10 +159,10 @@ pub async fn gate(State(auth): State<Arc<Auth>>, mut request: Request, next: Nex
 
 /// The signed-in account of a local session, unless the session is past its lifetime
 /// (then it is ended here).
-async fn local_visitor(
+async fn local_user(
     auth: &Auth,
     session: Option<axum_login::AuthSession<Backend>>,
-) -> Result<Visitor, Refusal> {
+) -> Result<User, Refusal> {
     let Some(mut session) = session else {
         return Err(Refusal::Anonymous);
     };
@@ -182,7 +182,7 @@ async fn local_visitor(
         // A changed session is saved at the end of the request, with a new idle expiry.
         let _ = session.session.insert(RENEWED_AT, now_ms).await;
     }
-    Ok(auth.visitor(user.name, user.role))
+    Ok(auth.user(user.name, user.role))
 }
 
 /// A refusal as a server function error (the browser shows its text, so it is in the

@@ -1,15 +1,20 @@
 //! Who is using the console and what they may do.
 //!
-//! The types here are shared by both builds: the server decides (and enforces, in every
-//! server function and form post, through [`Visitor::require`], which
-//! `audit::record::Actor` wraps to record refusals); the browser only uses the
-//! same answer to hide what the role cannot do. The server-only parts — accounts, sessions,
-//! the sign-in pages, the proxy mode and the request gate — are in the submodules.
+//! The types here are shared by both builds: the server decides, in every server
+//! function and form post, through [`authorized::Authorized`] (which records a refusal in
+//! the audit trail: auth decides, audit records); the browser only uses the same answer
+//! to hide what the role cannot do. The server-only parts — accounts, sessions, the
+//! sign-in pages, the proxy mode and the request gate — are in the submodules.
+//!
+//! One word per person: a [`User`] is whoever a request comes from; an
+//! [`accounts::Account`] is the stored record a local user signs in with.
 
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 pub mod accounts;
+#[cfg(feature = "ssr")]
+pub mod authorized;
 #[cfg(feature = "ssr")]
 pub mod backend;
 #[cfg(feature = "ssr")]
@@ -56,6 +61,20 @@ pub enum Permission {
     UsersManage,
 }
 
+impl Permission {
+    /// What the permission allows, in the words of a refusal: "The viewer role may not …".
+    pub fn words(self) -> &'static str {
+        match self {
+            Self::ProfilesRead => "read profiles",
+            Self::ProfilesWrite => "create or edit profiles",
+            Self::ProfilesRelationship => "set a profile's relationship",
+            Self::EnrollmentCreate => "generate enrollment URLs",
+            Self::AuditRead => "read the audit log",
+            Self::UsersManage => "manage console users",
+        }
+    }
+}
+
 impl Role {
     pub const ALL: [Role; 3] = [Self::Viewer, Self::Editor, Self::Admin];
 
@@ -96,7 +115,7 @@ pub enum AuthMode {
 
 /// The person behind a request, as the server established it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Visitor {
+pub struct User {
     pub name: String,
     pub role: Role,
     pub mode: AuthMode,
@@ -104,45 +123,42 @@ pub struct Visitor {
     pub demo_data: bool,
 }
 
-impl Visitor {
+impl User {
     pub fn may(&self, permission: Permission) -> bool {
         self.role.grants(permission)
     }
 
-    /// The check every server function and form post makes before anything else: no
-    /// visitor is 401, a role without `permission` is 403 (and logged).
-    pub fn require(
-        visitor: Option<&Visitor>,
-        permission: Permission,
-    ) -> Result<&Visitor, AppError> {
-        let visitor = visitor.ok_or(AppError::SignInRequired)?;
-        if visitor.may(permission) {
-            return Ok(visitor);
+    /// The rule of every permission check: no user is 401, a role without `permission`
+    /// is 403 (and logged). The server makes it through [`authorized::Authorized`].
+    pub fn require(user: Option<&User>, permission: Permission) -> Result<&User, AppError> {
+        let user = user.ok_or(AppError::SignInRequired)?;
+        if user.may(permission) {
+            return Ok(user);
         }
         #[cfg(feature = "ssr")]
         tracing::warn!(
-            user = %visitor.name,
-            role = visitor.role.as_str(),
+            user = %user.name,
+            role = user.role.as_str(),
             ?permission,
             "refused: the role does not allow this"
         );
         Err(AppError::Forbidden)
     }
 
-    /// The visitor of the request being served.
+    /// The user of the request being served.
     #[cfg(feature = "ssr")]
-    pub fn current() -> Option<Visitor> {
+    pub fn current() -> Option<User> {
         leptos::prelude::use_context::<axum::http::request::Parts>()
-            .and_then(|parts| parts.extensions.get::<Visitor>().cloned())
+            .and_then(|parts| parts.extensions.get::<User>().cloned())
     }
 }
 
-/// The `<html>` attribute naming the visitor's role for the browser.
+/// The `<html>` attribute naming the user's role for the browser.
 pub const ROLE_ATTRIBUTE: &str = "data-role";
 
-/// The role of the page's visitor, for hiding controls (never for deciding): the server's
+/// The role of the page's user, for hiding controls (never for deciding): the server's
 /// own answer, and in the browser the `<html data-role>` the server wrote. The browser
-/// learns nothing else about the visitor: what shows their name is server-rendered
+/// learns nothing else about the user: what shows their name is server-rendered
 /// ([`fragments`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PageRole(pub Option<Role>);
@@ -151,7 +167,7 @@ impl PageRole {
     pub fn current() -> Self {
         #[cfg(feature = "ssr")]
         {
-            Self(Visitor::current().map(|v| v.role))
+            Self(User::current().map(|v| v.role))
         }
         #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
         {
@@ -162,7 +178,7 @@ impl PageRole {
     }
 }
 
-/// Whether the visitor of the current page may do `permission` (for hiding controls only).
+/// Whether the user of the current page may do `permission` (for hiding controls only).
 /// Read where asked rather than kept in a context: a few attribute reads cost the browser
 /// bundle less than a context type.
 pub fn can(permission: Permission) -> bool {
@@ -192,24 +208,21 @@ mod tests {
     }
 
     #[test]
-    fn require_answers_401_without_a_visitor_and_403_for_a_weak_role() {
-        let viewer = Visitor {
+    fn require_answers_401_without_a_user_and_403_for_a_weak_role() {
+        let viewer = User {
             name: "v".into(),
             role: Role::Viewer,
             mode: AuthMode::Local,
             demo_data: false,
         };
+        assert_eq!(User::require(None, ProfilesRead).unwrap_err().status(), 401);
         assert_eq!(
-            Visitor::require(None, ProfilesRead).unwrap_err().status(),
-            401
-        );
-        assert_eq!(
-            Visitor::require(Some(&viewer), ProfilesWrite)
+            User::require(Some(&viewer), ProfilesWrite)
                 .unwrap_err()
                 .status(),
             403
         );
-        assert!(Visitor::require(Some(&viewer), ProfilesRead).is_ok());
+        assert!(User::require(Some(&viewer), ProfilesRead).is_ok());
     }
 
     #[test]

@@ -43,7 +43,7 @@ pub struct ProxyAuth {
     pub groups: Vec<(Role, String)>,
 }
 
-/// Why a request has no visitor (in any mode; the proxy mode can tell all three apart).
+/// Why a request has no user (in any mode; the proxy mode can tell all three apart).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refusal {
     /// Identity headers from an address that is not a trusted proxy.

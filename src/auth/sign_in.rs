@@ -2,7 +2,7 @@
 //! no script at all: the password form needs none, works before the WASM loads, and its
 //! page carries the strictest policy (`script-src 'none'`).
 
-use crate::audit::record::Who;
+use crate::audit::record::Trail;
 use crate::audit::{Action, Outcome};
 use crate::auth::accounts::MAX_NAME;
 use crate::auth::backend::{auth_session, Credentials};
@@ -124,9 +124,14 @@ async fn sign_in(State(state): State<AppState>, request: Request) -> Response {
                 return answer(StatusCode::SERVICE_UNAVAILABLE, UNAVAILABLE);
             }
             tracing::info!(user = %user.name, role = user.role.as_str(), ?client, "signed in");
-            Who::new(user.name.clone(), Some(user.role), &headers)
-                .record(Some(&state.audit), Action::SignIn, Outcome::Succeeded, None)
-                .await;
+            Trail::new(
+                user.name.clone(),
+                Some(user.role),
+                &headers,
+                Some(state.audit.clone()),
+            )
+            .record(Action::SignIn, Outcome::Succeeded, None)
+            .await;
             Redirect::to(&next).into_response()
         }
         Ok(None) => {
@@ -138,13 +143,8 @@ async fn sign_in(State(state): State<AppState>, request: Request) -> Response {
                 _ => UNKNOWN_ACCOUNT.to_owned(),
             };
             tracing::warn!(?client, account = actor, "sign-in failed");
-            Who::new(actor, None, &headers)
-                .record(
-                    Some(&state.audit),
-                    Action::SignIn,
-                    Outcome::Failed,
-                    Some(FAILED.to_owned()),
-                )
+            Trail::new(actor, None, &headers, Some(state.audit.clone()))
+                .record(Action::SignIn, Outcome::Failed, Some(FAILED.to_owned()))
                 .await;
             answer(StatusCode::UNAUTHORIZED, FAILED)
         }
@@ -160,14 +160,14 @@ async fn sign_out(State(state): State<AppState>, request: Request) -> Response {
     if let Some(mut session) = auth_session(&request) {
         if let Ok(Some(user)) = session.logout().await {
             tracing::info!(user = %user.name, "signed out");
-            Who::new(user.name, Some(user.role), request.headers())
-                .record(
-                    Some(&state.audit),
-                    Action::SignOut,
-                    Outcome::Succeeded,
-                    None,
-                )
-                .await;
+            Trail::new(
+                user.name,
+                Some(user.role),
+                request.headers(),
+                Some(state.audit.clone()),
+            )
+            .record(Action::SignOut, Outcome::Succeeded, None)
+            .await;
         }
     }
     Redirect::to("/sign-in").into_response()

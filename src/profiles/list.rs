@@ -4,12 +4,12 @@
 
 use crate::error::AppError;
 use crate::profiles::goto::GOTO;
+use crate::profiles::grants::GrantBadge;
 use crate::profiles::links::{detail_href, new_href};
 use crate::profiles::location::ListLocation;
 use crate::profiles::model::{Order, PageCursor, PageSize, Profile, ProfileId};
 use crate::profiles::server::list_profiles;
 use crate::timestamp::{relative, rfc3339, utc};
-use crate::ui::badge::GrantBadge;
 use crate::ui::browser::now;
 use crate::ui::error_panel::ErrorPanel;
 use crate::ui::heading::PageHeading;

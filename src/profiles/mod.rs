@@ -7,6 +7,7 @@ pub mod editor;
 pub mod enrollment;
 pub mod form;
 pub mod goto;
+pub mod grants;
 pub mod links;
 pub mod list;
 pub mod location;
@@ -16,3 +17,5 @@ pub mod post;
 pub mod posted;
 pub mod route;
 pub mod server;
+#[cfg(feature = "ssr")]
+pub mod service;

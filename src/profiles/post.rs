@@ -2,12 +2,11 @@
 //! the WASM (DESIGN.md §5). Each POST goes to the address of the page holding the form.
 //! A save that succeeds redirects (303) to the profile; anything else answers with the same
 //! page rendered again around what the user typed, with the errors next to their fields;
-//! a role that may not do it (`Actor::require_in`, checked first) is refused the same way.
+//! a role that may not do it (`Authorized::require_in`, checked first) is refused the same way.
 //! Server functions are not used here because their form fallback redirects to the Referer
 //! and drops both the result and the input (security.md §1.1).
 
-use crate::app::shell;
-use crate::audit::record::Actor;
+use crate::auth::authorized::Authorized;
 use crate::auth::Permission;
 use crate::error::AppError;
 use crate::profiles::form::{Intent, ProfileForm};
@@ -15,30 +14,62 @@ use crate::profiles::links::{detail_href, from_param, FROM};
 use crate::profiles::location::ListLocation;
 use crate::profiles::model::ProfileId;
 use crate::profiles::posted::{PostedEnrollment, PostedForm};
-use crate::profiles::server::ssr;
+use crate::profiles::service;
 use crate::state::AppState;
 use crate::web::query_param;
 use axum::body::Body;
 use axum::extract::{Request, State};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
-use axum::Router;
+use axum::{Extension, Router};
+use futures::future::BoxFuture;
 use leptos::prelude::*;
+use std::sync::Arc;
 
 /// Largest form body accepted; a full form with 16 entries of 512 characters is ~40 KiB.
 const MAX_FORM_BODY: usize = 64 * 1024;
 
-pub fn routes() -> Router<AppState> {
+/// Context a re-rendered page is given (what was posted, or the answer to it).
+type Context = Arc<dyn Fn() + Send + Sync>;
+
+/// Renders the page at a request's address, as a GET would. The router makes it from
+/// the application's shell, so that this feature does not import the application that
+/// holds every feature.
+#[derive(Clone)]
+pub struct PageRenderer(
+    Arc<dyn Fn(AppState, Parts, Context) -> BoxFuture<'static, Response> + Send + Sync>,
+);
+
+impl PageRenderer {
+    pub fn new<V: IntoView + 'static>(shell: fn(LeptosOptions) -> V) -> Self {
+        Self(Arc::new(move |state: AppState, parts, context: Context| {
+            let options = state.leptos_options.clone();
+            let handler = leptos_axum::render_app_async_with_context(
+                move || {
+                    provide_context(state.clone());
+                    provide_context(state.leptos_options.clone());
+                    context();
+                },
+                move || shell(options.clone()),
+            );
+            Box::pin(handler(Request::from_parts(parts, Body::empty())))
+        }))
+    }
+}
+
+pub fn routes(renderer: PageRenderer) -> Router<AppState> {
     Router::new()
         .route("/profiles/new", post(create))
         .route("/profiles/{id}/edit", post(edit))
         .route("/profiles/{id}", post(enroll))
+        .layer(Extension(renderer))
 }
 
 type Pairs = Vec<(String, String)>;
 
-async fn read_form(request: Request) -> Result<(axum::http::request::Parts, Pairs), Response> {
+async fn read_form(request: Request) -> Result<(Parts, Pairs), Response> {
     let (parts, body) = request.into_parts();
     let bytes = axum::body::to_bytes(body, MAX_FORM_BODY)
         .await
@@ -49,12 +80,12 @@ async fn read_form(request: Request) -> Result<(axum::http::request::Parts, Pair
 
 /// The list place the form came from: forms post to their page's own address, `?from=`
 /// included.
-fn list_place(parts: &axum::http::request::Parts) -> ListLocation {
+fn list_place(parts: &Parts) -> ListLocation {
     from_param(query_param(&parts.uri, FROM))
 }
 
 /// The id in `/profiles/{id}…`; the path was routed here, so it has that shape.
-fn path_id(parts: &axum::http::request::Parts) -> Option<ProfileId> {
+fn path_id(parts: &Parts) -> Option<ProfileId> {
     let segment = parts.uri.path().split('/').nth(2)?;
     ProfileId::parse(segment).ok()
 }
@@ -67,19 +98,15 @@ fn see_other(location: String) -> Response {
 /// and marks it uncacheable: it holds what the user typed or a fresh credential.
 async fn render(
     state: AppState,
-    parts: axum::http::request::Parts,
-    context: impl Fn() + Clone + Send + Sync + 'static,
+    parts: Parts,
+    context: impl Fn() + Send + Sync + 'static,
 ) -> Response {
-    let options = state.leptos_options.clone();
-    let handler = leptos_axum::render_app_async_with_context(
-        move || {
-            provide_context(state.clone());
-            provide_context(state.leptos_options.clone());
-            context();
-        },
-        move || shell(options.clone()),
-    );
-    let mut response = handler(Request::from_parts(parts, Body::empty())).await;
+    let PageRenderer(render) = parts
+        .extensions
+        .get::<PageRenderer>()
+        .cloned()
+        .expect("routes() adds the renderer to every request");
+    let mut response = render(state, parts, Arc::new(context)).await;
     response
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -93,12 +120,12 @@ async fn create(State(state): State<AppState>, request: Request) -> Response {
     };
     let from = list_place(&parts);
     let (mut form, intent) = ProfileForm::from_pairs(&pairs);
-    let allowed = Actor::require_in(&parts, Permission::ProfilesWrite).await;
+    let allowed = Authorized::require_in(&parts, Permission::ProfilesWrite).await;
     let error = match (allowed, intent) {
         (Err(refused), _) => Some(refused),
-        (Ok(actor), Intent::Save) => match form.new_profile() {
+        (Ok(user), Intent::Save) => match form.new_profile() {
             Err(errors) => Some(AppError::invalid(errors)),
-            Ok(profile) => match ssr::create(&state.upstream, &actor, profile).await {
+            Ok(profile) => match service::create(&state.upstream, &user, profile).await {
                 Ok(created) => return see_other(detail_href(&created.id, &from, Some("created"))),
                 Err(e) => Some(form.place(e)),
             },
@@ -123,10 +150,10 @@ async fn edit(State(state): State<AppState>, request: Request) -> Response {
     };
     let from = list_place(&parts);
     let (mut form, intent) = ProfileForm::from_pairs(&pairs);
-    let allowed = Actor::require_in(&parts, Permission::ProfilesWrite).await;
+    let allowed = Authorized::require_in(&parts, Permission::ProfilesWrite).await;
     let error = match (allowed, intent) {
         (Err(refused), _) => Some(refused),
-        (Ok(actor), Intent::Save) => save(&state, &actor, &id, &mut form).await.err(),
+        (Ok(user), Intent::Save) => save(&state, &user, &id, &mut form).await.err(),
         (Ok(_), other) => {
             form.apply(other);
             None
@@ -145,7 +172,7 @@ async fn edit(State(state): State<AppState>, request: Request) -> Response {
 /// refusal the form is marked so that the next save overwrites.
 async fn save(
     state: &AppState,
-    actor: &Actor,
+    user: &Authorized,
     id: &ProfileId,
     form: &mut ProfileForm,
 ) -> Result<(), AppError> {
@@ -153,7 +180,7 @@ async fn save(
     if update == Default::default() {
         return Ok(());
     }
-    let result = ssr::update(&state.upstream, actor, id, update, form.guard().as_deref()).await;
+    let result = service::update(&state.upstream, user, id, update, form.guard().as_deref()).await;
     match result {
         Ok(_) => Ok(()),
         Err(e @ AppError::Changed { .. }) => {
@@ -172,8 +199,8 @@ async fn enroll(State(state): State<AppState>, request: Request) -> Response {
     let Some(id) = path_id(&parts) else {
         return render(state, parts, || {}).await;
     };
-    let minted = match Actor::require_in(&parts, Permission::EnrollmentCreate).await {
-        Ok(actor) => ssr::enrollment_url(&state.upstream, &actor, &id).await,
+    let minted = match Authorized::require_in(&parts, Permission::EnrollmentCreate).await {
+        Ok(user) => service::enrollment_url(&state.upstream, &user, &id).await,
         Err(refused) => Err(refused),
     };
     let posted = PostedEnrollment(minted);

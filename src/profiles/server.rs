@@ -1,15 +1,17 @@
 //! Server functions: the browser's only door to profile data. Each one is a public HTTP
 //! endpoint at a stable path under `/api/profiles/`, answers POST only, checks the
-//! visitor's permission first ([`Actor::require`], which records a refusal), validates its
+//! user's permission first ([`Actor::require`], which records a refusal), validates its
 //! input before any upstream call, and returns only [`AppError`] text on failure. Every
 //! change is recorded in the audit trail (`audit::record`).
 
 #[cfg(feature = "ssr")]
-use crate::audit::record::Actor;
+use crate::auth::authorized::Authorized;
 #[cfg(feature = "ssr")]
 use crate::auth::Permission;
 use crate::error::AppError;
 use crate::profiles::model::{EnrollmentUrl, NewProfile, Profile, ProfilePage, ProfileUpdate};
+#[cfg(feature = "ssr")]
+use crate::profiles::service;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
@@ -21,7 +23,7 @@ pub async fn list_profiles(
     order: String,
     page: Option<String>,
 ) -> Result<ProfilePage, AppError> {
-    Actor::require(Permission::ProfilesRead).await?;
+    Authorized::require(Permission::ProfilesRead).await?;
     use crate::profiles::model::{ListQuery, Order, PageCursor, PageSize};
     let query = match (
         PageSize::new(limit),
@@ -37,26 +39,26 @@ pub async fn list_profiles(
             return Err(AppError::invalid(errors));
         }
     };
-    let client = ssr::client()?;
-    ssr::upstream("list", client.list(&query).await)
+    let client = service::client()?;
+    service::upstream("list", client.list(&query).await)
 }
 
 /// One profile. An id that is not a profile id is "not found" without any upstream call.
 /// Upstream: `GET /v1/user_profiles/{id}`.
 #[server(endpoint = "profiles/get")]
 pub async fn get_profile(id: String) -> Result<Profile, AppError> {
-    Actor::require(Permission::ProfilesRead).await?;
-    let id = ssr::profile_id(&id)?;
-    let client = ssr::client()?;
-    ssr::upstream("get", client.get(&id).await)
+    Authorized::require(Permission::ProfilesRead).await?;
+    let id = service::profile_id(&id)?;
+    let client = service::client()?;
+    service::upstream("get", client.get(&id).await)
 }
 
 /// Creates a profile. Never retried after an ambiguous failure, so it cannot duplicate.
 /// Upstream: `POST /v1/user_profiles`.
 #[server(endpoint = "profiles/create", input = Json)]
 pub async fn create_profile(profile: NewProfile) -> Result<Profile, AppError> {
-    let actor = Actor::require(Permission::ProfilesWrite).await?;
-    ssr::create(&ssr::client()?, &actor, profile).await
+    let user = Authorized::require(Permission::ProfilesWrite).await?;
+    service::create(&service::client()?, &user, profile).await
 }
 
 /// Applies an update: absent fields stay, `null` clears, metadata is a merge patch.
@@ -70,11 +72,11 @@ pub async fn update_profile(
     update: ProfileUpdate,
     unless_changed_since: Option<String>,
 ) -> Result<Profile, AppError> {
-    let actor = Actor::require(Permission::ProfilesWrite).await?;
-    let id = ssr::profile_id(&id)?;
-    ssr::update(
-        &ssr::client()?,
-        &actor,
+    let user = Authorized::require(Permission::ProfilesWrite).await?;
+    let id = service::profile_id(&id)?;
+    service::update(
+        &service::client()?,
+        &user,
         &id,
         update,
         unless_changed_since.as_deref(),
@@ -86,313 +88,8 @@ pub async fn update_profile(
 /// and never cached. Upstream: `POST /v1/user_profiles/{id}/enrollment_url`.
 #[server(endpoint = "profiles/enrollment_url")]
 pub async fn create_enrollment_url(id: String) -> Result<EnrollmentUrl, AppError> {
-    let actor = Actor::require(Permission::EnrollmentCreate).await?;
-    let id = ssr::profile_id(&id)?;
-    ssr::no_store();
-    ssr::enrollment_url(&ssr::client()?, &actor, &id).await
-}
-
-#[cfg(feature = "ssr")]
-pub(crate) mod ssr {
-    use crate::audit::diff;
-    use crate::audit::record::Actor;
-    use crate::audit::Action;
-    use crate::auth::Permission;
-    use crate::error::AppError;
-    use crate::error::FieldError;
-    use crate::profiles::model::{
-        EnrollmentUrl, NewProfile, Profile, ProfileId, ProfileUpdate, Relationship,
-    };
-    use crate::state::AppState;
-    use crate::upstream::{Client, ErrorKind, Reply, UpstreamError};
-    use leptos::prelude::*;
-    use time::format_description::well_known::Rfc3339;
-
-    pub fn client() -> Result<Client, AppError> {
-        use_context::<AppState>()
-            .map(|state| state.upstream.clone())
-            .ok_or_else(|| AppError::internal("no application state in context"))
-    }
-
-    /// The operations behind the server functions, shared with the no-JS form posts.
-    /// Callers have required `ProfilesWrite`; setting a relationship other than the
-    /// default also takes `ProfilesRelationship`. Each writes its audit entry before the
-    /// upstream call and completes it after.
-    pub async fn create(
-        client: &Client,
-        actor: &Actor,
-        profile: NewProfile,
-    ) -> Result<Profile, AppError> {
-        if profile
-            .relationship
-            .is_some_and(|r| r != Relationship::default())
-        {
-            actor
-                .check(
-                    Permission::ProfilesRelationship,
-                    "create a profile with a relationship",
-                )
-                .await?;
-        }
-        profile.validate().map_err(AppError::invalid)?;
-        let asked = diff::requested_new(&profile);
-        let attempt = actor
-            .begin(Action::ProfileCreate, None, asked.clone())
-            .await?;
-        match upstream_reply("create", client.create(&profile).await) {
-            Ok(Reply { value, request_id }) => {
-                let changes = diff::created(&value);
-                attempt
-                    .succeeded(Some(value.id.to_string()), changes, request_id)
-                    .await;
-                Ok(value)
-            }
-            Err(e) => {
-                attempt.failed(&e, asked).await;
-                Err(e)
-            }
-        }
-    }
-
-    /// Callers have required `ProfilesWrite`; any relationship in the update, `null`
-    /// included, also takes `ProfilesRelationship`: what `null` does is the API's to
-    /// decide, not the console's.
-    pub async fn update(
-        client: &Client,
-        actor: &Actor,
-        id: &ProfileId,
-        update: ProfileUpdate,
-        unless_changed_since: Option<&str>,
-    ) -> Result<Profile, AppError> {
-        if !update.relationship.is_absent() {
-            actor
-                .check(
-                    Permission::ProfilesRelationship,
-                    "change a profile's relationship",
-                )
-                .await?;
-        }
-        update.validate().map_err(AppError::invalid)?;
-        let loaded = unless_changed_since
-            .map(|raw| {
-                time::OffsetDateTime::parse(raw, &Rfc3339).map_err(|_| {
-                    AppError::invalid(vec![FieldError::new(
-                        "updated_at",
-                        "is not an RFC 3339 time",
-                    )])
-                })
-            })
-            .transpose()?;
-        let attempt = actor
-            .begin(Action::ProfileUpdate, Some(id), Vec::new())
-            .await?;
-        // The profile as it is now: the "before" of the entry, and the changed-elsewhere
-        // check. The API has no conditional update, so that check narrows the window
-        // rather than closing it: a write landing between this read and ours is not
-        // detected (nor is it in the entry's old values).
-        let current = match upstream("get", client.get(id).await) {
-            Ok(current) => current,
-            Err(e) => {
-                attempt.failed(&e, Vec::new()).await;
-                return Err(e);
-            }
-        };
-        let asked = diff::requested(&current, &update);
-        let outcome = match loaded {
-            Some(loaded) if current.updated_at != loaded => Err(AppError::Changed {
-                updated_at: crate::timestamp::utc(current.updated_at),
-            }),
-            _ => upstream_reply("update", client.update(id, &update).await),
-        };
-        match outcome {
-            Ok(Reply { value, request_id }) => {
-                let changes = diff::between(&current, &value);
-                attempt.succeeded(None, changes, request_id).await;
-                Ok(value)
-            }
-            Err(e) => {
-                attempt.failed(&e, asked).await;
-                Err(e)
-            }
-        }
-    }
-
-    /// Callers have required `EnrollmentCreate`. The URL itself is never recorded.
-    pub async fn enrollment_url(
-        client: &Client,
-        actor: &Actor,
-        id: &ProfileId,
-    ) -> Result<EnrollmentUrl, AppError> {
-        let attempt = actor
-            .begin(Action::EnrollmentUrl, Some(id), Vec::new())
-            .await?;
-        match upstream_reply("enrollment_url", client.enrollment_url(id).await) {
-            Ok(Reply { value, request_id }) => {
-                attempt.succeeded(None, Vec::new(), request_id).await;
-                Ok(value)
-            }
-            Err(e) => {
-                attempt.failed(&e, Vec::new()).await;
-                Err(e)
-            }
-        }
-    }
-
-    /// Marks the response as never to be stored by any cache (it carries a credential).
-    pub fn no_store() {
-        if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
-            options.insert_header(
-                axum::http::header::CACHE_CONTROL,
-                axum::http::HeaderValue::from_static("no-store"),
-            );
-        }
-    }
-
-    /// A malformed id names no profile: "not found", like an unknown one.
-    pub fn profile_id(raw: &str) -> Result<ProfileId, AppError> {
-        ProfileId::parse(raw).map_err(|_| AppError::NotFound)
-    }
-
-    /// Maps an upstream result to what the browser may see; the details go to the log.
-    pub fn upstream<T>(
-        op: &'static str,
-        result: Result<Reply<T>, UpstreamError>,
-    ) -> Result<T, AppError> {
-        upstream_reply(op, result).map(|reply| reply.value)
-    }
-
-    /// [`upstream`], keeping the upstream `request-id` of a success (for the audit trail).
-    pub fn upstream_reply<T>(
-        op: &'static str,
-        result: Result<Reply<T>, UpstreamError>,
-    ) -> Result<Reply<T>, AppError> {
-        let e = match result {
-            Ok(reply) => return Ok(reply),
-            Err(e) => e,
-        };
-        tracing::warn!(op, error = %e, "upstream call failed");
-        let request_id = e.request_id.clone();
-        if e.outcome_unknown {
-            return Err(AppError::Uncertain { request_id });
-        }
-        Err(match e.kind {
-            ErrorKind::NotFound => AppError::NotFound,
-            ErrorKind::InvalidRequest | ErrorKind::TooLarge | ErrorKind::Conflict => {
-                AppError::Invalid {
-                    errors: vec![field_error(&e.message)],
-                    request_id,
-                }
-            }
-            ErrorKind::Authentication | ErrorKind::Permission => {
-                AppError::Misconfigured { request_id }
-            }
-            ErrorKind::RateLimited
-            | ErrorKind::Overloaded
-            | ErrorKind::Server
-            | ErrorKind::RequestTimeout
-            | ErrorKind::Timeout
-            | ErrorKind::Connect
-            | ErrorKind::Dropped => AppError::Unavailable { request_id },
-            ErrorKind::InvalidResponse => {
-                AppError::internal("upstream answered with an unexpected body")
-            }
-        })
-    }
-
-    /// The API's validation messages start with the field they concern
-    /// (`metadata: …`, `name: …`); keep that so the form can show it next to the field.
-    fn field_error(message: &str) -> FieldError {
-        const FIELDS: [&str; 4] = ["external_id", "name", "relationship", "metadata"];
-        message
-            .split_once(": ")
-            .filter(|(field, _)| {
-                FIELDS.iter().any(|f| {
-                    field == f || field.strip_prefix(f).is_some_and(|r| r.starts_with('.'))
-                })
-            })
-            .map(|(field, text)| FieldError::new(field, text))
-            .unwrap_or_else(|| FieldError::new("request", message))
-    }
-
-    #[cfg(test)]
-    mod tests {
-        use super::*;
-
-        #[test]
-        fn upstream_validation_messages_keep_their_field() {
-            assert_eq!(
-                field_error("metadata: the profile would have 17 keys"),
-                FieldError::new("metadata", "the profile would have 17 keys")
-            );
-            assert_eq!(
-                field_error("name: is required"),
-                FieldError::new("name", "is required")
-            );
-            assert_eq!(
-                field_error("Invalid request body: expected value"),
-                FieldError::new("request", "Invalid request body: expected value")
-            );
-        }
-
-        #[test]
-        fn upstream_errors_map_to_safe_variants() {
-            let err = |kind, status, outcome_unknown| UpstreamError {
-                kind,
-                status,
-                message: "https://api.anthropic.com leaked sk-ant-api03-secret".into(),
-                request_id: Some("req_1".into()),
-                outcome_unknown,
-            };
-            let cases = [
-                (ErrorKind::NotFound, false, AppError::NotFound),
-                (
-                    ErrorKind::Overloaded,
-                    false,
-                    AppError::Unavailable {
-                        request_id: Some("req_1".into()),
-                    },
-                ),
-                (
-                    ErrorKind::Authentication,
-                    false,
-                    AppError::Misconfigured {
-                        request_id: Some("req_1".into()),
-                    },
-                ),
-                (
-                    ErrorKind::Timeout,
-                    true,
-                    AppError::Uncertain {
-                        request_id: Some("req_1".into()),
-                    },
-                ),
-                (
-                    ErrorKind::Timeout,
-                    false,
-                    AppError::Unavailable {
-                        request_id: Some("req_1".into()),
-                    },
-                ),
-                (
-                    ErrorKind::Dropped,
-                    true,
-                    AppError::Uncertain {
-                        request_id: Some("req_1".into()),
-                    },
-                ),
-            ];
-            for (kind, outcome_unknown, expected) in cases {
-                let got =
-                    upstream::<()>("op", Err(err(kind, Some(500), outcome_unknown))).unwrap_err();
-                assert_eq!(got, expected, "{kind:?} outcome_unknown={outcome_unknown}");
-                assert!(!got.to_string().contains("anthropic.com"));
-            }
-            let internal = upstream::<()>(
-                "get",
-                Err(err(ErrorKind::InvalidResponse, Some(200), false)),
-            )
-            .unwrap_err();
-            assert!(matches!(internal, AppError::Internal { .. }));
-        }
-    }
+    let user = Authorized::require(Permission::EnrollmentCreate).await?;
+    let id = service::profile_id(&id)?;
+    service::no_store();
+    service::enrollment_url(&service::client()?, &user, &id).await
 }

@@ -1,6 +1,5 @@
 //! Small generic widgets shared by the pages.
 
-pub mod badge;
 pub mod browser;
 pub mod copy;
 pub mod error_panel;

@@ -5,9 +5,11 @@
 //! for the authoritative check, and the emulator to enforce the contract. No I/O here.
 //!
 //! One file per concept: [`id`], [`profile`], [`page`], [`write`] (create and update
-//! bodies) and [`limits`]; this module re-exports them as the model's one public face.
+//! bodies), [`limits`] and, on the server, `changes` (comparing profiles); this module re-exports them as the model's one public face.
 //! Files inside it import each other directly, never through these re-exports.
 
+#[cfg(feature = "ssr")]
+pub mod changes;
 pub mod id;
 pub mod limits;
 pub mod page;

@@ -1,4 +1,4 @@
-//! Status badges for trust grants.
+//! Trust grants as pages show them: a status badge and what the status means.
 
 use crate::profiles::model::{GrantStatus, Lenient, TrustGrant};
 use leptos::prelude::*;

@@ -1,8 +1,9 @@
-//! What a change did to a profile, field by field (metadata key by key), as the audit
-//! trail records it.
+//! Comparing profiles: what a create or an update did, or asked to do, field by field
+//! (metadata key by key), in the audit trail's [`Change`] (server only).
 
 use crate::audit::Change;
-use crate::profiles::model::{Field, Lenient, NewProfile, Profile, ProfileUpdate};
+use crate::profiles::model::profile::{Lenient, Profile};
+use crate::profiles::model::write::{Field, NewProfile, ProfileUpdate};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A created profile: every field it was given, from nothing.

@@ -1,0 +1,303 @@
+//! The profile service (server only): the create, update and enrollment operations
+//! behind both the server functions and the no-JS form posts, so each rule is written
+//! once. Each operation checks what only it can check (a relationship needs an admin),
+//! validates before any upstream call, writes its audit entry before the call and
+//! completes it after (no entry, no call), and maps upstream failures to [`AppError`]
+//! text; the upstream's own words stay in the server log.
+
+use crate::audit::Action;
+use crate::auth::authorized::Authorized;
+use crate::auth::Permission;
+use crate::error::{AppError, FieldError};
+use crate::profiles::model::changes as diff;
+use crate::profiles::model::{
+    EnrollmentUrl, NewProfile, Profile, ProfileId, ProfileUpdate, Relationship,
+};
+use crate::state::AppState;
+use crate::upstream::{Client, ErrorKind, Reply, UpstreamError};
+use leptos::prelude::*;
+use time::format_description::well_known::Rfc3339;
+
+pub fn client() -> Result<Client, AppError> {
+    use_context::<AppState>()
+        .map(|state| state.upstream.clone())
+        .ok_or_else(|| AppError::internal("no application state in context"))
+}
+
+/// Creates a profile. Callers have required `ProfilesWrite`; setting a relationship
+/// other than the default also takes `ProfilesRelationship`.
+pub async fn create(
+    client: &Client,
+    user: &Authorized,
+    profile: NewProfile,
+) -> Result<Profile, AppError> {
+    if profile
+        .relationship
+        .is_some_and(|r| r != Relationship::default())
+    {
+        user.check(
+            Permission::ProfilesRelationship,
+            "create a profile with a relationship",
+        )
+        .await?;
+    }
+    profile.validate().map_err(AppError::invalid)?;
+    let asked = diff::requested_new(&profile);
+    let attempt = user
+        .trail()
+        .begin(Action::ProfileCreate, None, asked.clone())
+        .await?;
+    match upstream_reply("create", client.create(&profile).await) {
+        Ok(Reply { value, request_id }) => {
+            let changes = diff::created(&value);
+            attempt
+                .succeeded(Some(value.id.to_string()), changes, request_id)
+                .await;
+            Ok(value)
+        }
+        Err(e) => {
+            attempt.failed(&e, asked).await;
+            Err(e)
+        }
+    }
+}
+
+/// Callers have required `ProfilesWrite`; any relationship in the update, `null`
+/// included, also takes `ProfilesRelationship`: what `null` does is the API's to
+/// decide, not the console's.
+pub async fn update(
+    client: &Client,
+    user: &Authorized,
+    id: &ProfileId,
+    update: ProfileUpdate,
+    unless_changed_since: Option<&str>,
+) -> Result<Profile, AppError> {
+    if !update.relationship.is_absent() {
+        user.check(
+            Permission::ProfilesRelationship,
+            "change a profile's relationship",
+        )
+        .await?;
+    }
+    update.validate().map_err(AppError::invalid)?;
+    let loaded = unless_changed_since
+        .map(|raw| {
+            time::OffsetDateTime::parse(raw, &Rfc3339).map_err(|_| {
+                AppError::invalid(vec![FieldError::new(
+                    "updated_at",
+                    "is not an RFC 3339 time",
+                )])
+            })
+        })
+        .transpose()?;
+    let attempt = user
+        .trail()
+        .begin(Action::ProfileUpdate, Some(id), Vec::new())
+        .await?;
+    // The profile as it is now: the "before" of the entry, and the changed-elsewhere
+    // check. The API has no conditional update, so that check narrows the window
+    // rather than closing it: a write landing between this read and ours is not
+    // detected (nor is it in the entry's old values).
+    let current = match upstream("get", client.get(id).await) {
+        Ok(current) => current,
+        Err(e) => {
+            attempt.failed(&e, Vec::new()).await;
+            return Err(e);
+        }
+    };
+    let asked = diff::requested(&current, &update);
+    let outcome = match loaded {
+        Some(loaded) if current.updated_at != loaded => Err(AppError::Changed {
+            updated_at: crate::timestamp::utc(current.updated_at),
+        }),
+        _ => upstream_reply("update", client.update(id, &update).await),
+    };
+    match outcome {
+        Ok(Reply { value, request_id }) => {
+            let changes = diff::between(&current, &value);
+            attempt.succeeded(None, changes, request_id).await;
+            Ok(value)
+        }
+        Err(e) => {
+            attempt.failed(&e, asked).await;
+            Err(e)
+        }
+    }
+}
+
+/// Callers have required `EnrollmentCreate`. The URL itself is never recorded.
+pub async fn enrollment_url(
+    client: &Client,
+    user: &Authorized,
+    id: &ProfileId,
+) -> Result<EnrollmentUrl, AppError> {
+    let attempt = user
+        .trail()
+        .begin(Action::EnrollmentUrl, Some(id), Vec::new())
+        .await?;
+    match upstream_reply("enrollment_url", client.enrollment_url(id).await) {
+        Ok(Reply { value, request_id }) => {
+            attempt.succeeded(None, Vec::new(), request_id).await;
+            Ok(value)
+        }
+        Err(e) => {
+            attempt.failed(&e, Vec::new()).await;
+            Err(e)
+        }
+    }
+}
+
+/// Marks the response as never to be stored by any cache (it carries a credential).
+pub fn no_store() {
+    if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
+        options.insert_header(
+            axum::http::header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static("no-store"),
+        );
+    }
+}
+
+/// A malformed id names no profile: "not found", like an unknown one.
+pub fn profile_id(raw: &str) -> Result<ProfileId, AppError> {
+    ProfileId::parse(raw).map_err(|_| AppError::NotFound)
+}
+
+/// Maps an upstream result to what the browser may see; the details go to the log.
+pub fn upstream<T>(
+    op: &'static str,
+    result: Result<Reply<T>, UpstreamError>,
+) -> Result<T, AppError> {
+    upstream_reply(op, result).map(|reply| reply.value)
+}
+
+/// [`upstream`], keeping the upstream `request-id` of a success (for the audit trail).
+pub fn upstream_reply<T>(
+    op: &'static str,
+    result: Result<Reply<T>, UpstreamError>,
+) -> Result<Reply<T>, AppError> {
+    let e = match result {
+        Ok(reply) => return Ok(reply),
+        Err(e) => e,
+    };
+    tracing::warn!(op, error = %e, "upstream call failed");
+    let request_id = e.request_id.clone();
+    if e.outcome_unknown {
+        return Err(AppError::Uncertain { request_id });
+    }
+    Err(match e.kind {
+        ErrorKind::NotFound => AppError::NotFound,
+        ErrorKind::InvalidRequest | ErrorKind::TooLarge | ErrorKind::Conflict => {
+            AppError::Invalid {
+                errors: vec![field_error(&e.message)],
+                request_id,
+            }
+        }
+        ErrorKind::Authentication | ErrorKind::Permission => AppError::Misconfigured { request_id },
+        ErrorKind::RateLimited
+        | ErrorKind::Overloaded
+        | ErrorKind::Server
+        | ErrorKind::RequestTimeout
+        | ErrorKind::Timeout
+        | ErrorKind::Connect
+        | ErrorKind::Dropped => AppError::Unavailable { request_id },
+        ErrorKind::InvalidResponse => {
+            AppError::internal("upstream answered with an unexpected body")
+        }
+    })
+}
+
+/// The API's validation messages start with the field they concern
+/// (`metadata: …`, `name: …`); keep that so the form can show it next to the field.
+fn field_error(message: &str) -> FieldError {
+    const FIELDS: [&str; 4] = ["external_id", "name", "relationship", "metadata"];
+    message
+        .split_once(": ")
+        .filter(|(field, _)| {
+            FIELDS
+                .iter()
+                .any(|f| field == f || field.strip_prefix(f).is_some_and(|r| r.starts_with('.')))
+        })
+        .map(|(field, text)| FieldError::new(field, text))
+        .unwrap_or_else(|| FieldError::new("request", message))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn upstream_validation_messages_keep_their_field() {
+        assert_eq!(
+            field_error("metadata: the profile would have 17 keys"),
+            FieldError::new("metadata", "the profile would have 17 keys")
+        );
+        assert_eq!(
+            field_error("name: is required"),
+            FieldError::new("name", "is required")
+        );
+        assert_eq!(
+            field_error("Invalid request body: expected value"),
+            FieldError::new("request", "Invalid request body: expected value")
+        );
+    }
+
+    #[test]
+    fn upstream_errors_map_to_safe_variants() {
+        let err = |kind, status, outcome_unknown| UpstreamError {
+            kind,
+            status,
+            message: "https://api.anthropic.com leaked sk-ant-api03-secret".into(),
+            request_id: Some("req_1".into()),
+            outcome_unknown,
+        };
+        let cases = [
+            (ErrorKind::NotFound, false, AppError::NotFound),
+            (
+                ErrorKind::Overloaded,
+                false,
+                AppError::Unavailable {
+                    request_id: Some("req_1".into()),
+                },
+            ),
+            (
+                ErrorKind::Authentication,
+                false,
+                AppError::Misconfigured {
+                    request_id: Some("req_1".into()),
+                },
+            ),
+            (
+                ErrorKind::Timeout,
+                true,
+                AppError::Uncertain {
+                    request_id: Some("req_1".into()),
+                },
+            ),
+            (
+                ErrorKind::Timeout,
+                false,
+                AppError::Unavailable {
+                    request_id: Some("req_1".into()),
+                },
+            ),
+            (
+                ErrorKind::Dropped,
+                true,
+                AppError::Uncertain {
+                    request_id: Some("req_1".into()),
+                },
+            ),
+        ];
+        for (kind, outcome_unknown, expected) in cases {
+            let got = upstream::<()>("op", Err(err(kind, Some(500), outcome_unknown))).unwrap_err();
+            assert_eq!(got, expected, "{kind:?} outcome_unknown={outcome_unknown}");
+            assert!(!got.to_string().contains("anthropic.com"));
+        }
+        let internal = upstream::<()>(
+            "get",
+            Err(err(ErrorKind::InvalidResponse, Some(200), false)),
+        )
+        .unwrap_err();
+        assert!(matches!(internal, AppError::Internal { .. }));
+    }
+}
