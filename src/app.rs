@@ -2,9 +2,9 @@
 
 use crate::auth::{PageRole, Role};
 use crate::profiles::create::NewProfilePage;
-use crate::profiles::detail::ProfileDetail;
+use crate::profiles::detail::ProfileDetailPage;
 use crate::profiles::edit::EditProfilePage;
-use crate::profiles::list::ProfileList;
+use crate::profiles::list::ProfileListPage;
 use crate::ui::heading::PageReady;
 use crate::ui::status::NotFound;
 use crate::ui::theme::{Theme, ThemeToggle};
@@ -87,7 +87,7 @@ pub fn App() -> impl IntoView {
                 </header>
                 <main id="main">
                     <Routes fallback=|| view! { <NotFound/> }>
-                        <Route path=path!("/profiles") view=ProfileList ssr=SsrMode::Async/>
+                        <Route path=path!("/profiles") view=ProfileListPage ssr=SsrMode::Async/>
                         <Route path=path!("/profiles/new") view={Lazy::<NewRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/profiles/:id") view={Lazy::<DetailRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/profiles/:id/edit") view={Lazy::<EditRoute>::new()} ssr=SsrMode::Async/>
@@ -144,7 +144,7 @@ impl LazyRoute for DetailRoute {
     }
 
     fn view(_this: Self) -> AnyView {
-        view! { <ProfileDetail/> }.into_any()
+        view! { <ProfileDetailPage/> }.into_any()
     }
 }
 

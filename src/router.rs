@@ -4,7 +4,7 @@
 use crate::app::{shell, App};
 use crate::auth::gate::gate;
 use crate::error::AppError;
-use crate::profiles::post::PageRenderer;
+use crate::profiles::form::post::PageRenderer;
 use crate::state::AppState;
 use axum::body::Body;
 use axum::http::StatusCode;
@@ -27,7 +27,9 @@ pub fn app(state: AppState) -> Router {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
-        .merge(crate::profiles::post::routes(PageRenderer::new(shell)))
+        .merge(crate::profiles::form::post::routes(PageRenderer::new(
+            shell,
+        )))
         .merge(crate::auth::sign_in::routes())
         .merge(crate::audit::csv::routes())
         .route("/theme", axum::routing::post(crate::ui::theme::post_theme))

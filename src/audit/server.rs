@@ -15,7 +15,7 @@ use leptos::prelude::*;
 /// names no profile and is "not found", never "no profile filter", which would hand the
 /// whole admin-only log to any role that may read profiles.
 #[server(endpoint = "audit/history")]
-pub async fn profile_history(id: String, page: Option<String>) -> Result<EntryPage, AppError> {
+pub async fn list_profile_history(id: String, page: Option<String>) -> Result<EntryPage, AppError> {
     Authorized::require(Permission::ProfilesRead).await?;
     let id = crate::profiles::model::ProfileId::parse(&id).map_err(|_| AppError::NotFound)?;
     let query = [
@@ -28,7 +28,7 @@ pub async fn profile_history(id: String, page: Option<String>) -> Result<EntryPa
 /// One page of the audit log, filtered by the Audit log page's query parameters
 /// (`audit::param`); each malformed one is a field error.
 #[server(endpoint = "audit/log")]
-pub async fn audit_log(
+pub async fn list_audit_log(
     actor: Option<String>,
     action: Option<String>,
     profile: Option<String>,

@@ -2,7 +2,7 @@
 //! Both are server-rendered pages that work without the WASM: paging is by links and
 //! filtering by a plain GET form, so every view has an address that can be shared.
 
-use crate::audit::server::{audit_log, profile_history};
+use crate::audit::server::{list_audit_log, list_profile_history};
 use crate::audit::{param, Action, Change, Entry, EntryPage, Outcome};
 use crate::error::AppError;
 use crate::profiles::links::{detail_href, HISTORY};
@@ -124,7 +124,7 @@ pub fn ProfileHistory(id: ProfileId, from: ListLocation) -> impl IntoView {
     let raw_id = id.to_string();
     let history = Resource::new(
         move || (raw_id.clone(), page.get()),
-        |(id, page)| profile_history(id, page),
+        |(id, page)| list_profile_history(id, page),
     );
     let href = move |next: Option<String>| {
         let base = detail_href(&id, &from, None);
@@ -184,7 +184,7 @@ pub fn AuditLogPage() -> impl IntoView {
     let log = Resource::new(
         move || params.get(),
         |([actor, action, profile, from, to], page)| {
-            audit_log(actor, action, profile, from, to, page)
+            list_audit_log(actor, action, profile, from, to, page)
         },
     );
     view! {

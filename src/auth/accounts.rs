@@ -177,24 +177,24 @@ impl Accounts {
 
     /// Disabling (or enabling) ends the account's sessions.
     pub async fn set_disabled(&self, name: &str, disabled: bool) -> Result<(), AccountError> {
-        self.change(name, Change::Disabled(disabled)).await
+        self.change(name, AccountChange::Disabled(disabled)).await
     }
 
     /// A new role takes effect at once: the account's sessions end.
     pub async fn set_role(&self, name: &str, role: Role) -> Result<(), AccountError> {
-        self.change(name, Change::Role(role)).await
+        self.change(name, AccountChange::Role(role)).await
     }
 
     /// A new password ends the account's sessions.
     pub async fn set_password(&self, name: &str, password: &str) -> Result<(), AccountError> {
         check_password(password)?;
         let hash = hash_password(password.to_owned()).await?;
-        self.change(name, Change::PasswordHash(hash)).await
+        self.change(name, AccountChange::PasswordHash(hash)).await
     }
 
     /// Applies `change` to the named account and moves its session epoch on, which ends
     /// every session signed in under the old one.
-    async fn change(&self, name: &str, change: Change) -> Result<(), AccountError> {
+    async fn change(&self, name: &str, change: AccountChange) -> Result<(), AccountError> {
         let name = normalize_name(name)?;
         let sql = format!(
             "UPDATE users SET {} = $1, session_epoch = session_epoch + 1 WHERE name = $2",
@@ -202,9 +202,9 @@ impl Accounts {
         );
         let query = sqlx::query(&sql);
         let query = match change {
-            Change::Disabled(disabled) => query.bind(disabled),
-            Change::Role(role) => query.bind(role.as_str()),
-            Change::PasswordHash(hash) => query.bind(hash),
+            AccountChange::Disabled(disabled) => query.bind(disabled),
+            AccountChange::Role(role) => query.bind(role.as_str()),
+            AccountChange::PasswordHash(hash) => query.bind(hash),
         };
         let done = query.bind(name.clone()).execute(&self.pool).await?;
         if done.rows_affected() == 0 {
@@ -215,13 +215,13 @@ impl Accounts {
 }
 
 /// What [`Accounts::change`] changes.
-enum Change {
+enum AccountChange {
     Disabled(bool),
     Role(Role),
     PasswordHash(String),
 }
 
-impl Change {
+impl AccountChange {
     /// The column it sets: a name of ours, never input.
     fn column(&self) -> &'static str {
         match self {

@@ -2,10 +2,10 @@
 
 use crate::auth::{can, Permission};
 use crate::error::AppError;
-use crate::profiles::editor::{ProfileEditor, Target};
-use crate::profiles::form::ProfileForm;
+use crate::profiles::form::data::ProfileForm;
+use crate::profiles::form::editor::{ProfileEditor, Target};
+use crate::profiles::form::handover::{use_posted, PostedForm};
 use crate::profiles::links::{from_param, FROM};
-use crate::profiles::posted::{use_posted, PostedForm};
 use crate::ui::error_panel::ErrorPanel;
 use crate::ui::heading::PageHeading;
 use crate::ui::title::PageTitle;

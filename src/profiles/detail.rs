@@ -4,13 +4,13 @@
 use crate::audit::view::ProfileHistory;
 use crate::auth::{can, Permission};
 use crate::error::AppError;
+use crate::profiles::by_id::{profile_resource, with_profile_id};
 use crate::profiles::enrollment::EnrollmentPanel;
+use crate::profiles::form::handover::{use_posted, PostedEnrollment};
 use crate::profiles::grants::{grant_meaning, GrantBadge};
 use crate::profiles::links::{detail_href, edit_href, from_param, DONE, FROM};
 use crate::profiles::location::ListLocation;
 use crate::profiles::model::{EnrollmentUrl, Profile, ProfileId};
-use crate::profiles::posted::{use_posted, PostedEnrollment};
-use crate::profiles::route::{profile_resource, with_profile_id};
 use crate::timestamp::{relative, rfc3339, utc};
 use crate::ui::browser::now;
 use crate::ui::copy::CopyButton;
@@ -24,7 +24,7 @@ use leptos_router::hooks::use_query_map;
 use time::OffsetDateTime;
 
 #[component]
-pub fn ProfileDetail() -> impl IntoView {
+pub fn ProfileDetailPage() -> impl IntoView {
     with_profile_id(|id| view! { <LoadedProfile id/> })
 }
 

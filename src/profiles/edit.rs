@@ -2,12 +2,12 @@
 
 use crate::auth::{can, Permission};
 use crate::error::AppError;
-use crate::profiles::editor::{ProfileEditor, Target};
-use crate::profiles::form::ProfileForm;
+use crate::profiles::by_id::{profile_resource, with_profile_id};
+use crate::profiles::form::data::ProfileForm;
+use crate::profiles::form::editor::{ProfileEditor, Target};
+use crate::profiles::form::handover::{use_posted, PostedForm};
 use crate::profiles::links::{detail_href, from_param, FROM};
 use crate::profiles::model::ProfileId;
-use crate::profiles::posted::{use_posted, PostedForm};
-use crate::profiles::route::{profile_resource, with_profile_id};
 use crate::ui::error_panel::ErrorPanel;
 use crate::ui::heading::PageHeading;
 use crate::ui::status::NotFound;

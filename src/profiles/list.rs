@@ -19,7 +19,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 #[component]
-pub fn ProfileList() -> impl IntoView {
+pub fn ProfileListPage() -> impl IntoView {
     let query = use_query_map();
     let location = Memo::new(move |_| query.with(|q| ListLocation::from_query(|k| q.get(k))));
     // Changes only when the address turns valid or invalid, so paging keeps one

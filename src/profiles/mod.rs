@@ -1,9 +1,11 @@
-//! The profiles feature: domain types, server functions and pages.
+//! The profiles feature: the domain model ([`model`]), the server functions ([`server`])
+//! and, on the server, the service behind them and the no-JS posts (`service`), the
+//! create/edit form ([`form`]) and the pages: [`list`], [`detail`], [`create`], [`edit`].
 
+pub mod by_id;
 pub mod create;
 pub mod detail;
 pub mod edit;
-pub mod editor;
 pub mod enrollment;
 pub mod form;
 pub mod goto;
@@ -12,10 +14,6 @@ pub mod links;
 pub mod list;
 pub mod location;
 pub mod model;
-#[cfg(feature = "ssr")]
-pub mod post;
-pub mod posted;
-pub mod route;
 pub mod server;
 #[cfg(feature = "ssr")]
 pub mod service;

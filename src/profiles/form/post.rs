@@ -9,11 +9,11 @@
 use crate::auth::authorized::Authorized;
 use crate::auth::Permission;
 use crate::error::AppError;
-use crate::profiles::form::{Intent, ProfileForm};
+use crate::profiles::form::data::{Intent, ProfileForm};
+use crate::profiles::form::handover::{PostedEnrollment, PostedForm};
 use crate::profiles::links::{detail_href, from_param, FROM};
 use crate::profiles::location::ListLocation;
 use crate::profiles::model::ProfileId;
-use crate::profiles::posted::{PostedEnrollment, PostedForm};
 use crate::profiles::service;
 use crate::state::AppState;
 use crate::web::query_param;

@@ -1,4 +1,5 @@
-//! What every page about one profile starts with.
+//! What every page about one profile starts with: the id from the address, checked at
+//! once, and the profile itself as a resource.
 
 use crate::error::AppError;
 use crate::profiles::model::{Profile, ProfileId};

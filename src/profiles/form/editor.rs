@@ -1,17 +1,18 @@
 //! The create and edit form, with its metadata editor. It is a real HTML form: before or
-//! without the WASM every button posts it to the page's own address (see `post.rs`).
+//! without the WASM every button posts it to the page's own address (see `form/post.rs`).
 //! Once hydrated, the same buttons act in place and saving calls the server functions.
 //! Either way the rules are [`ProfileForm`]'s, checked as the user types.
 
 use crate::auth::{can, Permission};
-use crate::error::AppError;
-use crate::error::FieldError;
-use crate::profiles::form::{messages_for, names, Change, Intent, Loaded, MetaRow, ProfileForm};
+use crate::error::{AppError, FieldError};
+use crate::profiles::form::checks::messages_for;
+use crate::profiles::form::data::{char_count, names, Loaded, ProfileForm};
+use crate::profiles::form::metadata_editor::MetadataEditor;
+use crate::profiles::form::state::FormState;
+use crate::profiles::form::summary::ChangeSummary;
 use crate::profiles::links::{detail_href, edit_href, new_href};
 use crate::profiles::location::ListLocation;
-use crate::profiles::model::{
-    ProfileId, Relationship, MAX_KEY_CHARS, MAX_METADATA_KEYS, MAX_TEXT_CHARS, MAX_VALUE_CHARS,
-};
+use crate::profiles::model::{ProfileId, Relationship, MAX_TEXT_CHARS};
 use crate::profiles::server::{create_profile, update_profile};
 use crate::ui::browser::{confirm_before_leaving_by_link, focus_first};
 use crate::ui::error_panel::{ErrorPanel, RequestId};
@@ -22,81 +23,12 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
 const LEAVE_WARNING: &str = "Leave this page? Your changes are not saved.";
-/// Longest value quoted in the change summary.
-const SUMMARY_CHARS: usize = 80;
 
 /// What saving does.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
     Create,
     Edit(ProfileId),
-}
-
-#[derive(Clone, Copy)]
-struct RowState {
-    key: RwSignal<String>,
-    value: RwSignal<String>,
-    removed: RwSignal<bool>,
-    original: StoredValue<Option<(String, String)>>,
-}
-
-impl RowState {
-    fn new(row: &MetaRow) -> Self {
-        Self {
-            key: RwSignal::new(row.key.clone()),
-            value: RwSignal::new(row.value.clone()),
-            removed: RwSignal::new(row.removed),
-            original: StoredValue::new(row.original.clone()),
-        }
-    }
-}
-
-/// The form as signals, one per input, so typing re-renders only what depends on it.
-#[derive(Clone, Copy)]
-struct FormState {
-    external_id: RwSignal<String>,
-    name: RwSignal<String>,
-    relationship: RwSignal<String>,
-    rows: RwSignal<Vec<RowState>>,
-    loaded: StoredValue<Option<Loaded>>,
-    overwrite: RwSignal<bool>,
-}
-
-impl FormState {
-    fn new(form: &ProfileForm) -> Self {
-        Self {
-            external_id: RwSignal::new(form.external_id.clone()),
-            name: RwSignal::new(form.name.clone()),
-            relationship: RwSignal::new(form.relationship.clone()),
-            rows: RwSignal::new(form.rows.iter().map(RowState::new).collect()),
-            loaded: StoredValue::new(form.loaded.clone()),
-            overwrite: RwSignal::new(form.overwrite),
-        }
-    }
-
-    fn snapshot(&self) -> ProfileForm {
-        ProfileForm {
-            external_id: self.external_id.get(),
-            name: self.name.get(),
-            relationship: self.relationship.get(),
-            rows: self.rows.with(|rows| {
-                rows.iter()
-                    .map(|r| MetaRow {
-                        key: r.key.get(),
-                        value: r.value.get(),
-                        original: r.original.get_value(),
-                        removed: r.removed.get(),
-                    })
-                    .collect()
-            }),
-            loaded: self.loaded.get_value(),
-            overwrite: self.overwrite.get(),
-        }
-    }
-}
-
-fn char_count(s: &str) -> usize {
-    s.chars().count()
 }
 
 #[component]
@@ -368,109 +300,6 @@ fn RelationshipField(
     }
 }
 
-#[component]
-fn MetadataEditor(
-    state: FormState,
-    form: Memo<ProfileForm>,
-    errors_for: impl Fn(String) -> Signal<Vec<String>> + Copy + Send + Sync + 'static,
-) -> impl IntoView {
-    let add = move |ev: leptos::ev::MouseEvent| {
-        ev.prevent_default();
-        if form.with_untracked(ProfileForm::can_add_row) {
-            state
-                .rows
-                .update(|rows| rows.push(RowState::new(&MetaRow::default())));
-        }
-    };
-    let rows = move || state.rows.get().into_iter().enumerate().collect::<Vec<_>>();
-    let editor_errors = errors_for("metadata".into());
-    view! {
-        <fieldset class="metadata-editor" aria-describedby="metadata-count metadata-error">
-            <legend>"Metadata"</legend>
-            <p class="counter" id="metadata-count">
-                {move || format!("{}/{MAX_METADATA_KEYS} entries", form.with(ProfileForm::live_count))}
-            </p>
-            <For each=rows key=|(i, _)| *i let:((index, row))>
-                <MetaRowEditor index row errors_for/>
-            </For>
-            <button type="submit" name=names::INTENT value=Intent::AddRow.value() class="secondary"
-                on:click=add disabled=move || !form.with(ProfileForm::can_add_row)>
-                "Add entry"
-            </button>
-            <p class="field-error" id="metadata-error" aria-live="polite">{move || editor_errors.get().join(" ")}</p>
-        </fieldset>
-    }
-}
-
-#[component]
-fn MetaRowEditor(
-    index: usize,
-    row: RowState,
-    errors_for: impl Fn(String) -> Signal<Vec<String>> + Copy + Send + Sync + 'static,
-) -> impl IntoView {
-    let key_errors = errors_for(names::row(index, "key"));
-    let value_errors = errors_for(names::row(index, "value"));
-    let (orig_key, orig_value) = row.original.get_value().unwrap_or_default();
-    let toggle = move |removed: bool| {
-        move |ev: leptos::ev::MouseEvent| {
-            ev.prevent_default();
-            row.removed.set(removed);
-        }
-    };
-    view! {
-        <div class="meta-row" class:removed=move || row.removed.get() role="group" aria-label=format!("Entry {}", index + 1)>
-            <RowField label="Key" index part="key" text=row.key removed=row.removed errors=key_errors max=MAX_KEY_CHARS/>
-            <RowField label="Value" index part="value" text=row.value removed=row.removed errors=value_errors max=MAX_VALUE_CHARS/>
-            <input type="hidden" name=names::row(index, "orig-key") value=orig_key/>
-            <input type="hidden" name=names::row(index, "orig-value") value=orig_value/>
-            <input type="hidden" name=names::row(index, "removed")
-                value=if row.removed.get_untracked() { "1" } else { "0" }
-                prop:value=move || if row.removed.get() { "1" } else { "0" }/>
-            <div class="row-actions">
-                {move || if row.removed.get() {
-                    view! {
-                        <span class="muted">"Marked for removal"</span>
-                        <button type="submit" name=names::INTENT value=Intent::Undo(index).value() class="secondary small" on:click=toggle(false)>"Undo"</button>
-                    }.into_any()
-                } else {
-                    view! {
-                        <button type="submit" name=names::INTENT value=Intent::Remove(index).value() class="secondary small" on:click=toggle(true)>"Remove"</button>
-                    }.into_any()
-                }}
-            </div>
-        </div>
-    }
-}
-
-/// The key or the value of one metadata row, with its counter and errors.
-#[component]
-fn RowField(
-    label: &'static str,
-    index: usize,
-    /// `key` or `value`: the input is named `row-{index}-{part}`.
-    part: &'static str,
-    text: RwSignal<String>,
-    removed: RwSignal<bool>,
-    errors: Signal<Vec<String>>,
-    max: usize,
-) -> impl IntoView {
-    let id = format!("meta-{index}-{part}");
-    view! {
-        <div class="field">
-            <label for=id.clone()>{label}</label>
-            <input id=id.clone() type="text" name=names::row(index, part) autocomplete="off"
-                value=text.get_untracked()
-                prop:value=move || text.get()
-                on:input=move |ev| text.set(event_target_value(&ev))
-                readonly=move || removed.get()
-                aria-invalid=move || (!errors.get().is_empty()).to_string()
-                aria-describedby=format!("{id}-count {id}-error")/>
-            <span class="counter" id=format!("{id}-count")>{move || format!("{}/{max}", char_count(&text.get()))}</span>
-            <p class="field-error" id=format!("{id}-error") aria-live="polite">{move || errors.get().join(" ")}</p>
-        </div>
-    }
-}
-
 /// What the edit form was loaded with, carried through a no-JS post.
 #[component]
 fn LoadedFields(loaded: Loaded, overwrite: RwSignal<bool>) -> impl IntoView {
@@ -482,68 +311,5 @@ fn LoadedFields(loaded: Loaded, overwrite: RwSignal<bool>) -> impl IntoView {
         <input type="hidden" name=names::OVERWRITE
             value=if overwrite.get_untracked() { "1" } else { "0" }
             prop:value=move || if overwrite.get() { "1" } else { "0" }/>
-    }
-}
-
-fn quoted(value: &Option<String>) -> String {
-    match value {
-        None => "(none)".to_owned(),
-        Some(v) if char_count(v) > SUMMARY_CHARS => {
-            format!("“{}…”", v.chars().take(SUMMARY_CHARS).collect::<String>())
-        }
-        Some(v) => format!("“{v}”"),
-    }
-}
-
-fn describe(change: &Change) -> String {
-    match (&change.before, &change.after) {
-        (None, after) => format!("added {}", quoted(after)),
-        (before, None) => format!("removed (was {})", quoted(before)),
-        (before, after) => format!("{} → {}", quoted(before), quoted(after)),
-    }
-}
-
-/// The changes a save would make, kept up to date as the user types.
-#[component]
-fn ChangeSummary(form: Memo<ProfileForm>) -> impl IntoView {
-    let changes = Memo::new(move |_| form.with(ProfileForm::changes));
-    view! {
-        <section class="change-summary" aria-labelledby="changes-heading">
-            <h2 id="changes-heading">"Changes to save"</h2>
-            {move || {
-                let changes = changes.get();
-                if changes.is_empty() {
-                    view! { <p class="muted">"No changes yet."</p> }.into_any()
-                } else {
-                    view! {
-                        <ul>
-                            {changes.into_iter().map(|c| view! { <li><strong>{c.what.clone()}</strong>": "{describe(&c)}</li> }).collect_view()}
-                        </ul>
-                    }.into_any()
-                }
-            }}
-        </section>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn changes_read_as_added_removed_or_before_and_after() {
-        let change = |before: Option<&str>, after: Option<&str>| Change {
-            what: "Name".into(),
-            before: before.map(Into::into),
-            after: after.map(Into::into),
-        };
-        assert_eq!(describe(&change(None, Some("a"))), "added “a”");
-        assert_eq!(describe(&change(Some("a"), None)), "removed (was “a”)");
-        assert_eq!(describe(&change(Some("a"), Some("b"))), "“a” → “b”");
-        let long = "x".repeat(100);
-        assert_eq!(
-            describe(&change(None, Some(&long))),
-            format!("added “{}…”", "x".repeat(80))
-        );
     }
 }

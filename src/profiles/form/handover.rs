@@ -3,7 +3,7 @@
 //! browser hydrates the same page. On client-side navigation there is none.
 
 use crate::error::AppError;
-use crate::profiles::form::ProfileForm;
+use crate::profiles::form::data::ProfileForm;
 use crate::profiles::model::EnrollmentUrl;
 use leptos::prelude::*;
 use serde::de::DeserializeOwned;

@@ -1,0 +1,84 @@
+//! What saving sends: the create body, or the minimal update patch (only what changed,
+//! metadata as a merge patch), and the "changed elsewhere" guard.
+
+use crate::error::FieldError;
+use crate::profiles::form::data::{non_empty, ProfileForm};
+use crate::profiles::model::{Field, NewProfile, ProfileUpdate};
+use std::collections::BTreeMap;
+
+impl ProfileForm {
+    /// The metadata the profile will hold after saving.
+    pub(super) fn final_metadata(&self) -> BTreeMap<String, String> {
+        self.rows
+            .iter()
+            .filter(|r| r.is_live())
+            .map(|r| (r.key.clone(), r.value.clone()))
+            .collect()
+    }
+
+    /// The body of the create call, if the form is valid.
+    pub fn new_profile(&self) -> Result<NewProfile, Vec<FieldError>> {
+        let errors = self.check();
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(NewProfile {
+            external_id: non_empty(&self.external_id),
+            name: non_empty(&self.name),
+            relationship: self.relationship().ok().and_then(|f| f.as_value().copied()),
+            metadata: self.final_metadata(),
+        })
+    }
+
+    /// The body of the update call, if the form is valid: only what changed since the
+    /// form loaded. An emptied text field is sent as `null` (cleared); metadata is a merge
+    /// patch of added and changed keys, with removed (or renamed-away) keys as `""`.
+    pub fn update(&self) -> Result<ProfileUpdate, Vec<FieldError>> {
+        let errors = self.check();
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(self.patch())
+    }
+
+    /// The `updated_at` the save must find unchanged: the one the form loaded, unless the
+    /// user was warned that it moved and saves anyway.
+    pub fn guard(&self) -> Option<String> {
+        self.loaded
+            .as_ref()
+            .filter(|_| !self.overwrite)
+            .map(|l| l.updated_at.clone())
+    }
+
+    /// The patch, whether or not the form is valid (for the summary).
+    pub(super) fn patch(&self) -> ProfileUpdate {
+        let Some(loaded) = &self.loaded else {
+            return ProfileUpdate::default();
+        };
+        let text = |typed: &str, before: &Option<String>| match non_empty(typed) {
+            now if now == *before => Field::Absent,
+            None => Field::Null,
+            Some(v) => Field::Value(v),
+        };
+        let before: BTreeMap<String, String> = self
+            .rows
+            .iter()
+            .filter_map(|r| r.original.clone())
+            .collect();
+        let after = self.final_metadata();
+        let mut patch: BTreeMap<String, String> = after
+            .iter()
+            .filter(|(k, v)| before.get(*k) != Some(*v))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        for key in before.keys().filter(|k| !after.contains_key(*k)) {
+            patch.insert(key.clone(), String::new());
+        }
+        ProfileUpdate {
+            external_id: text(&self.external_id, &loaded.external_id),
+            name: text(&self.name, &loaded.name),
+            relationship: self.relationship().unwrap_or_default(),
+            metadata: (!patch.is_empty()).then_some(patch),
+        }
+    }
+}

@@ -1,0 +1,125 @@
+//! The change summary shown before saving: one line per field (metadata key by key),
+//! before and after.
+
+use crate::profiles::form::data::{char_count, non_empty, ProfileForm};
+use crate::profiles::model::Field;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// One line of the change summary shown before saving.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SummaryLine {
+    /// "Name", "External ID", "Relationship" or `Metadata "plan"`.
+    pub what: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+impl ProfileForm {
+    /// What saving would change, one line per field or metadata key.
+    pub fn summary(&self) -> Vec<SummaryLine> {
+        let Some(loaded) = &self.loaded else {
+            return Vec::new();
+        };
+        let patch = self.patch();
+        let mut changes = Vec::new();
+        let mut text = |what: &str, field: &Field<String>, before: &Option<String>| {
+            if !field.is_absent() {
+                changes.push(SummaryLine {
+                    what: what.to_owned(),
+                    before: before.clone(),
+                    after: field.as_value().cloned(),
+                });
+            }
+        };
+        text("External ID", &patch.external_id, &loaded.external_id);
+        text("Name", &patch.name, &loaded.name);
+        if let Field::Value(r) = patch.relationship {
+            changes.push(SummaryLine {
+                what: "Relationship".into(),
+                before: Some(loaded.relationship.clone()),
+                after: Some(r.as_str().into()),
+            });
+        }
+        let before: BTreeMap<String, String> = self
+            .rows
+            .iter()
+            .filter_map(|r| r.original.clone())
+            .collect();
+        for (key, value) in patch.metadata.unwrap_or_default() {
+            changes.push(SummaryLine {
+                what: format!("Metadata \"{key}\""),
+                before: before.get(&key).cloned(),
+                after: non_empty(&value),
+            });
+        }
+        changes
+    }
+}
+
+/// Longest value quoted in the change summary.
+const SUMMARY_CHARS: usize = 80;
+
+fn quoted(value: &Option<String>) -> String {
+    match value {
+        None => "(none)".to_owned(),
+        Some(v) if char_count(v) > SUMMARY_CHARS => {
+            format!("“{}…”", v.chars().take(SUMMARY_CHARS).collect::<String>())
+        }
+        Some(v) => format!("“{v}”"),
+    }
+}
+
+fn describe(change: &SummaryLine) -> String {
+    match (&change.before, &change.after) {
+        (None, after) => format!("added {}", quoted(after)),
+        (before, None) => format!("removed (was {})", quoted(before)),
+        (before, after) => format!("{} → {}", quoted(before), quoted(after)),
+    }
+}
+
+/// The changes a save would make, kept up to date as the user types.
+#[component]
+pub fn ChangeSummary(form: Memo<ProfileForm>) -> impl IntoView {
+    let changes = Memo::new(move |_| form.with(ProfileForm::summary));
+    view! {
+        <section class="change-summary" aria-labelledby="changes-heading">
+            <h2 id="changes-heading">"Changes to save"</h2>
+            {move || {
+                let changes = changes.get();
+                if changes.is_empty() {
+                    view! { <p class="muted">"No changes yet."</p> }.into_any()
+                } else {
+                    view! {
+                        <ul>
+                            {changes.into_iter().map(|c| view! { <li><strong>{c.what.clone()}</strong>": "{describe(&c)}</li> }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }
+            }}
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn changes_read_as_added_removed_or_before_and_after() {
+        let change = |before: Option<&str>, after: Option<&str>| SummaryLine {
+            what: "Name".into(),
+            before: before.map(Into::into),
+            after: after.map(Into::into),
+        };
+        assert_eq!(describe(&change(None, Some("a"))), "added “a”");
+        assert_eq!(describe(&change(Some("a"), None)), "removed (was “a”)");
+        assert_eq!(describe(&change(Some("a"), Some("b"))), "“a” → “b”");
+        let long = "x".repeat(100);
+        assert_eq!(
+            describe(&change(None, Some(&long))),
+            format!("added “{}…”", "x".repeat(80))
+        );
+    }
+}

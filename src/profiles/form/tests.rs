@@ -1,0 +1,259 @@
+//! The form's rules, end to end: reading, checking, patching and summarising.
+
+use crate::error::FieldError;
+use crate::profiles::form::checks::messages_for;
+use crate::profiles::form::data::{names, Intent, MetaRow, ProfileForm};
+use crate::profiles::model::*;
+use serde_json::json;
+
+fn profile() -> Profile {
+    serde_json::from_value(json!({
+        "id": "uprof_1", "created_at": "2026-03-15T10:00:00Z",
+        "updated_at": "2026-03-15T10:00:00.117Z",
+        "external_id": "user_1", "name": "Ada", "relationship": "external",
+        "metadata": {"plan": "pro", "region": "eu", "seats": "3"}
+    }))
+    .unwrap()
+}
+
+fn row(key: &str, value: &str) -> MetaRow {
+    MetaRow {
+        key: key.into(),
+        value: value.into(),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn an_untouched_edit_form_changes_nothing() {
+    let form = ProfileForm::for_edit(&profile());
+    assert_eq!(form.update().unwrap(), ProfileUpdate::default());
+    assert!(form.summary().is_empty());
+    assert_eq!(
+        form.loaded.as_ref().unwrap().updated_at,
+        "2026-03-15T10:00:00.117Z"
+    );
+}
+
+#[test]
+fn the_save_is_guarded_by_the_loaded_time_until_the_user_overwrites() {
+    let mut form = ProfileForm::for_edit(&profile());
+    assert_eq!(form.guard().as_deref(), Some("2026-03-15T10:00:00.117Z"));
+    form.overwrite = true;
+    assert_eq!(form.guard(), None);
+    assert_eq!(ProfileForm::for_create().guard(), None);
+}
+
+#[test]
+fn the_patch_holds_added_changed_and_removed_keys_only() {
+    let mut form = ProfileForm::for_edit(&profile());
+    // rows are in key order: plan, region, seats
+    form.rows[0].value = "team".into();
+    form.apply(Intent::Remove(1));
+    form.rows.push(row("tier", "gold"));
+    let update = form.update().unwrap();
+    assert_eq!(
+        serde_json::to_value(&update).unwrap(),
+        json!({"metadata": {"plan": "team", "region": "", "tier": "gold"}})
+    );
+    let summary: Vec<_> = form.summary().into_iter().map(|c| c.what).collect();
+    assert_eq!(
+        summary,
+        [
+            r#"Metadata "plan""#,
+            r#"Metadata "region""#,
+            r#"Metadata "tier""#
+        ]
+    );
+    form.apply(Intent::Undo(1));
+    assert_eq!(
+        form.update()
+            .unwrap()
+            .metadata
+            .unwrap()
+            .keys()
+            .collect::<Vec<_>>(),
+        ["plan", "tier"]
+    );
+}
+
+#[test]
+fn renaming_a_key_deletes_the_old_one_and_removing_then_readding_is_a_no_op() {
+    let mut form = ProfileForm::for_edit(&profile());
+    form.rows[2].key = "licenses".into();
+    form.apply(Intent::Remove(0));
+    form.rows.push(row("plan", "pro"));
+    assert_eq!(
+        serde_json::to_value(form.update().unwrap()).unwrap(),
+        json!({"metadata": {"licenses": "3", "seats": ""}})
+    );
+}
+
+#[test]
+fn emptied_text_fields_are_cleared_with_null_and_relationship_changes_are_sent() {
+    let mut form = ProfileForm::for_edit(&profile());
+    form.external_id.clear();
+    form.name = "Ada L.".into();
+    form.relationship = "internal".into();
+    assert_eq!(
+        serde_json::to_value(form.update().unwrap()).unwrap(),
+        json!({"external_id": null, "name": "Ada L.", "relationship": "internal"})
+    );
+    let changes = form.summary();
+    assert_eq!(changes[0].what, "External ID");
+    assert_eq!(changes[0].before.as_deref(), Some("user_1"));
+    assert_eq!(changes[0].after, None);
+}
+
+#[test]
+fn an_unknown_relationship_left_as_it_was_is_not_sent() {
+    let mut p = profile();
+    p.relationship = Lenient::Unknown("partner".into());
+    let form = ProfileForm::for_edit(&p);
+    assert_eq!(form.check(), vec![]);
+    assert_eq!(form.update().unwrap().relationship, Field::Absent);
+}
+
+#[test]
+fn create_sends_only_what_was_typed() {
+    let mut form = ProfileForm::for_create();
+    assert_eq!(
+        serde_json::to_value(form.new_profile().unwrap()).unwrap(),
+        json!({"relationship": "external"})
+    );
+    form.name = "Zoë <b>李</b>".into();
+    form.rows = vec![row("plan", "pro"), MetaRow::default()];
+    assert_eq!(
+        serde_json::to_value(form.new_profile().unwrap()).unwrap(),
+        json!({"name": "Zoë <b>李</b>", "relationship": "external", "metadata": {"plan": "pro"}})
+    );
+}
+
+#[test]
+fn resold_requires_a_name_on_create_and_on_edit() {
+    let mut form = ProfileForm::for_create();
+    form.relationship = "resold".into();
+    assert_eq!(
+        form.check(),
+        vec![FieldError::new(
+            "name",
+            "is required when relationship is \"resold\""
+        )]
+    );
+    let mut edit = ProfileForm::for_edit(&profile());
+    edit.relationship = "resold".into();
+    edit.name.clear();
+    assert_eq!(edit.check()[0].field, "name");
+}
+
+#[test]
+fn editor_rows_are_checked_in_place() {
+    let mut form = ProfileForm::for_create();
+    form.rows = vec![
+        row("plan", "pro"),
+        row("plan", "team"),
+        row("", "orphan"),
+        row("empty", ""),
+        row(&"k".repeat(65), "v"),
+        row("long", &"v".repeat(513)),
+        MetaRow::default(),
+    ];
+    let fields: Vec<_> = form.check().into_iter().map(|e| e.field).collect();
+    assert_eq!(
+        fields,
+        [
+            "row-1-key",
+            "row-2-key",
+            "row-3-value",
+            "row-4-key",
+            "row-5-value"
+        ]
+    );
+    let errors = form.check();
+    assert_eq!(
+        messages_for(&errors, "row-5-value"),
+        ["value must be at most 512 characters (got 513)"]
+    );
+    form.rows = vec![row("k", &"値".repeat(512))];
+    assert_eq!(form.check(), vec![]);
+}
+
+#[test]
+fn sixteen_entries_is_the_limit() {
+    let mut form = ProfileForm::for_create();
+    for i in 0..16 {
+        assert!(form.can_add_row());
+        form.apply(Intent::AddRow);
+        form.rows[i] = row(&format!("k{i}"), "v");
+    }
+    assert!(!form.can_add_row());
+    form.apply(Intent::AddRow);
+    assert_eq!(form.rows.len(), 16);
+    assert_eq!(form.check(), vec![]);
+    form.apply(Intent::Remove(3));
+    assert!(form.can_add_row());
+    form.apply(Intent::AddRow);
+    form.rows[16] = row("k16", "v");
+    form.apply(Intent::Undo(3));
+    assert_eq!(form.live_count(), 17);
+    assert_eq!(form.check()[0].field, "metadata");
+}
+
+#[test]
+fn a_posted_form_reads_back_with_its_intent() {
+    let form = {
+        let mut f = ProfileForm::for_edit(&profile());
+        f.rows[1].removed = true;
+        f.rows.push(row("new", "ñ"));
+        f
+    };
+    let loaded = form.loaded.clone().unwrap();
+    let mut pairs = vec![
+        ("external_id".into(), form.external_id.clone()),
+        ("name".into(), form.name.clone()),
+        ("relationship".into(), form.relationship.clone()),
+        ("loaded_external_id".into(), "user_1".into()),
+        ("loaded_name".into(), "Ada".into()),
+        ("loaded_relationship".into(), loaded.relationship.clone()),
+        ("loaded_updated_at".into(), loaded.updated_at.clone()),
+        ("intent".into(), "remove-3".into()),
+        ("row-999-key".into(), "ignored".into()),
+    ];
+    for (i, r) in form.rows.iter().enumerate() {
+        pairs.push((names::row(i, "key"), r.key.clone()));
+        pairs.push((names::row(i, "value"), r.value.clone()));
+        let (k, v) = r.original.clone().unwrap_or_default();
+        pairs.push((names::row(i, "orig-key"), k));
+        pairs.push((names::row(i, "orig-value"), v));
+        let removed = if r.removed { "1" } else { "0" };
+        pairs.push((names::row(i, "removed"), removed.into()));
+    }
+    let (back, intent) = ProfileForm::from_pairs(&pairs);
+    assert_eq!(back, form);
+    assert_eq!(intent, Intent::Remove(3));
+    for i in [
+        Intent::Save,
+        Intent::AddRow,
+        Intent::Remove(2),
+        Intent::Undo(0),
+    ] {
+        assert_eq!(Intent::parse(&i.value()), i);
+    }
+    let (empty, intent) = ProfileForm::from_pairs(&[]);
+    assert_eq!(intent, Intent::Save);
+    assert!(empty.loaded.is_none());
+    assert!(!empty.check().is_empty(), "no relationship is not valid");
+}
+
+#[test]
+fn server_errors_on_metadata_keys_land_on_their_row() {
+    let mut form = ProfileForm::for_create();
+    form.rows = vec![row("a", "1"), row("b", "2")];
+    let placed = form.place_errors(vec![
+        FieldError::new("metadata.b", "value must not be empty"),
+        FieldError::new("metadata.zz", "key must be at most 64 characters"),
+        FieldError::new("name", "is required"),
+    ]);
+    let fields: Vec<_> = placed.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(fields, ["row-1-value", "metadata", "name"]);
+}
