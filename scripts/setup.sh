@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what is missing, and nothing else, for running (`run`) or testing (`test`) the
-# console. Safe to run any number of times. Versions follow shared/toolchain.md:
+# console. Safe to run any number of times. Versions follow docs/toolchain.md:
 # cargo-leptos 0.3.10 (0.3.11 needs a newer rustc), the wasm-bindgen CLI at exactly the
 # crate's version from Cargo.lock, npm's binaryen for wasm-opt (Debian's breaks hydration),
 # Debian's Chromium for the browser tests, and Debian's PostgreSQL for the tests that run

@@ -3,7 +3,7 @@
 //! Every variant holds text we wrote or validated ourselves, plus the upstream `request-id`
 //! where there is one, so support can quote it. Upstream messages, hostnames, library
 //! error text and the key never get here: server code maps errors into these variants
-//! explicitly and never `?`s a library error into the browser (security.md §1.4).
+//! explicitly and never `?`s a library error into the browser (docs/security.md, threat model).
 
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};

@@ -1,6 +1,7 @@
-//! What every response of the console gets, whatever produced it (security.md §1.3, §3):
-//! cross-site state changes refused, request bodies bounded, the security headers, no
-//! caching of anything but the static bundle, and an `x-request-id` that the logs carry.
+//! What every response of the console gets, whatever produced it (docs/security.md,
+//! "What is enforced where"): cross-site state changes refused, paths with dot segments
+//! refused, request bodies bounded, the security headers, no caching of anything but the
+//! static bundle, and an `x-request-id` that the logs carry.
 //! The Content-Security-Policy needs the page's nonce, so the shell sets it
 //! ([`content_security_policy`]).
 

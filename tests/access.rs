@@ -1,6 +1,6 @@
 //! Access control through the console's real router (`oneshot`), with local accounts in a
 //! temporary SQLite database (and PostgreSQL, for the session tests) and the upstream
-//! client talking to an emulator over loopback (security.md §7.4 C5, C6, C19–C21, and the
+//! client talking to an emulator over loopback (docs/security.md, checklist C5, C6, C19–C21, and the
 //! proxy mode).
 
 mod common;

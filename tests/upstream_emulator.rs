@@ -178,7 +178,7 @@ async fn update_leaves_absent_fields_clears_null_ones_and_merges_metadata() {
     assert_eq!(
         updated.relationship,
         Lenient::Known(Relationship::Resold),
-        "null relationship leaves (Q4)"
+        "null relationship leaves (docs/api-contract.md, judgement 4)"
     );
     assert_eq!(
         updated.metadata,
@@ -299,7 +299,7 @@ async fn unknown_ids_are_not_found_with_a_request_id() {
 async fn invalid_input_is_a_400_that_names_the_field_and_changes_nothing() {
     let emulator = TestEmulator::start().await;
     let client = emulator.client();
-    // The client does not validate; the emulator must (contract §9).
+    // The client does not validate; the emulator must (docs/api-contract.md §9).
     let too_long = NewProfile {
         metadata: BTreeMap::from([("k".into(), "v".repeat(513))]),
         ..Default::default()

@@ -1,4 +1,4 @@
-//! Rate limits (security.md §7.4 C21).
+//! Rate limits (docs/security.md, checklist C21).
 //!
 //! Sign-in attempts are limited per client address and per account name (§2.2, ASVS
 //! V6.3.1), before any password is checked, so guessing is slow and cheap for us. A name

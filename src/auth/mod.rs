@@ -44,7 +44,7 @@ pub enum Role {
     Admin,
 }
 
-/// One thing a server function or form post may need to be allowed (security.md §2.3).
+/// One thing a server function or form post may need to be allowed (docs/security.md, "Signing in").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Permission {
     /// List and read profiles.

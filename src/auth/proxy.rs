@@ -1,7 +1,7 @@
 //! `PROFILES_AUTH=proxy`: a single-sign-on proxy in front (oauth2-proxy, nginx
 //! `auth_request`, …) has signed the user in and names them and their groups in request
 //! headers. Those headers are believed only from the configured proxy addresses; the same
-//! headers from anywhere else are a forgery and the request is refused (security.md §2.2).
+//! headers from anywhere else are a forgery and the request is refused (docs/security.md, "Behind an SSO proxy").
 
 use crate::auth::Role;
 use axum::http::{HeaderMap, HeaderName};

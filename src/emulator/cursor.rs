@@ -1,6 +1,6 @@
 //! The emulator's list cursor: `page_` + base64url of (order, last `created_at`, last id),
-//! as contract §5 suggests. Opaque to clients; reusing one with another order is an error
-//! (Q10).
+//! as docs/api-contract.md §5 suggests. Opaque to clients; reusing one with another order is an error
+//! (docs/api-contract.md, judgement 10).
 
 use crate::profiles::model::Order;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;

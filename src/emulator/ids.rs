@@ -1,4 +1,4 @@
-//! Identifiers in the shapes the API uses (contract §1): `uprof_01` + 22 base58 characters
+//! Identifiers in the shapes the API uses (docs/api-contract.md §1): `uprof_01` + 22 base58 characters
 //! for profiles, `req_` + 24 base58 characters for request ids.
 
 use rand::Rng;

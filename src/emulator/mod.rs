@@ -1,5 +1,5 @@
 //! A built-in emulator of the User Profiles API (beta `user-profiles-2026-03-24`), faithful
-//! to the wire contract in `shared/api/user-profiles.md`, so the console runs on sample
+//! to the wire contract in `docs/api-contract.md`, so the console runs on sample
 //! data with no API key. It is an ordinary HTTP server: the console reaches it over
 //! loopback through the same client as production, and Anthropic's SDKs work against it.
 

@@ -1,4 +1,4 @@
-//! The five endpoints of the 2026-03-24 contract, with every rule of contract §9 and the
+//! The five endpoints of the 2026-03-24 contract, with every rule of docs/api-contract.md §9 and the
 //! team's judgements, plus the `/_emulator` test hooks when enabled.
 
 use super::cursor::{self, Position};
@@ -28,7 +28,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use time::OffsetDateTime;
 
-/// Cloudflare's limit on standard endpoints (Q15).
+/// Cloudflare's limit on standard endpoints (docs/api-contract.md, judgement 15).
 const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
 const ENROLLMENT_VALIDITY: time::Duration = time::Duration::minutes(15);
 const ENROLLMENT_BASE: &str = "https://platform.claude.com/user-profiles/enrollment/";
@@ -43,7 +43,7 @@ pub fn router(emulator: Arc<Emulator>) -> Router {
             "/v1/user_profiles/{id}/enrollment_url",
             post(enrollment_url),
         )
-        // DELETE, action_urls and anything else are not part of 03-24 (Q16).
+        // DELETE, action_urls and anything else are not part of 03-24 (docs/api-contract.md, judgement 16).
         .method_not_allowed_fallback(unknown_route)
         .fallback(unknown_route)
         .layer(middleware::from_fn_with_state(emulator.clone(), contract))
@@ -126,7 +126,7 @@ impl From<StoreError> for ApiError {
     }
 }
 
-/// `error.type` for a status (contract §6).
+/// `error.type` for a status (docs/api-contract.md §6).
 fn error_type(status: u16) -> &'static str {
     match status {
         401 => "authentication_error",
@@ -333,7 +333,7 @@ fn parse_body<T: for<'de> Deserialize<'de>>(
 }
 
 /// The seeds' rule ([`check_resold_name`]), kept by the emulator because a stricter
-/// emulator is safe (Q1).
+/// emulator is safe (docs/api-contract.md, judgement 1).
 fn require_name_if_resold(
     relationship: &Lenient<Relationship>,
     name: Option<&str>,
@@ -470,7 +470,7 @@ async fn update(
             let mut next = stored.clone();
             next.external_id = patch.external_id.apply(next.external_id);
             next.name = patch.name.apply(next.name);
-            // `null` leaves the relationship unchanged (Q4).
+            // `null` leaves the relationship unchanged (docs/api-contract.md, judgement 4).
             if let Field::Value(relationship) = patch.relationship {
                 next.relationship = Lenient::Known(relationship);
             }

@@ -16,7 +16,7 @@ pub fn GrantBadge(name: String, grant: TrustGrant) -> impl IntoView {
     view! { <span class=tone>{label}</span> }
 }
 
-/// What a grant's status means, in one line (contract §8).
+/// What a grant's status means, in one line (docs/api-contract.md §8).
 pub fn grant_meaning(name: &str, grant: &TrustGrant) -> String {
     let program = match name {
         "cyber" => "Cyber Verification Program",

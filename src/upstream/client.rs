@@ -1,6 +1,6 @@
 //! The one place that builds User Profiles API URLs, holds the API key and talks HTTP.
 //!
-//! Headers follow contract §1; retries follow the SDK policy of contract §7, except that a
+//! Headers follow docs/api-contract.md §1; retries follow the SDK policy of docs/api-contract.md §7, except that a
 //! create is never retried after an ambiguous failure (a timeout or a dropped connection
 //! after the request was sent), because the API has no idempotency key and a retry could
 //! create a duplicate profile.

@@ -1,9 +1,9 @@
 //! What can go wrong talking to the User Profiles API, classified the way the SDKs do
-//! (contract §6), with the upstream `request-id` kept for support.
+//! (docs/api-contract.md §6), with the upstream `request-id` kept for support.
 
 use std::fmt;
 
-/// Error classes of contract §6, plus the transport failures a response never came for.
+/// Error classes of docs/api-contract.md §6, plus the transport failures a response never came for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
     /// 400 `invalid_request_error` (and other unlisted 4xx).

@@ -1,10 +1,10 @@
-//! The official SDKs' retry policy (contract §7), as pure functions so it is tested
+//! The official SDKs' retry policy (docs/api-contract.md §7), as pure functions so it is tested
 //! exactly: which responses are retried, and how long to wait before each retry.
 
 use reqwest::header::HeaderMap;
 use std::time::{Duration, SystemTime};
 
-/// How many retries, and the longest server-requested wait we honour (Q14).
+/// How many retries, and the longest server-requested wait we honour (docs/api-contract.md, judgement 14).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RetryPolicy {
     /// Retries after the first attempt; the SDK default 2 means 3 attempts.

@@ -1,10 +1,11 @@
 //! Plain HTML form posts: how the create, edit and enrollment forms work before or without
-//! the WASM (DESIGN.md §5). Each POST goes to the address of the page holding the form.
+//! the WASM (docs/architecture.md). Each POST goes to the address of the page holding the
+//! form.
 //! A save that succeeds redirects (303) to the profile; anything else answers with the same
 //! page rendered again around what the user typed, with the errors next to their fields;
 //! a role that may not do it (`Authorized::require_in`, checked first) is refused the same way.
 //! Server functions are not used here because their form fallback redirects to the Referer
-//! and drops both the result and the input (security.md §1.1).
+//! and drops both the result and the input.
 
 use crate::auth::authorized::Authorized;
 use crate::auth::Permission;

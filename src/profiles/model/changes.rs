@@ -47,7 +47,7 @@ pub fn requested(before: &Profile, update: &ProfileUpdate) -> Vec<Change> {
     let mut after = before.clone();
     after.external_id = update.external_id.clone().apply(after.external_id);
     after.name = update.name.clone().apply(after.name);
-    // `null` leaves the relationship as it is (contract Q4).
+    // `null` leaves the relationship as it is (docs/api-contract.md, judgement 4).
     if let Field::Value(relationship) = update.relationship {
         after.relationship = Lenient::Known(relationship);
     }

@@ -4,11 +4,11 @@ use crate::error::FieldError;
 use serde::{Deserialize, Deserializer, Serialize};
 use std::fmt;
 
-/// Longest id body we accept after `uprof_`; real ids have 24 (security.md §5.2).
+/// Longest id body we accept after `uprof_`; real ids have 24 (docs/api-contract.md §1).
 const MAX_ID_BODY: usize = 64;
 /// A profile id that is safe to put in an upstream URL path: `uprof_` then 1–64 ASCII
 /// letters or digits. The upstream client accepts only this type, so `..`, `/`, `%2e`
-/// and friends can never reach a URL (security.md §5.1).
+/// and friends can never reach a URL (docs/security.md, threat model).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(transparent)]
 pub struct ProfileId(String);

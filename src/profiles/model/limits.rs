@@ -6,9 +6,9 @@ use crate::error::FieldError;
 use crate::profiles::model::profile::{Lenient, Relationship};
 use std::collections::BTreeMap;
 
-/// Most metadata pairs a profile may hold (contract §2.1).
+/// Most metadata pairs a profile may hold (docs/api-contract.md §2.1).
 pub const MAX_METADATA_KEYS: usize = 16;
-/// Longest metadata key, in Unicode scalar values (Q6).
+/// Longest metadata key, in Unicode scalar values (docs/api-contract.md, judgement 6).
 pub const MAX_KEY_CHARS: usize = 64;
 /// Longest metadata value, in Unicode scalar values.
 pub const MAX_VALUE_CHARS: usize = 512;

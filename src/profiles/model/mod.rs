@@ -1,5 +1,5 @@
 //! Wire and domain types of the User Profiles API (beta `user-profiles-2026-03-24`),
-//! with the validation rules of contract §9.
+//! with the validation rules of docs/api-contract.md §9.
 //!
 //! Compiled for both targets: the browser uses it for live feedback, the server functions
 //! for the authoritative check, and the emulator to enforce the contract. No I/O here.

@@ -8,7 +8,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 const MAX_CURSOR_CHARS: usize = 512;
 
 /// One page of the list. `next_page` is `None` when there are no more results; an empty
-/// string counts as none, as in the SDKs (contract §5).
+/// string counts as none, as in the SDKs (docs/api-contract.md §5).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProfilePage {
     pub data: Vec<Profile>,
@@ -46,7 +46,7 @@ impl Order {
     }
 }
 
-/// Page size of the list: 1 to 100 (contract §3.2).
+/// Page size of the list: 1 to 100 (docs/api-contract.md §3.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "u32", into = "u32")]
 pub struct PageSize(u8);

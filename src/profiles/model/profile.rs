@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
-/// Who the profile stands for (contract §2.1).
+/// Who the profile stands for (docs/api-contract.md §2.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Relationship {
@@ -45,7 +45,7 @@ impl Relationship {
     }
 }
 
-/// Status of one trust grant (contract §8).
+/// Status of one trust grant (docs/api-contract.md §8).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum GrantStatus {
@@ -105,7 +105,7 @@ pub struct TrustGrant {
 }
 
 /// `BetaUserProfile`. A missing key and `null` read the same; unknown keys are ignored,
-/// because later API versions add fields (contract §2.1, §10).
+/// because later API versions add fields (docs/api-contract.md §2.1, §10).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Profile {
     pub id: ProfileId,

@@ -7,7 +7,7 @@ use crate::profiles::model::profile::Relationship;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
-/// An update field: left out, cleared with `null`, or set (contract §4). The SDKs tell
+/// An update field: left out, cleared with `null`, or set (docs/api-contract.md §4). The SDKs tell
 /// "absent" from "null" on the wire, and so must we: absent leaves a field unchanged,
 /// null clears it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -62,7 +62,7 @@ fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Optio
 }
 
 /// Body of `POST /v1/user_profiles`. Every field is optional; `{}` is valid.
-/// Unknown fields are rejected, as under `additionalProperties: false` (Q7).
+/// Unknown fields are rejected, as under `additionalProperties: false` (docs/api-contract.md, judgement 7).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NewProfile {
@@ -77,7 +77,7 @@ pub struct NewProfile {
 }
 
 impl NewProfile {
-    /// Every rule of contract §9 that the request alone decides.
+    /// Every rule of docs/api-contract.md §9 that the request alone decides.
     pub fn validate(&self) -> Result<(), Vec<FieldError>> {
         let mut errors = Vec::new();
         check_text("external_id", self.external_id.as_deref(), &mut errors);
@@ -88,7 +88,7 @@ impl NewProfile {
 }
 
 /// Body of `POST /v1/user_profiles/{id}` (update). `metadata` is a merge patch: keys
-/// given overwrite, `""` deletes, keys not given stay (contract §4).
+/// given overwrite, `""` deletes, keys not given stay (docs/api-contract.md §4).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProfileUpdate {
@@ -96,7 +96,7 @@ pub struct ProfileUpdate {
     pub external_id: Field<String>,
     #[serde(default, skip_serializing_if = "Field::is_absent")]
     pub name: Field<String>,
-    /// `null` leaves the relationship unchanged (Q4).
+    /// `null` leaves the relationship unchanged (docs/api-contract.md, judgement 4).
     #[serde(default, skip_serializing_if = "Field::is_absent")]
     pub relationship: Field<Relationship>,
     #[serde(
@@ -108,7 +108,7 @@ pub struct ProfileUpdate {
 }
 
 impl ProfileUpdate {
-    /// Every rule of contract §9 that the request alone decides; the merged result is
+    /// Every rule of docs/api-contract.md §9 that the request alone decides; the merged result is
     /// checked by whoever holds the stored profile.
     pub fn validate(&self) -> Result<(), Vec<FieldError>> {
         let mut errors = Vec::new();
