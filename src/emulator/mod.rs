@@ -3,8 +3,11 @@
 //! data with no API key. It is an ordinary HTTP server: the console reaches it over
 //! loopback through the same client as production, and Anthropic's SDKs work against it.
 
+mod api;
+pub mod contract;
 pub mod cursor;
 pub mod faults;
+mod hooks;
 mod ids;
 pub mod routes;
 pub mod seed;
