@@ -1,8 +1,7 @@
 //! `GET /audit.csv?…`: the Audit log page's filtered view as a CSV file (RFC 4180), every
 //! matching entry, newest first, streamed a page at a time. Admins only.
 
-use crate::audit::query::{Cursor, Filter};
-use crate::audit::server::ssr::parse;
+use crate::audit::query::{parse_request, Cursor, Filter};
 use crate::audit::store::AuditLog;
 use crate::audit::{Change, Entry};
 use crate::auth::authorized::Authorized;
@@ -28,7 +27,7 @@ async fn download(State(state): State<AppState>, request: Request) -> Response {
     if let Err(refused) = Authorized::require_in(&parts, Permission::AuditRead).await {
         return refused.into_response();
     }
-    let (filter, _) = match parse(|name| query_param(&parts.uri, name)) {
+    let (filter, _) = match parse_request(|name| query_param(&parts.uri, name)) {
         Ok(parsed) => parsed,
         Err(invalid) => return invalid.into_response(),
     };

@@ -2,7 +2,7 @@
 //! Audit log and the CSV, read from query parameters (`audit::param`) and checked.
 
 use crate::audit::{param, Action};
-use crate::error::FieldError;
+use crate::error::{AppError, FieldError};
 use crate::profiles::model::ProfileId;
 
 /// Entries per page.
@@ -90,6 +90,25 @@ fn parse_day(raw: &str) -> Option<time::Date> {
         time::macros::format_description!("[year]-[month]-[day]"),
     )
     .ok()
+}
+
+/// A filter and cursor from query parameters, or every reason they are not one.
+pub fn parse_request(
+    get: impl Fn(&str) -> Option<String>,
+) -> Result<(Filter, Option<Cursor>), AppError> {
+    let filter = Filter::from_query(&get);
+    let cursor = get(param::PAGE)
+        .filter(|p| !p.is_empty())
+        .map(|raw| Cursor::parse(&raw))
+        .transpose();
+    match (filter, cursor) {
+        (Ok(filter), Ok(cursor)) => Ok((filter, cursor)),
+        (filter, cursor) => {
+            let mut errors = filter.err().unwrap_or_default();
+            errors.extend(cursor.err());
+            Err(AppError::invalid(errors))
+        }
+    }
 }
 
 /// A position in the log: the `at` and `id` of the last entry shown. Entries are

@@ -51,32 +51,13 @@ pub async fn list_audit_log(
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
-    use crate::audit::query::{Cursor, Filter, PAGE_SIZE};
+    use crate::audit::query::{parse_request, PAGE_SIZE};
     use crate::audit::store::AuditLog;
-    use crate::audit::{param, EntryPage};
+    use crate::audit::EntryPage;
     use crate::error::AppError;
 
-    /// A filter and cursor from query parameters, or every reason they are not one.
-    pub fn parse(
-        get: impl Fn(&str) -> Option<String>,
-    ) -> Result<(Filter, Option<Cursor>), AppError> {
-        let filter = Filter::from_query(&get);
-        let cursor = get(param::PAGE)
-            .filter(|p| !p.is_empty())
-            .map(|raw| Cursor::parse(&raw))
-            .transpose();
-        match (filter, cursor) {
-            (Ok(filter), Ok(cursor)) => Ok((filter, cursor)),
-            (filter, cursor) => {
-                let mut errors = filter.err().unwrap_or_default();
-                errors.extend(cursor.err());
-                Err(AppError::invalid(errors))
-            }
-        }
-    }
-
     pub async fn page(query: &[(&str, Option<String>)]) -> Result<EntryPage, AppError> {
-        let (filter, cursor) = parse(|name| {
+        let (filter, cursor) = parse_request(|name| {
             query
                 .iter()
                 .find(|(k, _)| *k == name)
