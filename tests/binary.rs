@@ -49,6 +49,14 @@ fn user_with(
     (out.status.success(), text)
 }
 
+/// A client that shows redirects instead of following them.
+fn no_redirects() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
 struct Running {
     child: Child,
     _data: tempfile::TempDir,
@@ -106,6 +114,17 @@ impl Running {
         }
     }
 
+    /// The `host:port` the console listens on, once it says so.
+    fn address(&mut self) -> String {
+        let listening = self.wait_for("console listening on http://");
+        listening
+            .rsplit("http://")
+            .next()
+            .unwrap()
+            .trim()
+            .to_owned()
+    }
+
     /// Stops the process and returns everything it printed.
     fn stop(mut self) -> Vec<String> {
         let _ = self.child.kill();
@@ -134,18 +153,9 @@ async fn with_a_key_it_names_the_api_backend_and_never_prints_the_key() {
         &["--listen", "127.0.0.1:0"],
     );
     server.wait_for("backend: User Profiles API (API key set)");
-    let listening = server.wait_for("console listening on http://");
-    let url = listening
-        .rsplit("http://")
-        .next()
-        .unwrap()
-        .trim()
-        .to_owned();
+    let url = server.address();
 
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let http = no_redirects();
     let signed_in = http
         .post(format!("http://{url}/sign-in"))
         .form(&[("name", "ops"), ("password", PASSWORD)])
@@ -355,13 +365,7 @@ async fn on_stop_it_turns_unready_serves_through_the_grace_period_and_finishes_i
         .and_then(|rest| rest.split_whitespace().next())
         .unwrap()
         .to_owned();
-    let listening = server.wait_for("console listening on http://");
-    let console = listening
-        .rsplit("http://")
-        .next()
-        .unwrap()
-        .trim()
-        .to_owned();
+    let console = server.address();
     let http = reqwest::Client::new();
     http.put(format!("http://{emulator}/_emulator/faults"))
         .json(&json!({"sequence": [{"kind": "delay", "ms": 2500}]}))
@@ -422,17 +426,8 @@ async fn a_failed_sign_in_logs_the_name_only_of_an_existing_account() {
         &[("PROFILES_AUTH", "local"), ("RUST_LOG", "debug")],
         &["--listen", "127.0.0.1:0"],
     );
-    let listening = server.wait_for("console listening on http://");
-    let url = listening
-        .rsplit("http://")
-        .next()
-        .unwrap()
-        .trim()
-        .to_owned();
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let url = server.address();
+    let http = no_redirects();
     for (name, password) in [(TYPED, PASSWORD), ("ops", "not the password")] {
         let reply = http
             .post(format!("http://{url}/sign-in"))
