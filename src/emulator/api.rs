@@ -6,7 +6,8 @@ use super::cursor::{self, Position};
 use super::ids;
 use super::Emulator;
 use crate::profiles::model::{
-    EnrollmentUrl, Lenient, NewProfile, Order, Profile, ProfileId, ProfileUpdate,
+    EnrollmentUrl, Lenient, NewProfile, NewProfileInput, Order, Profile, ProfileId, ProfileUpdate,
+    ProfileUpdateInput,
 };
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
@@ -60,10 +61,11 @@ pub(super) async fn create(
     State(emulator): Shared,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    let request: NewProfile = parse_body(body)?;
-    request.validate().map_err(ApiError::fields)?;
+    let input: NewProfileInput = parse_body(body)?;
+    let request = NewProfile::try_from(input).map_err(ApiError::fields)?;
     let relationship = Lenient::Known(request.relationship.unwrap_or_default());
-    require_name_if_resold(&relationship, request.name.as_deref())?;
+    let name = request.name.map(String::from);
+    require_name_if_resold(&relationship, name.as_deref())?;
     let at = now();
     let profile = emulator
         .store
@@ -79,10 +81,10 @@ pub(super) async fn create(
                 id: ProfileId::parse(&id).expect("generated ids are valid"),
                 created_at: at,
                 updated_at: at,
-                external_id: request.external_id,
-                name: request.name,
+                external_id: request.external_id.map(String::from),
+                name,
                 relationship,
-                metadata: request.metadata,
+                metadata: request.metadata.to_map(),
                 trust_grants: Default::default(),
             };
             profiles.insert(id, profile.clone());
@@ -156,8 +158,8 @@ pub(super) async fn update(
     if !emulator.store.read().await.contains_key(&id) {
         return Err(ApiError::not_found(&id));
     }
-    let patch: ProfileUpdate = parse_body(body)?;
-    patch.validate().map_err(ApiError::fields)?;
+    let input: ProfileUpdateInput = parse_body(body)?;
+    let patch = ProfileUpdate::try_from(input).map_err(ApiError::fields)?;
     let at = now();
     let profile = emulator
         .store

@@ -7,8 +7,8 @@ use super::cursor::{self, Position};
 use super::store::StoreError;
 use crate::error::FieldError;
 use crate::profiles::model::{
-    check_resold_name, merge_metadata, Field, Lenient, Order, PageSize, Profile, ProfileUpdate,
-    Relationship, MAX_METADATA_KEYS,
+    check_resold_name, Lenient, Order, PageSize, Profile, ProfileUpdate, Relationship,
+    MAX_METADATA_KEYS,
 };
 use crate::upstream::client::BETA;
 use axum::body::Bytes;
@@ -204,30 +204,20 @@ pub fn require_name_if_resold(
     check_resold_name(relationship, name).map_err(|e| ApiError::invalid(e.to_string()))
 }
 
-/// `stored` after `patch`, as of `at` (§4): absent fields stay, `null` clears a text
-/// field and leaves the relationship (judgement 4), metadata merges and may hold at most
-/// 16 pairs after the merge (judgement 5), a `resold` result needs a name. All or
-/// nothing: an error leaves the stored profile as it was.
+/// `stored` after `patch`, as of `at` (docs/api-contract.md §4, `ProfileUpdate::apply_to`),
+/// then checked: at most 16 pairs after the merge (judgement 5), a name when resold
+/// (judgement 1). All or nothing: an error leaves the stored profile as it was.
 pub fn apply_update(
     stored: &Profile,
     patch: &ProfileUpdate,
     at: OffsetDateTime,
 ) -> Result<Profile, ApiError> {
-    let mut next = stored.clone();
-    next.external_id = patch.external_id.clone().apply(next.external_id);
-    next.name = patch.name.clone().apply(next.name);
-    if let Field::Value(relationship) = patch.relationship {
-        next.relationship = Lenient::Known(relationship);
-    }
-    if let Some(changes) = &patch.metadata {
-        let merged = merge_metadata(&next.metadata, changes);
-        if merged.len() > MAX_METADATA_KEYS {
-            return Err(ApiError::invalid(format!(
-                "metadata: the profile would have {} keys; at most {MAX_METADATA_KEYS} are allowed",
-                merged.len()
-            )));
-        }
-        next.metadata = merged;
+    let mut next = patch.apply_to(stored);
+    if next.metadata.len() > MAX_METADATA_KEYS {
+        return Err(ApiError::invalid(format!(
+            "metadata: the profile would have {} keys; at most {MAX_METADATA_KEYS} are allowed",
+            next.metadata.len()
+        )));
     }
     require_name_if_resold(&next.relationship, next.name.as_deref())?;
     next.updated_at = at;
@@ -237,6 +227,7 @@ pub fn apply_update(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::profiles::model::ProfileUpdateInput;
     use axum::http::HeaderValue;
     use serde_json::json;
     use time::macros::datetime;
@@ -265,7 +256,8 @@ mod tests {
     }
 
     fn patch(body: serde_json::Value) -> ProfileUpdate {
-        serde_json::from_value(body).unwrap()
+        ProfileUpdate::try_from(serde_json::from_value::<ProfileUpdateInput>(body).unwrap())
+            .unwrap()
     }
 
     #[test]
@@ -432,14 +424,14 @@ mod tests {
     #[test]
     fn bodies_must_be_json_of_the_contract_shape() {
         let body = |text: &'static str| Ok(Bytes::from_static(text.as_bytes()));
-        assert_eq!(status(parse_body::<ProfileUpdate>(body("{}"))), 200);
+        assert_eq!(status(parse_body::<ProfileUpdateInput>(body("{}"))), 200);
         for bad in [
             r#"{"name": 1}"#,
             r#"{"nme": "x"}"#,
             "{",
             r#"{"metadata": null}"#,
         ] {
-            let refused = parse_body::<ProfileUpdate>(body(bad)).unwrap_err();
+            let refused = parse_body::<ProfileUpdateInput>(body(bad)).unwrap_err();
             assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{bad}");
         }
     }

@@ -308,7 +308,7 @@ pub fn profiles() -> Vec<Profile> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::profiles::model::{check_metadata, MetadataMode};
+    use crate::profiles::model::Metadata;
     use std::collections::HashSet;
 
     #[test]
@@ -321,8 +321,8 @@ mod tests {
         assert_eq!(ids.len(), SEED_COUNT, "unique ids");
 
         for p in &profiles {
-            let mut errors = Vec::new();
-            check_metadata(&p.metadata, MetadataMode::Create, &mut errors);
+            let pairs = p.metadata.iter().map(|(k, v)| (k.as_str(), v.as_str()));
+            let errors = Metadata::parse(pairs).err().unwrap_or_default();
             assert!(errors.is_empty(), "{}: {errors:?}", p.id);
             if p.relationship == Lenient::Known(Relationship::Resold) {
                 assert!(p.name.is_some(), "resold profiles are named");

@@ -1,15 +1,21 @@
 //! Server functions: the browser's only door to profile data. Each one is a public HTTP
-//! endpoint at a stable path under `/api/profiles/`, answers POST only, checks the
-//! user's permission first ([`Actor::require`], which records a refusal), validates its
-//! input before any upstream call, and returns only [`AppError`] text on failure. Every
-//! change is recorded in the audit trail (`audit::record`).
+//! endpoint at a stable path under `/api/profiles/`, answers POST only, checks the user's
+//! permission first (`Authorized::require`, which records a refusal), parses its input
+//! into the model's valid-by-construction types before any upstream call, and hands the
+//! work to the profile service (`profiles::service`), which the no-JS form posts share.
+//! Only [`AppError`] text comes back on failure; every change is recorded in the audit
+//! trail.
 
 #[cfg(feature = "ssr")]
 use crate::auth::authorized::Authorized;
 #[cfg(feature = "ssr")]
 use crate::auth::Permission;
 use crate::error::AppError;
-use crate::profiles::model::{EnrollmentUrl, NewProfile, Profile, ProfilePage, ProfileUpdate};
+use crate::profiles::model::{
+    EnrollmentUrl, NewProfileInput, Profile, ProfilePage, ProfileUpdateInput,
+};
+#[cfg(feature = "ssr")]
+use crate::profiles::model::{NewProfile, ProfileUpdate};
 #[cfg(feature = "ssr")]
 use crate::profiles::service;
 use leptos::prelude::*;
@@ -53,11 +59,13 @@ pub async fn get_profile(id: String) -> Result<Profile, AppError> {
     service::upstream("get", client.get(&id).await)
 }
 
-/// Creates a profile. Never retried after an ambiguous failure, so it cannot duplicate.
-/// Upstream: `POST /v1/user_profiles`.
+/// Creates a profile. The input is parsed into a [`crate::profiles::model::NewProfile`]
+/// before anything else happens, every problem named by its field. Never retried after an
+/// ambiguous failure, so it cannot duplicate. Upstream: `POST /v1/user_profiles`.
 #[server(endpoint = "profiles/create", input = Json)]
-pub async fn create_profile(profile: NewProfile) -> Result<Profile, AppError> {
+pub async fn create_profile(profile: NewProfileInput) -> Result<Profile, AppError> {
     let user = Authorized::require(Permission::ProfilesWrite).await?;
+    let profile = NewProfile::try_from(profile).map_err(AppError::invalid)?;
     service::create(&service::client()?, &user, profile).await
 }
 
@@ -69,11 +77,12 @@ pub async fn create_profile(profile: NewProfile) -> Result<Profile, AppError> {
 #[server(endpoint = "profiles/update", input = Json)]
 pub async fn update_profile(
     id: String,
-    update: ProfileUpdate,
+    update: ProfileUpdateInput,
     unless_changed_since: Option<String>,
 ) -> Result<Profile, AppError> {
     let user = Authorized::require(Permission::ProfilesWrite).await?;
     let id = service::profile_id(&id)?;
+    let update = ProfileUpdate::try_from(update).map_err(AppError::invalid)?;
     service::update(
         &service::client()?,
         &user,

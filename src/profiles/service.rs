@@ -1,7 +1,8 @@
 //! The profile service (server only): the create, update and enrollment operations
 //! behind both the server functions and the no-JS form posts, so each rule is written
-//! once. Each operation checks what only it can check (a relationship needs an admin),
-//! validates before any upstream call, writes its audit entry before the call and
+//! once. Its inputs are valid by construction (`NewProfile`, `ProfileUpdate`, parsed by
+//! the callers); each operation checks what only it can check (a relationship needs an
+//! admin, the "changed elsewhere" guard), writes its audit entry before the call and
 //! completes it after (no entry, no call), and maps upstream failures to [`AppError`]
 //! text; the upstream's own words stay in the server log.
 
@@ -41,7 +42,6 @@ pub async fn create(
         )
         .await?;
     }
-    profile.validate().map_err(AppError::invalid)?;
     let asked = diff::requested_new(&profile);
     let attempt = user
         .trail()
@@ -79,7 +79,6 @@ pub async fn update(
         )
         .await?;
     }
-    update.validate().map_err(AppError::invalid)?;
     let loaded = unless_changed_since
         .map(|raw| {
             time::OffsetDateTime::parse(raw, &Rfc3339).map_err(|_| {

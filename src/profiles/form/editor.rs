@@ -117,7 +117,7 @@ pub fn ProfileEditor(
                     };
                     pending.set(true);
                     leptos::task::spawn_local(async move {
-                        let result = create_profile(profile).await;
+                        let result = create_profile(profile.into()).await;
                         pending.set(false);
                         match result {
                             Ok(created) => done(&created.id, "created"),
@@ -138,7 +138,7 @@ pub fn ProfileEditor(
                     let guard = snapshot.guard();
                     pending.set(true);
                     leptos::task::spawn_local(async move {
-                        let result = update_profile(id.to_string(), update, guard).await;
+                        let result = update_profile(id.to_string(), update.into(), guard).await;
                         pending.set(false);
                         match result {
                             Ok(_) => done(&id, "saved"),

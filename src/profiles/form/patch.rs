@@ -1,9 +1,13 @@
 //! What saving sends: the create body, or the minimal update patch (only what changed,
-//! metadata as a merge patch), and the "changed elsewhere" guard.
+//! metadata as a merge patch), and the "changed elsewhere" guard. The form is checked
+//! first, for messages next to its own inputs; the body is then parsed into the model's
+//! valid-by-construction types, so what the form sends has passed the contract's limits.
 
 use crate::error::FieldError;
 use crate::profiles::form::data::{non_empty, ProfileForm};
-use crate::profiles::model::{Field, NewProfile, ProfileUpdate};
+use crate::profiles::model::{
+    Field, NewProfile, NewProfileInput, ProfileUpdate, ProfileUpdateInput,
+};
 use std::collections::BTreeMap;
 
 impl ProfileForm {
@@ -22,7 +26,7 @@ impl ProfileForm {
         if !errors.is_empty() {
             return Err(errors);
         }
-        Ok(NewProfile {
+        NewProfile::try_from(NewProfileInput {
             external_id: non_empty(&self.external_id),
             name: non_empty(&self.name),
             relationship: self.relationship().ok().and_then(|f| f.as_value().copied()),
@@ -38,7 +42,7 @@ impl ProfileForm {
         if !errors.is_empty() {
             return Err(errors);
         }
-        Ok(self.patch())
+        ProfileUpdate::try_from(self.patch())
     }
 
     /// The `updated_at` the save must find unchanged: the one the form loaded, unless the
@@ -50,10 +54,10 @@ impl ProfileForm {
             .map(|l| l.updated_at.clone())
     }
 
-    /// The patch, whether or not the form is valid (for the summary).
-    pub(super) fn patch(&self) -> ProfileUpdate {
+    /// The patch as input, whether or not the form is valid (for the summary).
+    pub(super) fn patch(&self) -> ProfileUpdateInput {
         let Some(loaded) = &self.loaded else {
-            return ProfileUpdate::default();
+            return ProfileUpdateInput::default();
         };
         let text = |typed: &str, before: &Option<String>| match non_empty(typed) {
             now if now == *before => Field::Absent,
@@ -74,7 +78,7 @@ impl ProfileForm {
         for key in before.keys().filter(|k| !after.contains_key(*k)) {
             patch.insert(key.clone(), String::new());
         }
-        ProfileUpdate {
+        ProfileUpdateInput {
             external_id: text(&self.external_id, &loaded.external_id),
             name: text(&self.name, &loaded.name),
             relationship: self.relationship().unwrap_or_default(),

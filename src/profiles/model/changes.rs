@@ -2,8 +2,8 @@
 //! (metadata key by key), in the audit trail's [`Change`] (server only).
 
 use crate::audit::Change;
-use crate::profiles::model::profile::{Lenient, Profile};
-use crate::profiles::model::write::{Field, NewProfile, ProfileUpdate};
+use crate::profiles::model::profile::Profile;
+use crate::profiles::model::write::{NewProfile, ProfileText, ProfileUpdate};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A created profile: every field it was given, from nothing.
@@ -44,30 +44,16 @@ pub fn between(before: &Profile, after: &Profile) -> Vec<Change> {
 /// What `update` asks to change in `before`: recorded when the update did not (or may
 /// not) happen, so that the entry still says what was attempted.
 pub fn requested(before: &Profile, update: &ProfileUpdate) -> Vec<Change> {
-    let mut after = before.clone();
-    after.external_id = update.external_id.clone().apply(after.external_id);
-    after.name = update.name.clone().apply(after.name);
-    // `null` leaves the relationship as it is (docs/api-contract.md, judgement 4).
-    if let Field::Value(relationship) = update.relationship {
-        after.relationship = Lenient::Known(relationship);
-    }
-    for (key, value) in update.metadata.iter().flatten() {
-        if value.is_empty() {
-            after.metadata.remove(key);
-        } else {
-            after.metadata.insert(key.clone(), value.clone());
-        }
-    }
-    between(before, &after)
+    between(before, &update.apply_to(before))
 }
 
 /// A create that did not (or may not) happen: what it asked for.
 pub fn requested_new(profile: &NewProfile) -> Vec<Change> {
     from_nothing(
-        profile.external_id.as_deref(),
-        profile.name.as_deref(),
+        profile.external_id.as_ref().map(ProfileText::as_str),
+        profile.name.as_ref().map(ProfileText::as_str),
         profile.relationship.unwrap_or_default().as_str(),
-        &profile.metadata,
+        &profile.metadata.to_map(),
     )
 }
 
@@ -116,6 +102,7 @@ fn metadata(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::profiles::model::{Field, Metadata, MetadataPatch};
 
     fn profile(json: serde_json::Value) -> Profile {
         let mut base = serde_json::json!({
@@ -175,11 +162,9 @@ mod tests {
         let update = ProfileUpdate {
             name: Field::Null,
             relationship: Field::Null,
-            metadata: Some(BTreeMap::from([
-                ("plan".into(), "pro".into()),
-                ("region".into(), String::new()),
-                ("absent".into(), String::new()),
-            ])),
+            metadata: Some(
+                MetadataPatch::parse([("plan", "pro"), ("region", ""), ("absent", "")]).unwrap(),
+            ),
             ..ProfileUpdate::default()
         };
         assert_eq!(
@@ -204,8 +189,8 @@ mod tests {
             ]
         );
         let asked = NewProfile {
-            name: Some("Ada".into()),
-            metadata: BTreeMap::from([("a".into(), "1".into())]),
+            name: Some(ProfileText::parse("name", "Ada").unwrap()),
+            metadata: Metadata::parse([("a", "1")]).unwrap(),
             ..NewProfile::default()
         };
         assert_eq!(requested_new(&asked), created(&created_profile));

@@ -4,7 +4,6 @@
 
 use crate::error::FieldError;
 use crate::profiles::model::profile::{Lenient, Relationship};
-use std::collections::BTreeMap;
 
 /// Most metadata pairs a profile may hold (docs/api-contract.md §2.1).
 pub const MAX_METADATA_KEYS: usize = 16;
@@ -19,14 +18,6 @@ pub const MAX_TEXT_CHARS: usize = 255;
 pub enum MetadataMode {
     Create,
     Patch,
-}
-
-pub(super) fn finish(errors: Vec<FieldError>) -> Result<(), Vec<FieldError>> {
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(errors)
-    }
 }
 
 fn char_len(s: &str) -> usize {
@@ -80,27 +71,6 @@ pub fn check_metadata_value(key: &str, value: &str, mode: MetadataMode) -> Resul
     }
 }
 
-/// At most 16 pairs, each key and value within limits.
-pub fn check_metadata(
-    map: &BTreeMap<String, String>,
-    mode: MetadataMode,
-    errors: &mut Vec<FieldError>,
-) {
-    if map.len() > MAX_METADATA_KEYS {
-        errors.push(FieldError::new(
-            "metadata",
-            format!("at most {MAX_METADATA_KEYS} keys (got {})", map.len()),
-        ));
-    }
-    for (key, value) in map {
-        if let Err(e) =
-            check_metadata_key(key).and_then(|()| check_metadata_value(key, value, mode))
-        {
-            errors.push(e);
-        }
-    }
-}
-
 /// The seeds' rule: a resold profile stands for a company and must carry its name. The
 /// emulator enforces it on the stored result; the forms check it as the user types.
 pub fn check_resold_name(
@@ -122,16 +92,7 @@ mod tests {
 
     #[test]
     fn metadata_limits_are_enforced_with_field_names() {
-        let seventeen: BTreeMap<_, _> = (0..17)
-            .map(|i| (format!("k{i}"), "v".to_string()))
-            .collect();
-        let mut errors = Vec::new();
-        check_metadata(&seventeen, MetadataMode::Create, &mut errors);
-        assert_eq!(
-            errors,
-            vec![FieldError::new("metadata", "at most 16 keys (got 17)")]
-        );
-
+        // The count of pairs is checked where pairs are parsed (`metadata.rs`).
         let long_key = "k".repeat(65);
         assert!(check_metadata_key(&long_key).is_err());
         assert!(check_metadata_key(&"k".repeat(64)).is_ok());

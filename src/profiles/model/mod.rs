@@ -5,22 +5,27 @@
 //! for the authoritative check, and the emulator to enforce the contract. No I/O here.
 //!
 //! One file per concept: [`id`], [`profile`], [`page`], [`write`] (create and update
-//! bodies), [`limits`] and, on the server, `changes` (comparing profiles); this module re-exports them as the model's one public face.
+//! bodies), [`metadata`] (keys, values, a profile's metadata and a patch), [`limits`]
+//! and, on the server, `changes` (comparing profiles); this module re-exports them as the model's one public face.
 //! Files inside it import each other directly, never through these re-exports.
 
 #[cfg(feature = "ssr")]
 pub mod changes;
 pub mod id;
 pub mod limits;
+pub mod metadata;
 pub mod page;
 pub mod profile;
 pub mod write;
 
 pub use id::ProfileId;
 pub use limits::{
-    check_metadata, check_metadata_key, check_metadata_value, check_resold_name, check_text,
-    MetadataMode, MAX_KEY_CHARS, MAX_METADATA_KEYS, MAX_TEXT_CHARS, MAX_VALUE_CHARS,
+    check_metadata_key, check_metadata_value, check_resold_name, check_text, MetadataMode,
+    MAX_KEY_CHARS, MAX_METADATA_KEYS, MAX_TEXT_CHARS, MAX_VALUE_CHARS,
 };
+pub use metadata::{Metadata, MetadataKey, MetadataPatch, MetadataValue};
 pub use page::{ListQuery, Order, PageCursor, PageSize, ProfilePage};
 pub use profile::{EnrollmentUrl, GrantStatus, Lenient, Profile, Relationship, TrustGrant};
-pub use write::{merge_metadata, Field, NewProfile, ProfileUpdate};
+pub use write::{
+    Field, NewProfile, NewProfileInput, ProfileText, ProfileUpdate, ProfileUpdateInput,
+};

@@ -1,11 +1,44 @@
-//! What a create or an update sends: every field optional, an update's fields
-//! tri-state (absent, null, value) and its metadata a merge patch.
+//! What a create or an update sends. As it arrives ([`NewProfileInput`],
+//! [`ProfileUpdateInput`]: the wire form, unknown fields refused) it is only input;
+//! parsed, it is a [`NewProfile`] or a [`ProfileUpdate`], made only of values that are
+//! valid by construction ([`ProfileText`], [`Metadata`], [`MetadataPatch`]), so one that
+//! exists has passed the contract's limits (docs/api-contract.md §3.1, §3.4, §4). Every
+//! field is optional; an update's fields are tri-state (absent, null, value) and its
+//! metadata is a merge patch.
 
 use crate::error::FieldError;
-use crate::profiles::model::limits::{check_metadata, check_text, finish, MetadataMode};
-use crate::profiles::model::profile::Relationship;
+use crate::profiles::model::limits::check_text;
+use crate::profiles::model::metadata::{Metadata, MetadataPatch};
+use crate::profiles::model::profile::{Lenient, Profile, Relationship};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
+
+/// An `external_id` or a `name`: 1 to 255 characters.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct ProfileText(String);
+
+impl ProfileText {
+    /// `field` names the input in the error.
+    pub fn parse(field: &str, raw: &str) -> Result<Self, FieldError> {
+        let mut errors = Vec::new();
+        check_text(field, Some(raw), &mut errors);
+        match errors.pop() {
+            None => Ok(Self(raw.to_owned())),
+            Some(error) => Err(error),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<ProfileText> for String {
+    fn from(text: ProfileText) -> Self {
+        text.0
+    }
+}
 
 /// An update field: left out, cleared with `null`, or set (docs/api-contract.md §4). The SDKs tell
 /// "absent" from "null" on the wire, and so must we: absent leaves a field unchanged,
@@ -29,6 +62,15 @@ impl<T> Field<T> {
             Self::Absent => current,
             Self::Null => None,
             Self::Value(v) => Some(v),
+        }
+    }
+
+    /// The same field with its value turned into another type.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Field<U> {
+        match self {
+            Self::Absent => Field::Absent,
+            Self::Null => Field::Null,
+            Self::Value(v) => Field::Value(f(v)),
         }
     }
 
@@ -61,11 +103,24 @@ fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Optio
     T::deserialize(d).map(Some)
 }
 
-/// Body of `POST /v1/user_profiles`. Every field is optional; `{}` is valid.
-/// Unknown fields are rejected, as under `additionalProperties: false` (docs/api-contract.md, judgement 7).
+/// A create, valid by construction (docs/api-contract.md §3.1).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct NewProfile {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<ProfileText>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<ProfileText>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relationship: Option<Relationship>,
+    #[serde(skip_serializing_if = "Metadata::is_empty")]
+    pub metadata: Metadata,
+}
+
+/// Body of `POST /v1/user_profiles` as it arrives. `{}` is valid; unknown fields are
+/// refused, as under `additionalProperties: false` (docs/api-contract.md, judgement 7).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct NewProfile {
+pub struct NewProfileInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -76,27 +131,93 @@ pub struct NewProfile {
     pub metadata: BTreeMap<String, String>,
 }
 
-impl NewProfile {
-    /// Every rule of docs/api-contract.md §9 that the request alone decides.
-    pub fn validate(&self) -> Result<(), Vec<FieldError>> {
+/// Every problem of the input, by field: `external_id`, `name`, then `metadata`.
+impl TryFrom<NewProfileInput> for NewProfile {
+    type Error = Vec<FieldError>;
+
+    fn try_from(input: NewProfileInput) -> Result<Self, Vec<FieldError>> {
         let mut errors = Vec::new();
-        check_text("external_id", self.external_id.as_deref(), &mut errors);
-        check_text("name", self.name.as_deref(), &mut errors);
-        check_metadata(&self.metadata, MetadataMode::Create, &mut errors);
-        finish(errors)
+        let mut text = |field: &str, raw: Option<String>| {
+            raw.and_then(|raw| {
+                ProfileText::parse(field, &raw)
+                    .map_err(|e| errors.push(e))
+                    .ok()
+            })
+        };
+        let external_id = text("external_id", input.external_id);
+        let name = text("name", input.name);
+        let pairs = input.metadata.iter().map(|(k, v)| (k.as_str(), v.as_str()));
+        let metadata = Metadata::parse(pairs)
+            .map_err(|e| errors.extend(e))
+            .unwrap_or_default();
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(Self {
+            external_id,
+            name,
+            relationship: input.relationship,
+            metadata,
+        })
     }
 }
 
-/// Body of `POST /v1/user_profiles/{id}` (update). `metadata` is a merge patch: keys
-/// given overwrite, `""` deletes, keys not given stay (docs/api-contract.md §4).
+impl From<NewProfile> for NewProfileInput {
+    fn from(profile: NewProfile) -> Self {
+        Self {
+            external_id: profile.external_id.map(String::from),
+            name: profile.name.map(String::from),
+            relationship: profile.relationship,
+            metadata: profile.metadata.to_map(),
+        }
+    }
+}
+
+/// An update, valid by construction (docs/api-contract.md §3.4, §4).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ProfileUpdate {
+    #[serde(skip_serializing_if = "Field::is_absent")]
+    pub external_id: Field<ProfileText>,
+    #[serde(skip_serializing_if = "Field::is_absent")]
+    pub name: Field<ProfileText>,
+    /// `null` leaves the relationship unchanged (docs/api-contract.md, judgement 4).
+    #[serde(skip_serializing_if = "Field::is_absent")]
+    pub relationship: Field<Relationship>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<MetadataPatch>,
+}
+
+impl ProfileUpdate {
+    /// `profile` as this update leaves it (docs/api-contract.md §4), before whoever holds
+    /// the stored profile checks the result (at most 16 pairs, a name when resold) and
+    /// moves `updated_at`.
+    pub fn apply_to(&self, profile: &Profile) -> Profile {
+        let mut after = profile.clone();
+        after.external_id = self
+            .external_id
+            .clone()
+            .map(String::from)
+            .apply(after.external_id);
+        after.name = self.name.clone().map(String::from).apply(after.name);
+        if let Field::Value(relationship) = self.relationship {
+            after.relationship = Lenient::Known(relationship);
+        }
+        if let Some(patch) = &self.metadata {
+            after.metadata = patch.apply(&after.metadata);
+        }
+        after
+    }
+}
+
+/// Body of `POST /v1/user_profiles/{id}` as it arrives. `metadata` may be left out but
+/// not `null`; `""` as a value deletes its key.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ProfileUpdate {
+pub struct ProfileUpdateInput {
     #[serde(default, skip_serializing_if = "Field::is_absent")]
     pub external_id: Field<String>,
     #[serde(default, skip_serializing_if = "Field::is_absent")]
     pub name: Field<String>,
-    /// `null` leaves the relationship unchanged (docs/api-contract.md, judgement 4).
     #[serde(default, skip_serializing_if = "Field::is_absent")]
     pub relationship: Field<Relationship>,
     #[serde(
@@ -107,42 +228,57 @@ pub struct ProfileUpdate {
     pub metadata: Option<BTreeMap<String, String>>,
 }
 
-impl ProfileUpdate {
-    /// Every rule of docs/api-contract.md §9 that the request alone decides; the merged result is
-    /// checked by whoever holds the stored profile.
-    pub fn validate(&self) -> Result<(), Vec<FieldError>> {
+/// Every problem of the input, by field; the merged result is checked by whoever holds
+/// the stored profile.
+impl TryFrom<ProfileUpdateInput> for ProfileUpdate {
+    type Error = Vec<FieldError>;
+
+    fn try_from(input: ProfileUpdateInput) -> Result<Self, Vec<FieldError>> {
         let mut errors = Vec::new();
-        check_text(
-            "external_id",
-            self.external_id.as_value().map(String::as_str),
-            &mut errors,
-        );
-        check_text(
-            "name",
-            self.name.as_value().map(String::as_str),
-            &mut errors,
-        );
-        if let Some(patch) = &self.metadata {
-            check_metadata(patch, MetadataMode::Patch, &mut errors);
+        let mut text = |field: &str, raw: Field<String>| match raw {
+            Field::Absent => Field::Absent,
+            Field::Null => Field::Null,
+            Field::Value(raw) => match ProfileText::parse(field, &raw) {
+                Ok(text) => Field::Value(text),
+                Err(e) => {
+                    errors.push(e);
+                    Field::Absent
+                }
+            },
+        };
+        let external_id = text("external_id", input.external_id);
+        let name = text("name", input.name);
+        let metadata = input.metadata.as_ref().and_then(|patch| {
+            MetadataPatch::parse(patch.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+                .map_err(|e| errors.extend(e))
+                .ok()
+        });
+        if !errors.is_empty() {
+            return Err(errors);
         }
-        finish(errors)
+        Ok(Self {
+            external_id,
+            name,
+            relationship: input.relationship,
+            metadata,
+        })
     }
 }
 
-/// Applies a metadata merge patch to a stored map: `""` deletes, anything else sets.
-pub fn merge_metadata(
-    current: &BTreeMap<String, String>,
-    patch: &BTreeMap<String, String>,
-) -> BTreeMap<String, String> {
-    let mut merged = current.clone();
-    for (key, value) in patch {
-        if value.is_empty() {
-            merged.remove(key);
-        } else {
-            merged.insert(key.clone(), value.clone());
+impl From<ProfileUpdate> for ProfileUpdateInput {
+    fn from(update: ProfileUpdate) -> Self {
+        Self {
+            external_id: update.external_id.map(String::from),
+            name: update.name.map(String::from),
+            relationship: update.relationship,
+            metadata: update.metadata.map(|patch| {
+                patch
+                    .iter()
+                    .map(|(k, v)| (k.to_owned(), v.unwrap_or_default().to_owned()))
+                    .collect()
+            }),
         }
     }
-    merged
 }
 
 #[cfg(test)]
@@ -150,13 +286,21 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    fn new_profile(input: serde_json::Value) -> Result<NewProfile, Vec<FieldError>> {
+        NewProfile::try_from(serde_json::from_value::<NewProfileInput>(input).unwrap())
+    }
+
+    fn update(input: serde_json::Value) -> Result<ProfileUpdate, Vec<FieldError>> {
+        ProfileUpdate::try_from(serde_json::from_value::<ProfileUpdateInput>(input).unwrap())
+    }
+
     #[test]
     fn update_serializes_absent_null_and_value_distinctly() {
         let update = ProfileUpdate {
             external_id: Field::Absent,
             name: Field::Null,
             relationship: Field::Value(Relationship::Resold),
-            metadata: Some(BTreeMap::from([("plan".into(), "".into())])),
+            metadata: Some(MetadataPatch::parse([("plan", "")]).unwrap()),
         };
         assert_eq!(
             serde_json::to_value(&update).unwrap(),
@@ -166,24 +310,31 @@ mod tests {
             serde_json::to_value(ProfileUpdate::default()).unwrap(),
             json!({})
         );
+        assert_eq!(
+            serde_json::to_value(ProfileUpdateInput::from(update.clone())).unwrap(),
+            serde_json::to_value(&update).unwrap(),
+            "the input form of an update is the same on the wire"
+        );
     }
 
     #[test]
     fn update_deserializes_absent_null_and_value_distinctly() {
-        let u: ProfileUpdate =
-            serde_json::from_value(json!({"external_id": null, "name": "Acme"})).unwrap();
+        let u = update(json!({"external_id": null, "name": "Acme"})).unwrap();
         assert_eq!(u.external_id, Field::Null);
-        assert_eq!(u.name, Field::Value("Acme".into()));
+        assert_eq!(
+            u.name,
+            Field::Value(ProfileText::parse("name", "Acme").unwrap())
+        );
         assert_eq!(u.relationship, Field::Absent);
         assert_eq!(u.metadata, None);
     }
 
     #[test]
     fn update_rejects_null_metadata_and_unknown_fields() {
-        assert!(serde_json::from_value::<ProfileUpdate>(json!({"metadata": null})).is_err());
-        assert!(serde_json::from_value::<ProfileUpdate>(json!({"access_type": "x"})).is_err());
-        assert!(serde_json::from_value::<NewProfile>(json!({"nme": "x"})).is_err());
-        assert!(serde_json::from_value::<NewProfile>(json!({"metadata": {"a": 1}})).is_err());
+        assert!(serde_json::from_value::<ProfileUpdateInput>(json!({"metadata": null})).is_err());
+        assert!(serde_json::from_value::<ProfileUpdateInput>(json!({"access_type": "x"})).is_err());
+        assert!(serde_json::from_value::<NewProfileInput>(json!({"nme": "x"})).is_err());
+        assert!(serde_json::from_value::<NewProfileInput>(json!({"metadata": {"a": 1}})).is_err());
     }
 
     #[test]
@@ -195,62 +346,65 @@ mod tests {
 
     #[test]
     fn lengths_count_unicode_scalar_values_not_bytes() {
-        let ok = NewProfile {
-            name: Some("é".repeat(255)),
-            metadata: BTreeMap::from([("ключ".repeat(16), "値".repeat(512))]),
-            ..Default::default()
-        };
-        assert_eq!(ok.validate(), Ok(()));
-        let too_long = NewProfile {
-            name: Some("é".repeat(256)),
-            ..Default::default()
-        };
-        let errors = too_long.validate().unwrap_err();
+        let ok = new_profile(json!({
+            "name": "é".repeat(255),
+            "metadata": {"ключ".repeat(16): "値".repeat(512)},
+        }));
+        assert!(ok.is_ok(), "{ok:?}");
+        let errors = new_profile(json!({"name": "é".repeat(256)})).unwrap_err();
         assert_eq!(errors[0].field, "name");
         assert!(errors[0].message.contains("255"));
     }
 
     #[test]
     fn create_rejects_empty_values_but_update_accepts_them_as_deletes() {
-        let meta = BTreeMap::from([("plan".to_string(), String::new())]);
-        let create = NewProfile {
-            metadata: meta.clone(),
-            ..Default::default()
-        };
-        assert_eq!(create.validate().unwrap_err()[0].field, "metadata.plan");
-        let update = ProfileUpdate {
-            metadata: Some(meta),
-            ..Default::default()
-        };
-        assert_eq!(update.validate(), Ok(()));
+        let meta = json!({"plan": ""});
+        let errors = new_profile(json!({"metadata": meta})).unwrap_err();
+        assert_eq!(errors[0].field, "metadata.plan");
+        assert!(update(json!({"metadata": meta})).is_ok());
     }
 
     #[test]
     fn empty_text_fields_are_rejected() {
-        let create = NewProfile {
-            external_id: Some(String::new()),
-            ..Default::default()
-        };
-        assert_eq!(create.validate().unwrap_err()[0].field, "external_id");
+        let errors = new_profile(json!({"external_id": ""})).unwrap_err();
+        assert_eq!(errors[0].field, "external_id");
+        assert_eq!(update(json!({"name": ""})).unwrap_err()[0].field, "name");
     }
 
     #[test]
-    fn merge_sets_overwrites_and_deletes() {
-        let current = BTreeMap::from([
-            ("plan".into(), "pro".into()),
-            ("region".into(), "eu".into()),
-        ]);
-        let patch = BTreeMap::from([
-            ("plan".into(), "".into()),
-            ("tier".into(), "gold".into()),
-            ("gone".into(), "".into()),
-        ]);
+    fn every_problem_is_named_by_its_field_in_form_order() {
+        let long = "v".repeat(513);
+        let errors = new_profile(json!({"name": "", "external_id": "", "metadata": {"k": long}}))
+            .unwrap_err();
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["external_id", "name", "metadata.k"]);
+    }
+
+    #[test]
+    fn an_update_applies_to_a_profile_by_the_merge_rules() {
+        let before: Profile = serde_json::from_value(json!({
+            "id": "uprof_1", "created_at": "2026-03-15T10:00:00Z",
+            "updated_at": "2026-03-15T10:00:00Z", "relationship": "resold",
+            "external_id": "u1", "name": "Acme",
+            "metadata": {"plan": "pro", "region": "eu"},
+        }))
+        .unwrap();
+        let after = update(json!({
+            "external_id": null, "relationship": null,
+            "metadata": {"plan": "", "tier": "gold", "gone": ""},
+        }))
+        .unwrap()
+        .apply_to(&before);
+        assert_eq!(after.external_id, None);
+        assert_eq!(after.name.as_deref(), Some("Acme"));
+        assert_eq!(after.relationship.label(), "resold");
         assert_eq!(
-            merge_metadata(&current, &patch),
+            after.metadata,
             BTreeMap::from([
                 ("region".into(), "eu".into()),
                 ("tier".into(), "gold".into())
             ])
         );
+        assert_eq!(after.updated_at, before.updated_at);
     }
 }
