@@ -1,6 +1,6 @@
 //! Rate limits (docs/security.md, checklist C21).
 //!
-//! Sign-in attempts are limited per client address and per account name (§2.2, ASVS
+//! Sign-in attempts are limited per client address and per account name (ASVS
 //! V6.3.1), before any password is checked, so guessing is slow and cheap for us. A name
 //! under attack is locked for everyone for a while: the price of stopping guesses spread
 //! over many addresses.
