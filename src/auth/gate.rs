@@ -1,7 +1,7 @@
 //! The request gate: every request learns who its user is (or that there is none)
 //! before any handler runs. Requests that need a user and have none are turned away
 //! here; what each role may do is checked later, inside each server function and form
-//! post, with [`User::require`].
+//! post, with `auth::authorized::Authorized`.
 
 use crate::auth::backend::{auth_session, Backend};
 use crate::auth::limits::Limits;

@@ -10,7 +10,7 @@ use crate::audit::Action;
 use crate::auth::authorized::Authorized;
 use crate::auth::Permission;
 use crate::error::{AppError, FieldError};
-use crate::profiles::model::changes as diff;
+use crate::profiles::model::changes;
 use crate::profiles::model::{
     EnrollmentUrl, NewProfile, Profile, ProfileId, ProfileUpdate, Relationship,
 };
@@ -42,16 +42,16 @@ pub async fn create(
         )
         .await?;
     }
-    let asked = diff::requested_new(&profile);
+    let asked = changes::requested_new(&profile);
     let attempt = user
         .trail()
         .begin(Action::ProfileCreate, None, asked.clone())
         .await?;
     match upstream_reply("create", client.create(&profile).await) {
         Ok(Reply { value, request_id }) => {
-            let changes = diff::created(&value);
+            let made = changes::created(&value);
             attempt
-                .succeeded(Some(value.id.to_string()), changes, request_id)
+                .succeeded(Some(value.id.to_string()), made, request_id)
                 .await;
             Ok(value)
         }
@@ -104,7 +104,7 @@ pub async fn update(
             return Err(e);
         }
     };
-    let asked = diff::requested(&current, &update);
+    let asked = changes::requested(&current, &update);
     let outcome = match loaded {
         Some(loaded) if current.updated_at != loaded => Err(AppError::Changed {
             updated_at: crate::timestamp::utc(current.updated_at),
@@ -113,8 +113,8 @@ pub async fn update(
     };
     match outcome {
         Ok(Reply { value, request_id }) => {
-            let changes = diff::between(&current, &value);
-            attempt.succeeded(None, changes, request_id).await;
+            let made = changes::between(&current, &value);
+            attempt.succeeded(None, made, request_id).await;
             Ok(value)
         }
         Err(e) => {
