@@ -31,12 +31,12 @@ impl ProfileForm {
     /// `row-N-key`, `row-N-value`. Empty when the form can be saved.
     pub fn check(&self) -> Vec<FieldError> {
         let mut errors = Vec::new();
-        check_text(
-            names::EXTERNAL_ID,
-            non_empty(&self.external_id).as_deref(),
-            &mut errors,
-        );
-        check_text(names::NAME, non_empty(&self.name).as_deref(), &mut errors);
+        for (field, typed) in [
+            (names::EXTERNAL_ID, &self.external_id),
+            (names::NAME, &self.name),
+        ] {
+            errors.extend(non_empty(typed).and_then(|value| check_text(field, &value).err()));
+        }
         match self.relationship() {
             Err(e) => errors.push(e),
             Ok(field) => {

@@ -24,17 +24,18 @@ fn char_len(s: &str) -> usize {
     s.chars().count()
 }
 
-/// `external_id` and `name`: 1 to 255 characters when given.
-pub fn check_text(field: &str, value: Option<&str>, errors: &mut Vec<FieldError>) {
-    let Some(value) = value else { return };
+/// `external_id` or `name`: 1 to 255 characters.
+pub fn check_text(field: &str, value: &str) -> Result<(), FieldError> {
     let n = char_len(value);
     if n == 0 {
-        errors.push(FieldError::new(field, "must not be empty"));
+        Err(FieldError::new(field, "must not be empty"))
     } else if n > MAX_TEXT_CHARS {
-        errors.push(FieldError::new(
+        Err(FieldError::new(
             field,
             format!("must be at most {MAX_TEXT_CHARS} characters (got {n})"),
-        ));
+        ))
+    } else {
+        Ok(())
     }
 }
 

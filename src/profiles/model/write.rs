@@ -21,12 +21,7 @@ pub struct ProfileText(String);
 impl ProfileText {
     /// `field` names the input in the error.
     pub fn parse(field: &str, raw: &str) -> Result<Self, FieldError> {
-        let mut errors = Vec::new();
-        check_text(field, Some(raw), &mut errors);
-        match errors.pop() {
-            None => Ok(Self(raw.to_owned())),
-            Some(error) => Err(error),
-        }
+        check_text(field, raw).map(|()| Self(raw.to_owned()))
     }
 
     pub fn as_str(&self) -> &str {
@@ -71,6 +66,15 @@ impl<T> Field<T> {
             Self::Absent => Field::Absent,
             Self::Null => Field::Null,
             Self::Value(v) => Field::Value(f(v)),
+        }
+    }
+
+    /// [`Self::map`] with a conversion that may fail.
+    pub fn try_map<U, E>(self, f: impl FnOnce(T) -> Result<U, E>) -> Result<Field<U>, E> {
+        match self {
+            Self::Absent => Ok(Field::Absent),
+            Self::Null => Ok(Field::Null),
+            Self::Value(v) => f(v).map(Field::Value),
         }
     }
 
@@ -136,29 +140,23 @@ impl TryFrom<NewProfileInput> for NewProfile {
     type Error = Vec<FieldError>;
 
     fn try_from(input: NewProfileInput) -> Result<Self, Vec<FieldError>> {
-        let mut errors = Vec::new();
-        let mut text = |field: &str, raw: Option<String>| {
-            raw.and_then(|raw| {
-                ProfileText::parse(field, &raw)
-                    .map_err(|e| errors.push(e))
-                    .ok()
-            })
+        let text = |field: &str, raw: Option<String>| {
+            raw.map(|raw| ProfileText::parse(field, &raw)).transpose()
         };
-        let external_id = text("external_id", input.external_id);
-        let name = text("name", input.name);
         let pairs = input.metadata.iter().map(|(k, v)| (k.as_str(), v.as_str()));
-        let metadata = Metadata::parse(pairs)
-            .map_err(|e| errors.extend(e))
-            .unwrap_or_default();
-        if !errors.is_empty() {
-            return Err(errors);
+        match (
+            text("external_id", input.external_id),
+            text("name", input.name),
+            Metadata::parse(pairs),
+        ) {
+            (Ok(external_id), Ok(name), Ok(metadata)) => Ok(Self {
+                external_id,
+                name,
+                relationship: input.relationship,
+                metadata,
+            }),
+            (external_id, name, metadata) => Err(collect(external_id, name, metadata)),
         }
-        Ok(Self {
-            external_id,
-            name,
-            relationship: input.relationship,
-            metadata,
-        })
     }
 }
 
@@ -234,34 +232,25 @@ impl TryFrom<ProfileUpdateInput> for ProfileUpdate {
     type Error = Vec<FieldError>;
 
     fn try_from(input: ProfileUpdateInput) -> Result<Self, Vec<FieldError>> {
-        let mut errors = Vec::new();
-        let mut text = |field: &str, raw: Field<String>| match raw {
-            Field::Absent => Field::Absent,
-            Field::Null => Field::Null,
-            Field::Value(raw) => match ProfileText::parse(field, &raw) {
-                Ok(text) => Field::Value(text),
-                Err(e) => {
-                    errors.push(e);
-                    Field::Absent
-                }
-            },
-        };
-        let external_id = text("external_id", input.external_id);
-        let name = text("name", input.name);
-        let metadata = input.metadata.as_ref().and_then(|patch| {
-            MetadataPatch::parse(patch.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-                .map_err(|e| errors.extend(e))
-                .ok()
-        });
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-        Ok(Self {
-            external_id,
-            name,
-            relationship: input.relationship,
+        let text =
+            |field: &str, raw: Field<String>| raw.try_map(|raw| ProfileText::parse(field, &raw));
+        let metadata = input
+            .metadata
+            .map(|patch| MetadataPatch::parse(patch.iter().map(|(k, v)| (k.as_str(), v.as_str()))))
+            .transpose();
+        match (
+            text("external_id", input.external_id),
+            text("name", input.name),
             metadata,
-        })
+        ) {
+            (Ok(external_id), Ok(name), Ok(metadata)) => Ok(Self {
+                external_id,
+                name,
+                relationship: input.relationship,
+                metadata,
+            }),
+            (external_id, name, metadata) => Err(collect(external_id, name, metadata)),
+        }
     }
 }
 
@@ -279,6 +268,20 @@ impl From<ProfileUpdate> for ProfileUpdateInput {
             }),
         }
     }
+}
+
+/// Every error of a parse of the text fields and the metadata, in field order.
+fn collect<A, B, C>(
+    external_id: Result<A, FieldError>,
+    name: Result<B, FieldError>,
+    metadata: Result<C, Vec<FieldError>>,
+) -> Vec<FieldError> {
+    external_id
+        .err()
+        .into_iter()
+        .chain(name.err())
+        .chain(metadata.err().into_iter().flatten())
+        .collect()
 }
 
 #[cfg(test)]
