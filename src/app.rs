@@ -88,6 +88,7 @@ pub fn App() -> impl IntoView {
                 <main id="main">
                     <Routes fallback=|| view! { <NotFound/> }>
                         <Route path=path!("/profiles") view=ProfileListPage ssr=SsrMode::Async/>
+                        <Route path=path!("/profiles/search") view={Lazy::<SearchRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/profiles/new") view={Lazy::<NewRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/profiles/:id") view={Lazy::<DetailRoute>::new()} ssr=SsrMode::Async/>
                         <Route path=path!("/profiles/:id/edit") view={Lazy::<EditRoute>::new()} ssr=SsrMode::Async/>
@@ -130,6 +131,21 @@ impl LazyRoute for NewRoute {
 
     fn view(_this: Self) -> AnyView {
         view! { <NewProfilePage/> }.into_any()
+    }
+}
+
+/// The search page, loaded on demand.
+#[derive(Clone)]
+struct SearchRoute;
+
+#[lazy_route]
+impl LazyRoute for SearchRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <crate::profiles::search::page::SearchPage/> }.into_any()
     }
 }
 

@@ -122,6 +122,21 @@ pub struct ServeArgs {
     #[arg(long, env = "PROFILES_EMULATOR_TEST_HOOKS")]
     pub emulator_test_hooks: bool,
 
+    /// Seconds between complete walks of the list that refresh the profile index.
+    #[arg(long, env = "PROFILES_INDEX_REFRESH", default_value_t = 6 * 3600, value_name = "SECS",
+          value_parser = clap::value_parser!(u64).range(60..=7 * 24 * 3600))]
+    pub index_refresh: u64,
+
+    /// Most list requests per second the index sync makes.
+    #[arg(long, env = "PROFILES_INDEX_RATE", default_value_t = 5.0, value_name = "PER_SEC",
+          value_parser = index_rate)]
+    pub index_rate: f64,
+
+    /// Profiles the built-in emulator seeds on a first start (deterministic sample data).
+    #[arg(long, env = "PROFILES_EMULATOR_SEED", default_value_t = crate::emulator::seed::SEED_COUNT,
+          value_name = "N", value_parser = seed_count)]
+    pub emulator_seed: usize,
+
     #[command(flatten)]
     pub auth: AuthArgs,
 }
@@ -231,6 +246,27 @@ pub struct EmulatorArgs {
     /// Enable test hooks under /_emulator: fault injection, request log, trust grants
     #[arg(long, env = "PROFILES_EMULATOR_TEST_HOOKS")]
     pub test_hooks: bool,
+
+    /// Profiles to seed on a first start (deterministic sample data).
+    #[arg(long, env = "PROFILES_EMULATOR_SEED", default_value_t = crate::emulator::seed::SEED_COUNT,
+          value_name = "N", value_parser = seed_count)]
+    pub seed: usize,
+}
+
+/// A request rate: more than 0, at most 1,000 a second.
+fn index_rate(raw: &str) -> Result<f64, String> {
+    match raw.parse::<f64>() {
+        Ok(r) if r > 0.0 && r <= 1000.0 => Ok(r),
+        _ => Err("must be a number of requests per second, above 0 and at most 1000".into()),
+    }
+}
+
+/// A seed size: 0 to 10 million, enough for any benchmark and within a disk's reach.
+fn seed_count(raw: &str) -> Result<usize, String> {
+    match raw.parse::<usize>() {
+        Ok(n) if n <= 10_000_000 => Ok(n),
+        _ => Err("must be a whole number from 0 to 10000000".into()),
+    }
 }
 
 /// Where state that must persist lives: the emulator's profiles, and unless `DATABASE_URL`
@@ -268,6 +304,10 @@ impl ServeArgs {
 
     pub fn shutdown_grace(&self) -> Duration {
         Duration::from_secs(self.shutdown_grace)
+    }
+
+    pub fn index_refresh(&self) -> Duration {
+        Duration::from_secs(self.index_refresh)
     }
 }
 

@@ -70,6 +70,7 @@ pub struct Database {
     sessions: Sessions,
     /// [`Location::describe`], for messages.
     place: String,
+    postgres: bool,
 }
 
 impl Database {
@@ -124,12 +125,19 @@ impl Database {
             pool,
             sessions,
             place,
+            postgres: matches!(location, Location::Postgres(_)),
         })
     }
 
     /// Where it is, as messages may say it.
     pub fn describe(&self) -> &str {
         &self.place
+    }
+
+    /// PostgreSQL rather than SQLite: for the few statements whose syntax differs
+    /// (the profile index's text search).
+    pub fn is_postgres(&self) -> bool {
+        self.postgres
     }
 
     pub fn pool(&self) -> &AnyPool {

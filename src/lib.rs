@@ -20,6 +20,8 @@ pub mod emulator;
 #[cfg(feature = "ssr")]
 pub mod hardening;
 #[cfg(feature = "ssr")]
+pub mod index;
+#[cfg(feature = "ssr")]
 pub mod router;
 #[cfg(feature = "ssr")]
 pub mod state;

@@ -11,6 +11,7 @@ use profiles_admin::config::{
 use profiles_admin::db::Database;
 use profiles_admin::emulator::{Emulator, EmulatorConfig};
 use profiles_admin::hardening::Deployment;
+use profiles_admin::index::{self, sync::SyncConfig, Index};
 use profiles_admin::router::app;
 use profiles_admin::state::{AppState, Draining};
 use profiles_admin::upstream::retry::RetryPolicy;
@@ -84,6 +85,7 @@ async fn serve(args: ServeArgs, data: DataDir) -> Result<(), String> {
                 data_dir: data_dir.clone(),
                 api_key: None,
                 test_hooks: args.emulator_test_hooks,
+                seed: args.emulator_seed,
             })
             .await
             .map_err(|e| e.to_string())?;
@@ -113,6 +115,13 @@ async fn serve(args: ServeArgs, data: DataDir) -> Result<(), String> {
     })
     .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
 
+    let index = Index::open(&db).await?;
+    index::sync::spawn(
+        index.clone(),
+        upstream.clone(),
+        SyncConfig::new(args.index_refresh(), args.index_rate, &upstream),
+    );
+
     let addr = leptos_options.site_addr;
     let draining = Draining::default();
     let router = app(AppState {
@@ -122,6 +131,7 @@ async fn serve(args: ServeArgs, data: DataDir) -> Result<(), String> {
         deployment,
         draining: draining.clone(),
         audit: AuditLog::new(&db),
+        index,
     });
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -151,6 +161,7 @@ async fn run_emulator(args: EmulatorArgs, data_dir: PathBuf) -> Result<(), Strin
         data_dir,
         api_key: api_key.clone(),
         test_hooks: args.test_hooks,
+        seed: args.seed,
     })
     .await
     .map_err(|e| e.to_string())?;

@@ -6,6 +6,7 @@
 use crate::audit::store::AuditLog;
 use crate::auth::gate::Auth;
 use crate::hardening::Deployment;
+use crate::index::Index;
 use crate::upstream::Client;
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
@@ -24,6 +25,8 @@ pub struct AppState {
     /// Where actions are recorded; also in every request's extensions, for the checks
     /// that record refusals (`auth::authorized::Authorized`).
     pub audit: AuditLog,
+    /// The console's index of every profile, which search reads and the sync fills.
+    pub index: Index,
 }
 
 /// Whether the console is shutting down: from the stop signal on, `/readyz` answers 503

@@ -81,6 +81,33 @@ pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<OffsetD
     parse(&raw).ok_or_else(|| serde::de::Error::custom("not an RFC 3339 timestamp"))
 }
 
+/// For `#[serde(with = "crate::timestamp::option")]`: an optional wire time.
+pub mod option {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use time::OffsetDateTime;
+
+    pub fn serialize<S: Serializer>(
+        at: &Option<OffsetDateTime>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match at {
+            Some(at) => super::serialize(at, serializer),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<OffsetDateTime>, D::Error> {
+        Option::<std::borrow::Cow<'de, str>>::deserialize(deserializer)?
+            .map(|raw| {
+                super::parse(&raw)
+                    .ok_or_else(|| serde::de::Error::custom("not an RFC 3339 timestamp"))
+            })
+            .transpose()
+    }
+}
+
 /// `2026-03-15 10:00 UTC`: unambiguous for staff in every time zone.
 pub fn utc(at: OffsetDateTime) -> String {
     let at = at.to_offset(UtcOffset::UTC);

@@ -124,8 +124,9 @@ impl Console {
             emulator.client(),
             auth,
             Deployment::new(args.public_origin.as_ref()).unwrap(),
-            AuditLog::new(&db),
-        );
+            &db,
+        )
+        .await;
         Self {
             router,
             emulator,
@@ -278,6 +279,24 @@ fn calls(id: &str) -> Vec<Call> {
             content_type: form,
             body: format!("id={id}"),
             least: Role::Viewer,
+        },
+        Call {
+            path: "/api/profiles/search",
+            content_type: form,
+            body: "search[q]=Acme".into(),
+            least: Role::Viewer,
+        },
+        Call {
+            path: "/api/profiles/index-status",
+            content_type: form,
+            body: String::new(),
+            least: Role::Viewer,
+        },
+        Call {
+            path: "/api/profiles/index-refresh",
+            content_type: form,
+            body: String::new(),
+            least: Role::Admin,
         },
         Call {
             path: "/api/audit/log",

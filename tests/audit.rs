@@ -40,8 +40,9 @@ impl Console {
             emulator.client(),
             Auth::open(true),
             Deployment::default(),
-            data.audit(),
-        );
+            &data.db,
+        )
+        .await;
         Self {
             router,
             emulator,

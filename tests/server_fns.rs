@@ -43,8 +43,9 @@ impl Console {
                 upstream,
                 Auth::open(true),
                 Deployment::default(),
-                data.audit(),
-            ),
+                &data.db,
+            )
+            .await,
             emulator,
             _data: data,
         }
@@ -852,6 +853,7 @@ fn readiness_follows_the_browser_bundle() {
         let site = tempfile::tempdir().unwrap();
         let data = common::TestDatabase::sqlite().await;
         let audit = data.audit();
+        let index = profiles_admin::index::Index::open(&data.db).await.unwrap();
         let router = |site_root: &str| {
             app(AppState {
                 leptos_options: LeptosOptions::builder()
@@ -863,6 +865,7 @@ fn readiness_follows_the_browser_bundle() {
                 deployment: Deployment::default(),
                 draining: Default::default(),
                 audit: audit.clone(),
+                index: index.clone(),
             })
         };
         let ready = |router: Router| async move {

@@ -274,6 +274,7 @@ async fn writes_survive_a_restart_of_the_emulator() {
             data_dir: emulator.dir.path().to_owned(),
             api_key: None,
             test_hooks: false,
+            seed: 0,
         })
         .await
         .unwrap();

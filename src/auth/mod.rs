@@ -59,6 +59,8 @@ pub enum Permission {
     AuditRead,
     /// Manage console users.
     UsersManage,
+    /// Start a complete walk of the profile index now, and see its sync errors.
+    IndexManage,
 }
 
 impl Permission {
@@ -71,6 +73,7 @@ impl Permission {
             Self::EnrollmentCreate => "generate enrollment URLs",
             Self::AuditRead => "read the audit log",
             Self::UsersManage => "manage console users",
+            Self::IndexManage => "refresh the profile index",
         }
     }
 }
@@ -96,7 +99,7 @@ impl Role {
         match permission {
             ProfilesRead => true,
             ProfilesWrite | EnrollmentCreate => self >= Self::Editor,
-            ProfilesRelationship | AuditRead | UsersManage => self == Self::Admin,
+            ProfilesRelationship | AuditRead | UsersManage | IndexManage => self == Self::Admin,
         }
     }
 }

@@ -6,7 +6,7 @@ use super::cursor::{self, Position};
 use super::ids;
 use super::Emulator;
 use crate::profiles::model::{
-    EnrollmentUrl, Lenient, NewProfile, NewProfileInput, Order, Profile, ProfileId, ProfileUpdate,
+    EnrollmentUrl, Lenient, NewProfile, NewProfileInput, Profile, ProfileId, ProfileUpdate,
     ProfileUpdateInput,
 };
 use axum::body::Bytes;
@@ -67,28 +67,23 @@ pub(super) async fn create(
     let name = request.name.map(String::from);
     require_name_if_resold(&relationship, name.as_deref())?;
     let at = now();
+    let id = loop {
+        let candidate = ids::profile_id(&mut rand::rng());
+        if !emulator.store.contains(&candidate).await? {
+            break candidate;
+        }
+    };
     let profile = emulator
         .store
-        .write(|profiles| {
-            let mut rng = rand::rng();
-            let id = loop {
-                let candidate = ids::profile_id(&mut rng);
-                if !profiles.contains_key(&candidate) {
-                    break candidate;
-                }
-            };
-            let profile = Profile {
-                id: ProfileId::parse(&id).expect("generated ids are valid"),
-                created_at: at,
-                updated_at: at,
-                external_id: request.external_id.map(String::from),
-                name,
-                relationship,
-                metadata: request.metadata.to_map(),
-                trust_grants: Default::default(),
-            };
-            profiles.insert(id, profile.clone());
-            Ok::<_, ApiError>(profile)
+        .insert(Profile {
+            id: ProfileId::parse(&id).expect("generated ids are valid"),
+            created_at: at,
+            updated_at: at,
+            external_id: request.external_id.map(String::from),
+            name,
+            relationship,
+            metadata: request.metadata.to_map(),
+            trust_grants: Default::default(),
         })
         .await?;
     Ok(wire(&profile).into_response())
@@ -106,32 +101,15 @@ pub(super) async fn list(
         after,
     } = ListRequest::parse(&query)?;
 
-    let profiles = emulator.store.read().await;
-    let mut sorted: Vec<&Profile> = profiles.values().collect();
-    sorted.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
-    if order == Order::Desc {
-        sorted.reverse();
-    }
-    let start = after.map_or(0, |p| {
-        sorted.partition_point(|x| {
-            let key = (x.created_at, x.id.as_str());
-            let cut = (p.created_at, p.id.as_str());
-            match order {
-                Order::Asc => key <= cut,
-                Order::Desc => key >= cut,
-            }
-        })
-    });
     // Look ahead one item: a full page is not proof that another one follows.
-    let window: Vec<&Profile> = sorted.iter().skip(start).take(limit + 1).copied().collect();
+    let window = emulator
+        .store
+        .page(order, after.as_ref(), limit + 1)
+        .await?;
     let has_more = window.len() > limit;
-    let data: Vec<_> = window
-        .iter()
-        .take(limit)
-        .map(|p| profile_object(p))
-        .collect();
+    let data: Vec<_> = window.iter().take(limit).map(profile_object).collect();
     let next_page = has_more.then(|| {
-        let last = window[limit - 1];
+        let last = &window[limit - 1];
         cursor::encode(&Position {
             order,
             created_at: last.created_at,
@@ -145,9 +123,12 @@ pub(super) async fn retrieve(
     State(emulator): Shared,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let profiles = emulator.store.read().await;
-    let profile = profiles.get(&id).ok_or_else(|| ApiError::not_found(&id))?;
-    Ok(wire(profile).into_response())
+    let profile = emulator
+        .store
+        .get(&id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(&id))?;
+    Ok(wire(&profile).into_response())
 }
 
 pub(super) async fn update(
@@ -155,7 +136,7 @@ pub(super) async fn update(
     Path(id): Path<String>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    if !emulator.store.read().await.contains_key(&id) {
+    if !emulator.store.contains(&id).await? {
         return Err(ApiError::not_found(&id));
     }
     let input: ProfileUpdateInput = parse_body(body)?;
@@ -163,15 +144,9 @@ pub(super) async fn update(
     let at = now();
     let profile = emulator
         .store
-        .write(|profiles| {
-            let stored = profiles
-                .get_mut(&id)
-                .ok_or_else(|| ApiError::not_found(&id))?;
-            let next = apply_update(stored, &patch, at)?;
-            *stored = next.clone();
-            Ok::<_, ApiError>(next)
-        })
-        .await?;
+        .update(&id, |stored| apply_update(stored, &patch, at))
+        .await?
+        .ok_or_else(|| ApiError::not_found(&id))?;
     Ok(wire(&profile).into_response())
 }
 
@@ -186,7 +161,7 @@ pub(super) async fn enrollment_url(
             parse_body::<serde_json::Map<String, serde_json::Value>>(body)?;
         }
     }
-    if !emulator.store.read().await.contains_key(&id) {
+    if !emulator.store.contains(&id).await? {
         return Err(ApiError::not_found(&id));
     }
     let enrollment = EnrollmentUrl {

@@ -146,23 +146,22 @@ async fn change_grant(
     let at = now();
     let profile = emulator
         .store
-        .write(|profiles| {
-            let stored = profiles
-                .get_mut(id)
-                .ok_or((StatusCode::NOT_FOUND, format!("no profile {id}")))?;
+        .update(id, |stored| {
+            let mut next = stored.clone();
             match status {
-                Some(s) => stored.trust_grants.insert(
+                Some(s) => next.trust_grants.insert(
                     grant,
                     TrustGrant {
                         status: Lenient::Known(s),
                     },
                 ),
-                None => stored.trust_grants.remove(&grant),
+                None => next.trust_grants.remove(&grant),
             };
-            stored.updated_at = at;
-            Ok::<_, (StatusCode, String)>(stored.clone())
+            next.updated_at = at;
+            Ok::<_, (StatusCode, String)>(next)
         })
-        .await?;
+        .await?
+        .ok_or((StatusCode::NOT_FOUND, format!("no profile {id}")))?;
     Ok(wire(&profile).into_response())
 }
 

@@ -28,6 +28,9 @@ pub struct EmulatorConfig {
     pub api_key: Option<SecretString>,
     /// Enables `/_emulator/*`: fault injection, the request log, trust grant changes.
     pub test_hooks: bool,
+    /// How many sample profiles a new store is seeded with ([`seed::SEED_COUNT`] by
+    /// default); an existing store keeps what it has.
+    pub seed: usize,
 }
 
 pub struct Emulator {
@@ -38,7 +41,7 @@ pub struct Emulator {
 
 impl Emulator {
     pub async fn open(config: EmulatorConfig) -> Result<Arc<Self>, StoreError> {
-        let store = Store::open(&config.data_dir, seed::profiles).await?;
+        let store = Store::open(&config.data_dir, || seed::profiles(config.seed)).await?;
         Ok(Arc::new(Self {
             store,
             api_key: config.api_key,

@@ -1,7 +1,9 @@
-//! Sample data for a first start: about 150 profiles that look like a real platform's,
-//! and that exercise everything the console must show: every relationship, 0 to 16
-//! metadata keys, long and non-ASCII values, and trust grant `cyber` in every status and
-//! absent. Deterministic, so that tests and screenshots see the same data every time.
+//! Sample data for a first start: 150 profiles by default (`--seed N` for more, up to
+//! millions for the benchmark) that look like a real platform's, and that exercise
+//! everything the console must show: every relationship, 0 to 16 metadata keys, long and
+//! non-ASCII values, and trust grant `cyber` in every status and absent. Deterministic, so
+//! that tests and screenshots see the same data every time, and generated one at a time,
+//! so that a million never sit in memory together.
 
 use super::ids;
 use crate::profiles::model::{
@@ -15,6 +17,7 @@ use std::collections::BTreeMap;
 use time::macros::datetime;
 use time::Duration;
 
+/// How many profiles a first start seeds unless told otherwise.
 pub const SEED_COUNT: usize = 150;
 
 const PEOPLE: &[&str] = &[
@@ -252,57 +255,58 @@ fn cyber(rng: &mut StdRng, index: usize) -> BTreeMap<String, TrustGrant> {
         .unwrap_or_default()
 }
 
-/// The sample profiles, oldest first, all created between late March and mid-November 2026.
-pub fn profiles() -> Vec<Profile> {
+/// `count` sample profiles, oldest first, all created between late March and late November
+/// 2026: the more there are, the closer together (the default 150 are hours to days apart).
+pub fn profiles(count: usize) -> impl Iterator<Item = Profile> {
     let mut rng = StdRng::seed_from_u64(0x5eed_2026_0324);
     let mut created = datetime!(2026-03-24 09:00:00 UTC);
-    (0..SEED_COUNT)
-        .map(|index| {
-            created += Duration::minutes(rng.random_range(60..(3 * 24 * 60)))
-                + Duration::milliseconds(rng.random_range(0..1000));
-            let relationship = match index % 7 {
-                0..=3 => Relationship::External,
-                4 | 5 => Relationship::Resold,
-                _ => Relationship::Internal,
-            };
-            let name = match relationship {
-                Relationship::Resold => {
-                    Some(COMPANIES.choose(&mut rng).expect("non-empty").to_string())
-                }
-                Relationship::Internal => INTERNAL
-                    .choose(&mut rng)
-                    .map(|s| s.to_string())
-                    .filter(|_| rng.random_bool(0.7)),
-                Relationship::External => PEOPLE
-                    .choose(&mut rng)
-                    .map(|s| s.to_string())
-                    .filter(|_| rng.random_bool(0.85)),
-            };
-            let external_id = match relationship {
-                Relationship::Internal => None,
-                Relationship::Resold => Some(format!("org_{:05}", rng.random_range(1..99_999))),
-                Relationship::External if rng.random_bool(0.9) => {
-                    Some(format!("user_{}", rng.random_range(10_000..999_999)))
-                }
-                Relationship::External => None,
-            };
-            let updated = if rng.random_bool(0.4) {
-                created
-            } else {
-                created + Duration::minutes(rng.random_range(1..(6 * 24 * 60)))
-            };
-            Profile {
-                id: ProfileId::parse(&ids::profile_id(&mut rng)).expect("generated ids are valid"),
-                created_at: created,
-                updated_at: updated,
-                external_id,
-                name,
-                relationship: Lenient::Known(relationship),
-                metadata: metadata(&mut rng, index),
-                trust_grants: cyber(&mut rng, index),
+    let density = i64::try_from(count.max(1)).unwrap_or(i64::MAX);
+    let default = i64::try_from(SEED_COUNT).expect("small");
+    (0..count).map(move |index| {
+        let step = rng.random_range(60..(3 * 24 * 60)) * 60_000 + rng.random_range(0..1000);
+        created += Duration::milliseconds((step * default / density).max(1));
+        let relationship = match index % 7 {
+            0..=3 => Relationship::External,
+            4 | 5 => Relationship::Resold,
+            _ => Relationship::Internal,
+        };
+        let name = match relationship {
+            Relationship::Resold => {
+                Some(COMPANIES.choose(&mut rng).expect("non-empty").to_string())
             }
-        })
-        .collect()
+            Relationship::Internal => INTERNAL
+                .choose(&mut rng)
+                .map(|s| s.to_string())
+                .filter(|_| rng.random_bool(0.7)),
+            Relationship::External => PEOPLE
+                .choose(&mut rng)
+                .map(|s| s.to_string())
+                .filter(|_| rng.random_bool(0.85)),
+        };
+        let external_id = match relationship {
+            Relationship::Internal => None,
+            Relationship::Resold => Some(format!("org_{:05}", rng.random_range(1..99_999))),
+            Relationship::External if rng.random_bool(0.9) => {
+                Some(format!("user_{}", rng.random_range(10_000..999_999)))
+            }
+            Relationship::External => None,
+        };
+        let updated = if rng.random_bool(0.4) {
+            created
+        } else {
+            created + Duration::minutes(rng.random_range(1..(6 * 24 * 60)))
+        };
+        Profile {
+            id: ProfileId::parse(&ids::profile_id(&mut rng)).expect("generated ids are valid"),
+            created_at: created,
+            updated_at: updated,
+            external_id,
+            name,
+            relationship: Lenient::Known(relationship),
+            metadata: metadata(&mut rng, index),
+            trust_grants: cyber(&mut rng, index),
+        }
+    })
 }
 
 #[cfg(test)]
@@ -313,8 +317,12 @@ mod tests {
 
     #[test]
     fn seeds_are_deterministic_valid_and_varied() {
-        let profiles = profiles();
-        assert_eq!(profiles, super::profiles(), "deterministic");
+        let profiles: Vec<_> = profiles(SEED_COUNT).collect();
+        assert_eq!(
+            profiles,
+            super::profiles(SEED_COUNT).collect::<Vec<_>>(),
+            "deterministic"
+        );
         assert_eq!(profiles.len(), SEED_COUNT);
 
         let ids: HashSet<_> = profiles.iter().map(|p| p.id.clone()).collect();
@@ -354,11 +362,36 @@ mod tests {
     }
 
     #[test]
-    fn seeds_are_in_the_past_and_in_creation_order() {
-        let profiles = profiles();
-        assert!(profiles
-            .windows(2)
-            .all(|w| w[0].created_at < w[1].created_at));
-        assert!(profiles.last().unwrap().created_at < datetime!(2026-11-24 00:00 UTC));
+    fn seeds_of_any_size_are_in_the_past_and_in_creation_order() {
+        for count in [SEED_COUNT, 20_000] {
+            let mut previous = None;
+            let mut last = None;
+            for p in profiles(count) {
+                assert!(
+                    previous < Some(p.created_at),
+                    "{count}: strictly increasing"
+                );
+                previous = Some(p.created_at);
+                last = Some(p);
+            }
+            let last = last.unwrap().created_at;
+            assert!(last < datetime!(2026-11-24 00:00 UTC), "{count}: {last}");
+            assert!(
+                last > datetime!(2026-09-01 00:00 UTC),
+                "{count}: spread over months"
+            );
+        }
+    }
+
+    #[test]
+    fn a_larger_seed_keeps_the_variety() {
+        let many: Vec<_> = profiles(5_000).collect();
+        let unique: HashSet<_> = many.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(unique.len(), many.len());
+        for s in GrantStatus::ALL {
+            assert!(many.iter().any(
+                |p| p.trust_grants.get("cyber").map(|g| &g.status) == Some(&Lenient::Known(s))
+            ));
+        }
     }
 }

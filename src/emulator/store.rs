@@ -1,142 +1,280 @@
-//! The emulator's profiles, kept in one JSON file in the data directory.
+//! The emulator's profiles, kept in an SQLite file in the data directory.
 //!
-//! Every change is applied to a copy, written to a temporary file, flushed to disk and
-//! renamed over the store (then the directory is flushed), and only then made visible and
-//! acknowledged. A crash at any point leaves either the old or the new file, never a torn
-//! one, and an acknowledged write is on disk.
+//! One row per profile: its id, its creation time and the profile as JSON, with an index
+//! on (creation time, id), the list's order. A page of the list is then one range read
+//! of that index, as fast at a million profiles as at a hundred, and memory holds only
+//! SQLite's page cache, not the profiles (docs/emulator.md). Every change runs in a
+//! transaction that is on disk (WAL, `synchronous = FULL`) before it is acknowledged, so a
+//! crash leaves either the old or the new profile, never a torn one.
 
-use crate::profiles::model::Profile;
-use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
-use std::io::{self, Write};
+use super::cursor::Position;
+use crate::profiles::model::{Order, Profile};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Row, SqlitePool};
 use std::path::{Path, PathBuf};
-use tokio::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+use time::OffsetDateTime;
+use tokio::sync::Mutex;
 
-/// Profiles by id.
-pub type Profiles = BTreeMap<String, Profile>;
-
-const FILE_NAME: &str = "emulator-profiles.json";
-
-#[derive(Serialize, Deserialize)]
-struct FileFormat {
-    version: u32,
-    profiles: Vec<Profile>,
-}
+const FILE_NAME: &str = "emulator.sqlite";
+/// The store of versions before this one: one JSON file, read once into a new store.
+const LEGACY_FILE_NAME: &str = "emulator-profiles.json";
+/// Profiles inserted per transaction while seeding.
+const SEED_BATCH: usize = 2_000;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("cannot read or write {path}: {source}")]
-    Io { path: PathBuf, source: io::Error },
-    #[error("{path} is not a valid emulator store (left untouched): {source}")]
+    #[error("{path} is not a usable emulator store (left untouched): {source}")]
+    Database { path: PathBuf, source: sqlx::Error },
+    #[error("{path} holds a profile that cannot be read: {source}")]
     Corrupt {
         path: PathBuf,
         source: serde_json::Error,
+    },
+    #[error("cannot read {path}: {source}")]
+    Legacy {
+        path: PathBuf,
+        source: std::io::Error,
     },
 }
 
 pub struct Store {
     path: PathBuf,
-    profiles: Mutex<Profiles>,
+    pool: SqlitePool,
+    /// One writer at a time, so that a read-modify-write sees no other write between.
+    writer: Mutex<()>,
 }
 
 impl Store {
-    /// Opens the store in `data_dir`, creating it with `seed()` on first start.
-    pub async fn open(
-        data_dir: &Path,
-        seed: impl FnOnce() -> Vec<Profile>,
-    ) -> Result<Self, StoreError> {
+    /// Opens the store in `data_dir`, filling it from `seed` when it is new: with the
+    /// profiles of an earlier version's JSON store if there is one, else with the seed.
+    pub async fn open<I>(data_dir: &Path, seed: impl FnOnce() -> I) -> Result<Self, StoreError>
+    where
+        I: IntoIterator<Item = Profile>,
+    {
         let path = data_dir.join(FILE_NAME);
-        let profiles = match tokio::fs::read(&path).await {
-            Ok(bytes) => {
-                let file: FileFormat =
-                    serde_json::from_slice(&bytes).map_err(|source| StoreError::Corrupt {
-                        path: path.clone(),
-                        source,
-                    })?;
-                index(file.profiles)
-            }
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                let profiles = index(seed());
-                write_atomic(&path, &profiles).await?;
-                profiles
-            }
-            Err(source) => return Err(StoreError::Io { path, source }),
+        let fail = |source| StoreError::Database {
+            path: path.clone(),
+            source,
         };
-        Ok(Self {
-            path,
-            profiles: Mutex::new(profiles),
-        })
+        std::fs::create_dir_all(data_dir).map_err(|e| fail(sqlx::Error::Io(e)))?;
+        let options = SqliteConnectOptions::new()
+            .filename(&path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(Duration::from_secs(5));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await
+            .map_err(fail)?;
+        sqlx::query(
+            "CREATE TABLE IF NOT EXISTS profiles (
+                 id TEXT PRIMARY KEY,
+                 created_at INTEGER NOT NULL,
+                 profile TEXT NOT NULL
+             )",
+        )
+        .execute(&pool)
+        .await
+        .map_err(fail)?;
+        sqlx::query("CREATE INDEX IF NOT EXISTS profiles_by_creation ON profiles (created_at, id)")
+            .execute(&pool)
+            .await
+            .map_err(fail)?;
+        let store = Self {
+            path: path.clone(),
+            pool,
+            writer: Mutex::new(()),
+        };
+        let empty = sqlx::query("SELECT 1 FROM profiles LIMIT 1")
+            .fetch_optional(&store.pool)
+            .await
+            .map_err(fail)?
+            .is_none();
+        if empty {
+            let legacy = data_dir.join(LEGACY_FILE_NAME);
+            match std::fs::read(&legacy) {
+                Ok(bytes) => {
+                    #[derive(serde::Deserialize)]
+                    struct LegacyFile {
+                        profiles: Vec<Profile>,
+                    }
+                    let file: LegacyFile =
+                        serde_json::from_slice(&bytes).map_err(|source| StoreError::Corrupt {
+                            path: legacy.clone(),
+                            source,
+                        })?;
+                    store.fill(file.profiles).await?;
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => store.fill(seed()).await?,
+                Err(source) => {
+                    return Err(StoreError::Legacy {
+                        path: legacy,
+                        source,
+                    })
+                }
+            }
+        }
+        Ok(store)
     }
 
     pub fn path(&self) -> &Path {
         &self.path
     }
 
-    /// A consistent snapshot for reading.
-    pub async fn read(&self) -> MutexGuard<'_, Profiles> {
-        self.profiles.lock().await
+    fn fail(&self, source: sqlx::Error) -> StoreError {
+        StoreError::Database {
+            path: self.path.clone(),
+            source,
+        }
     }
 
-    /// Applies `change` to a copy and makes it durable before anyone sees it. If `change`
-    /// fails or the write fails, nothing changes.
-    pub async fn write<R, E: From<StoreError>>(
-        &self,
-        change: impl FnOnce(&mut Profiles) -> Result<R, E>,
-    ) -> Result<R, E> {
-        let mut current = self.profiles.lock().await;
-        let mut next = current.clone();
-        let result = change(&mut next)?;
-        write_atomic(&self.path, &next).await?;
-        *current = next;
-        Ok(result)
-    }
-}
-
-fn index(list: Vec<Profile>) -> Profiles {
-    list.into_iter().map(|p| (p.id.to_string(), p)).collect()
-}
-
-async fn write_atomic(path: &Path, profiles: &Profiles) -> Result<(), StoreError> {
-    let file = FileFormat {
-        version: 1,
-        profiles: profiles.values().cloned().collect(),
-    };
-    let bytes = serde_json::to_vec_pretty(&file).expect("profiles always serialize");
-    let owned = path.to_owned();
-    tokio::task::spawn_blocking(move || write_file_atomic(&owned, &bytes))
-        .await
-        .map_err(io::Error::other)
-        .and_then(|r| r)
-        .map_err(|source| StoreError::Io {
-            path: path.to_owned(),
+    fn decode(&self, json: &str) -> Result<Profile, StoreError> {
+        serde_json::from_str(json).map_err(|source| StoreError::Corrupt {
+            path: self.path.clone(),
             source,
         })
+    }
+
+    /// Inserts `profiles` in batches, each batch one transaction, never holding more than
+    /// one batch in memory.
+    async fn fill(&self, profiles: impl IntoIterator<Item = Profile>) -> Result<(), StoreError> {
+        let mut profiles = profiles.into_iter().peekable();
+        while profiles.peek().is_some() {
+            let mut tx = self.pool.begin().await.map_err(|e| self.fail(e))?;
+            for profile in profiles.by_ref().take(SEED_BATCH) {
+                insert(&mut tx, &profile).await.map_err(|e| self.fail(e))?;
+            }
+            tx.commit().await.map_err(|e| self.fail(e))?;
+        }
+        Ok(())
+    }
+
+    pub async fn count(&self) -> Result<u64, StoreError> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM profiles")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(|e| self.fail(e))?;
+        Ok(u64::try_from(n).unwrap_or_default())
+    }
+
+    pub async fn get(&self, id: &str) -> Result<Option<Profile>, StoreError> {
+        let row: Option<String> = sqlx::query_scalar("SELECT profile FROM profiles WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(|e| self.fail(e))?;
+        row.map(|json| self.decode(&json)).transpose()
+    }
+
+    /// Up to `limit` profiles in `order`, starting after `after`: one range of the
+    /// (creation time, id) index.
+    pub async fn page(
+        &self,
+        order: Order,
+        after: Option<&Position>,
+        limit: usize,
+    ) -> Result<Vec<Profile>, StoreError> {
+        let sql = match (order, after.is_some()) {
+            (Order::Asc, false) => "SELECT profile FROM profiles ORDER BY created_at, id LIMIT ?",
+            (Order::Desc, false) => {
+                "SELECT profile FROM profiles ORDER BY created_at DESC, id DESC LIMIT ?"
+            }
+            (Order::Asc, true) => {
+                "SELECT profile FROM profiles WHERE (created_at, id) > (?, ?) \
+                 ORDER BY created_at, id LIMIT ?"
+            }
+            (Order::Desc, true) => {
+                "SELECT profile FROM profiles WHERE (created_at, id) < (?, ?) \
+                 ORDER BY created_at DESC, id DESC LIMIT ?"
+            }
+        };
+        let mut query = sqlx::query(sql);
+        if let Some(p) = after {
+            query = query.bind(nanos(p.created_at)).bind(p.id.as_str());
+        }
+        let rows = query
+            .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|e| self.fail(e))?;
+        rows.iter()
+            .map(|row| self.decode(row.get::<&str, _>(0)))
+            .collect()
+    }
+
+    /// Adds a profile whose id is not yet in use.
+    pub async fn insert(&self, profile: Profile) -> Result<Profile, StoreError> {
+        let _writer = self.writer.lock().await;
+        let mut tx = self.pool.begin().await.map_err(|e| self.fail(e))?;
+        insert(&mut tx, &profile).await.map_err(|e| self.fail(e))?;
+        tx.commit().await.map_err(|e| self.fail(e))?;
+        Ok(profile)
+    }
+
+    /// Whether a profile has this id.
+    pub async fn contains(&self, id: &str) -> Result<bool, StoreError> {
+        Ok(sqlx::query("SELECT 1 FROM profiles WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(|e| self.fail(e))?
+            .is_some())
+    }
+
+    /// Replaces the profile `id` with `change(current)`, durably, before anyone sees it.
+    /// `None` when there is no such profile; if `change` fails, nothing changes.
+    pub async fn update<E: From<StoreError>>(
+        &self,
+        id: &str,
+        change: impl FnOnce(&Profile) -> Result<Profile, E>,
+    ) -> Result<Option<Profile>, E> {
+        let _writer = self.writer.lock().await;
+        let Some(current) = self.get(id).await? else {
+            return Ok(None);
+        };
+        let next = change(&current)?;
+        let json = serde_json::to_string(&next).expect("profiles always serialize");
+        sqlx::query("UPDATE profiles SET profile = ? WHERE id = ?")
+            .bind(json)
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map_err(|e| self.fail(e))?;
+        Ok(Some(next))
+    }
 }
 
-fn write_file_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let tmp = path.with_extension("json.tmp");
-    {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-    }
-    std::fs::rename(&tmp, path)?;
-    std::fs::File::open(dir)?.sync_all()
+fn nanos(at: OffsetDateTime) -> i64 {
+    i64::try_from(at.unix_timestamp_nanos()).unwrap_or(i64::MAX)
+}
+
+async fn insert(conn: &mut sqlx::SqliteConnection, profile: &Profile) -> Result<(), sqlx::Error> {
+    let json = serde_json::to_string(profile).expect("profiles always serialize");
+    sqlx::query("INSERT INTO profiles (id, created_at, profile) VALUES (?, ?, ?)")
+        .bind(profile.id.as_str())
+        .bind(nanos(profile.created_at))
+        .bind(json)
+        .execute(conn)
+        .await
+        .map(drop)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::profiles::model::{Lenient, ProfileId, Relationship};
+    use std::collections::BTreeMap;
     use time::macros::datetime;
 
-    fn profile(id: &str) -> Profile {
+    fn profile(id: &str, minute: u8) -> Profile {
+        let at = datetime!(2026-03-15 10:00 UTC) + time::Duration::minutes(minute.into());
         Profile {
             id: ProfileId::parse(id).unwrap(),
-            created_at: datetime!(2026-03-15 10:00 UTC),
-            updated_at: datetime!(2026-03-15 10:00 UTC),
+            created_at: at,
+            updated_at: at,
             external_id: None,
             name: Some("Zoë".into()),
             relationship: Lenient::Known(Relationship::External),
@@ -148,69 +286,126 @@ mod tests {
     #[tokio::test]
     async fn seeds_once_and_keeps_acknowledged_writes_across_restarts() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path(), || vec![profile("uprof_a")])
+        let store = Store::open(dir.path(), || [profile("uprof_a", 0)])
             .await
             .unwrap();
-        store
-            .write(|p| {
-                p.insert("uprof_b".into(), profile("uprof_b"));
-                Ok::<_, StoreError>(())
+        store.insert(profile("uprof_b", 1)).await.unwrap();
+        let renamed = store
+            .update("uprof_a", |p| {
+                Ok::<_, StoreError>(Profile {
+                    name: Some("Åsa".into()),
+                    ..p.clone()
+                })
             })
             .await
             .unwrap();
+        assert_eq!(renamed.unwrap().name.as_deref(), Some("Åsa"));
         drop(store);
-        let reopened = Store::open(dir.path(), || panic!("must not reseed"))
+        let reopened = Store::open(dir.path(), || -> Vec<Profile> { panic!("must not reseed") })
             .await
             .unwrap();
-        let ids: Vec<_> = reopened.read().await.keys().cloned().collect();
+        let page = reopened.page(Order::Asc, None, 10).await.unwrap();
+        let ids: Vec<_> = page.iter().map(|p| p.id.as_str()).collect();
         assert_eq!(ids, ["uprof_a", "uprof_b"]);
+        assert_eq!(page[0].name.as_deref(), Some("Åsa"));
     }
 
     #[tokio::test]
-    async fn a_failed_change_leaves_memory_and_disk_untouched() {
+    async fn a_failed_change_leaves_the_profile_untouched() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path(), || vec![profile("uprof_a")])
+        let store = Store::open(dir.path(), || [profile("uprof_a", 0)])
             .await
             .unwrap();
-        let before = std::fs::read(store.path()).unwrap();
-        let result: Result<(), StoreError> = store
-            .write(|p| {
-                p.clear();
-                Err(StoreError::Io {
+        let result = store
+            .update("uprof_a", |_| {
+                Err::<Profile, _>(StoreError::Legacy {
                     path: "x".into(),
-                    source: io::Error::other("refused"),
+                    source: std::io::Error::other("refused"),
                 })
             })
             .await;
         assert!(result.is_err());
-        assert_eq!(store.read().await.len(), 1);
-        assert_eq!(std::fs::read(store.path()).unwrap(), before);
+        assert_eq!(
+            store.get("uprof_a").await.unwrap(),
+            Some(profile("uprof_a", 0))
+        );
+        assert_eq!(
+            store
+                .update("uprof_none", |p| Ok::<_, StoreError>(p.clone()))
+                .await
+                .unwrap(),
+            None
+        );
     }
 
     #[tokio::test]
-    async fn a_torn_temporary_file_from_a_crash_is_ignored() {
+    async fn pages_are_ranges_of_creation_order_both_ways() {
         let dir = tempfile::tempdir().unwrap();
-        drop(
-            Store::open(dir.path(), || vec![profile("uprof_a")])
-                .await
-                .unwrap(),
+        // Two profiles created in the same instant are ordered by id.
+        let seed = [
+            profile("uprof_c", 2),
+            profile("uprof_a", 0),
+            profile("uprof_b2", 1),
+            profile("uprof_b1", 1),
+        ];
+        let store = Store::open(dir.path(), || seed).await.unwrap();
+        let ids = |page: Vec<Profile>| {
+            page.into_iter()
+                .map(|p| p.id.to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            ids(store.page(Order::Asc, None, 10).await.unwrap()),
+            ["uprof_a", "uprof_b1", "uprof_b2", "uprof_c"]
         );
-        std::fs::write(
-            dir.path().join("emulator-profiles.json.tmp"),
-            b"{\"version\":1,\"prof",
-        )
-        .unwrap();
-        let store = Store::open(dir.path(), Vec::new).await.unwrap();
-        assert_eq!(store.read().await.len(), 1);
+        let after = |order, minute: u8, id: &str| Position {
+            order,
+            created_at: profile(id, minute).created_at,
+            id: id.into(),
+        };
+        assert_eq!(
+            ids(store
+                .page(Order::Asc, Some(&after(Order::Asc, 1, "uprof_b1")), 10)
+                .await
+                .unwrap()),
+            ["uprof_b2", "uprof_c"]
+        );
+        assert_eq!(
+            ids(store
+                .page(Order::Desc, Some(&after(Order::Desc, 1, "uprof_b2")), 1)
+                .await
+                .unwrap()),
+            ["uprof_b1"]
+        );
+        assert_eq!(store.count().await.unwrap(), 4);
+    }
+
+    #[tokio::test]
+    async fn an_earlier_json_store_is_carried_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let legacy = serde_json::json!({"version": 1, "profiles": [profile("uprof_old", 0)]});
+        std::fs::write(dir.path().join(LEGACY_FILE_NAME), legacy.to_string()).unwrap();
+        let store = Store::open(dir.path(), || -> Vec<Profile> { panic!("must not seed") })
+            .await
+            .unwrap();
+        assert!(store.contains("uprof_old").await.unwrap());
+        assert_eq!(store.count().await.unwrap(), 1);
     }
 
     #[tokio::test]
     async fn a_corrupt_store_is_refused_not_overwritten() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(FILE_NAME);
-        std::fs::write(&path, b"not json").unwrap();
+        std::fs::write(
+            &path,
+            b"not a database, and long enough to be read as a header",
+        )
+        .unwrap();
         let err = Store::open(dir.path(), Vec::new).await.err().unwrap();
-        assert!(matches!(err, StoreError::Corrupt { .. }));
-        assert_eq!(std::fs::read(&path).unwrap(), b"not json");
+        assert!(matches!(err, StoreError::Database { .. }), "{err}");
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            b"not a database, and long enough to be read as a header"
+        );
     }
 }

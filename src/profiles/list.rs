@@ -8,6 +8,7 @@ use crate::profiles::grants::GrantBadge;
 use crate::profiles::links::{detail_href, new_href};
 use crate::profiles::location::ListLocation;
 use crate::profiles::model::{Order, PageCursor, PageSize, Profile, ProfileId};
+use crate::profiles::search::page::SearchBox;
 use crate::profiles::server::list_profiles;
 use crate::timestamp::{relative, rfc3339, utc};
 use crate::ui::browser::now;
@@ -27,7 +28,6 @@ pub fn ProfileListPage() -> impl IntoView {
     let address_errors = Memo::new(move |_| location.with(|l| l.as_ref().err().cloned()));
     let here = Memo::new(move |_| location.get().unwrap_or_default());
     let goto = Memo::new(move |_| query.with(|q| q.get(GOTO)));
-    let filter = RwSignal::new(String::new());
     let page = Resource::new(
         move || location.get().ok(),
         |location| async move {
@@ -49,7 +49,7 @@ pub fn ProfileListPage() -> impl IntoView {
                         Ok((location, page)) => {
                             let next = page.next_page.as_deref().and_then(|c| PageCursor::parse(c).ok()).map(|c| location.next(c));
                             view! {
-                                <ProfileTable profiles=page.data location=location.clone() filter/>
+                                <ProfileTable profiles=page.data location=location.clone()/>
                                 <Pager location next/>
                             }
                                 .into_any()
@@ -76,16 +76,10 @@ pub fn ProfileListPage() -> impl IntoView {
             <PageHeading text="Profiles"/>
             <A href=move || new_href(&here.get()) attr:class="button primary editor-only">"New profile"</A>
         </div>
+        <SearchBox/>
         <div class="list-tools">
             <ListControls here/>
             <GoToProfile here goto/>
-            <div class="field js-only filter">
-                <label for="list-filter">"Filter this page"</label>
-                <input id="list-filter" type="search" autocomplete="off"
-                    placeholder="Name, ID, external ID…"
-                    prop:value=move || filter.get()
-                    on:input=move |ev| filter.set(event_target_value(&ev))/>
-            </div>
         </div>
         // A malformed address is answered at once, without any server call.
         {move || match address_errors.get() {
@@ -216,27 +210,8 @@ fn GoToProfile(here: Memo<ListLocation>, goto: Memo<Option<String>>) -> impl Int
     }
 }
 
-/// What the filter looks at in a row, lower-cased once.
-fn haystack(p: &Profile) -> String {
-    let mut text = format!(
-        "{} {} {} {}",
-        p.id,
-        p.name.as_deref().unwrap_or_default(),
-        p.external_id.as_deref().unwrap_or_default(),
-        p.relationship.label()
-    );
-    for (name, grant) in &p.trust_grants {
-        text.push_str(&format!(" {name}: {}", grant.status.label()));
-    }
-    text.to_lowercase()
-}
-
 #[component]
-fn ProfileTable(
-    profiles: Vec<Profile>,
-    location: ListLocation,
-    filter: RwSignal<String>,
-) -> impl IntoView {
+fn ProfileTable(profiles: Vec<Profile>, location: ListLocation) -> impl IntoView {
     if profiles.is_empty() {
         return view! {
             <div class="empty-state">
@@ -249,20 +224,9 @@ fn ProfileTable(
         .into_any();
     }
     let now = now();
-    let texts: Vec<String> = profiles.iter().map(haystack).collect();
-    let total = texts.len();
-    let matches = Memo::new(move |_| {
-        let needle = filter.get().trim().to_lowercase();
-        texts
-            .iter()
-            .map(|t| needle.is_empty() || t.contains(&needle))
-            .collect::<Vec<_>>()
-    });
-    let shown = move || matches.with(|m| m.iter().filter(|x| **x).count());
     let rows = profiles
         .into_iter()
-        .enumerate()
-        .map(|(i, p)| {
+        .map(|p| {
             let href = detail_href(&p.id, &location, None);
             let grants = p
                 .trust_grants
@@ -270,7 +234,7 @@ fn ProfileTable(
                 .map(|(name, grant)| view! { <GrantBadge name grant/> })
                 .collect_view();
             view! {
-                <tr hidden=move || !matches.with(|m| m[i])>
+                <tr>
                     <td><A href=href attr:class="mono">{p.id.to_string()}</A></td>
                     <td>{p.name.unwrap_or_else(|| "—".into())}</td>
                     <td class="mono">{p.external_id.unwrap_or_else(|| "—".into())}</td>
@@ -282,9 +246,6 @@ fn ProfileTable(
         })
         .collect_view();
     view! {
-        <p class="muted js-only filter-count" role="status">
-            {move || if shown() == total { String::new() } else { format!("Showing {} of {total} loaded rows", shown()) }}
-        </p>
         <div class="table-wrap">
             <table class="profiles">
                 <thead>
@@ -300,9 +261,6 @@ fn ProfileTable(
                 <tbody>{rows}</tbody>
             </table>
         </div>
-        {move || (shown() == 0).then(|| view! {
-            <p class="empty-state">{format!("No loaded row matches “{}”.", filter.get().trim())}</p>
-        })}
     }
     .into_any()
 }

@@ -14,6 +14,7 @@ pub mod links;
 pub mod list;
 pub mod location;
 pub mod model;
+pub mod search;
 pub mod server;
 #[cfg(feature = "ssr")]
 pub mod service;

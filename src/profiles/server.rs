@@ -45,8 +45,7 @@ pub async fn list_profiles(
             return Err(AppError::invalid(errors));
         }
     };
-    let client = service::client()?;
-    service::upstream("list", client.list(&query).await)
+    service::upstream("list", service::state()?.upstream.list(&query).await)
 }
 
 /// One profile. An id that is not a profile id is "not found" without any upstream call.
@@ -55,8 +54,7 @@ pub async fn list_profiles(
 pub async fn get_profile(id: String) -> Result<Profile, AppError> {
     Authorized::require(Permission::ProfilesRead).await?;
     let id = service::profile_id(&id)?;
-    let client = service::client()?;
-    service::upstream("get", client.get(&id).await)
+    service::get(&service::state()?, &id).await
 }
 
 /// Creates a profile. The input is parsed into a [`crate::profiles::model::NewProfile`]
@@ -66,7 +64,7 @@ pub async fn get_profile(id: String) -> Result<Profile, AppError> {
 pub async fn create_profile(profile: NewProfileInput) -> Result<Profile, AppError> {
     let user = Authorized::require(Permission::ProfilesWrite).await?;
     let profile = NewProfile::try_from(profile).map_err(AppError::invalid)?;
-    service::create(&service::client()?, &user, profile).await
+    service::create(&service::state()?, &user, profile).await
 }
 
 /// Applies an update: absent fields stay, `null` clears, metadata is a merge patch.
@@ -84,7 +82,7 @@ pub async fn update_profile(
     let id = service::profile_id(&id)?;
     let update = ProfileUpdate::try_from(update).map_err(AppError::invalid)?;
     service::update(
-        &service::client()?,
+        &service::state()?,
         &user,
         &id,
         update,
@@ -100,5 +98,5 @@ pub async fn create_enrollment_url(id: String) -> Result<EnrollmentUrl, AppError
     let user = Authorized::require(Permission::EnrollmentCreate).await?;
     let id = service::profile_id(&id)?;
     service::no_store();
-    service::enrollment_url(&service::client()?, &user, &id).await
+    service::enrollment_url(&service::state()?, &user, &id).await
 }

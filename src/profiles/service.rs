@@ -10,25 +10,40 @@ use crate::audit::Action;
 use crate::auth::authorized::Authorized;
 use crate::auth::Permission;
 use crate::error::{AppError, FieldError};
+use crate::index::Received;
 use crate::profiles::model::changes;
 use crate::profiles::model::{
     EnrollmentUrl, NewProfile, Profile, ProfileId, ProfileUpdate, Relationship,
 };
 use crate::state::AppState;
-use crate::upstream::{Client, ErrorKind, Reply, UpstreamError};
+use crate::upstream::{ErrorKind, Reply, UpstreamError};
 use leptos::prelude::*;
 use time::format_description::well_known::Rfc3339;
 
-pub fn client() -> Result<Client, AppError> {
-    use_context::<AppState>()
-        .map(|state| state.upstream.clone())
-        .ok_or_else(|| AppError::internal("no application state in context"))
+pub fn state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| AppError::internal("no application state in context"))
+}
+
+/// Writes a profile the console has just read or changed into the index at once
+/// (docs/index.md), so a search finds it as it is now. A failure is logged and left to
+/// the next sync: it is never the user's problem.
+async fn write_through(state: &AppState, profile: &Profile) {
+    if let Err(e) = state.index.upsert(&[Received::from_profile(profile)]).await {
+        tracing::warn!(id = %profile.id, error = %e, "cannot write a profile through to the index");
+    }
+}
+
+/// One profile, live from the API, written through to the index.
+pub async fn get(state: &AppState, id: &ProfileId) -> Result<Profile, AppError> {
+    let profile = upstream("get", state.upstream.get(id).await)?;
+    write_through(state, &profile).await;
+    Ok(profile)
 }
 
 /// Creates a profile. Callers have required `ProfilesWrite`; setting a relationship
 /// other than the default also takes `ProfilesRelationship`.
 pub async fn create(
-    client: &Client,
+    state: &AppState,
     user: &Authorized,
     profile: NewProfile,
 ) -> Result<Profile, AppError> {
@@ -47,8 +62,9 @@ pub async fn create(
         .trail()
         .begin(Action::ProfileCreate, None, asked.clone())
         .await?;
-    match upstream_reply("create", client.create(&profile).await) {
+    match upstream_reply("create", state.upstream.create(&profile).await) {
         Ok(Reply { value, request_id }) => {
+            write_through(state, &value).await;
             let made = changes::created(&value);
             attempt
                 .succeeded(Some(value.id.to_string()), made, request_id)
@@ -66,7 +82,7 @@ pub async fn create(
 /// included, also takes `ProfilesRelationship`: what `null` does is the API's to
 /// decide, not the console's.
 pub async fn update(
-    client: &Client,
+    state: &AppState,
     user: &Authorized,
     id: &ProfileId,
     update: ProfileUpdate,
@@ -97,7 +113,7 @@ pub async fn update(
     // check. The API has no conditional update, so that check narrows the window
     // rather than closing it: a write landing between this read and ours is not
     // detected (nor is it in the entry's old values).
-    let current = match upstream("get", client.get(id).await) {
+    let current = match upstream("get", state.upstream.get(id).await) {
         Ok(current) => current,
         Err(e) => {
             attempt.failed(&e, Vec::new()).await;
@@ -109,10 +125,11 @@ pub async fn update(
         Some(loaded) if current.updated_at != loaded => Err(AppError::Changed {
             updated_at: crate::timestamp::utc(current.updated_at),
         }),
-        _ => upstream_reply("update", client.update(id, &update).await),
+        _ => upstream_reply("update", state.upstream.update(id, &update).await),
     };
     match outcome {
         Ok(Reply { value, request_id }) => {
+            write_through(state, &value).await;
             let made = changes::between(&current, &value);
             attempt.succeeded(None, made, request_id).await;
             Ok(value)
@@ -126,7 +143,7 @@ pub async fn update(
 
 /// Callers have required `EnrollmentCreate`. The URL itself is never recorded.
 pub async fn enrollment_url(
-    client: &Client,
+    state: &AppState,
     user: &Authorized,
     id: &ProfileId,
 ) -> Result<EnrollmentUrl, AppError> {
@@ -134,7 +151,7 @@ pub async fn enrollment_url(
         .trail()
         .begin(Action::EnrollmentUrl, Some(id), Vec::new())
         .await?;
-    match upstream_reply("enrollment_url", client.enrollment_url(id).await) {
+    match upstream_reply("enrollment_url", state.upstream.enrollment_url(id).await) {
         Ok(Reply { value, request_id }) => {
             attempt.succeeded(None, Vec::new(), request_id).await;
             Ok(value)

@@ -133,6 +133,22 @@ impl Client {
 
     /// `GET /v1/user_profiles`: one page, newest first unless `order` says otherwise.
     pub async fn list(&self, query: &ListQuery) -> Result<Reply<ProfilePage>, UpstreamError> {
+        self.list_as(query).await
+    }
+
+    /// [`Client::list`] with each profile as the JSON it came as: the index keeps it
+    /// whole, fields this version does not know included.
+    pub async fn list_raw(
+        &self,
+        query: &ListQuery,
+    ) -> Result<Reply<ProfilePage<serde_json::Value>>, UpstreamError> {
+        self.list_as(query).await
+    }
+
+    async fn list_as<T: DeserializeOwned>(
+        &self,
+        query: &ListQuery,
+    ) -> Result<Reply<ProfilePage<T>>, UpstreamError> {
         let url = self.url(&[]);
         let mut params = vec![
             ("limit", query.limit.get().to_string()),

@@ -24,11 +24,21 @@ impl TestEmulator {
     }
 
     pub async fn start_with_key(key: Option<&str>) -> Self {
+        Self::start_with(key, profiles_admin::emulator::seed::SEED_COUNT).await
+    }
+
+    /// `seed` sample profiles instead of the usual number.
+    pub async fn start_seeded(seed: usize) -> Self {
+        Self::start_with(None, seed).await
+    }
+
+    async fn start_with(key: Option<&str>, seed: usize) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let emulator = Emulator::open(EmulatorConfig {
             data_dir: dir.path().to_owned(),
             api_key: key.map(SecretString::from),
             test_hooks: true,
+            seed,
         })
         .await
         .expect("emulator opens");
@@ -191,12 +201,12 @@ impl TestDatabase {
 }
 
 /// The console's router as `main` builds it, around these parts (site files from
-/// `target/site`).
-pub fn console_router(
+/// `target/site`), its audit trail and index in `db`.
+pub async fn console_router(
     upstream: Client,
     auth: profiles_admin::auth::gate::Auth,
     deployment: profiles_admin::hardening::Deployment,
-    audit: profiles_admin::audit::store::AuditLog,
+    db: &profiles_admin::db::Database,
 ) -> axum::Router {
     profiles_admin::router::app(profiles_admin::state::AppState {
         leptos_options: leptos::prelude::LeptosOptions::builder()
@@ -207,6 +217,7 @@ pub fn console_router(
         auth: std::sync::Arc::new(auth),
         deployment,
         draining: Default::default(),
-        audit,
+        audit: profiles_admin::audit::store::AuditLog::new(db),
+        index: profiles_admin::index::Index::open(db).await.unwrap(),
     })
 }

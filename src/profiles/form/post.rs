@@ -126,7 +126,7 @@ async fn create(State(state): State<AppState>, request: Request) -> Response {
         (Err(refused), _) => Some(refused),
         (Ok(user), Intent::Save) => match form.new_profile() {
             Err(errors) => Some(AppError::invalid(errors)),
-            Ok(profile) => match service::create(&state.upstream, &user, profile).await {
+            Ok(profile) => match service::create(&state, &user, profile).await {
                 Ok(created) => return see_other(detail_href(&created.id, &from, Some("created"))),
                 Err(e) => Some(form.place(e)),
             },
@@ -181,7 +181,7 @@ async fn save(
     if update == Default::default() {
         return Ok(());
     }
-    let result = service::update(&state.upstream, user, id, update, form.guard().as_deref()).await;
+    let result = service::update(state, user, id, update, form.guard().as_deref()).await;
     match result {
         Ok(_) => Ok(()),
         Err(e @ AppError::Changed { .. }) => {
@@ -201,7 +201,7 @@ async fn enroll(State(state): State<AppState>, request: Request) -> Response {
         return render(state, parts, || {}).await;
     };
     let minted = match Authorized::require_in(&parts, Permission::EnrollmentCreate).await {
-        Ok(user) => service::enrollment_url(&state.upstream, &user, &id).await,
+        Ok(user) => service::enrollment_url(&state, &user, &id).await,
         Err(refused) => Err(refused),
     };
     let posted = PostedEnrollment(minted);

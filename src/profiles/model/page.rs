@@ -8,10 +8,11 @@ use serde::{Deserialize, Deserializer, Serialize};
 const MAX_CURSOR_CHARS: usize = 512;
 
 /// One page of the list. `next_page` is `None` when there are no more results; an empty
-/// string counts as none, as in the SDKs (docs/api-contract.md §5).
+/// string counts as none, as in the SDKs (docs/api-contract.md §5). The index reads pages
+/// with the profiles left as JSON (`T = serde_json::Value`), to keep them as they came.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ProfilePage {
-    pub data: Vec<Profile>,
+pub struct ProfilePage<T = Profile> {
+    pub data: Vec<T>,
     #[serde(default, deserialize_with = "non_empty")]
     pub next_page: Option<String>,
 }

@@ -1,0 +1,329 @@
+//! Search over the index: one SQL statement per page, the same for both databases but
+//! for how text is matched (SQLite: FTS5 trigram phrase, or `instr` below three
+//! characters; PostgreSQL: `ILIKE` served by the `pg_trgm` index). The text is always
+//! bound as a value and matched as a literal substring: no character of it is syntax.
+//!
+//! Order: exact id or external id matches first (rank 0), then the chosen order; profiles
+//! without a name come last when ordering by name (rank 2). Pages are keyset ranges of
+//! (rank, order key, id), so page 1,000 costs what page 1 does.
+
+use super::store::{Index, Statement};
+use crate::profiles::model::Profile;
+use crate::profiles::search::query::{GrantFilter, SearchQuery, Sort};
+use crate::profiles::search::results::{Matched, SearchHit, SearchPage};
+use crate::timestamp::stamp;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+use time::{Date, Time};
+
+/// Results per page.
+pub const PAGE_SIZE: usize = 25;
+/// Below this many characters the trigram index cannot help; SQLite scans instead.
+const TRIGRAM: usize = 3;
+/// Characters of context shown either side of a match.
+const CONTEXT: usize = 24;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    /// `after` does not decode to a position this console made.
+    #[error("this results link is damaged; start the search again")]
+    Cursor,
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// Where a page ended: the last row's rank, order key and id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Position(u8, String, String);
+
+impl Position {
+    fn encode(&self) -> String {
+        URL_SAFE_NO_PAD.encode(serde_json::to_vec(self).expect("positions serialize"))
+    }
+
+    fn decode(raw: &str) -> Result<Self, SearchError> {
+        let bytes = URL_SAFE_NO_PAD
+            .decode(raw)
+            .map_err(|_| SearchError::Cursor)?;
+        let p: Self = serde_json::from_slice(&bytes).map_err(|_| SearchError::Cursor)?;
+        (p.0 <= 2 && !p.2.is_empty())
+            .then_some(p)
+            .ok_or(SearchError::Cursor)
+    }
+}
+
+/// `LIKE` pattern text for a literal: `\`, `%` and `_` escaped (with `ESCAPE '\'`).
+pub(super) fn escape_like(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    for c in text.chars() {
+        if matches!(c, '\\' | '%' | '_') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// An FTS5 string for a literal: in double quotes, inner quotes doubled, so that `OR`,
+/// `*`, `NEAR`, `:`, `^` and the rest are text.
+pub(super) fn fts_phrase(text: &str) -> String {
+    format!("\"{}\"", text.replace('"', "\"\""))
+}
+
+fn day_start(day: Date) -> String {
+    stamp(day.with_time(Time::MIDNIGHT).assume_utc())
+}
+
+impl Index {
+    /// One page of results for `query`.
+    pub async fn search(&self, query: &SearchQuery) -> Result<SearchPage, SearchError> {
+        let after = query.after.as_deref().map(Position::decode).transpose()?;
+        let mut s = Statement::new();
+        let mut filters = vec!["p.gone_at IS NULL".to_owned()];
+        let text = query.text.as_str();
+        let rank = if text.is_empty() {
+            "1".to_owned()
+        } else {
+            let exact = s.text(text);
+            if self.postgres {
+                let pattern = s.text(format!("%{}%", escape_like(text)));
+                filters.push(format!("p.search_text ILIKE {pattern} ESCAPE '\\'"));
+            } else if text.chars().count() >= TRIGRAM {
+                let phrase = s.text(fts_phrase(text));
+                filters.push(format!(
+                    "p.doc IN (SELECT rowid FROM profile_text WHERE profile_text MATCH {phrase})"
+                ));
+            } else {
+                let needle = s.text(text);
+                filters.push(format!("instr(lower(p.search_text), lower({needle})) > 0"));
+            }
+            format!("CASE WHEN p.id = {exact} OR p.external_id = {exact} THEN 0 ELSE 1 END")
+        };
+        let rank = if query.sort == Sort::Name {
+            format!("CASE WHEN p.name IS NULL AND {rank} = 1 THEN 2 ELSE {rank} END")
+        } else {
+            rank
+        };
+        if let Some(r) = query.relationship {
+            filters.push(format!("p.relationship = {}", s.text(r.as_str())));
+        }
+        match query.grant {
+            Some(GrantFilter::Status(status)) => filters.push(format!(
+                "EXISTS (SELECT 1 FROM indexed_grants g WHERE g.profile_id = p.id AND g.status = {})",
+                s.text(status.as_str())
+            )),
+            Some(GrantFilter::None) => filters.push(
+                "NOT EXISTS (SELECT 1 FROM indexed_grants g WHERE g.profile_id = p.id)".into(),
+            ),
+            None => {}
+        }
+        if let Some(from) = query.created_from {
+            filters.push(format!("p.created_at >= {}", s.text(day_start(from))));
+        }
+        if let Some(to) = query.created_to {
+            let end = to.next_day().map_or_else(|| "9999".to_owned(), day_start);
+            filters.push(format!("p.created_at < {}", s.text(end)));
+        }
+        if let Some(key) = &query.has_key {
+            filters.push(format!(
+                "EXISTS (SELECT 1 FROM indexed_metadata_keys k WHERE k.profile_id = p.id AND k.meta_key = {})",
+                s.text(key.as_str())
+            ));
+        }
+        let (key, direction, beyond) = match query.sort {
+            Sort::Newest => ("created_at", "DESC", "<"),
+            Sort::Oldest => ("created_at", "ASC", ">"),
+            Sort::Name => ("sort_name", "ASC", ">"),
+        };
+        let keyset = match &after {
+            None => "1 = 1".to_owned(),
+            Some(Position(r, k, id)) => {
+                let (r, k, id) = (
+                    s.int(i64::from(*r)),
+                    s.text(k.as_str()),
+                    s.text(id.as_str()),
+                );
+                format!(
+                    "(r.rank > {r} OR (r.rank = {r} AND (r.{key} {beyond} {k} \
+                     OR (r.{key} = {k} AND r.id {beyond} {id}))))"
+                )
+            }
+        };
+        let limit = s.int(i64::try_from(PAGE_SIZE + 1).expect("small"));
+        s.sql = format!(
+            "SELECT r.id, r.{key} AS order_key, r.rank, r.raw FROM ( \
+                 SELECT p.id, p.{key}, p.raw, {rank} AS rank FROM indexed_profiles p \
+                 WHERE {} \
+             ) r WHERE {keyset} \
+             ORDER BY r.rank ASC, r.{key} {direction}, r.id {direction} LIMIT {limit}",
+            filters.join(" AND ")
+        );
+        let rows = sqlx::query_with(&s.sql, s.args)
+            .fetch_all(&self.pool)
+            .await?;
+        let mut hits = Vec::with_capacity(rows.len().min(PAGE_SIZE));
+        let mut last = None;
+        for row in rows.iter().take(PAGE_SIZE) {
+            let rank: i64 = row.try_get("rank")?;
+            let raw: &str = row.try_get("raw")?;
+            let id: String = row.try_get("id")?;
+            last = Some(Position(
+                u8::try_from(rank).unwrap_or(2),
+                row.try_get("order_key")?,
+                id.clone(),
+            ));
+            match serde_json::from_str::<Profile>(raw) {
+                Ok(profile) => hits.push(hit(&profile, rank == 0, text)),
+                Err(e) => tracing::warn!(%id, error = %e, "an indexed profile no longer parses"),
+            }
+        }
+        let next = (rows.len() > PAGE_SIZE)
+            .then(|| last.map(|p| p.encode()))
+            .flatten();
+        Ok(SearchPage { hits, next })
+    }
+}
+
+fn hit(p: &Profile, exact: bool, text: &str) -> SearchHit {
+    SearchHit {
+        id: p.id.to_string(),
+        external_id: p.external_id.clone(),
+        name: p.name.clone(),
+        relationship: p.relationship.label().to_owned(),
+        created_at: p.created_at,
+        grants: p
+            .trust_grants
+            .iter()
+            .map(|(name, g)| (name.clone(), g.status.label().to_owned()))
+            .collect(),
+        exact,
+        matched: matched(p, text),
+    }
+}
+
+/// The first field (id, external id, name, then metadata) that holds `text`, ignoring
+/// case, with context. `None` when nothing holds it as typed (a match that only ignoring
+/// accents found).
+pub(super) fn matched(p: &Profile, text: &str) -> Option<Matched> {
+    if text.is_empty() {
+        return None;
+    }
+    let mut fields: Vec<(String, &str)> = vec![("ID".into(), p.id.as_str())];
+    fields.extend(p.external_id.as_deref().map(|v| ("external ID".into(), v)));
+    fields.extend(p.name.as_deref().map(|v| ("name".into(), v)));
+    for (key, value) in &p.metadata {
+        fields.push((format!("metadata key {key}"), key.as_str()));
+        fields.push((format!("metadata {key}"), value.as_str()));
+    }
+    fields.into_iter().find_map(|(field, value)| {
+        let (start, end) = find_folded(value, text)?;
+        let before: Vec<char> = value[..start].chars().collect();
+        let skip = before.len().saturating_sub(CONTEXT);
+        let mut lead: String = before[skip..].iter().collect();
+        if skip > 0 {
+            lead.insert(0, '…');
+        }
+        let rest = &value[end..];
+        let mut tail: String = rest.chars().take(CONTEXT).collect();
+        if rest.chars().count() > CONTEXT {
+            tail.push('…');
+        }
+        Some(Matched {
+            field,
+            before: lead,
+            text: value[start..end].to_owned(),
+            after: tail,
+        })
+    })
+}
+
+/// Byte range of the first occurrence of `needle` in `hay`, comparing lowercased
+/// characters, at character boundaries of `hay`.
+fn find_folded(hay: &str, needle: &str) -> Option<(usize, usize)> {
+    let needle: Vec<char> = needle.chars().flat_map(char::to_lowercase).collect();
+    hay.char_indices().find_map(|(start, _)| {
+        let mut wanted = needle.iter();
+        for (i, c) in hay[start..].char_indices() {
+            for folded in c.to_lowercase() {
+                if wanted.next() != Some(&folded) {
+                    return None;
+                }
+            }
+            if wanted.as_slice().is_empty() {
+                return Some((start, start + i + c.len_utf8()));
+            }
+        }
+        None
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn profile(json: serde_json::Value) -> Profile {
+        let mut base = serde_json::json!({
+            "id": "uprof_1", "created_at": "2026-03-15T10:00:00Z", "updated_at": "2026-03-15T10:00:00Z"
+        });
+        base.as_object_mut()
+            .unwrap()
+            .extend(json.as_object().unwrap().clone());
+        serde_json::from_value(base).unwrap()
+    }
+
+    #[test]
+    fn like_and_fts_literals_carry_no_syntax() {
+        assert_eq!(escape_like(r"100%_\x"), r"100\%\_\\x");
+        assert_eq!(escape_like("plain"), "plain");
+        assert_eq!(fts_phrase(r#"a "b" OR c*"#), r#""a ""b"" OR c*""#);
+    }
+
+    #[test]
+    fn positions_round_trip_and_garbage_is_refused() {
+        let p = Position(1, "2026-03-15T10:00:00.000000Z".into(), "uprof_1".into());
+        assert_eq!(Position::decode(&p.encode()).unwrap(), p);
+        let forged = URL_SAFE_NO_PAD.encode(br#"[7,"x","uprof_1"]"#);
+        for bad in ["", "!!", "e30", forged.as_str()] {
+            assert!(
+                matches!(Position::decode(bad), Err(SearchError::Cursor)),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_match_is_found_ignoring_case_with_context() {
+        let p = profile(serde_json::json!({
+            "name": "Acme Analytics GmbH",
+            "metadata": {"note": "x".repeat(40) + "Zürich office" + &"y".repeat(40)}
+        }));
+        let m = matched(&p, "analytics").unwrap();
+        assert_eq!(
+            (
+                m.field.as_str(),
+                m.before.as_str(),
+                m.text.as_str(),
+                m.after.as_str()
+            ),
+            ("name", "Acme ", "Analytics", " GmbH")
+        );
+        let m = matched(&p, "ZÜRICH").unwrap();
+        assert_eq!(m.field, "metadata note");
+        assert_eq!(m.text, "Zürich");
+        assert_eq!(m.before, format!("…{}", "x".repeat(CONTEXT)));
+        assert_eq!(m.after, format!(" office{}…", "y".repeat(CONTEXT - 7)));
+        assert_eq!(matched(&p, "uprof_1").unwrap().field, "ID");
+        assert!(matched(&p, "nowhere").is_none());
+        assert!(matched(&p, "").is_none());
+    }
+
+    #[test]
+    fn folding_keeps_character_boundaries() {
+        assert_eq!(find_folded("İstanbul", "i̇s"), Some((0, 3)));
+        assert_eq!(find_folded("李伟 Ltd", "伟"), Some((3, 6)));
+        assert_eq!(find_folded("abc", "abcd"), None);
+        assert_eq!(find_folded("🦀🦀x", "🦀X"), Some((4, 9)));
+    }
+}

@@ -1,0 +1,434 @@
+//! The index's rows: writing profiles in (from a walk, a pick-up of new profiles, or a
+//! write-through), and the sync's shared state. Tables are in `migrations/0003_index.sql`;
+//! the text-search structures, whose syntax differs between the databases, are made here.
+
+use crate::db::Database;
+use crate::profiles::model::Profile;
+use crate::timestamp::stamp;
+use sqlx::any::AnyArguments;
+use sqlx::{AnyPool, Arguments};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use time::OffsetDateTime;
+use tokio::sync::{Mutex, Notify};
+
+/// How long a count of the index is shown before it is counted again.
+const COUNT_TTL: Duration = Duration::from_secs(10);
+
+/// The console's index of every profile (docs/index.md). Cheap to clone.
+#[derive(Clone)]
+pub struct Index {
+    pub(super) pool: AnyPool,
+    pub(super) postgres: bool,
+    count: Arc<Mutex<Option<(Instant, u64)>>>,
+    wake: Arc<Notify>,
+}
+
+/// One profile as received: parsed (leniently) for the columns, and its JSON as it came,
+/// unknown fields and all.
+#[derive(Debug, Clone)]
+pub struct Received {
+    pub profile: Profile,
+    pub raw: String,
+}
+
+impl Received {
+    /// From one element of a list page; `None` if it is not a profile at all (no id or
+    /// no creation time), which the caller counts and logs.
+    pub fn from_value(value: serde_json::Value) -> Option<Self> {
+        let raw = value.to_string();
+        serde_json::from_value(value)
+            .ok()
+            .map(|profile| Self { profile, raw })
+    }
+
+    /// A profile the console holds typed (after its own create or update, or a detail
+    /// page); the next walk brings back any field this version does not know.
+    pub fn from_profile(profile: &Profile) -> Self {
+        let mut raw = serde_json::to_value(profile).expect("profiles always serialize");
+        if let Some(object) = raw.as_object_mut() {
+            object.insert("type".into(), "user_profile".into());
+        }
+        Self {
+            profile: profile.clone(),
+            raw: raw.to_string(),
+        }
+    }
+}
+
+/// What the sync reads and writes between steps; one row, shared by every console.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SyncState {
+    pub walk: i64,
+    pub walk_running: bool,
+    pub walk_cursor: Option<String>,
+    pub walk_started_at: Option<String>,
+    pub walk_pages: i64,
+    pub walk_profiles: i64,
+    pub last_complete_at: Option<String>,
+    pub last_complete_count: Option<i64>,
+    pub last_complete_seconds: Option<f64>,
+    pub last_error: Option<String>,
+    pub last_error_at: Option<String>,
+    pub refresh_requested_at: Option<String>,
+    pub lease_holder: Option<String>,
+    pub lease_until: Option<String>,
+}
+
+/// The key of a profile's row in SQLite's full-text table: FNV-1a of the id, 63 bits, so
+/// it is the same on every console and needs no sequence. A collision (about one in
+/// 10^13 at a million profiles) fails that profile's write, loudly, rather than mixing two.
+pub(super) fn doc(id: &str) -> i64 {
+    let hash = id.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    i64::try_from(hash >> 1).expect("63 bits fit")
+}
+
+/// What search matches for a profile: its id, external id, name, and every metadata key
+/// and value, one per line, so that no match spans two of them (search text has no
+/// line breaks).
+pub(super) fn search_text(p: &Profile) -> String {
+    let mut parts = vec![p.id.as_str()];
+    parts.extend(p.external_id.as_deref());
+    parts.extend(p.name.as_deref());
+    for (key, value) in &p.metadata {
+        parts.push(key);
+        parts.push(value);
+    }
+    parts
+        .into_iter()
+        .map(|part| part.replace(['\n', '\r'], " "))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// `?`-free SQL with `$N` placeholders, and its arguments, built together so that the
+/// numbers always match.
+pub(super) struct Statement {
+    pub sql: String,
+    pub args: AnyArguments<'static>,
+    count: usize,
+}
+
+impl Statement {
+    pub fn new() -> Self {
+        Self {
+            sql: String::new(),
+            args: AnyArguments::default(),
+            count: 0,
+        }
+    }
+
+    /// Appends a placeholder for `value` and returns it, for `format!`.
+    pub fn text(&mut self, value: impl Into<String>) -> String {
+        self.args.add(value.into()).expect("text always encodes");
+        self.count += 1;
+        format!("${}", self.count)
+    }
+
+    pub fn optional(&mut self, value: Option<&str>) -> String {
+        self.args
+            .add(value.map(str::to_owned))
+            .expect("text always encodes");
+        self.count += 1;
+        format!("${}", self.count)
+    }
+
+    pub fn int(&mut self, value: i64) -> String {
+        self.args.add(value).expect("integers always encode");
+        self.count += 1;
+        format!("${}", self.count)
+    }
+
+    pub async fn execute(
+        self,
+        conn: &mut sqlx::AnyConnection,
+    ) -> Result<sqlx::any::AnyQueryResult, sqlx::Error> {
+        sqlx::query_with(&self.sql, self.args).execute(conn).await
+    }
+}
+
+impl Index {
+    /// The index in the console's database, with the text-search structure of its kind:
+    /// SQLite's FTS5 with the trigram tokenizer, or PostgreSQL's `pg_trgm`.
+    pub async fn open(db: &Database) -> Result<Self, String> {
+        let pool = db.pool().clone();
+        let postgres = db.is_postgres();
+        let statements: &[&str] = if postgres {
+            &[
+                "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+                "CREATE INDEX IF NOT EXISTS indexed_profiles_text \
+                 ON indexed_profiles USING gin (search_text gin_trgm_ops)",
+            ]
+        } else {
+            &[
+                "CREATE VIRTUAL TABLE IF NOT EXISTS profile_text USING fts5(\
+               body, content = '', contentless_delete = 1, \
+               tokenize = 'trigram remove_diacritics 1')",
+            ]
+        };
+        for sql in statements {
+            sqlx::query(sql).execute(&pool).await.map_err(|e| {
+                format!(
+                    "cannot prepare the profile index's text search in {}: {e}{}",
+                    db.describe(),
+                    if postgres {
+                        " (the index needs the pg_trgm extension: CREATE EXTENSION pg_trgm)"
+                    } else {
+                        ""
+                    }
+                )
+            })?;
+        }
+        Ok(Self {
+            pool,
+            postgres,
+            count: Arc::default(),
+            wake: Arc::default(),
+        })
+    }
+
+    /// Writes `profiles` in, in one transaction, as seen by the current walk.
+    pub async fn upsert(&self, profiles: &[Received]) -> Result<(), sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        self.upsert_in(&mut tx, profiles).await?;
+        tx.commit().await
+    }
+
+    /// [`Index::upsert`] inside a caller's transaction. A profile listed twice keeps the
+    /// last copy.
+    pub(super) async fn upsert_in(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        profiles: &[Received],
+    ) -> Result<(), sqlx::Error> {
+        let mut unique: Vec<&Received> = Vec::with_capacity(profiles.len());
+        for r in profiles {
+            unique.retain(|u| u.profile.id != r.profile.id);
+            unique.push(r);
+        }
+        if unique.is_empty() {
+            return Ok(());
+        }
+        let now = stamp(OffsetDateTime::now_utc());
+
+        let mut rows = Statement::new();
+        let mut values = Vec::new();
+        for r in &unique {
+            let p = &r.profile;
+            let row = [
+                rows.text(p.id.as_str()),
+                rows.int(doc(p.id.as_str())),
+                rows.optional(p.external_id.as_deref()),
+                rows.optional(p.name.as_deref()),
+                rows.text(p.name.as_deref().unwrap_or_default().to_lowercase()),
+                rows.text(p.relationship.label()),
+                rows.text(stamp(p.created_at)),
+                rows.text(stamp(p.updated_at)),
+                rows.text(search_text(p)),
+                rows.text(r.raw.clone()),
+                rows.text(now.clone()),
+            ];
+            values.push(format!(
+                "({}, (SELECT walk FROM index_sync WHERE id = 1), NULL)",
+                row.join(", ")
+            ));
+        }
+        rows.sql = format!(
+            "INSERT INTO indexed_profiles (id, doc, external_id, name, sort_name, relationship, \
+             created_at, updated_at, search_text, raw, indexed_at, seen_walk, gone_at) VALUES {} \
+             ON CONFLICT (id) DO UPDATE SET external_id = excluded.external_id, \
+             name = excluded.name, sort_name = excluded.sort_name, \
+             relationship = excluded.relationship, created_at = excluded.created_at, \
+             updated_at = excluded.updated_at, search_text = excluded.search_text, \
+             raw = excluded.raw, indexed_at = excluded.indexed_at, \
+             seen_walk = excluded.seen_walk, gone_at = NULL",
+            values.join(", ")
+        );
+        rows.execute(conn).await?;
+
+        for table in ["indexed_grants", "indexed_metadata_keys"] {
+            let mut delete = Statement::new();
+            let ids: Vec<_> = unique
+                .iter()
+                .map(|r| delete.text(r.profile.id.as_str()))
+                .collect();
+            delete.sql = format!(
+                "DELETE FROM {table} WHERE profile_id IN ({})",
+                ids.join(", ")
+            );
+            delete.execute(conn).await?;
+        }
+        let mut grants = Statement::new();
+        let mut values = Vec::new();
+        for r in &unique {
+            for (name, grant) in &r.profile.trust_grants {
+                values.push(format!(
+                    "({}, {}, {})",
+                    grants.text(r.profile.id.as_str()),
+                    grants.text(name.as_str()),
+                    grants.text(grant.status.label())
+                ));
+            }
+        }
+        if !values.is_empty() {
+            grants.sql = format!(
+                "INSERT INTO indexed_grants (profile_id, grant_name, status) VALUES {}",
+                values.join(", ")
+            );
+            grants.execute(conn).await?;
+        }
+        let mut keys = Statement::new();
+        let mut values = Vec::new();
+        for r in &unique {
+            for key in r.profile.metadata.keys() {
+                values.push(format!(
+                    "({}, {})",
+                    keys.text(r.profile.id.as_str()),
+                    keys.text(key.as_str())
+                ));
+            }
+        }
+        if !values.is_empty() {
+            keys.sql = format!(
+                "INSERT INTO indexed_metadata_keys (profile_id, meta_key) VALUES {}",
+                values.join(", ")
+            );
+            keys.execute(conn).await?;
+        }
+
+        if !self.postgres {
+            let mut delete = Statement::new();
+            let docs: Vec<_> = unique
+                .iter()
+                .map(|r| delete.int(doc(r.profile.id.as_str())))
+                .collect();
+            delete.sql = format!(
+                "DELETE FROM profile_text WHERE rowid IN ({})",
+                docs.join(", ")
+            );
+            delete.execute(conn).await?;
+            let mut insert = Statement::new();
+            let values: Vec<_> = unique
+                .iter()
+                .map(|r| {
+                    format!(
+                        "({}, {})",
+                        insert.int(doc(r.profile.id.as_str())),
+                        insert.text(search_text(&r.profile))
+                    )
+                })
+                .collect();
+            insert.sql = format!(
+                "INSERT INTO profile_text (rowid, body) VALUES {}",
+                values.join(", ")
+            );
+            insert.execute(conn).await?;
+        }
+        Ok(())
+    }
+
+    /// Whether the index holds this profile (and a complete walk has not found it gone).
+    pub async fn knows(&self, id: &str) -> Result<bool, sqlx::Error> {
+        Ok(
+            sqlx::query("SELECT 1 FROM indexed_profiles WHERE id = $1 AND gone_at IS NULL")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?
+                .is_some(),
+        )
+    }
+
+    /// Profiles in the index, not counting gone ones; counted at most every few seconds.
+    pub async fn count(&self) -> Result<u64, sqlx::Error> {
+        let mut cached = self.count.lock().await;
+        if let Some((at, n)) = *cached {
+            if at.elapsed() < COUNT_TTL {
+                return Ok(n);
+            }
+        }
+        let n: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM indexed_profiles WHERE gone_at IS NULL")
+                .fetch_one(&self.pool)
+                .await?;
+        let n = u64::try_from(n).unwrap_or_default();
+        *cached = Some((Instant::now(), n));
+        Ok(n)
+    }
+
+    /// Forgets the cached count, after a walk changed what is gone.
+    pub(super) async fn recount(&self) {
+        *self.count.lock().await = None;
+    }
+
+    /// Wakes this console's sync loop (after a refresh request).
+    pub(super) fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    /// Until [`Index::wake`].
+    pub(super) async fn woken(&self) {
+        self.wake.notified().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profiles::model::ProfileId;
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn docs_are_stable_positive_and_distinct() {
+        assert_eq!(doc("uprof_a"), doc("uprof_a"));
+        assert_ne!(doc("uprof_a"), doc("uprof_b"));
+        assert!(doc("uprof_011CZkZCu8hGbp5mYRQgUmz9") >= 0);
+        let many: std::collections::HashSet<_> =
+            (0..100_000).map(|i| doc(&format!("uprof_{i}"))).collect();
+        assert_eq!(many.len(), 100_000);
+    }
+
+    #[test]
+    fn search_text_has_every_field_on_its_own_line() {
+        let p: Profile = serde_json::from_value(serde_json::json!({
+            "id": "uprof_1", "created_at": "2026-03-15T10:00:00Z", "updated_at": "2026-03-15T10:00:00Z",
+            "external_id": "user_7", "name": "Zoë",
+            "metadata": {"plan": "pro", "note": "two\nlines"}
+        }))
+        .unwrap();
+        assert_eq!(
+            search_text(&p),
+            "uprof_1\nuser_7\nZoë\nnote\ntwo lines\nplan\npro"
+        );
+        let bare = Profile {
+            metadata: BTreeMap::new(),
+            external_id: None,
+            name: None,
+            id: ProfileId::parse("uprof_2").unwrap(),
+            ..p
+        };
+        assert_eq!(search_text(&bare), "uprof_2");
+    }
+
+    #[test]
+    fn a_received_profile_keeps_what_this_version_does_not_know() {
+        let value = serde_json::json!({
+            "type": "user_profile", "id": "uprof_1",
+            "created_at": "2026-03-15T10:00:00Z", "updated_at": "2026-03-15T10:00:00Z",
+            "relationship": "partner", "programs": {"cyber": {"status": "approved"}},
+            "trust_grants": {"efs": {"status": "suspended"}}
+        });
+        let received = Received::from_value(value.clone()).unwrap();
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&received.raw).unwrap(),
+            value
+        );
+        assert_eq!(received.profile.relationship.label(), "partner");
+        assert_eq!(
+            received.profile.trust_grants["efs"].status.label(),
+            "suspended"
+        );
+        assert!(Received::from_value(serde_json::json!({"name": "no id"})).is_none());
+    }
+}

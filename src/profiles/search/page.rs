@@ -1,0 +1,345 @@
+//! The search page, `/profiles/search`, and the search box on the list page. Both are
+//! plain GET forms: a search is an address, shareable and working without JavaScript. The
+//! form shows what the address holds as it was typed, so a refused search keeps the
+//! user's input, each problem next to its field.
+
+use crate::error::{AppError, FieldError};
+use crate::profiles::grants::GrantBadge;
+use crate::profiles::links::detail_href;
+use crate::profiles::location::ListLocation;
+use crate::profiles::model::ProfileId;
+use crate::profiles::model::{GrantStatus, Lenient, Relationship, TrustGrant};
+use crate::profiles::search::query::{
+    param, GrantFilter, SearchParams, SearchQuery, Sort, SEARCH_PATH,
+};
+use crate::profiles::search::results::{IndexStatus, SearchHit, SearchPage as Results};
+use crate::profiles::search::server::{read_index_status, search_profiles, RefreshIndex};
+use crate::timestamp::{relative, rfc3339, utc};
+use crate::ui::browser::now;
+use crate::ui::error_panel::ErrorPanel;
+use crate::ui::heading::PageHeading;
+use crate::ui::title::PageTitle;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+
+/// The accessible name of the search box, wherever it is.
+const SEARCH_LABEL: &str = "Search all profiles";
+const HINT: &str = "ID, external ID, name, or a metadata key or value";
+
+/// The list page's search box: sends the text to the search page.
+#[component]
+pub fn SearchBox() -> impl IntoView {
+    view! {
+        <form method="get" action=SEARCH_PATH role="search" class="search-box">
+            <div class="field">
+                <label for="search-text">{SEARCH_LABEL}</label>
+                <div class="inline">
+                    <input id="search-text" type="search" name=param::TEXT autocomplete="off"
+                        spellcheck="false" placeholder=HINT aria-describedby="search-text-hint"/>
+                    <button type="submit" class="primary">"Search"</button>
+                </div>
+                <p class="hint" id="search-text-hint">"Searches the console's index of every profile, as of its last sync."</p>
+            </div>
+        </form>
+    }
+}
+
+#[component]
+pub fn SearchPage() -> impl IntoView {
+    let query = use_query_map();
+    let typed = Memo::new(move |_| query.with(|q| SearchParams::from_query(|name| q.get(name))));
+    let parsed = Memo::new(move |_| typed.with(SearchParams::parse));
+    let errors = Memo::new(move |_| parsed.with(|p| p.as_ref().err().cloned().unwrap_or_default()));
+    let results = Resource::new(
+        move || parsed.get().ok(),
+        move |search| async move {
+            let search = search.ok_or_else(|| AppError::invalid(Vec::new()))?;
+            let page = search_profiles(typed.get_untracked()).await?;
+            Ok::<_, AppError>((search, page))
+        },
+    );
+    let status = Resource::new(|| (), |()| read_index_status());
+
+    view! {
+        <PageTitle text="Search profiles"/>
+        <div class="page-header">
+            <PageHeading text="Search profiles"/>
+            <A href="/profiles" attr:class="button secondary">"All profiles"</A>
+        </div>
+        <SearchForm typed errors/>
+        <Suspense fallback=|| view! { <p class="muted">"Reading the index…"</p> }>
+            {move || Suspend::new(async move {
+                match status.await {
+                    Ok(status) => view! { <Freshness status/> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+        {move || {
+            let errors = errors.get();
+            if errors.is_empty() {
+                view! {
+                    <Transition fallback=|| view! { <p class="muted">"Searching…"</p> }>
+                        {move || Suspend::new(async move {
+                            match results.await {
+                                Ok((search, page)) => view! { <ResultList search page/> }.into_any(),
+                                Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                            }
+                        })}
+                    </Transition>
+                }
+                .into_any()
+            } else {
+                view! { <ErrorPanel error=AppError::invalid(errors)/> }.into_any()
+            }
+        }}
+    }
+}
+
+fn message_for(errors: &[FieldError], field: &str) -> String {
+    errors
+        .iter()
+        .filter(|e| e.field == field)
+        .map(|e| e.message.clone())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The search text and the filters, filled from the address.
+#[component]
+fn SearchForm(typed: Memo<SearchParams>, errors: Memo<Vec<FieldError>>) -> impl IntoView {
+    let value = move |name: &'static str| {
+        move || typed.with(|t| t.get(name).unwrap_or_default().to_owned())
+    };
+    let error = move |name: &'static str| move || errors.with(|e| message_for(e, name));
+    let invalid = move |name: &'static str| {
+        move || {
+            errors
+                .with(|e| !message_for(e, name).is_empty())
+                .to_string()
+        }
+    };
+    let select = move |name: &'static str, options: Vec<(&'static str, &'static str)>| {
+        move || {
+            let current = typed.with(|t| t.get(name).unwrap_or_default().to_owned());
+            options
+                .iter()
+                .map(|(v, label)| view! { <option value=*v selected=current == *v>{*label}</option> })
+                .collect_view()
+        }
+    };
+    let relationships = std::iter::once(("", "Any"))
+        .chain(Relationship::ALL.map(|r| (r.as_str(), r.as_str())))
+        .collect::<Vec<_>>();
+    let grants = std::iter::once(("", "Any"))
+        .chain(GrantFilter::ALL.map(|g| (g.as_str(), g.label())))
+        .collect::<Vec<_>>();
+    let sorts = Sort::ALL.map(|s| (s.as_str(), s.label())).to_vec();
+    view! {
+        <form method="get" action=SEARCH_PATH role="search" class="search-form">
+            <div class="field search-text">
+                <label for="search-text">{SEARCH_LABEL}</label>
+                <div class="inline">
+                    <input id="search-text" type="search" name=param::TEXT autocomplete="off"
+                        spellcheck="false" placeholder=HINT prop:value=value(param::TEXT)
+                        aria-invalid=invalid(param::TEXT) aria-describedby="search-text-error"/>
+                    <button type="submit" class="primary">"Search"</button>
+                </div>
+                <p class="field-error" id="search-text-error" aria-live="polite">{error(param::TEXT)}</p>
+            </div>
+            <fieldset class="filters">
+                <legend>"Filters"</legend>
+                <div class="field">
+                    <label for="search-relationship">"Relationship"</label>
+                    <select id="search-relationship" name=param::RELATIONSHIP aria-invalid=invalid(param::RELATIONSHIP)
+                        aria-describedby="search-relationship-error">{select(param::RELATIONSHIP, relationships)}</select>
+                    <p class="field-error" id="search-relationship-error">{error(param::RELATIONSHIP)}</p>
+                </div>
+                <div class="field">
+                    <label for="search-grant">"Trust grant status"</label>
+                    <select id="search-grant" name=param::GRANT aria-invalid=invalid(param::GRANT)
+                        aria-describedby="search-grant-error">{select(param::GRANT, grants)}</select>
+                    <p class="field-error" id="search-grant-error">{error(param::GRANT)}</p>
+                </div>
+                <div class="field">
+                    <label for="search-from">"Created from"</label>
+                    <input id="search-from" type="date" name=param::CREATED_FROM prop:value=value(param::CREATED_FROM)
+                        aria-invalid=invalid(param::CREATED_FROM) aria-describedby="search-from-error"/>
+                    <p class="field-error" id="search-from-error">{error(param::CREATED_FROM)}</p>
+                </div>
+                <div class="field">
+                    <label for="search-to">"Created to"</label>
+                    <input id="search-to" type="date" name=param::CREATED_TO prop:value=value(param::CREATED_TO)
+                        aria-invalid=invalid(param::CREATED_TO) aria-describedby="search-to-error"/>
+                    <p class="field-error" id="search-to-error">{error(param::CREATED_TO)}</p>
+                </div>
+                <div class="field">
+                    <label for="search-key">"Has metadata key"</label>
+                    <input id="search-key" type="text" name=param::HAS_KEY autocomplete="off" spellcheck="false"
+                        prop:value=value(param::HAS_KEY)
+                        aria-invalid=invalid(param::HAS_KEY) aria-describedby="search-key-error"/>
+                    <p class="field-error" id="search-key-error">{error(param::HAS_KEY)}</p>
+                </div>
+                <div class="field">
+                    <label for="search-sort">"Order"</label>
+                    <select id="search-sort" name=param::SORT aria-invalid=invalid(param::SORT)
+                        aria-describedby="search-sort-error">{select(param::SORT, sorts)}</select>
+                    <p class="field-error" id="search-sort-error">{error(param::SORT)}</p>
+                </div>
+            </fieldset>
+        </form>
+    }
+}
+
+/// How current the index is, in plain words; admins also see the last sync error and can
+/// start a complete walk now.
+#[component]
+fn Freshness(status: IndexStatus) -> impl IntoView {
+    let now = now();
+    let when = |at: Option<time::OffsetDateTime>| match at {
+        Some(at) => {
+            view! { <time datetime=rfc3339(at) title=utc(at)>{relative(at, now)}</time> }.into_any()
+        }
+        None => view! { <span>"never"</span> }.into_any(),
+    };
+    let walk = status.walk.as_ref().map(|w| {
+        let remaining = w
+            .remaining_seconds
+            .map(|s| format!(", about {} left", duration_words(s)))
+            .unwrap_or_default();
+        format!(
+            "Sync running: {} pages, {} profiles so far, {:.0} profiles/s{remaining}.",
+            w.pages, w.profiles, w.rate
+        )
+    });
+    let refresh = status.can_refresh.then(|| {
+        let action = ServerAction::<RefreshIndex>::new();
+        view! {
+            <ActionForm action attr:class="inline-form">
+                <button type="submit" class="secondary">"Refresh now"</button>
+            </ActionForm>
+        }
+    });
+    let error = status.last_error.clone().map(|message| {
+        view! {
+            <p class="sync-error" role="alert">
+                "Last sync error (" {when(status.last_error_at)} "): " {message}
+            </p>
+        }
+    });
+    view! {
+        <section class="freshness" aria-label="Index freshness">
+            <p data-testid="freshness">
+                "Results come from the console's index as of its last sync, not from the API live: "
+                <strong>{format!("{} profiles indexed", status.indexed)}</strong>
+                "; last complete sync " {when(status.last_complete_at)} ". "
+                {walk}
+                {status.refresh_requested.then_some(" A refresh has been requested.")}
+                " Opening a result shows the live profile."
+            </p>
+            {error}
+            {refresh}
+        </section>
+    }
+}
+
+fn duration_words(seconds: u64) -> String {
+    match seconds {
+        0..=59 => format!("{seconds} s"),
+        60..=3599 => format!("{} min", seconds.div_ceil(60)),
+        _ => format!("{:.1} h", seconds as f64 / 3600.0),
+    }
+}
+
+#[component]
+fn ResultList(search: SearchQuery, page: Results) -> impl IntoView {
+    if page.hits.is_empty() {
+        let message = if search.after.is_some() {
+            "No more results."
+        } else if search.is_empty() {
+            "The index is empty: the first sync has not indexed any profile yet."
+        } else {
+            "No profile in the index matches this search."
+        };
+        return view! { <p class="empty-state" role="status">{message}</p> }.into_any();
+    }
+    let now = now();
+    let rows = page
+        .hits
+        .into_iter()
+        .map(|hit| view! { <HitRow hit now/> })
+        .collect_view();
+    let next = page.next.map(|n| search.next_page(n).href());
+    let first = search.after.is_some().then(|| search.first_page().href());
+    view! {
+        <div class="table-wrap">
+            <table class="profiles search-results">
+                <thead>
+                    <tr>
+                        <th scope="col">"ID"</th>
+                        <th scope="col">"Name"</th>
+                        <th scope="col">"External ID"</th>
+                        <th scope="col">"Relationship"</th>
+                        <th scope="col">"Trust grants"</th>
+                        <th scope="col">"Created"</th>
+                        <th scope="col">"Matched"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+        <nav class="pager" aria-label="Result pages">
+            {match first {
+                Some(href) => view! { <a href=href class="button secondary">"First page"</a> }.into_any(),
+                None => view! { <span class="button secondary" aria-disabled="true">"First page"</span> }.into_any(),
+            }}
+            {match next {
+                Some(href) => view! { <a href=href class="button secondary">"Next"</a> }.into_any(),
+                None => view! { <span class="button secondary" aria-disabled="true">"Next"</span> }.into_any(),
+            }}
+        </nav>
+    }
+    .into_any()
+}
+
+#[component]
+fn HitRow(hit: SearchHit, now: time::OffsetDateTime) -> impl IntoView {
+    let link = match ProfileId::parse(&hit.id) {
+        Ok(id) => view! { <a href=detail_href(&id, &ListLocation::default(), None) class="mono">{hit.id}</a> }.into_any(),
+        Err(_) => view! { <span class="mono">{hit.id}</span> }.into_any(),
+    };
+    let grants = hit
+        .grants
+        .into_iter()
+        .map(|(name, status)| {
+            let grant = TrustGrant {
+                status: GrantStatus::ALL
+                    .into_iter()
+                    .find(|s| s.as_str() == status)
+                    .map_or(Lenient::Unknown(status), Lenient::Known),
+            };
+            view! { <GrantBadge name grant/> }
+        })
+        .collect_view();
+    let matched = hit.matched.map(|m| {
+        view! {
+            <span class="match-field">{m.field}": "</span>
+            <span class="match">{m.before}<mark>{m.text}</mark>{m.after}</span>
+        }
+    });
+    view! {
+        <tr>
+            <td>
+                {link}
+                {hit.exact.then(|| view! { <span class="badge exact">"exact match"</span> })}
+            </td>
+            <td>{hit.name.unwrap_or_else(|| "—".into())}</td>
+            <td class="mono">{hit.external_id.unwrap_or_else(|| "—".into())}</td>
+            <td>{hit.relationship}</td>
+            <td><div class="grants">{grants}</div></td>
+            <td><time datetime=rfc3339(hit.created_at) title=utc(hit.created_at)>{relative(hit.created_at, now)}</time></td>
+            <td class="matched">{matched}</td>
+        </tr>
+    }
+}

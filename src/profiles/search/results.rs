@@ -1,0 +1,70 @@
+//! What a search answers, and how fresh the index behind it is: the types the server
+//! functions send and the search page shows.
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+/// One found profile, as the index last saw it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchHit {
+    pub id: String,
+    pub external_id: Option<String>,
+    pub name: Option<String>,
+    pub relationship: String,
+    #[serde(with = "crate::timestamp")]
+    pub created_at: OffsetDateTime,
+    /// Trust grants as (name, status), as they came.
+    pub grants: Vec<(String, String)>,
+    /// The search text is this profile's id or external id, exactly.
+    pub exact: bool,
+    /// Where the text matched, when it did.
+    pub matched: Option<Matched>,
+}
+
+/// The matched part of one field, with a little context either side.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Matched {
+    /// "ID", "external ID", "name" or "metadata <key>".
+    pub field: String,
+    pub before: String,
+    pub text: String,
+    pub after: String,
+}
+
+/// One page of results: `next` is the opaque position of the page after, if any.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchPage {
+    pub hits: Vec<SearchHit>,
+    pub next: Option<String>,
+}
+
+/// How current the index is. Everyone sees the counts and times; `last_error` is filled
+/// for admins only, since it may name upstream details a support agent does not need.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndexStatus {
+    /// Profiles in the index (not counting those a complete walk no longer found).
+    pub indexed: u64,
+    #[serde(with = "crate::timestamp::option")]
+    pub last_complete_at: Option<OffsetDateTime>,
+    pub walk: Option<WalkProgress>,
+    pub last_error: Option<String>,
+    #[serde(with = "crate::timestamp::option")]
+    pub last_error_at: Option<OffsetDateTime>,
+    /// An admin asked for a walk that has not started yet.
+    pub refresh_requested: bool,
+    /// The user may ask for a complete walk now (admins).
+    pub can_refresh: bool,
+}
+
+/// A walk of the whole list in progress.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WalkProgress {
+    pub pages: u64,
+    pub profiles: u64,
+    #[serde(with = "crate::timestamp::option")]
+    pub started_at: Option<OffsetDateTime>,
+    /// Profiles per second since the walk started.
+    pub rate: f64,
+    /// Seconds left, from the size the last complete walk found; `None` before one.
+    pub remaining_seconds: Option<u64>,
+}

@@ -1,0 +1,65 @@
+//! The search's server functions, under `/api/profiles/`: search the index, say how fresh
+//! it is, and (admins) ask for a complete walk now. They read the console's index, never
+//! the API, so a search costs no upstream call.
+
+#[cfg(feature = "ssr")]
+use crate::auth::authorized::Authorized;
+#[cfg(feature = "ssr")]
+use crate::auth::Permission;
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::error::FieldError;
+#[cfg(feature = "ssr")]
+use crate::profiles::search::query::param;
+use crate::profiles::search::query::SearchParams;
+use crate::profiles::search::results::{IndexStatus, SearchPage};
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+fn index() -> Result<crate::index::Index, AppError> {
+    use_context::<crate::state::AppState>()
+        .map(|state| state.index.clone())
+        .ok_or_else(|| AppError::internal("no application state in context"))
+}
+
+/// One page of results. The parameters are the search page's address, checked here
+/// again: the endpoint is public and trusts no browser.
+#[server(endpoint = "profiles/search")]
+pub async fn search_profiles(search: SearchParams) -> Result<SearchPage, AppError> {
+    Authorized::require(Permission::ProfilesRead).await?;
+    let query = search.parse().map_err(AppError::invalid)?;
+    index()?.search(&query).await.map_err(|e| match e {
+        crate::index::search::SearchError::Cursor => {
+            AppError::invalid(vec![FieldError::new(param::AFTER, e.to_string())])
+        }
+        crate::index::search::SearchError::Database(e) => {
+            tracing::error!(error = %e, "index search failed");
+            AppError::internal("the profile index could not be searched")
+        }
+    })
+}
+
+/// How fresh the index is: for everyone the counts and times, for admins also the last
+/// sync error.
+#[server(endpoint = "profiles/index-status")]
+pub async fn read_index_status() -> Result<IndexStatus, AppError> {
+    let user = Authorized::require(Permission::ProfilesRead).await?;
+    let admin = user.user().may(Permission::IndexManage);
+    index()?.status(admin).await.map_err(|e| {
+        tracing::error!(error = %e, "cannot read the index's state");
+        AppError::internal("the profile index's state could not be read")
+    })
+}
+
+/// Asks for a complete walk of the list now (admins). Whichever console syncs starts it
+/// within moments; without JavaScript the form comes back to the page it was sent from.
+#[server(endpoint = "profiles/index-refresh")]
+pub async fn refresh_index() -> Result<(), AppError> {
+    let user = Authorized::require(Permission::IndexManage).await?;
+    index()?.request_refresh().await.map_err(|e| {
+        tracing::error!(error = %e, "cannot request an index refresh");
+        AppError::internal("the refresh could not be requested")
+    })?;
+    tracing::info!(user = %user.user().name, "index refresh requested");
+    Ok(())
+}

@@ -1,0 +1,473 @@
+//! The profile index against the emulator over loopback HTTP, on SQLite and PostgreSQL:
+//! walks, pick-up of new profiles, refresh, faults, resumption, and two consoles on one
+//! database. Every wait is on a condition (the sync's own state), with a deadline.
+
+mod common;
+
+use common::{TestDatabase, TestEmulator};
+use profiles_admin::db::Database;
+use profiles_admin::emulator::seed::{self, SEED_COUNT};
+use profiles_admin::index::sync::{self, SyncConfig};
+use profiles_admin::index::Index;
+use profiles_admin::profiles::model::{
+    Field, NewProfile, NewProfileInput, ProfileUpdate, ProfileUpdateInput,
+};
+use profiles_admin::profiles::search::query::SearchQuery;
+use profiles_admin::upstream::Client;
+use serde_json::json;
+use std::collections::HashMap;
+use std::future::Future;
+use std::time::Duration;
+
+/// A sync as fast as the test wants it, with short leases and waits.
+fn config(rate: f64) -> SyncConfig {
+    SyncConfig {
+        refresh: Duration::from_secs(3600),
+        rate,
+        poll: Duration::from_millis(100),
+        lease: Duration::from_secs(2),
+        backoff: Duration::from_millis(50),
+        pause: Duration::from_millis(300),
+    }
+}
+
+/// Waits (polling, with a deadline) until `check` holds.
+async fn until<F: Future<Output = bool>>(what: &str, mut check: impl FnMut() -> F) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    while !check().await {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+async fn walked(index: &Index, walks: usize) {
+    until("a complete walk", || async {
+        let state = index.sync_state().await.unwrap();
+        !state.walk_running && state.last_complete_at.is_some() && state.walk as usize >= walks
+    })
+    .await;
+}
+
+fn search(pairs: &[(&str, &str)]) -> SearchQuery {
+    let map: HashMap<String, String> = pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    SearchQuery::from_query(|k| map.get(k).cloned()).unwrap()
+}
+
+async fn ids(index: &Index, query: &SearchQuery) -> Vec<String> {
+    let mut all = Vec::new();
+    let mut query = query.clone();
+    loop {
+        let page = index.search(&query).await.unwrap();
+        all.extend(page.hits.into_iter().map(|h| h.id));
+        match page.next {
+            Some(next) => query = query.next_page(next),
+            None => return all,
+        }
+    }
+}
+
+fn new_profile(name: &str, external_id: &str) -> NewProfile {
+    NewProfile::try_from(NewProfileInput {
+        name: Some(name.into()),
+        external_id: Some(external_id.into()),
+        ..Default::default()
+    })
+    .unwrap()
+}
+
+async fn on_both(test: impl Fn(Database) -> std::pin::Pin<Box<dyn Future<Output = ()>>>) {
+    for data in TestDatabase::both().await {
+        test(data.db.clone()).await;
+    }
+}
+
+#[tokio::test]
+async fn a_walk_indexes_every_profile_and_search_finds_them_by_what_an_agent_holds() {
+    on_both(|db| {
+        Box::pin(async move {
+            let emulator = TestEmulator::start().await;
+            let index = Index::open(&db).await.unwrap();
+            let sync = sync::spawn(index.clone(), emulator.client(), config(1000.0));
+            walked(&index, 1).await;
+            assert_eq!(index.count().await.unwrap(), SEED_COUNT as u64);
+            let state = index.sync_state().await.unwrap();
+            assert_eq!(state.last_complete_count, Some(SEED_COUNT as i64));
+            assert_eq!(state.walk_pages, 2, "150 profiles are two pages of 100");
+
+            let seeded: Vec<_> = seed::profiles(SEED_COUNT).collect();
+            // By external id: the exact match first, flagged.
+            let target = seeded
+                .iter()
+                .rev()
+                .find(|p| p.external_id.is_some())
+                .unwrap();
+            let external = target.external_id.clone().unwrap();
+            let page = index.search(&search(&[("q", &external)])).await.unwrap();
+            assert_eq!(page.hits[0].id, target.id.as_str());
+            assert!(page.hits[0].exact);
+            assert_eq!(page.hits[0].matched.as_ref().unwrap().text, external);
+            // By id.
+            let page = index
+                .search(&search(&[("q", target.id.as_str())]))
+                .await
+                .unwrap();
+            assert_eq!(page.hits.len(), 1);
+            assert!(page.hits[0].exact);
+            // By a name fragment, any case: every profile holding it, and only those.
+            let holds = |p: &profiles_admin::profiles::model::Profile, needle: &str| {
+                let needle = needle.to_lowercase();
+                std::iter::once(p.id.as_str())
+                    .chain(p.external_id.as_deref())
+                    .chain(p.name.as_deref())
+                    .chain(
+                        p.metadata
+                            .iter()
+                            .flat_map(|(k, v)| [k.as_str(), v.as_str()]),
+                    )
+                    .any(|field| field.to_lowercase().contains(&needle))
+            };
+            for fragment in ["ANALYTICS", "zoë", "株式", "fjord", "伟"] {
+                let mut found = ids(&index, &search(&[("q", fragment)])).await;
+                let mut expected: Vec<_> = seeded
+                    .iter()
+                    .filter(|p| holds(p, fragment))
+                    .map(|p| p.id.to_string())
+                    .collect();
+                assert!(!expected.is_empty() || fragment == "伟", "{fragment}");
+                found.sort();
+                expected.sort();
+                assert_eq!(found, expected, "{fragment}");
+            }
+            // By a metadata value.
+            let (holder, value) = seeded
+                .iter()
+                .find_map(|p| p.metadata.get("crm_id").map(|v| (p, v.clone())))
+                .unwrap();
+            let page = index.search(&search(&[("q", &value)])).await.unwrap();
+            assert!(page.hits.iter().any(|h| h.id == holder.id.as_str()));
+            let m = page
+                .hits
+                .iter()
+                .find(|h| h.id == holder.id.as_str())
+                .unwrap();
+            assert_eq!(m.matched.as_ref().unwrap().field, "metadata crm_id");
+
+            // Filters agree with the data.
+            let none = ids(&index, &search(&[("grant", "none")])).await;
+            let expected = seeded.iter().filter(|p| p.trust_grants.is_empty()).count();
+            assert_eq!(none.len(), expected);
+            let pending = ids(
+                &index,
+                &search(&[("grant", "pending"), ("relationship", "external")]),
+            )
+            .await;
+            let expected = seeded
+                .iter()
+                .filter(|p| {
+                    p.relationship.label() == "external"
+                        && p.trust_grants
+                            .values()
+                            .any(|g| g.status.label() == "pending")
+                })
+                .count();
+            assert_eq!(pending.len(), expected);
+            let keyed = ids(&index, &search(&[("has_key", "crm_id")])).await;
+            let expected = seeded
+                .iter()
+                .filter(|p| p.metadata.contains_key("crm_id"))
+                .count();
+            assert_eq!(keyed.len(), expected);
+
+            // Orders and keyset paging: every profile exactly once, in order.
+            let newest = ids(&index, &search(&[])).await;
+            let mut by_age: Vec<_> = seeded.iter().map(|p| p.id.to_string()).collect();
+            by_age.reverse();
+            assert_eq!(newest, by_age);
+            let oldest = ids(&index, &search(&[("sort", "oldest")])).await;
+            by_age.reverse();
+            assert_eq!(oldest, by_age);
+            let named = ids(&index, &search(&[("sort", "name")])).await;
+            assert_eq!(named.len(), SEED_COUNT);
+            let first_unnamed = named
+                .iter()
+                .position(|id| {
+                    seeded
+                        .iter()
+                        .find(|p| p.id.as_str() == id)
+                        .unwrap()
+                        .name
+                        .is_none()
+                })
+                .unwrap();
+            assert!(named[first_unnamed..].iter().all(|id| seeded
+                .iter()
+                .find(|p| p.id.as_str() == id)
+                .unwrap()
+                .name
+                .is_none()));
+
+            // Created range: the first day of the seed.
+            let first_day = seeded[0].created_at.date();
+            let day = format!("{first_day}");
+            let on_day = ids(
+                &index,
+                &search(&[("created_from", &day), ("created_to", &day)]),
+            )
+            .await;
+            let expected = seeded
+                .iter()
+                .filter(|p| p.created_at.date() == first_day)
+                .count();
+            assert_eq!(on_day.len(), expected);
+            sync.task.abort();
+        })
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn any_text_is_a_literal_and_never_an_error() {
+    on_both(|db| {
+        Box::pin(async move {
+            let emulator = TestEmulator::start().await;
+            let client = emulator.client();
+            let odd = [
+                ("100% sure_thing", "ext_percent"),
+                (r#"Quote "Ltd" OR * NEAR(a b) \back\"#, "ext_syntax"),
+                ("\u{200F}שלום עולם\u{200E}", "ext_rtl"),
+                ("🦀 Crab Corp", "ext_emoji"),
+            ];
+            for (name, external) in odd {
+                client.create(&new_profile(name, external)).await.unwrap();
+            }
+            let index = Index::open(&db).await.unwrap();
+            let sync = sync::spawn(index.clone(), client, config(1000.0));
+            walked(&index, 1).await;
+            for (name, external) in odd {
+                let found = index.search(&search(&[("q", name)])).await.unwrap();
+                assert_eq!(found.hits.len(), 1, "{name:?}");
+                assert_eq!(found.hits[0].external_id.as_deref(), Some(external));
+            }
+            // LIKE wildcards are literal: "%" and "_" match only themselves.
+            assert_eq!(ids(&index, &search(&[("q", "%")])).await.len(), 1);
+            assert_eq!(ids(&index, &search(&[("q", "0% s")])).await.len(), 1);
+            assert_eq!(ids(&index, &search(&[("q", "ext_")])).await.len(), 4);
+            let literal = index.search(&search(&[("q", "ex_")])).await.unwrap();
+            assert!(literal.hits.is_empty(), "{:?}", literal.hits);
+            assert!(ids(&index, &search(&[("q", "e%t")])).await.is_empty());
+            // Syntax of either database's text search is text.
+            for hostile in [
+                "\"",
+                "\"\"",
+                "*",
+                "OR",
+                "a OR b",
+                "NEAR(",
+                "col:val",
+                "^x",
+                "\\",
+                "'",
+                "'; DROP TABLE indexed_profiles; --",
+                "🦀",
+                "\u{200F}",
+                "李",
+            ] {
+                let page = index.search(&search(&[("q", hostile)])).await;
+                assert!(page.is_ok(), "{hostile:?}: {page:?}");
+            }
+            assert_eq!(index.count().await.unwrap(), SEED_COUNT as u64 + 4);
+            sync.task.abort();
+        })
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn changes_made_elsewhere_appear_after_a_pick_up_or_a_refresh_and_gone_profiles_go() {
+    on_both(|db| {
+        Box::pin(async move {
+            let emulator = TestEmulator::start().await;
+            let client = emulator.client();
+            let index = Index::open(&db).await.unwrap();
+            let sync = sync::spawn(index.clone(), client.clone(), config(1000.0));
+            walked(&index, 1).await;
+
+            // Created elsewhere: picked up between walks, newest first.
+            let made = client
+                .create(&new_profile("Made Elsewhere", "ext_elsewhere"))
+                .await
+                .unwrap()
+                .value;
+            until("the new profile is picked up", || async {
+                index.knows(made.id.as_str()).await.unwrap()
+            })
+            .await;
+            assert_eq!(
+                ids(&index, &search(&[("q", "Made Elsewhere")])).await,
+                [made.id.to_string()]
+            );
+
+            // Changed elsewhere: seen after an admin's refresh.
+            let update = ProfileUpdate::try_from(ProfileUpdateInput {
+                name: Field::Value("Renamed Elsewhere".into()),
+                ..Default::default()
+            })
+            .unwrap();
+            client.update(&made.id, &update).await.unwrap();
+            assert!(ids(&index, &search(&[("q", "Renamed Elsewhere")]))
+                .await
+                .is_empty());
+            index.request_refresh().await.unwrap();
+            walked(&index, 2).await;
+            assert_eq!(
+                ids(&index, &search(&[("q", "Renamed Elsewhere")])).await,
+                [made.id.to_string()]
+            );
+            sync.task.abort();
+        })
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn rate_limit_storms_slow_the_walk_without_losing_a_page() {
+    let data = TestDatabase::sqlite().await;
+    let emulator = TestEmulator::start_seeded(450).await;
+    // Every other list call is refused for a while, with `retry-after`; the client waits
+    // it out, and when its retries run out the step waits and resumes at the same cursor.
+    let storm: Vec<_> = (0..12)
+        .map(|_| json!({"kind": "status", "status": 429, "headers": {"retry-after-ms": "20"}}))
+        .collect();
+    emulator.faults(json!({ "sequence": storm })).await;
+    let index = Index::open(&data.db).await.unwrap();
+    let sync = sync::spawn(index.clone(), emulator.client(), config(1000.0));
+    walked(&index, 1).await;
+    assert_eq!(index.count().await.unwrap(), 450);
+    let state = index.sync_state().await.unwrap();
+    assert_eq!(state.walk_pages, 5);
+    assert_eq!(state.last_complete_count, Some(450));
+    let lists = emulator
+        .seen()
+        .await
+        .into_iter()
+        .filter(|r| r.method == "GET" && r.uri.starts_with("/v1/user_profiles?"))
+        .count();
+    assert!(
+        lists >= 5 + 12,
+        "{lists} list calls for 5 pages and 12 refusals"
+    );
+    sync.task.abort();
+}
+
+#[tokio::test]
+async fn a_refused_key_pauses_the_sync_and_says_why() {
+    let data = TestDatabase::sqlite().await;
+    let emulator = TestEmulator::start_with_key(Some("sk-right")).await;
+    let client: Client = emulator.client();
+    let index = Index::open(&data.db).await.unwrap();
+    let sync = sync::spawn(index.clone(), client, config(1000.0));
+    until("the error is recorded", || async {
+        index.sync_state().await.unwrap().last_error.is_some()
+    })
+    .await;
+    let status = index.status(true).await.unwrap();
+    assert!(status.last_error.unwrap().contains("refused the key"));
+    assert!(
+        index.status(false).await.unwrap().last_error.is_none(),
+        "admins only"
+    );
+    // Paused, not looping: a handful of attempts, not hundreds.
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    let attempts = emulator.seen().await.len();
+    assert!(attempts <= 4, "{attempts} attempts while paused");
+    sync.task.abort();
+}
+
+#[tokio::test]
+async fn a_walk_cut_short_resumes_from_its_last_page() {
+    on_both(|db| {
+        Box::pin(async move {
+            let emulator = TestEmulator::start_seeded(1_000).await;
+            let index = Index::open(&db).await.unwrap();
+            // Slow enough to be cut mid-way.
+            let first = sync::spawn(index.clone(), emulator.client(), config(20.0));
+            until("three pages", || async {
+                index.sync_state().await.unwrap().walk_pages >= 3
+            })
+            .await;
+            first.task.abort();
+            let _ = first.task.await;
+            let cut = index.sync_state().await.unwrap();
+            assert!(cut.walk_running && cut.walk_cursor.is_some());
+            emulator.forget_requests().await;
+
+            // A new process: it waits out the dead one's lease, then goes on.
+            let second = sync::spawn(index.clone(), emulator.client(), config(1000.0));
+            walked(&index, 1).await;
+            let state = index.sync_state().await.unwrap();
+            assert_eq!(state.walk, 1, "the same walk, not a new one");
+            assert_eq!(state.walk_pages, 10);
+            assert_eq!(index.count().await.unwrap(), 1_000);
+            let lists: Vec<_> = emulator
+                .seen()
+                .await
+                .into_iter()
+                .filter(|r| r.uri.starts_with("/v1/user_profiles?") && r.uri.contains("order=asc"))
+                .collect();
+            assert!(
+                lists.iter().all(|r| r.uri.contains("page=")),
+                "resumed with a cursor: {lists:?}"
+            );
+            assert_eq!(lists.len() as i64, 10 - cut.walk_pages);
+            second.task.abort();
+        })
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn two_consoles_on_one_postgres_sync_one_at_a_time_and_take_over() {
+    let data = TestDatabase::postgres().await;
+    let other = Database::open(&data.location).await.unwrap();
+    let emulator = TestEmulator::start_seeded(600).await;
+    let (a, b) = (
+        Index::open(&data.db).await.unwrap(),
+        Index::open(&other).await.unwrap(),
+    );
+    let sync_a = sync::spawn(a.clone(), emulator.client(), config(50.0));
+    let sync_b = sync::spawn(b.clone(), emulator.client(), config(50.0));
+    walked(&a, 1).await;
+    // One walk, each page asked once: only one console walked.
+    let asc = |seen: Vec<profiles_admin::emulator::faults::SeenRequest>| {
+        seen.into_iter()
+            .filter(|r| r.uri.contains("order=asc"))
+            .count()
+    };
+    assert_eq!(asc(emulator.seen().await), 6);
+    let holder = a.sync_state().await.unwrap().lease_holder.unwrap();
+    assert_ne!(sync_a.holder, sync_b.holder);
+
+    // The syncing console dies; the other takes over the next walk once its lease lapses.
+    let (dead, alive) = if holder == sync_a.holder {
+        (sync_a, sync_b)
+    } else {
+        assert_eq!(holder, sync_b.holder);
+        (sync_b, sync_a)
+    };
+    dead.task.abort();
+    let _ = dead.task.await;
+    emulator.forget_requests().await;
+    b.request_refresh().await.unwrap();
+    walked(&b, 2).await;
+    assert_eq!(asc(emulator.seen().await), 6);
+    let state = b.sync_state().await.unwrap();
+    assert_eq!(state.last_complete_count, Some(600));
+    assert_eq!(state.lease_holder.as_deref(), Some(alive.holder.as_str()));
+    alive.task.abort();
+}
