@@ -86,6 +86,10 @@ export default defineConfig({
         ANTHROPIC_BASE_URL: EMULATOR_URL,
         ANTHROPIC_API_KEY: CANARY_KEY,
         E2E_PASSWORD,
+        // Its emulator's faults are meant for the test that injects them: the index sync
+        // walks at start-up (fast) and then only when asked, never polling in between.
+        PROFILES_INDEX_RATE: "1000",
+        PROFILES_INDEX_POLL: "604800",
         ...(hookedDatabase ? { DATABASE_URL: hookedDatabase } : {}),
       },
       url: `${HOOKED_CONSOLE_URL}/healthz`,

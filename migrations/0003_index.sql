@@ -9,6 +9,7 @@ CREATE TABLE indexed_profiles (
     doc          BIGINT NOT NULL UNIQUE,
     external_id  TEXT,
     name         TEXT,
+    unnamed      BIGINT NOT NULL,
     sort_name    TEXT NOT NULL,
     relationship TEXT NOT NULL,
     created_at   TEXT NOT NULL,
@@ -22,7 +23,8 @@ CREATE TABLE indexed_profiles (
 
 CREATE INDEX indexed_profiles_by_external_id ON indexed_profiles (external_id);
 CREATE INDEX indexed_profiles_by_creation ON indexed_profiles (created_at, id);
-CREATE INDEX indexed_profiles_by_name ON indexed_profiles (sort_name, id);
+-- By name: named profiles (unnamed = 0) A to Z, then the unnamed ones.
+CREATE INDEX indexed_profiles_by_name ON indexed_profiles (unnamed, sort_name, id);
 
 -- Trust grants by name, statuses as they came (a later API may add either).
 CREATE TABLE indexed_grants (

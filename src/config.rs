@@ -127,6 +127,11 @@ pub struct ServeArgs {
           value_parser = clap::value_parser!(u64).range(60..=7 * 24 * 3600))]
     pub index_refresh: u64,
 
+    /// Seconds between looks for new profiles (newest first) between complete walks.
+    #[arg(long, env = "PROFILES_INDEX_POLL", default_value_t = 60, value_name = "SECS",
+          value_parser = clap::value_parser!(u64).range(1..=7 * 24 * 3600))]
+    pub index_poll: u64,
+
     /// Most list requests per second the index sync makes.
     #[arg(long, env = "PROFILES_INDEX_RATE", default_value_t = 5.0, value_name = "PER_SEC",
           value_parser = index_rate)]
@@ -308,6 +313,10 @@ impl ServeArgs {
 
     pub fn index_refresh(&self) -> Duration {
         Duration::from_secs(self.index_refresh)
+    }
+
+    pub fn index_poll(&self) -> Duration {
+        Duration::from_secs(self.index_poll)
     }
 }
 

@@ -119,7 +119,12 @@ async fn serve(args: ServeArgs, data: DataDir) -> Result<(), String> {
     index::sync::spawn(
         index.clone(),
         upstream.clone(),
-        SyncConfig::new(args.index_refresh(), args.index_rate, &upstream),
+        SyncConfig::new(
+            args.index_refresh(),
+            args.index_poll(),
+            args.index_rate,
+            &upstream,
+        ),
     );
 
     let addr = leptos_options.site_addr;

@@ -930,3 +930,161 @@ fn paths_with_dot_segments_are_refused_before_anything_reads_them() {
         assert_eq!(status, 200);
     });
 }
+
+// ---- search ------------------------------------------------------------------------------
+
+fn hits(body: &str) -> Vec<profiles_admin::profiles::search::results::SearchHit> {
+    serde_json::from_str::<profiles_admin::profiles::search::results::SearchPage>(body)
+        .unwrap_or_else(|e| panic!("{e}: {body}"))
+        .hits
+}
+
+#[test]
+fn what_the_console_creates_updates_or_reads_is_searchable_at_once() {
+    on_shared_runtime(async {
+        // No sync runs here: only the write-through can put these in the index.
+        let console = Console::start().await;
+        let (status, body) = console
+            .json(
+                "create",
+                json!({"profile": {"name": "Written Through", "external_id": "ext_through", "metadata": {"ticket": "TCK-777"}}}),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let made: Profile = serde_json::from_str(&body).unwrap();
+        for text in ["Written Through", "ext_through", "TCK-777"] {
+            let (status, body) = console
+                .form("search", &format!("search[q]={}", urlencode(text)))
+                .await;
+            assert_eq!(status, 200, "{body}");
+            let found = hits(&body);
+            assert_eq!(found.len(), 1, "{text}");
+            assert_eq!(found[0].id, made.id.as_str());
+        }
+        let (_, body) = console.form("search", "search[q]=ext_through").await;
+        assert!(hits(&body)[0].exact, "an exact external id is flagged");
+
+        let (status, _) = console
+            .json(
+                "update",
+                json!({"id": made.id, "update": {"name": "Renamed Through"}}),
+            )
+            .await;
+        assert_eq!(status, 200);
+        let (_, body) = console.form("search", "search[q]=Renamed").await;
+        assert_eq!(hits(&body).len(), 1);
+        let (_, body) = console.form("search", "search[q]=Written").await;
+        assert!(
+            hits(&body).is_empty(),
+            "the old name is gone from the index"
+        );
+
+        // A detail page read brings a profile changed elsewhere up to date.
+        let other = console.some_profile().await;
+        console
+            .emulator
+            .set_grant(other.id.as_str(), "cyber", "rejected")
+            .await;
+        let (status, _) = console.form("get", &format!("id={}", other.id)).await;
+        assert_eq!(status, 200);
+        let (_, body) = console
+            .form(
+                "search",
+                &format!("search[q]={}&search[grant]=rejected", other.id),
+            )
+            .await;
+        assert_eq!(hits(&body).len(), 1);
+    });
+}
+
+#[test]
+fn no_search_input_gets_a_server_error() {
+    on_shared_runtime(async {
+        let console = Console::start().await;
+        let long = "x".repeat(10 * 1024);
+        let texts = [
+            "\"",
+            "*",
+            "OR",
+            "a OR b",
+            "%",
+            "_",
+            "\\",
+            "'",
+            "NEAR(a b)",
+            "\u{0}",
+            "a\u{0}b",
+            "\u{200F}\u{200E}",
+            "🦀",
+            long.as_str(),
+            "col:val",
+            "^x",
+            "-x",
+            "(",
+        ];
+        for text in texts {
+            let (status, body) = console
+                .form("search", &format!("search[q]={}", urlencode(text)))
+                .await;
+            assert!(status == 200 || status == 400, "{text:?}: {status} {body}");
+            if status == 400 {
+                let AppError::Invalid { errors, .. } = app_error(&body) else {
+                    panic!("{body}")
+                };
+                assert_eq!(errors[0].field, "q", "{text:?}");
+            }
+        }
+        for (params, field) in [
+            ("search[grant]=maybe", "grant"),
+            ("search[relationship]=partner", "relationship"),
+            ("search[created_from]=2026-02-30", "created_from"),
+            (
+                "search[created_from]=2026-05-02&search[created_to]=2026-05-01",
+                "created_to",
+            ),
+            ("search[sort]=random", "sort"),
+            ("search[after]=eyJub3QiOiJhIGN1cnNvciJ9", "after"),
+            ("search[after]=%3Cscript%3E", "after"),
+        ] {
+            let (status, body) = console.form("search", params).await;
+            assert_eq!(status, 400, "{params}: {body}");
+            let AppError::Invalid { errors, .. } = app_error(&body) else {
+                panic!("{body}")
+            };
+            assert_eq!(errors[0].field, field, "{params}");
+        }
+    });
+}
+
+#[test]
+fn the_search_page_renders_results_and_errors_without_javascript() {
+    on_shared_runtime(async {
+        let console = Console::start().await;
+        console
+            .json(
+                "create",
+                json!({"profile": {"name": "Nojs <b>Bold</b> Corp", "external_id": "ext_nojs"}}),
+            )
+            .await;
+        let (status, _, html) = console.page("/profiles/search?q=bold").await;
+        assert_eq!(status, 200);
+        assert!(html.contains("<mark>Bold"), "the match is highlighted");
+        assert!(html.contains("Nojs &lt;b&gt;"), "and escaped");
+        assert!(
+            html.contains("profiles indexed"),
+            "the freshness line is there"
+        );
+        assert!(html.contains("value=\"bold\""), "the typed text is kept");
+
+        let (status, _, html) = console
+            .page("/profiles/search?q=x&created_from=2026-13-01&grant=maybe")
+            .await;
+        assert_eq!(status, 400, "a refused search says so");
+        assert!(
+            html.contains("value=\"2026-13-01\""),
+            "what was typed is kept"
+        );
+        assert!(html.contains("must be a date like 2026-03-24"));
+        assert!(html.contains("must be active, pending, rejected or none"));
+    });
+}

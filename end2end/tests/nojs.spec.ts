@@ -11,7 +11,7 @@ const entry = (page: Page, n: number) => page.getByRole("group", { name: `Entry 
 test("list tools: Apply page size and order, go to a profile", async ({ page }) => {
   await page.goto("/profiles");
   await expect(page.getByRole("button", { name: "Apply" }).first()).toBeVisible();
-  await expect(page.getByLabel("Filter this page")).toBeHidden();
+  await expect(page.getByRole("searchbox", { name: "Search all profiles" })).toBeVisible();
   await page.getByLabel("Page size").selectOption("100");
   await page.getByLabel("Order").selectOption("asc");
   await page.locator("form.list-controls").getByRole("button", { name: "Apply" }).click();

@@ -1,11 +1,12 @@
-//! Search over the index: one SQL statement per page, the same for both databases but
-//! for how text is matched (SQLite: FTS5 trigram phrase, or `instr` below three
-//! characters; PostgreSQL: `ILIKE` served by the `pg_trgm` index). The text is always
-//! bound as a value and matched as a literal substring: no character of it is syntax.
+//! Search over the index: the same SQL for both databases but for how text is matched
+//! (SQLite: an FTS5 trigram phrase, or `instr` below three characters; PostgreSQL: `ILIKE`
+//! served by the `pg_trgm` index). The text is always bound as a value and matched as a
+//! literal substring: no character of it is syntax.
 //!
-//! Order: exact id or external id matches first (rank 0), then the chosen order; profiles
-//! without a name come last when ordering by name (rank 2). Pages are keyset ranges of
-//! (rank, order key, id), so page 1,000 costs what page 1 does.
+//! Profiles whose id or external id is exactly the text come first, on the first page,
+//! found through their own indexes. The rest is one keyset range in the chosen order, which
+//! an index of `indexed_profiles` serves (created time and id; or unnamed, name and id), so
+//! a page stops after 26 rows and page 1,000 costs what page 1 does.
 
 use super::store::{Index, Statement};
 use crate::profiles::model::Profile;
@@ -34,7 +35,8 @@ pub enum SearchError {
     Database(#[from] sqlx::Error),
 }
 
-/// Where a page ended: the last row's rank, order key and id.
+/// Where a page ended: the last row's order key (for the name order, whether it is
+/// unnamed and its lowercased name; else its created time) and id.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct Position(u8, String, String);
 
@@ -48,7 +50,7 @@ impl Position {
             .decode(raw)
             .map_err(|_| SearchError::Cursor)?;
         let p: Self = serde_json::from_slice(&bytes).map_err(|_| SearchError::Cursor)?;
-        (p.0 <= 2 && !p.2.is_empty())
+        (p.0 <= 1 && !p.2.is_empty())
             .then_some(p)
             .ok_or(SearchError::Cursor)
     }
@@ -80,32 +82,86 @@ impl Index {
     /// One page of results for `query`.
     pub async fn search(&self, query: &SearchQuery) -> Result<SearchPage, SearchError> {
         let after = query.after.as_deref().map(Position::decode).transpose()?;
-        let mut s = Statement::new();
-        let mut filters = vec!["p.gone_at IS NULL".to_owned()];
         let text = query.text.as_str();
-        let rank = if text.is_empty() {
-            "1".to_owned()
-        } else {
+        let mut hits = Vec::new();
+        if after.is_none() && !text.is_empty() {
+            let mut s = Statement::new();
             let exact = s.text(text);
-            if self.postgres {
-                let pattern = s.text(format!("%{}%", escape_like(text)));
-                filters.push(format!("p.search_text ILIKE {pattern} ESCAPE '\\'"));
-            } else if text.chars().count() >= TRIGRAM {
-                let phrase = s.text(fts_phrase(text));
-                filters.push(format!(
-                    "p.doc IN (SELECT rowid FROM profile_text WHERE profile_text MATCH {phrase})"
-                ));
-            } else {
-                let needle = s.text(text);
-                filters.push(format!("instr(lower(p.search_text), lower({needle})) > 0"));
+            let filters = self.filters(&mut s, query);
+            s.sql = format!(
+                "SELECT p.raw FROM indexed_profiles p WHERE (p.id = {exact} OR p.external_id = {exact}) \
+                 AND {filters} ORDER BY p.created_at DESC, p.id DESC LIMIT {}",
+                s.int(i64::try_from(PAGE_SIZE).expect("small"))
+            );
+            for row in sqlx::query_with(&s.sql, s.args)
+                .fetch_all(&self.pool)
+                .await?
+            {
+                hits.extend(parse(row.try_get("raw")?).map(|p| hit(&p, true, text)));
             }
-            format!("CASE WHEN p.id = {exact} OR p.external_id = {exact} THEN 0 ELSE 1 END")
+        }
+
+        let mut s = Statement::new();
+        let mut conditions = vec![self.filters(&mut s, query)];
+        if !text.is_empty() {
+            conditions.push(self.text_match(&mut s, text));
+            let exact = s.text(text);
+            conditions.push(format!(
+                "p.id <> {exact} AND (p.external_id IS NULL OR p.external_id <> {exact})"
+            ));
+        }
+        let (columns, order) = match query.sort {
+            Sort::Newest => (
+                "CAST(0 AS BIGINT), p.created_at",
+                "p.created_at DESC, p.id DESC",
+            ),
+            Sort::Oldest => (
+                "CAST(0 AS BIGINT), p.created_at",
+                "p.created_at ASC, p.id ASC",
+            ),
+            Sort::Name => (
+                "p.unnamed, p.sort_name",
+                "p.unnamed ASC, p.sort_name ASC, p.id ASC",
+            ),
         };
-        let rank = if query.sort == Sort::Name {
-            format!("CASE WHEN p.name IS NULL AND {rank} = 1 THEN 2 ELSE {rank} END")
-        } else {
-            rank
-        };
+        if let Some(Position(unnamed, key, id)) = &after {
+            let (key, id) = (s.text(key.as_str()), s.text(id.as_str()));
+            conditions.push(match query.sort {
+                Sort::Newest => format!("(p.created_at, p.id) < ({key}, {id})"),
+                Sort::Oldest => format!("(p.created_at, p.id) > ({key}, {id})"),
+                Sort::Name => {
+                    let unnamed = s.int(i64::from(*unnamed));
+                    format!("(p.unnamed, p.sort_name, p.id) > ({unnamed}, {key}, {id})")
+                }
+            });
+        }
+        s.sql = format!(
+            "SELECT {columns}, p.id, p.raw FROM indexed_profiles p WHERE {} ORDER BY {order} LIMIT {}",
+            conditions.join(" AND "),
+            s.int(i64::try_from(PAGE_SIZE + 1).expect("small"))
+        );
+        let rows = sqlx::query_with(&s.sql, s.args)
+            .fetch_all(&self.pool)
+            .await?;
+        let mut last = None;
+        for row in rows.iter().take(PAGE_SIZE) {
+            let unnamed: i64 = row.try_get(0)?;
+            last = Some(Position(
+                u8::from(unnamed != 0),
+                row.try_get(1)?,
+                row.try_get("id")?,
+            ));
+            hits.extend(parse(row.try_get("raw")?).map(|p| hit(&p, false, text)));
+        }
+        let next = (rows.len() > PAGE_SIZE)
+            .then(|| last.map(|p| p.encode()))
+            .flatten();
+        Ok(SearchPage { hits, next })
+    }
+
+    /// The filters of `query`, as one condition on `p`, profiles gone excluded.
+    fn filters(&self, s: &mut Statement, query: &SearchQuery) -> String {
+        let mut filters = vec!["p.gone_at IS NULL".to_owned()];
         if let Some(r) = query.relationship {
             filters.push(format!("p.relationship = {}", s.text(r.as_str())));
         }
@@ -132,58 +188,29 @@ impl Index {
                 s.text(key.as_str())
             ));
         }
-        let (key, direction, beyond) = match query.sort {
-            Sort::Newest => ("created_at", "DESC", "<"),
-            Sort::Oldest => ("created_at", "ASC", ">"),
-            Sort::Name => ("sort_name", "ASC", ">"),
-        };
-        let keyset = match &after {
-            None => "1 = 1".to_owned(),
-            Some(Position(r, k, id)) => {
-                let (r, k, id) = (
-                    s.int(i64::from(*r)),
-                    s.text(k.as_str()),
-                    s.text(id.as_str()),
-                );
-                format!(
-                    "(r.rank > {r} OR (r.rank = {r} AND (r.{key} {beyond} {k} \
-                     OR (r.{key} = {k} AND r.id {beyond} {id}))))"
-                )
-            }
-        };
-        let limit = s.int(i64::try_from(PAGE_SIZE + 1).expect("small"));
-        s.sql = format!(
-            "SELECT r.id, r.{key} AS order_key, r.rank, r.raw FROM ( \
-                 SELECT p.id, p.{key}, p.raw, {rank} AS rank FROM indexed_profiles p \
-                 WHERE {} \
-             ) r WHERE {keyset} \
-             ORDER BY r.rank ASC, r.{key} {direction}, r.id {direction} LIMIT {limit}",
-            filters.join(" AND ")
-        );
-        let rows = sqlx::query_with(&s.sql, s.args)
-            .fetch_all(&self.pool)
-            .await?;
-        let mut hits = Vec::with_capacity(rows.len().min(PAGE_SIZE));
-        let mut last = None;
-        for row in rows.iter().take(PAGE_SIZE) {
-            let rank: i64 = row.try_get("rank")?;
-            let raw: &str = row.try_get("raw")?;
-            let id: String = row.try_get("id")?;
-            last = Some(Position(
-                u8::try_from(rank).unwrap_or(2),
-                row.try_get("order_key")?,
-                id.clone(),
-            ));
-            match serde_json::from_str::<Profile>(raw) {
-                Ok(profile) => hits.push(hit(&profile, rank == 0, text)),
-                Err(e) => tracing::warn!(%id, error = %e, "an indexed profile no longer parses"),
-            }
-        }
-        let next = (rows.len() > PAGE_SIZE)
-            .then(|| last.map(|p| p.encode()))
-            .flatten();
-        Ok(SearchPage { hits, next })
+        filters.join(" AND ")
     }
+
+    /// `p` holds `text` somewhere, as a literal substring, ignoring case.
+    fn text_match(&self, s: &mut Statement, text: &str) -> String {
+        if self.postgres {
+            let pattern = s.text(format!("%{}%", escape_like(text)));
+            format!("p.search_text ILIKE {pattern} ESCAPE '\\'")
+        } else if text.chars().count() >= TRIGRAM {
+            let phrase = s.text(fts_phrase(text));
+            format!("p.doc IN (SELECT rowid FROM profile_text WHERE profile_text MATCH {phrase})")
+        } else {
+            let needle = s.text(text);
+            format!("instr(lower(p.search_text), lower({needle})) > 0")
+        }
+    }
+}
+
+/// A stored profile; one that no longer parses is logged and left out.
+fn parse(raw: &str) -> Option<Profile> {
+    serde_json::from_str::<Profile>(raw)
+        .map_err(|e| tracing::warn!(error = %e, "an indexed profile no longer parses"))
+        .ok()
 }
 
 fn hit(p: &Profile, exact: bool, text: &str) -> SearchHit {
@@ -282,9 +309,9 @@ mod tests {
 
     #[test]
     fn positions_round_trip_and_garbage_is_refused() {
-        let p = Position(1, "2026-03-15T10:00:00.000000Z".into(), "uprof_1".into());
+        let p = Position(1, "zoë".into(), "uprof_1".into());
         assert_eq!(Position::decode(&p.encode()).unwrap(), p);
-        let forged = URL_SAFE_NO_PAD.encode(br#"[7,"x","uprof_1"]"#);
+        let forged = URL_SAFE_NO_PAD.encode(br#"[2,"x","uprof_1"]"#);
         for bad in ["", "!!", "e30", forged.as_str()] {
             assert!(
                 matches!(Position::decode(bad), Err(SearchError::Cursor)),

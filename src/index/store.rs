@@ -222,6 +222,7 @@ impl Index {
                 rows.int(doc(p.id.as_str())),
                 rows.optional(p.external_id.as_deref()),
                 rows.optional(p.name.as_deref()),
+                rows.int(i64::from(p.name.is_none())),
                 rows.text(p.name.as_deref().unwrap_or_default().to_lowercase()),
                 rows.text(p.relationship.label()),
                 rows.text(stamp(p.created_at)),
@@ -236,10 +237,10 @@ impl Index {
             ));
         }
         rows.sql = format!(
-            "INSERT INTO indexed_profiles (id, doc, external_id, name, sort_name, relationship, \
+            "INSERT INTO indexed_profiles (id, doc, external_id, name, unnamed, sort_name, relationship, \
              created_at, updated_at, search_text, raw, indexed_at, seen_walk, gone_at) VALUES {} \
              ON CONFLICT (id) DO UPDATE SET external_id = excluded.external_id, \
-             name = excluded.name, sort_name = excluded.sort_name, \
+             name = excluded.name, unnamed = excluded.unnamed, sort_name = excluded.sort_name, \
              relationship = excluded.relationship, created_at = excluded.created_at, \
              updated_at = excluded.updated_at, search_text = excluded.search_text, \
              raw = excluded.raw, indexed_at = excluded.indexed_at, \

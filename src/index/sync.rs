@@ -47,11 +47,11 @@ pub struct SyncConfig {
 }
 
 impl SyncConfig {
-    pub fn new(refresh: Duration, rate: f64, client: &Client) -> Self {
+    pub fn new(refresh: Duration, poll: Duration, rate: f64, client: &Client) -> Self {
         Self {
             refresh,
             rate,
-            poll: Duration::from_secs(60).min(refresh),
+            poll,
             lease: client.longest_call() + Duration::from_secs(30),
             backoff: Duration::from_secs(5),
             pause: Duration::from_secs(300),
@@ -103,6 +103,7 @@ pub fn spawn(index: Index, client: Client, config: SyncConfig) -> Syncing {
         config,
         holder: holder.clone(),
         next_request: Instant::now(),
+        last_pick_up: None,
     };
     Syncing {
         holder,
@@ -117,6 +118,8 @@ struct Syncer {
     /// This console's name in the lease.
     holder: String,
     next_request: Instant,
+    /// When new profiles were last looked for.
+    last_pick_up: Option<Instant>,
 }
 
 impl Syncer {
@@ -188,13 +191,22 @@ impl Syncer {
             }
             return Ok(Step::Again);
         }
-        self.pick_up_new().await?;
-        let due = self
+        let since_pick_up = self.last_pick_up.map(|at| at.elapsed());
+        if since_pick_up.is_none_or(|since| since >= self.config.poll) {
+            self.pick_up_new().await?;
+            self.last_pick_up = Some(Instant::now());
+        }
+        let poll_due = self
+            .config
+            .poll
+            .saturating_sub(self.last_pick_up.map_or(Duration::ZERO, |at| at.elapsed()));
+        let walk_due = self
             .config
             .refresh
             .saturating_sub(since_walk.unwrap_or_default());
+        // Wake for whichever comes first, and in time to renew the lease.
         Ok(Step::Idle(
-            self.config.poll.min(due).min(self.config.lease / 2),
+            poll_due.min(walk_due).min(self.config.lease / 2),
         ))
     }
 

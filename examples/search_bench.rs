@@ -1,0 +1,134 @@
+//! Search latency over a large index, server-side, one query at a time (one connection
+//! busy), for `scripts/bench.sh`:
+//!
+//! ```text
+//! cargo run --release --features ssr --example search_bench -- N DATA_DIR
+//! ```
+//!
+//! Uses the database `DATABASE_URL` names, else SQLite in DATA_DIR. Fills the index with
+//! the emulator's N deterministic sample profiles straight from the generator (a walk over
+//! HTTP is measured separately), unless it holds them already, then times a mix of the
+//! searches an agent makes and prints one Markdown table row per kind: p50 and p99 in ms.
+
+use profiles_admin::db::{Database, Location};
+use profiles_admin::emulator::seed;
+use profiles_admin::index::{Index, Received};
+use profiles_admin::profiles::search::query::SearchQuery;
+use secrecy::SecretString;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// Profiles written per transaction while filling.
+const BATCH: usize = 500;
+/// Timed runs of each kind of search.
+const RUNS: usize = 200;
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let mut args = std::env::args().skip(1);
+    let count: usize = args
+        .next()
+        .and_then(|n| n.parse().ok())
+        .expect("usage: search_bench N DATA_DIR");
+    let dir = PathBuf::from(args.next().expect("usage: search_bench N DATA_DIR"));
+    let url = std::env::var("DATABASE_URL").ok().map(SecretString::from);
+    let location = Location::new(&dir, url.as_ref()).expect("a database location");
+    let db = Database::open(&location).await.expect("the database opens");
+    let index = Index::open(&db).await.expect("the index opens");
+
+    let have = index.count().await.expect("count");
+    if have < count as u64 {
+        let started = Instant::now();
+        let mut batch = Vec::with_capacity(BATCH);
+        for profile in seed::profiles(count).skip(usize::try_from(have).unwrap_or(0)) {
+            batch.push(Received::from_profile(&profile));
+            if batch.len() == BATCH {
+                index.upsert(&batch).await.expect("a batch is written");
+                batch.clear();
+            }
+        }
+        index
+            .upsert(&batch)
+            .await
+            .expect("the last batch is written");
+        let seconds = started.elapsed().as_secs_f64();
+        eprintln!(
+            "filled {count} profiles in {seconds:.0} s ({:.0}/s)",
+            count as f64 / seconds
+        );
+    }
+
+    // What agents hold: values taken from the data, spread over it.
+    let sample: Vec<_> = seed::profiles(count)
+        .enumerate()
+        .filter(|(i, _)| i % (count / 50).max(1) == 7)
+        .map(|(_, p)| p)
+        .collect();
+    let externals: Vec<String> = sample
+        .iter()
+        .filter_map(|p| p.external_id.clone())
+        .collect();
+    let ids: Vec<String> = sample.iter().map(|p| p.id.to_string()).collect();
+    let values: Vec<String> = sample
+        .iter()
+        .filter_map(|p| p.metadata.get("crm_id").cloned())
+        .collect();
+    let kinds: Vec<(&str, Vec<Vec<(&str, String)>>)> = vec![
+        (
+            "exact external id",
+            externals.iter().map(|e| vec![("q", e.clone())]).collect(),
+        ),
+        (
+            "exact profile id",
+            ids.iter().map(|i| vec![("q", i.clone())]).collect(),
+        ),
+        (
+            "metadata value (crm_id)",
+            values.iter().map(|v| vec![("q", v.clone())]).collect(),
+        ),
+        (
+            "name fragment (\"fjord\", \"Zoë\", \"analytics\")",
+            ["fjord", "Zoë", "analytics"]
+                .map(|t| vec![("q", t.to_owned())])
+                .to_vec(),
+        ),
+        (
+            "two CJK characters (\"株式\")",
+            vec![vec![("q", "株式".to_owned())]],
+        ),
+        (
+            "filters only (grant pending, resold)",
+            vec![vec![
+                ("grant", "pending".into()),
+                ("relationship", "resold".into()),
+            ]],
+        ),
+        (
+            "text and filter (\"acme\", grant none, by name)",
+            vec![vec![
+                ("q", "acme".into()),
+                ("grant", "none".into()),
+                ("sort", "name".into()),
+            ]],
+        ),
+    ];
+    for (kind, queries) in kinds {
+        let mut times = Vec::with_capacity(RUNS);
+        for run in 0..RUNS {
+            let pairs = &queries[run % queries.len()];
+            let map: HashMap<&str, String> = pairs.iter().cloned().collect();
+            let query = SearchQuery::from_query(|k| map.get(k).cloned()).expect("a valid search");
+            let started = Instant::now();
+            let page = index.search(&query).await.expect("the search runs");
+            times.push(started.elapsed().as_secs_f64() * 1000.0);
+            assert!(
+                !page.hits.is_empty() || kind.contains("CJK"),
+                "{kind}: nothing found for {pairs:?}"
+            );
+        }
+        times.sort_by(f64::total_cmp);
+        let at = |q: f64| times[((times.len() as f64 * q) as usize).min(times.len() - 1)];
+        println!("| {kind} | {:.2} | {:.2} |", at(0.50), at(0.99));
+    }
+}
