@@ -12,9 +12,16 @@
 #      entry, reads the profile, updates it, and completes the entry
 #   6. the Audit log page and its CSV download over 100,000 entries (seeded straight into
 #      the SQLite file), unfiltered and filtered by a rare actor
+#   7. the emulator at scale: its list call (first page, and a page from the middle) at 150
+#      and at 1,000,000 seeded profiles, with peak memory and seeding time
+#   8. the profile index: a complete walk of 100,000 profiles from an emulator (time,
+#      pages/s, the console's peak memory), then the search page against the plain list
+#      page on that console; and search latency, server-side, one query at a time, over
+#      100,000 and 1,000,000 indexed profiles on SQLite and PostgreSQL (examples/search_bench.rs)
 # plus peak memory of both processes and the release WASM/JS sizes (raw and gzip -9).
 # Load comes from wrk on the same 2-core machine, so absolute numbers are conservative.
-# Settings: BENCH_DURATION (default 10s), BENCH_CONNECTIONS (default 8).
+# Settings: BENCH_DURATION (default 10s), BENCH_CONNECTIONS (default 8), BENCH_LARGE
+# (profiles of the large emulator and index, default 1000000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH" # rustup's default; CI shells may not have it
@@ -27,12 +34,24 @@ console=127.0.0.1:3200
 proxied=127.0.0.1:3201
 beta="anthropic-beta: user-profiles-2026-03-24"
 
+large=${BENCH_LARGE:-1000000}
+big_emulator=127.0.0.1:3212
+walk_emulator=127.0.0.1:3213
+walk_console=127.0.0.1:3202
+
 echo "building release…" >&2
 bash scripts/release.sh >/dev/null 2>&1
+cargo build --release --features ssr --example search_bench >/dev/null 2>&1
+bash scripts/postgres.sh status || stop_postgres=1
+postgres_url=$(bash scripts/postgres.sh start)
 
 work=$(mktemp -d)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  rm -rf "$work"
+  [ -z "${stop_postgres:-}" ] || bash scripts/postgres.sh stop
+}
 trap cleanup EXIT
 
 env -u ANTHROPIC_API_KEY RUST_LOG=warn target/release/profiles-admin emulator \
@@ -119,6 +138,60 @@ csv_rows=$(($(grep -c $'\r$' "$work/audit.csv") - 1))
 csv_line="$csv_rows rows, $(stat -c %s "$work/audit.csv") bytes in $(awk -v s="$csv" 'BEGIN {printf "%.2f s", s}')"
 
 peak() { awk '/VmHWM/ {printf "%.1f MiB", $2 / 1024}' "/proc/$1/status"; }
+
+# 7. The emulator at scale: seeded with $large profiles, timed from start to ready.
+seed_started=$(date +%s.%N)
+env -u ANTHROPIC_API_KEY RUST_LOG=warn target/release/profiles-admin emulator \
+  --listen "$big_emulator" --data-dir "$work/big" --seed "$large" &
+pids+=($!); big_pid=$!
+for _ in $(seq 1 6000); do curl -sf -o /dev/null -H "$beta" "http://$big_emulator/v1/user_profiles?limit=1" && break; sleep 0.1; done
+seed_s=$(awk -v s="$seed_started" -v e="$(date +%s.%N)" 'BEGIN {printf "%.0f", e - s}')
+# A cursor into the middle of the data (mid-July 2026): the emulator's cursors are
+# positions, so the same one is valid at both sizes.
+middle=$(python3 -c 'import base64, datetime
+t = datetime.datetime(2026, 7, 15, tzinfo=datetime.timezone.utc).timestamp()
+print("page_" + base64.urlsafe_b64encode(f"asc|{int(t) * 10**9}|uprof_0".encode()).decode().rstrip("="))')
+small_first=$(measure -H "$beta" "http://$emulator/v1/user_profiles?limit=100")
+small_middle=$(measure -H "$beta" "http://$emulator/v1/user_profiles?limit=100&order=asc&page=$middle")
+large_first=$(measure -H "$beta" "http://$big_emulator/v1/user_profiles?limit=100")
+large_middle=$(measure -H "$beta" "http://$big_emulator/v1/user_profiles?limit=100&order=asc&page=$middle")
+large_store=$(du -m "$work/big/emulator.sqlite" | cut -f1)
+
+# 8a. A complete walk of 100,000 profiles: an emulator seeded with them, and a console
+# (SSO-proxy mode, so no session) syncing at the highest rate the setting allows.
+env -u ANTHROPIC_API_KEY RUST_LOG=warn target/release/profiles-admin emulator \
+  --listen "$walk_emulator" --data-dir "$work/walk-emulator" --seed 100000 &
+pids+=($!)
+for _ in $(seq 1 6000); do curl -sf -o /dev/null -H "$beta" "http://$walk_emulator/v1/user_profiles?limit=1" && break; sleep 0.1; done
+ANTHROPIC_API_KEY=bench-placeholder ANTHROPIC_BASE_URL="http://$walk_emulator" PROFILES_DATA_DIR="$work/walk-console" \
+  PROFILES_AUTH=proxy PROFILES_TRUSTED_PROXIES=127.0.0.1 PROFILES_INDEX_RATE=1000 RUST_LOG=info,sqlx=warn \
+  target/release/profiles-admin --listen "$walk_console" >"$work/walk.log" 2>&1 &
+pids+=($!); walk_pid=$!
+for _ in $(seq 1 6000); do grep -q "index walk complete" "$work/walk.log" && break; sleep 0.1; done
+walk_line=$(grep "index walk complete" "$work/walk.log") || { tail "$work/walk.log" >&2; echo "the walk did not finish" >&2; exit 1; }
+walk_s=$(sed -n 's/.*seconds=\([0-9.]*\).*/\1/p' <<<"$walk_line")
+walk_pages=$(sed -n 's/.*pages=\([0-9]*\).*/\1/p' <<<"$walk_line")
+walk_profiles=$(sed -n 's/.*profiles=\([0-9]*\).*/\1/p' <<<"$walk_line")
+walk_rate=$(awk -v p="$walk_pages" -v s="$walk_s" 'BEGIN {printf "%.1f", p / s}')
+walk_peak=$(peak "$walk_pid")
+search_hits=$(curl -s -H 'accept: text/html' "${as_proxy[@]}" "http://$walk_console/profiles/search?q=fjord" | grep -o '<mark>' | wc -l)
+[ "$search_hits" -gt 0 ] || { echo "the search page found nothing" >&2; exit 1; }
+list_row=$(measure -H "accept: text/html" "${as_proxy[@]}" "http://$walk_console/profiles?limit=25")
+search_row=$(measure -H "accept: text/html" "${as_proxy[@]}" "http://$walk_console/profiles/search?q=fjord")
+filter_row=$(measure -H "accept: text/html" "${as_proxy[@]}" "http://$walk_console/profiles/search?grant=pending&relationship=resold")
+
+# 8b. Search latency over 100,000 and $large indexed profiles, SQLite and PostgreSQL.
+search_table() {
+  local n=$1 db="bench_${1}_$$"
+  echo "| **SQLite, $n profiles** | | |"
+  target/release/examples/search_bench "$n" "$work/search-$n" 2>"$work/fill-sqlite-$n"
+  psql "$postgres_url" -q -c "CREATE DATABASE $db"
+  echo "| **PostgreSQL, $n profiles** | | |"
+  DATABASE_URL="${postgres_url%/*}/$db" target/release/examples/search_bench "$n" "$work/unused" 2>"$work/fill-postgres-$n"
+  psql "$postgres_url" -q -c "DROP DATABASE $db"
+}
+search_rows=$(search_table 100000; search_table "$large")
+fills=$(for f in "$work"/fill-*; do echo "- $(basename "$f" | sed 's/^fill-//'): $(cat "$f")"; done)
 size() { stat -c %s "$1"; }
 gz() { gzip -9 -c "$1" | wc -c; }
 pkg=target/site/pkg
@@ -169,6 +242,34 @@ CSV download of every entry: $csv_line.
 |---|---|
 | emulator | $(peak "$emulator_pid") |
 | console | $(peak "$console_pid") |
+
+| emulator list call, limit=100 | requests/s | p50 | p99 |
+|---|---|---|---|
+| 150 profiles, first page | $small_first |
+| 150 profiles, from the middle (cursor) | $small_middle |
+| $large profiles, first page | $large_first |
+| $large profiles, from the middle (cursor) | $large_middle |
+
+The $large-profile emulator: seeded and ready in $seed_s s, store $large_store MiB, peak RSS
+$(peak "$big_pid") (the 150-profile one: $(peak "$emulator_pid")).
+
+A complete index walk of $walk_profiles profiles (PROFILES_INDEX_RATE=1000): $walk_pages pages in
+$walk_s s, $walk_rate pages/s; the console's peak RSS $walk_peak.
+
+| on that console (SSO proxy, no session) | requests/s | p50 | p99 |
+|---|---|---|---|
+| list page \`GET /profiles?limit=25\` (one upstream call) | $list_row |
+| search page \`GET /profiles/search?q=fjord\` (index) | $search_row |
+| search page, filters only (grant pending, resold) | $filter_row |
+
+Search, server-side, one query at a time (200 runs of each kind; ms):
+
+| search | p50 | p99 |
+|---|---|---|
+$search_rows
+
+Filling the index straight from the generator (no HTTP):
+$fills
 
 | release asset | raw bytes | gzip -9 bytes | served as br | served as gzip |
 |---|---|---|---|---|
