@@ -24,6 +24,9 @@ const BATCH: usize = 500;
 /// Timed runs of each kind of search.
 const RUNS: usize = 200;
 
+/// One search, as the (name, value) pairs of its address.
+type Search = Vec<(&'static str, String)>;
+
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     let mut args = std::env::args().skip(1);
@@ -74,7 +77,7 @@ async fn main() {
         .iter()
         .filter_map(|p| p.metadata.get("crm_id").cloned())
         .collect();
-    let kinds: Vec<(&str, Vec<Vec<(&str, String)>>)> = vec![
+    let kinds: Vec<(&str, Vec<Search>)> = vec![
         (
             "exact external id",
             externals.iter().map(|e| vec![("q", e.clone())]).collect(),

@@ -56,25 +56,6 @@ impl Received {
     }
 }
 
-/// What the sync reads and writes between steps; one row, shared by every console.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct SyncState {
-    pub walk: i64,
-    pub walk_running: bool,
-    pub walk_cursor: Option<String>,
-    pub walk_started_at: Option<String>,
-    pub walk_pages: i64,
-    pub walk_profiles: i64,
-    pub last_complete_at: Option<String>,
-    pub last_complete_count: Option<i64>,
-    pub last_complete_seconds: Option<f64>,
-    pub last_error: Option<String>,
-    pub last_error_at: Option<String>,
-    pub refresh_requested_at: Option<String>,
-    pub lease_holder: Option<String>,
-    pub lease_until: Option<String>,
-}
-
 /// The key of a profile's row in SQLite's full-text table: FNV-1a of the id, 63 bits, so
 /// it is the same on every console and needs no sequence. A collision (about one in
 /// 10^13 at a million profiles) fails that profile's write, loudly, rather than mixing two.

@@ -13,7 +13,7 @@
 //! - one console syncs at a time: it holds a lease in the shared database, renewed with
 //!   every step; when it stops renewing, another takes over, where the walk was.
 
-use super::store::{Index, Received, SyncState};
+use super::store::{Index, Received};
 use crate::profiles::model::{ListQuery, Order, PageCursor, PageSize};
 use crate::profiles::search::results::{IndexStatus, WalkProgress};
 use crate::timestamp::{parse, stamp};
@@ -57,6 +57,25 @@ impl SyncConfig {
             pause: Duration::from_secs(300),
         }
     }
+}
+
+/// What the sync reads and writes between steps; one row, shared by every console.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SyncState {
+    pub walk: i64,
+    pub walk_running: bool,
+    pub walk_cursor: Option<String>,
+    pub walk_started_at: Option<String>,
+    pub walk_pages: i64,
+    pub walk_profiles: i64,
+    pub last_complete_at: Option<String>,
+    pub last_complete_count: Option<i64>,
+    pub last_complete_seconds: Option<f64>,
+    pub last_error: Option<String>,
+    pub last_error_at: Option<String>,
+    pub refresh_requested_at: Option<String>,
+    pub lease_holder: Option<String>,
+    pub lease_until: Option<String>,
 }
 
 /// What one step of the loop leaves to do.
