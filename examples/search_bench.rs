@@ -7,7 +7,8 @@
 //!
 //! Uses the database `DATABASE_URL` names, else SQLite in DATA_DIR. Fills the index with
 //! the emulator's N deterministic sample profiles straight from the generator (a walk over
-//! HTTP is measured separately), unless it holds them already, then times a mix of the
+//! HTTP is measured separately), unless it holds them already, refreshes the planner's
+//! statistics as the end of a walk does, then times a mix of the
 //! searches an agent makes and prints one Markdown table row per kind: p50 and p99 in ms.
 
 use profiles_admin::db::{Database, Location};
@@ -61,6 +62,9 @@ async fn main() {
             count as f64 / seconds
         );
     }
+
+    // As after a walk: the planner's statistics are current.
+    index.optimize().await.expect("statistics");
 
     // What agents hold: values taken from the data, spread over it.
     let sample: Vec<_> = seed::profiles(count)

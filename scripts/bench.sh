@@ -106,7 +106,7 @@ rows=$(curl -s -H 'accept: text/html' -H "cookie: $cookie" "http://$console/prof
 
 measure() {
   local out
-  out=$(wrk -t2 -c"$connections" -d"$duration" --latency "$@")
+  out=$(wrk -t"$((connections < 2 ? 1 : 2))" -c"$connections" -d"$duration" --latency "$@")
   if grep -qE "Non-2xx|Socket errors" <<<"$out"; then echo "$out" >&2; echo "errors during the run" >&2; exit 1; fi
   local rps p50 p99
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
@@ -176,6 +176,9 @@ walk_rate=$(awk -v p="$walk_pages" -v s="$walk_s" 'BEGIN {printf "%.1f", p / s}'
 walk_peak=$(peak "$walk_pid")
 search_hits=$(curl -s -H 'accept: text/html' "${as_proxy[@]}" "http://$walk_console/profiles/search?q=fjord" | grep -o '<mark>' | wc -l)
 [ "$search_hits" -gt 0 ] || { echo "the search page found nothing" >&2; exit 1; }
+# One request at a time first (the latency a single agent sees), then under load.
+list_one=$(connections=1 measure -H "accept: text/html" "${as_proxy[@]}" "http://$walk_console/profiles?limit=25")
+search_one=$(connections=1 measure -H "accept: text/html" "${as_proxy[@]}" "http://$walk_console/profiles/search?q=fjord")
 list_row=$(measure -H "accept: text/html" "${as_proxy[@]}" "http://$walk_console/profiles?limit=25")
 search_row=$(measure -H "accept: text/html" "${as_proxy[@]}" "http://$walk_console/profiles/search?q=fjord")
 filter_row=$(measure -H "accept: text/html" "${as_proxy[@]}" "http://$walk_console/profiles/search?grant=pending&relationship=resold")
@@ -256,8 +259,10 @@ $(peak "$big_pid") (the 150-profile one: $(peak "$emulator_pid")).
 A complete index walk of $walk_profiles profiles (PROFILES_INDEX_RATE=1000): $walk_pages pages in
 $walk_s s, $walk_rate pages/s; the console's peak RSS $walk_peak.
 
-| on that console (SSO proxy, no session) | requests/s | p50 | p99 |
+| on that console (SSO proxy, no session; -c$connections unless said) | requests/s | p50 | p99 |
 |---|---|---|---|
+| one at a time: list page \`GET /profiles?limit=25\` | $list_one |
+| one at a time: search page \`GET /profiles/search?q=fjord\` | $search_one |
 | list page \`GET /profiles?limit=25\` (one upstream call) | $list_row |
 | search page \`GET /profiles/search?q=fjord\` (index) | $search_row |
 | search page, filters only (grant pending, resold) | $filter_row |

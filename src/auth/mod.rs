@@ -202,6 +202,7 @@ mod tests {
             (ProfilesRelationship, [false, false, true]),
             (AuditRead, [false, false, true]),
             (UsersManage, [false, false, true]),
+            (IndexManage, [false, false, true]),
         ];
         for (permission, expected) in table {
             for (role, want) in Role::ALL.into_iter().zip(expected) {

@@ -356,6 +356,21 @@ impl Index {
         Ok(n)
     }
 
+    /// Refreshes the database's statistics of the index tables, so that its planner
+    /// keeps choosing the index-ordered plans search relies on as the index grows (a
+    /// fresh table has none, and PostgreSQL then scans and sorts). Run after a walk.
+    pub async fn optimize(&self) -> Result<(), sqlx::Error> {
+        let statements: &[&str] = if self.postgres {
+            &["ANALYZE indexed_profiles, indexed_grants, indexed_metadata_keys"]
+        } else {
+            &["PRAGMA optimize"]
+        };
+        for sql in statements {
+            sqlx::query(sql).execute(&self.pool).await?;
+        }
+        Ok(())
+    }
+
     /// Forgets the cached count, after a walk changed what is gone.
     pub(super) async fn recount(&self) {
         *self.count.lock().await = None;

@@ -485,6 +485,9 @@ impl Index {
                 .await?;
         tx.commit().await?;
         self.recount().await;
+        if let Err(e) = self.optimize().await {
+            tracing::warn!(error = %e, "cannot refresh the index's statistics");
+        }
         Ok(Some(WalkDone {
             profiles,
             gone,
