@@ -291,6 +291,23 @@ async fn every_change_writes_one_entry(console: Console) {
 }
 
 #[test]
+fn an_admins_index_refresh_is_recorded() {
+    on_shared_runtime(async {
+        for data in TestDatabase::both().await {
+            let console = Console::on(data).await;
+            let (reply, entry) = console
+                .one_new_entry(console.form("/api/profiles/index-refresh", ""))
+                .await;
+            assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+            assert_eq!(entry.action, Action::IndexRefresh);
+            assert_eq!(entry.outcome, Outcome::Succeeded);
+            assert_eq!(entry.profile_id, None);
+            assert_eq!(entry.role.as_deref(), Some("admin"));
+        }
+    });
+}
+
+#[test]
 fn failed_uncertain_and_stale_attempts_are_recorded_and_rejected_input_is_not() {
     on_shared_runtime(async {
         let console = Console::on(TestDatabase::sqlite().await).await;

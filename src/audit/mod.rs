@@ -31,16 +31,19 @@ pub enum Action {
     SignOut,
     /// Something the user's role does not allow; the entry's detail says what.
     Refused,
+    /// An admin asked for a complete walk of the profile index now.
+    IndexRefresh,
 }
 
 impl Action {
-    pub const ALL: [Action; 6] = [
+    pub const ALL: [Action; 7] = [
         Self::ProfileCreate,
         Self::ProfileUpdate,
         Self::EnrollmentUrl,
         Self::SignIn,
         Self::SignOut,
         Self::Refused,
+        Self::IndexRefresh,
     ];
 
     /// As stored, in URLs and in the CSV.
@@ -52,6 +55,7 @@ impl Action {
             Self::SignIn => "sign_in",
             Self::SignOut => "sign_out",
             Self::Refused => "refused",
+            Self::IndexRefresh => "index.refresh",
         }
     }
 
@@ -67,6 +71,7 @@ impl Action {
             Self::SignIn => "Signed in",
             Self::SignOut => "Signed out",
             Self::Refused => "Refused",
+            Self::IndexRefresh => "Refreshed the profile index",
         }
     }
 }

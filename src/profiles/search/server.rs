@@ -55,11 +55,23 @@ pub async fn read_index_status() -> Result<IndexStatus, AppError> {
 /// within moments; without JavaScript the form comes back to the page it was sent from.
 #[server(endpoint = "profiles/index-refresh")]
 pub async fn refresh_index() -> Result<(), AppError> {
+    use crate::audit::{Action, Outcome};
     let user = Authorized::require(Permission::IndexManage).await?;
-    index()?.request_refresh().await.map_err(|e| {
+    if let Err(e) = index()?.request_refresh().await {
         tracing::error!(error = %e, "cannot request an index refresh");
-        AppError::internal("the refresh could not be requested")
-    })?;
+        let error = AppError::internal("the refresh could not be requested");
+        user.trail()
+            .record(
+                Action::IndexRefresh,
+                Outcome::Failed,
+                Some(error.to_string()),
+            )
+            .await;
+        return Err(error);
+    }
+    user.trail()
+        .record(Action::IndexRefresh, Outcome::Succeeded, None)
+        .await;
     tracing::info!(user = %user.user().name, "index refresh requested");
     Ok(())
 }
