@@ -20,6 +20,10 @@ for (const scheme of ["light", "dark"] as const) {
     await shoot(page, "list", scheme);
 
     const id = (await listedIds(page))[0];
+    await page.goto("/profiles/search?q=an&grant=active");
+    await hydrated(page);
+    await shoot(page, "search", scheme);
+
     await page.goto(`/profiles/${id}`);
     await hydrated(page);
     await page.getByRole("button", { name: "Generate enrollment URL" }).click();

@@ -230,7 +230,7 @@ fn hit(p: &Profile, exact: bool, text: &str) -> SearchHit {
     }
 }
 
-/// The first field (id, external id, name, then metadata) that holds `text`, ignoring
+/// The first field (id, external id, name, metadata values, metadata keys) that holds `text`, ignoring
 /// case, with context. `None` when nothing holds it as typed (a match that only ignoring
 /// accents found).
 pub(super) fn matched(p: &Profile, text: &str) -> Option<Matched> {
@@ -240,9 +240,12 @@ pub(super) fn matched(p: &Profile, text: &str) -> Option<Matched> {
     let mut fields: Vec<(String, &str)> = vec![("ID".into(), p.id.as_str())];
     fields.extend(p.external_id.as_deref().map(|v| ("external ID".into(), v)));
     fields.extend(p.name.as_deref().map(|v| ("name".into(), v)));
+    // Values before keys: an agent holds a value far more often than a key name.
     for (key, value) in &p.metadata {
-        fields.push((format!("metadata key {key}"), key.as_str()));
         fields.push((format!("metadata {key}"), value.as_str()));
+    }
+    for key in p.metadata.keys() {
+        fields.push(("metadata key".into(), key.as_str()));
     }
     fields.into_iter().find_map(|(field, value)| {
         let (start, end) = find_folded(value, text)?;
@@ -324,7 +327,7 @@ mod tests {
     fn the_match_is_found_ignoring_case_with_context() {
         let p = profile(serde_json::json!({
             "name": "Acme Analytics GmbH",
-            "metadata": {"note": "x".repeat(40) + "Zürich office" + &"y".repeat(40)}
+            "metadata": {"note": "x".repeat(40) + "Zürich office" + &"y".repeat(40), "plan": "planned"}
         }));
         let m = matched(&p, "analytics").unwrap();
         assert_eq!(
@@ -342,6 +345,13 @@ mod tests {
         assert_eq!(m.before, format!("…{}", "x".repeat(CONTEXT)));
         assert_eq!(m.after, format!(" office{}…", "y".repeat(CONTEXT - 7)));
         assert_eq!(matched(&p, "uprof_1").unwrap().field, "ID");
+        // A value is shown before a key that also holds the text.
+        assert_eq!(matched(&p, "PLAN").unwrap().field, "metadata plan");
+        let key = matched(&p, "NOTE").unwrap();
+        assert_eq!(
+            (key.field.as_str(), key.text.as_str()),
+            ("metadata key", "note")
+        );
         assert!(matched(&p, "nowhere").is_none());
         assert!(matched(&p, "").is_none());
     }
