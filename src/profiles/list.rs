@@ -3,6 +3,7 @@
 //! pasted link all land on the same page, and Previous is the same stack minus one.
 
 use crate::error::AppError;
+use crate::profiles::columns::ProfileColumns;
 use crate::profiles::goto::GOTO;
 use crate::profiles::grants::GrantBadge;
 use crate::profiles::links::{detail_href, new_href};
@@ -248,16 +249,7 @@ fn ProfileTable(profiles: Vec<Profile>, location: ListLocation) -> impl IntoView
     view! {
         <div class="table-wrap">
             <table class="profiles">
-                <thead>
-                    <tr>
-                        <th scope="col">"ID"</th>
-                        <th scope="col">"Name"</th>
-                        <th scope="col">"External ID"</th>
-                        <th scope="col">"Relationship"</th>
-                        <th scope="col">"Trust grants"</th>
-                        <th scope="col">"Created"</th>
-                    </tr>
-                </thead>
+                <ProfileColumns/>
                 <tbody>{rows}</tbody>
             </table>
         </div>

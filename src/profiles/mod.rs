@@ -3,6 +3,7 @@
 //! create/edit form ([`form`]) and the pages: [`list`], [`detail`], [`create`], [`edit`].
 
 pub mod by_id;
+pub mod columns;
 pub mod create;
 pub mod detail;
 pub mod edit;

@@ -4,6 +4,7 @@
 //! user's input, each problem next to its field.
 
 use crate::error::{AppError, FieldError};
+use crate::profiles::columns::ProfileColumns;
 use crate::profiles::grants::GrantBadge;
 use crate::profiles::links::detail_href;
 use crate::profiles::location::ListLocation;
@@ -275,17 +276,7 @@ fn ResultList(search: SearchQuery, page: Results) -> impl IntoView {
     view! {
         <div class="table-wrap">
             <table class="profiles search-results">
-                <thead>
-                    <tr>
-                        <th scope="col">"ID"</th>
-                        <th scope="col">"Name"</th>
-                        <th scope="col">"External ID"</th>
-                        <th scope="col">"Relationship"</th>
-                        <th scope="col">"Trust grants"</th>
-                        <th scope="col">"Created"</th>
-                        <th scope="col">"Matched"</th>
-                    </tr>
-                </thead>
+                <ProfileColumns extra="Matched"/>
                 <tbody>{rows}</tbody>
             </table>
         </div>
