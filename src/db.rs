@@ -9,9 +9,10 @@
 
 use async_trait::async_trait;
 use secrecy::{ExposeSecret, SecretString};
-use sqlx::any::AnyPoolOptions;
+use sqlx::any::{AnyArguments, AnyPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 use sqlx::AnyPool;
+use sqlx::Arguments;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use tower_sessions::session::{Id, Record};
@@ -167,6 +168,50 @@ async fn any_pool(url: &str) -> Result<AnyPool, sqlx::Error> {
         .acquire_timeout(ACQUIRE_TIMEOUT)
         .connect(url)
         .await
+}
+
+/// SQL built at run time, with `$N` placeholders, and its arguments, built together so
+/// that the numbers always match: queries whose conditions depend on the filters in use
+/// (the audit log, search). The SQL holds only the caller's own text and `$N`.
+#[derive(Default)]
+pub struct Statement {
+    pub sql: String,
+    pub args: AnyArguments<'static>,
+    count: usize,
+}
+
+impl Statement {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Appends a placeholder for `value` and returns it, for `format!`.
+    pub fn text(&mut self, value: impl Into<String>) -> String {
+        self.args.add(value.into()).expect("text always encodes");
+        self.count += 1;
+        format!("${}", self.count)
+    }
+
+    pub fn optional(&mut self, value: Option<&str>) -> String {
+        self.args
+            .add(value.map(str::to_owned))
+            .expect("text always encodes");
+        self.count += 1;
+        format!("${}", self.count)
+    }
+
+    pub fn int(&mut self, value: i64) -> String {
+        self.args.add(value).expect("integers always encode");
+        self.count += 1;
+        format!("${}", self.count)
+    }
+
+    pub async fn execute(
+        self,
+        conn: &mut sqlx::AnyConnection,
+    ) -> Result<sqlx::any::AnyQueryResult, sqlx::Error> {
+        sqlx::query_with(&self.sql, self.args).execute(conn).await
+    }
 }
 
 /// The tower-sessions store of whichever database the console uses.

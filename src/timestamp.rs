@@ -199,6 +199,12 @@ pub fn stamp(at: OffsetDateTime) -> String {
     )
 }
 
+/// The stamp of a day's first instant (UTC): a day filter's bound in the database.
+#[cfg(feature = "ssr")]
+pub fn day_stamp(day: Date) -> String {
+    stamp(day.midnight().assume_utc())
+}
+
 /// `2026-03-24 09:05:07 UTC` from a stored stamp: an audit trail shows seconds
 /// (pages show minutes, [`utc`]). Anything else is shown as it is.
 pub fn stored_utc(stamp: &str) -> String {

@@ -6,7 +6,8 @@
 
 use crate::audit::query::{Cursor, Filter};
 use crate::audit::{Change, Entry, EntryPage, Outcome};
-use crate::db::Database;
+use crate::db::{Database, Statement};
+use crate::timestamp::day_stamp;
 use sqlx::any::AnyRow;
 use sqlx::AnyPool;
 use sqlx::Row;
@@ -93,32 +94,26 @@ impl AuditLog {
         // Only the filters in use become conditions, so that the database can walk the
         // index that fits (by actor, by profile, or by time); every value is a bound
         // parameter, and the SQL holds only our own column names and `$N`.
-        let mut values: Vec<String> = Vec::new();
-        let mut param = |value: String| {
-            values.push(value);
-            format!("${}", values.len())
-        };
+        let mut s = Statement::new();
         let mut conditions = Vec::new();
         if let Some(actor) = &filter.actor {
-            conditions.push(format!("actor = {}", param(actor.clone())));
+            conditions.push(format!("actor = {}", s.text(actor.as_str())));
         }
         if let Some(action) = filter.action {
-            conditions.push(format!("action = {}", param(action.as_str().into())));
+            conditions.push(format!("action = {}", s.text(action.as_str())));
         }
         if let Some(profile) = &filter.profile_id {
-            conditions.push(format!("profile_id = {}", param(profile.to_string())));
+            conditions.push(format!("profile_id = {}", s.text(profile.to_string())));
         }
         // Days become the stamps that bound them.
         if let Some(from) = filter.from {
-            let from = crate::timestamp::stamp(from.midnight().assume_utc());
-            conditions.push(format!("at >= {}", param(from)));
+            conditions.push(format!("at >= {}", s.text(day_stamp(from))));
         }
         if let Some(until) = filter.to.and_then(|d| d.next_day()) {
-            let until = crate::timestamp::stamp(until.midnight().assume_utc());
-            conditions.push(format!("at < {}", param(until)));
+            conditions.push(format!("at < {}", s.text(day_stamp(until))));
         }
         if let Some(cursor) = cursor {
-            let (at, id) = (param(cursor.at.clone()), param(cursor.id.clone()));
+            let (at, id) = (s.text(cursor.at.as_str()), s.text(cursor.id.as_str()));
             conditions.push(format!("(at, id) < ({at}, {id})"));
         }
         let filters = if conditions.is_empty() {
@@ -126,14 +121,13 @@ impl AuditLog {
         } else {
             format!("WHERE {}", conditions.join(" AND "))
         };
-        let sql = format!(
+        s.sql = format!(
             "SELECT {COLUMNS} FROM audit_events {filters} ORDER BY at DESC, id DESC LIMIT {}",
             u64::from(limit) + 1
         );
-        let query = values
-            .iter()
-            .fold(sqlx::query(&sql), |query, value| query.bind(value));
-        let rows = query.fetch_all(&self.pool).await?;
+        let rows = sqlx::query_with(&s.sql, s.args)
+            .fetch_all(&self.pool)
+            .await?;
         let mut entries = rows.iter().map(entry).collect::<Result<Vec<_>, _>>()?;
         let next = if entries.len() > limit as usize {
             entries.truncate(limit as usize);

@@ -8,16 +8,16 @@
 //! an index of `indexed_profiles` serves (created time and id; or unnamed, name and id), so
 //! a page stops after 26 rows and page 1,000 costs what page 1 does.
 
-use super::store::{Index, Statement};
+use super::store::Index;
+use crate::db::Statement;
 use crate::profiles::model::Profile;
 use crate::profiles::search::query::{GrantFilter, SearchQuery, Sort};
 use crate::profiles::search::results::{Matched, SearchHit, SearchPage};
-use crate::timestamp::stamp;
+use crate::timestamp::day_stamp;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
-use time::{Date, Time};
 
 /// Results per page.
 pub const PAGE_SIZE: usize = 25;
@@ -72,10 +72,6 @@ pub(super) fn escape_like(text: &str) -> String {
 /// `*`, `NEAR`, `:`, `^` and the rest are text.
 pub(super) fn fts_phrase(text: &str) -> String {
     format!("\"{}\"", text.replace('"', "\"\""))
-}
-
-fn day_start(day: Date) -> String {
-    stamp(day.with_time(Time::MIDNIGHT).assume_utc())
 }
 
 impl Index {
@@ -176,10 +172,10 @@ impl Index {
             None => {}
         }
         if let Some(from) = query.created_from {
-            filters.push(format!("p.created_at >= {}", s.text(day_start(from))));
+            filters.push(format!("p.created_at >= {}", s.text(day_stamp(from))));
         }
         if let Some(to) = query.created_to {
-            let end = to.next_day().map_or_else(|| "9999".to_owned(), day_start);
+            let end = to.next_day().map_or_else(|| "9999".to_owned(), day_stamp);
             filters.push(format!("p.created_at < {}", s.text(end)));
         }
         if let Some(key) = &query.has_key {
@@ -220,11 +216,7 @@ fn hit(p: &Profile, exact: bool, text: &str) -> SearchHit {
         name: p.name.clone(),
         relationship: p.relationship.label().to_owned(),
         created_at: p.created_at,
-        grants: p
-            .trust_grants
-            .iter()
-            .map(|(name, g)| (name.clone(), g.status.label().to_owned()))
-            .collect(),
+        grants: p.trust_grants.clone(),
         exact,
         matched: matched(p, text),
     }

@@ -2,11 +2,10 @@
 //! write-through), and the sync's shared state. Tables are in `migrations/0003_index.sql`;
 //! the text-search structures, whose syntax differs between the databases, are made here.
 
-use crate::db::Database;
+use crate::db::{Database, Statement};
 use crate::profiles::model::Profile;
 use crate::timestamp::stamp;
-use sqlx::any::AnyArguments;
-use sqlx::{AnyPool, Arguments};
+use sqlx::AnyPool;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use time::OffsetDateTime;
@@ -82,52 +81,6 @@ pub(super) fn search_text(p: &Profile) -> String {
         .map(|part| part.replace(['\n', '\r'], " "))
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-/// `?`-free SQL with `$N` placeholders, and its arguments, built together so that the
-/// numbers always match.
-pub(super) struct Statement {
-    pub sql: String,
-    pub args: AnyArguments<'static>,
-    count: usize,
-}
-
-impl Statement {
-    pub fn new() -> Self {
-        Self {
-            sql: String::new(),
-            args: AnyArguments::default(),
-            count: 0,
-        }
-    }
-
-    /// Appends a placeholder for `value` and returns it, for `format!`.
-    pub fn text(&mut self, value: impl Into<String>) -> String {
-        self.args.add(value.into()).expect("text always encodes");
-        self.count += 1;
-        format!("${}", self.count)
-    }
-
-    pub fn optional(&mut self, value: Option<&str>) -> String {
-        self.args
-            .add(value.map(str::to_owned))
-            .expect("text always encodes");
-        self.count += 1;
-        format!("${}", self.count)
-    }
-
-    pub fn int(&mut self, value: i64) -> String {
-        self.args.add(value).expect("integers always encode");
-        self.count += 1;
-        format!("${}", self.count)
-    }
-
-    pub async fn execute(
-        self,
-        conn: &mut sqlx::AnyConnection,
-    ) -> Result<sqlx::any::AnyQueryResult, sqlx::Error> {
-        sqlx::query_with(&self.sql, self.args).execute(conn).await
-    }
 }
 
 impl Index {

@@ -8,8 +8,7 @@ use crate::profiles::columns::ProfileColumns;
 use crate::profiles::grants::GrantBadge;
 use crate::profiles::links::detail_href;
 use crate::profiles::location::ListLocation;
-use crate::profiles::model::ProfileId;
-use crate::profiles::model::{GrantStatus, Lenient, Relationship, TrustGrant};
+use crate::profiles::model::{ProfileId, Relationship};
 use crate::profiles::search::query::{
     param, GrantFilter, SearchParams, SearchQuery, Sort, SEARCH_PATH,
 };
@@ -303,15 +302,7 @@ fn HitRow(hit: SearchHit, now: time::OffsetDateTime) -> impl IntoView {
     let grants = hit
         .grants
         .into_iter()
-        .map(|(name, status)| {
-            let grant = TrustGrant {
-                status: GrantStatus::ALL
-                    .into_iter()
-                    .find(|s| s.as_str() == status)
-                    .map_or(Lenient::Unknown(status), Lenient::Known),
-            };
-            view! { <GrantBadge name grant/> }
-        })
+        .map(|(name, grant)| view! { <GrantBadge name grant/> })
         .collect_view();
     let matched = hit.matched.map(|m| {
         view! {

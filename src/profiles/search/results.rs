@@ -1,7 +1,9 @@
 //! What a search answers, and how fresh the index behind it is: the types the server
 //! functions send and the search page shows.
 
+use crate::profiles::model::TrustGrant;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
 /// One found profile, as the index last saw it.
@@ -13,8 +15,8 @@ pub struct SearchHit {
     pub relationship: String,
     #[serde(with = "crate::timestamp")]
     pub created_at: OffsetDateTime,
-    /// Trust grants as (name, status), as they came.
-    pub grants: Vec<(String, String)>,
+    /// Trust grants by name, as they came.
+    pub grants: BTreeMap<String, TrustGrant>,
     /// The search text is this profile's id or external id, exactly.
     pub exact: bool,
     /// Where the text matched, when it did.
