@@ -118,6 +118,10 @@ pub struct ServeArgs {
           value_parser = clap::value_parser!(u64).range(0..=300))]
     pub shutdown_grace: u64,
 
+    /// Runtimes serving requests, each on its own thread [default: one per core available]
+    #[arg(long, env = "PROFILES_WORKERS", value_name = "N")]
+    pub workers: Option<std::num::NonZeroUsize>,
+
     /// Enable the built-in emulator's test hooks (`/_emulator/*` on its loopback port)
     #[arg(long, env = "PROFILES_EMULATOR_TEST_HOOKS")]
     pub emulator_test_hooks: bool,

@@ -24,6 +24,8 @@ pub mod index;
 #[cfg(feature = "ssr")]
 pub mod router;
 #[cfg(feature = "ssr")]
+pub mod serve;
+#[cfg(feature = "ssr")]
 pub mod state;
 #[cfg(feature = "ssr")]
 pub mod upstream;

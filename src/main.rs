@@ -13,6 +13,7 @@ use profiles_admin::emulator::{Emulator, EmulatorConfig};
 use profiles_admin::hardening::Deployment;
 use profiles_admin::index::{self, sync::SyncConfig, Index};
 use profiles_admin::router::app;
+use profiles_admin::serve::{cores, on_every_core, without_nagle};
 use profiles_admin::state::{AppState, Draining};
 use profiles_admin::upstream::retry::RetryPolicy;
 use profiles_admin::upstream::{Client, UpstreamConfig};
@@ -20,12 +21,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// One thread serves everything. Leptos 0.8.23's `<Suspense>` can lose a wake-up when a
-/// resource finishes on another worker thread while the boundary's effect runs, and the
-/// server-rendered response then never completes (leptos#4851, #4673, #4698; we hit it
-/// under load in our own tests). On a single-threaded runtime that race cannot happen, and
-/// an admin console needs far less than one core (docs/performance.md). Blocking work still
-/// goes to tokio's blocking pool.
+/// Start-up runs on this single-threaded runtime, which then serves as one of the
+/// console's runtimes, one per core (`profiles_admin::serve` explains why).
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
@@ -142,9 +139,8 @@ async fn serve(args: ServeArgs, data: DataDir) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let bound = listener.local_addr().map_err(|e| e.to_string())?;
-    tracing::info!("console listening on http://{bound}");
-    // The peer address feeds sign-in rate limits and the proxy mode's trust check.
-    let service = router.into_make_service_with_connect_info::<SocketAddr>();
+    let workers = args.workers.unwrap_or_else(cores);
+    tracing::info!("serving on {workers} runtimes; console listening on http://{bound}");
     let grace = args.shutdown_grace();
     let stop = async move {
         shutdown_signal().await;
@@ -154,8 +150,7 @@ async fn serve(args: ServeArgs, data: DataDir) -> Result<(), String> {
             tokio::time::sleep(grace).await;
         }
     };
-    axum::serve(listener, service)
-        .with_graceful_shutdown(stop)
+    on_every_core(listener, router, workers, stop)
         .await
         .map_err(|e| format!("server error: {e}"))
 }
@@ -181,7 +176,7 @@ async fn run_emulator(args: EmulatorArgs, data_dir: PathBuf) -> Result<(), Strin
         test_hooks = args.test_hooks,
         "emulated User Profiles API (beta user-profiles-2026-03-24) listening"
     );
-    axum::serve(listener, emulator.router())
+    axum::serve(without_nagle(listener), emulator.router())
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(|e| format!("emulator error: {e}"))

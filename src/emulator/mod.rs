@@ -65,7 +65,7 @@ impl Emulator {
         let bound = listener.local_addr()?;
         let router = self.router();
         tokio::spawn(async move {
-            if let Err(e) = axum::serve(listener, router).await {
+            if let Err(e) = axum::serve(crate::serve::without_nagle(listener), router).await {
                 tracing::error!(error = %e, "emulator server stopped");
             }
         });

@@ -127,7 +127,7 @@ impl TestEmulator {
 }
 
 /// One single-threaded runtime for every test of a binary, as in the real server
-/// (`src/main.rs` explains why: Leptos' `<Suspense>` can stall server rendering when
+/// (`profiles_admin::serve` explains why: Leptos' `<Suspense>` can stall server rendering when
 /// resources complete on other worker threads). Tests take turns on it.
 pub fn on_shared_runtime(test: impl std::future::Future<Output = ()>) {
     static RUNTIME: std::sync::LazyLock<std::sync::Mutex<tokio::runtime::Runtime>> =
