@@ -1,7 +1,8 @@
 //! What every response of the console gets, whatever produced it (docs/security.md,
 //! "What is enforced where"): cross-site state changes refused, paths with dot segments
 //! refused, request bodies bounded, the security headers, no caching of anything but the
-//! static bundle, and an `x-request-id` that the logs carry.
+//! static bundle, compression unless the answer carries a credential, and an
+//! `x-request-id` that the logs carry.
 //! The Content-Security-Policy needs the page's nonce, so the shell sets it
 //! ([`content_security_policy`]).
 
@@ -12,6 +13,8 @@ use axum::middleware::{from_fn, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use std::time::Duration;
+use tower_http::compression::predicate::{DefaultPredicate, Predicate};
+use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::csrf::CsrfLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -99,6 +102,7 @@ pub fn harden(router: Router, timeout: Duration, deployment: &Deployment) -> Rou
             timeout,
         ))
         .layer(from_fn(no_store))
+        .layer(compression())
         .layer(from_fn(plain_path));
     for (name, value) in static_headers {
         router = router.layer(SetResponseHeaderLayer::if_not_present(
@@ -131,18 +135,41 @@ pub fn content_security_policy(nonce: &str, reload: Option<&str>) -> String {
     )
 }
 
+/// `Cache-Control` of an answer that carries a credential (an enrollment link): never
+/// stored, and never compressed, by us or anything between us and the browser.
+pub const CARRIES_CREDENTIAL: HeaderValue = HeaderValue::from_static("no-store, no-transform");
+
 /// Pages, server functions and redirects may hold profile data or credentials: never
 /// stored. The hashed-by-build static bundle and the icon may be cached.
 async fn no_store(request: Request, next: Next) -> Response {
     let path = request.uri().path();
     let cacheable = path.starts_with("/pkg/") || path == "/favicon.svg";
     let mut response = next.run(request).await;
-    if !cacheable {
+    let credential = response.headers().get(header::CACHE_CONTROL) == Some(&CARRIES_CREDENTIAL);
+    if !cacheable && !credential {
         response
             .headers_mut()
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     response
+}
+
+/// Brotli or gzip, as the browser asks, at a level that costs well under a millisecond
+/// for a 100-row page (docs/performance.md). An answer that carries a credential is sent
+/// as it is: a compressed secret beside reflected input is what BREACH reads, one guess at
+/// a time, from the sizes of responses (docs/security.md, "Compression and BREACH").
+fn compression() -> CompressionLayer<impl Predicate> {
+    let plain = |_: StatusCode,
+                 _: axum::http::Version,
+                 headers: &axum::http::HeaderMap,
+                 _: &axum::http::Extensions| {
+        headers.get(header::CACHE_CONTROL) != Some(&CARRIES_CREDENTIAL)
+    };
+    CompressionLayer::new()
+        .no_deflate()
+        .no_zstd()
+        .quality(CompressionLevel::Precise(4))
+        .compress_when(DefaultPredicate::new().and(plain))
 }
 
 /// Whether a path names one place as it is written: no segment that is, once decoded,

@@ -615,7 +615,7 @@ fn a_posted_enrollment_shows_the_url_once_and_is_never_cached() {
             .post_form(&format!("/profiles/{}", profile.id), &[])
             .await;
         assert_eq!(status, 200);
-        assert_eq!(headers[header::CACHE_CONTROL], "no-store");
+        assert_eq!(headers[header::CACHE_CONTROL], "no-store, no-transform");
         assert!(html.contains("https://platform.claude.com/user-profiles/enrollment/"));
         assert!(html.contains("rel=\"noopener noreferrer\""));
         assert!(
@@ -627,6 +627,98 @@ fn a_posted_enrollment_shows_the_url_once_and_is_never_cached() {
             .form("enrollment_url", &format!("id={}", profile.id))
             .await;
         assert_eq!(status, 200);
+    });
+}
+
+/// Sends `request` asking for `encoding`; answers the status, the headers and the body
+/// as it came, decompressed as its `content-encoding` says.
+async fn encoded(
+    console: &Console,
+    mut request: Request<Body>,
+    encoding: &str,
+) -> (StatusCode, axum::http::HeaderMap, String) {
+    use std::io::Read;
+    use tower::ServiceExt;
+    request
+        .headers_mut()
+        .insert(header::ACCEPT_ENCODING, encoding.parse().unwrap());
+    let response = console.router.clone().oneshot(request).await.unwrap();
+    let (status, headers) = (response.status(), response.headers().clone());
+    let raw = axum::body::to_bytes(response.into_body(), 8 << 20)
+        .await
+        .unwrap();
+    let mut body = String::new();
+    match headers.get(header::CONTENT_ENCODING).map(|v| v.to_str().unwrap()) {
+        None => body = String::from_utf8(raw.to_vec()).unwrap(),
+        Some("br") => drop(
+            brotli::Decompressor::new(&raw[..], 4096)
+                .read_to_string(&mut body)
+                .unwrap(),
+        ),
+        Some("gzip") => drop(
+            flate2::read::GzDecoder::new(&raw[..])
+                .read_to_string(&mut body)
+                .unwrap(),
+        ),
+        Some(other) => panic!("unexpected encoding {other}"),
+    }
+    (status, headers, body)
+}
+
+/// Pages and server function answers are compressed as the browser asks (brotli first),
+/// and decompress to what an uncompressed answer holds; an answer carrying an enrollment
+/// link never is, however asked (BREACH, docs/security.md).
+#[test]
+fn answers_are_compressed_as_asked_except_credentials() {
+    on_shared_runtime(async {
+        let console = Console::start().await;
+        let page = || {
+            Request::get("/profiles?limit=100")
+                .header(header::ACCEPT, "text/html")
+                .body(Body::empty())
+                .unwrap()
+        };
+        let (_, plain_headers, plain) = encoded(&console, page(), "identity").await;
+        assert_eq!(plain_headers.get(header::CONTENT_ENCODING), None);
+        assert!(plain.contains("</table>"));
+        for (asked, answered) in [("gzip, deflate, br", "br"), ("gzip", "gzip")] {
+            let (status, headers, body) = encoded(&console, page(), asked).await;
+            assert_eq!(status, 200);
+            assert_eq!(headers[header::CONTENT_ENCODING], answered, "{asked}");
+            assert_eq!(headers[header::VARY], "accept-encoding");
+            // The same page but for its per-response nonce.
+            assert_eq!(body.len(), plain.len(), "{asked}");
+            assert!(body.contains("</table>"));
+        }
+
+        let list = Request::post("/api/profiles/list")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from("limit=100&order=desc"))
+            .unwrap();
+        let (_, headers, body) = encoded(&console, list, "br").await;
+        assert_eq!(headers[header::CONTENT_ENCODING], "br");
+        assert_eq!(serde_json::from_str::<ProfilePage>(&body).unwrap().data.len(), 100);
+
+        let profile = console.some_profile().await;
+        let mint = Request::post("/api/profiles/enrollment_url")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!("id={}", profile.id)))
+            .unwrap();
+        let (status, headers, body) = encoded(&console, mint, "gzip, br").await;
+        assert_eq!(status, 200);
+        assert_eq!(headers.get(header::CONTENT_ENCODING), None);
+        assert_eq!(headers[header::CACHE_CONTROL], "no-store, no-transform");
+        assert!(body.contains("https://platform.claude.com/user-profiles/enrollment/"));
+
+        let posted = Request::post(format!("/profiles/{}", profile.id))
+            .header(header::ACCEPT, "text/html")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::empty())
+            .unwrap();
+        let (status, headers, html) = encoded(&console, posted, "gzip, br").await;
+        assert_eq!(status, 200);
+        assert_eq!(headers.get(header::CONTENT_ENCODING), None);
+        assert!(html.contains("https://platform.claude.com/user-profiles/enrollment/"));
     });
 }
 

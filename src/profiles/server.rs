@@ -97,6 +97,6 @@ pub async fn update_profile(
 pub async fn create_enrollment_url(id: String) -> Result<EnrollmentUrl, AppError> {
     let user = Authorized::require(Permission::EnrollmentCreate).await?;
     let id = service::profile_id(&id)?;
-    service::no_store();
+    service::carries_credential();
     service::enrollment_url(&service::state()?, &user, &id).await
 }

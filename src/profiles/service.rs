@@ -163,12 +163,13 @@ pub async fn enrollment_url(
     }
 }
 
-/// Marks the response as never to be stored by any cache (it carries a credential).
-pub fn no_store() {
+/// Marks the response as carrying a credential: never stored by any cache, never
+/// compressed (`hardening::CARRIES_CREDENTIAL`).
+pub fn carries_credential() {
     if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
         options.insert_header(
             axum::http::header::CACHE_CONTROL,
-            axum::http::HeaderValue::from_static("no-store"),
+            crate::hardening::CARRIES_CREDENTIAL,
         );
     }
 }
