@@ -648,7 +648,10 @@ async fn encoded(
         .await
         .unwrap();
     let mut body = String::new();
-    match headers.get(header::CONTENT_ENCODING).map(|v| v.to_str().unwrap()) {
+    match headers
+        .get(header::CONTENT_ENCODING)
+        .map(|v| v.to_str().unwrap())
+    {
         None => body = String::from_utf8(raw.to_vec()).unwrap(),
         Some("br") => drop(
             brotli::Decompressor::new(&raw[..], 4096)
@@ -697,7 +700,13 @@ fn answers_are_compressed_as_asked_except_credentials() {
             .unwrap();
         let (_, headers, body) = encoded(&console, list, "br").await;
         assert_eq!(headers[header::CONTENT_ENCODING], "br");
-        assert_eq!(serde_json::from_str::<ProfilePage>(&body).unwrap().data.len(), 100);
+        assert_eq!(
+            serde_json::from_str::<ProfilePage>(&body)
+                .unwrap()
+                .data
+                .len(),
+            100
+        );
 
         let profile = console.some_profile().await;
         let mint = Request::post("/api/profiles/enrollment_url")
@@ -1178,5 +1187,60 @@ fn the_search_page_renders_results_and_errors_without_javascript() {
         );
         assert!(html.contains("must be a date like 2026-03-24"));
         assert!(html.contains("must be active, pending, rejected or none"));
+    });
+}
+
+/// The address of a page's link named `label` (`<a href="…">label</a>`), unescaped.
+fn link(html: &str, label: &str) -> Option<String> {
+    let end = html.find(&format!(">{label}</a>"))?;
+    let start = html[..end].rfind("href=\"")? + "href=\"".len();
+    let href = &html[start..];
+    Some(href[..href.find('"')?].replace("&amp;", "&"))
+}
+
+/// Followed Next by Next to page 500, a list page is no bigger than the first (the
+/// address keeps the last cursors only, the rows' links only the page's own), Previous
+/// walks back while its cursors last, then the first page is offered; and a row's
+/// "Back to list" lands on the same rows.
+#[test]
+fn a_list_page_does_not_grow_with_its_depth() {
+    on_shared_runtime(async {
+        let emulator = TestEmulator::start_seeded(10_020).await;
+        let upstream = emulator.client();
+        let console = Console::with(emulator, upstream).await;
+        let (_, _, first) = console.page("/profiles").await;
+        let mut html = first.clone();
+        for _ in 1..500 {
+            let next = link(&html, "Next").expect("a Next link");
+            let (status, _, page) = console.page(&next).await;
+            assert_eq!(status, 200, "{next}");
+            html = page;
+        }
+        assert!(html.contains("Page 500"));
+        let ratio = html.len() as f64 / first.len() as f64;
+        std::fs::write("/tmp/p1.html", &first).unwrap();
+        std::fs::write("/tmp/p500.html", &html).unwrap();
+        assert!(ratio <= 1.2, "page 500 is {ratio:.2}× page 1");
+
+        let start = html.find("href=\"/profiles/uprof_").expect("a row link") + "href=\"".len();
+        let detail = html[start..][..html[start..].find('"').unwrap()].replace("&amp;", "&");
+        assert!(detail.contains("from=20~desc~500~page_"), "{detail}");
+        let (_, _, detail_page) = console.page(&detail).await;
+        let back = link(&detail_page, "← Back to list").expect("Back to list");
+        let (_, _, again) = console.page(&back).await;
+        let rows = |html: &str| {
+            html[html.find("<tbody>").unwrap()..html.find("</tbody>").unwrap()].to_owned()
+        };
+        assert_eq!(rows(&again), rows(&html));
+        assert!(again.contains("Page 500"));
+
+        let mut html = html;
+        for page in (496..500).rev() {
+            let previous = link(&html, "Previous").expect("a Previous link");
+            html = console.page(&previous).await.2;
+            assert!(html.contains(&format!("Page {page}")), "Page {page}");
+        }
+        assert_eq!(link(&html, "Previous"), None);
+        assert_eq!(link(&html, "First page").as_deref(), Some("/profiles"));
     });
 }

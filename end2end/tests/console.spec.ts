@@ -143,7 +143,9 @@ test.describe("enrollment URL", () => {
       page.waitForResponse((r) => r.url().endsWith("/api/profiles/enrollment_url")),
       page.getByRole("button", { name: "Generate enrollment URL" }).click(),
     ]);
-    expect(response.headers()["cache-control"]).toBe("no-store");
+    // A credential: never stored, never compressed (BREACH), though Chromium asks for br.
+    expect(response.headers()["cache-control"]).toBe("no-store, no-transform");
+    expect(response.headers()["content-encoding"]).toBeUndefined();
     const link = page.locator(".enrollment-url a");
     await expect(link).toHaveAttribute("href", /^https:\/\/platform\.claude\.com\/user-profiles\/enrollment\//);
     await expect(link).toHaveAttribute("rel", "noopener noreferrer");

@@ -25,7 +25,7 @@ test("list tools: Apply page size and order, go to a profile", async ({ page }) 
   expect(await listedIds(page)).toEqual(ids);
   await page.getByLabel("Go to profile").fill(ids[10]);
   await page.getByRole("button", { name: "Open" }).click();
-  await expect(page).toHaveURL(new RegExp(`/profiles/${ids[10]}\\?from=100~asc~$`));
+  await expect(page).toHaveURL(new RegExp(`/profiles/${ids[10]}\\?from=100~asc~1~$`));
   await page.getByRole("link", { name: "← Back to list" }).click();
   await expect(page).toHaveURL(/\/profiles\?limit=100&order=asc$/);
 });

@@ -6,7 +6,9 @@ const SEEDED = 150;
 test.describe("with JavaScript", () => {
   test("the list renders, hydrates and shows every column", async ({ page }) => {
     const errors = watchForErrors(page);
-    await page.goto("/");
+    const response = await page.goto("/");
+    // Sent compressed, as Chromium asks (it accepts brotli).
+    expect(response?.headers()["content-encoding"]).toBe("br");
     await expect(page).toHaveURL(/\/profiles$/);
     await hydrated(page);
     await expect(page.getByRole("heading", { level: 1, name: "Profiles" })).toBeVisible();
@@ -123,3 +125,45 @@ test("the release bundle is served precompressed, within budget", async ({ reque
     }
   }
 });
+
+// A deep list page keeps only its last cursors: Back to list from a profile lands on the
+// same rows, Previous walks back while the cursors last, then the first page is offered.
+for (const javaScriptEnabled of [true, false]) {
+  test.describe(javaScriptEnabled ? "deep pages, with JavaScript" : "deep pages, without JavaScript", () => {
+    test.use({ javaScriptEnabled });
+
+    test("Back to list from page 8 shows page 8; Previous, then First page", async ({ page }) => {
+      const errors = watchForErrors(page);
+      await page.goto("/profiles?limit=10");
+      if (javaScriptEnabled) await hydrated(page);
+      for (let n = 2; n <= 8; n++) {
+        await page.getByRole("link", { name: "Next" }).click();
+        await expect(page.getByText(`Page ${n}`)).toBeVisible();
+      }
+      const ids = await listedIds(page);
+      await page.getByRole("link", { name: ids[3] }).click();
+      await expect(page.locator("dl.facts")).toContainText(ids[3]);
+      await page.getByRole("link", { name: "← Back to list" }).click();
+      await expect(page.getByText("Page 8")).toBeVisible();
+      await expect.poll(() => listedIds(page)).toEqual(ids);
+      // Only page 8's own cursor travelled through the profile.
+      await expect(page.getByRole("link", { name: "Previous" })).toHaveCount(0);
+      await page.getByRole("link", { name: "First page" }).click();
+      await expect(page.getByText("Page 1")).toBeVisible();
+      await expect(page).toHaveURL(/\/profiles\?limit=10$/);
+
+      // Walked forward, Previous goes back as far as the address keeps cursors.
+      for (let n = 2; n <= 8; n++) {
+        await page.getByRole("link", { name: "Next" }).click();
+        await expect(page.getByText(`Page ${n}`)).toBeVisible();
+      }
+      for (let n = 7; n >= 4; n--) {
+        await page.getByRole("link", { name: "Previous" }).click();
+        await expect(page.getByText(`Page ${n}`)).toBeVisible();
+      }
+      await expect(page.getByRole("link", { name: "Previous" })).toHaveCount(0);
+      await expect(page.getByRole("link", { name: "First page" })).toBeVisible();
+      expect(errors).toEqual([]);
+    });
+  });
+}

@@ -59,13 +59,13 @@ mod tests {
         let deep = first.next(PageCursor::parse("page_X=").unwrap());
         assert_eq!(
             detail_href(&id, &deep, Some("saved")),
-            "/profiles/uprof_abc?from=20~desc~page_X%3D&done=saved"
+            "/profiles/uprof_abc?from=20~desc~2~page_X%3D&done=saved"
         );
         assert_eq!(
             edit_href(&id, &deep),
-            "/profiles/uprof_abc/edit?from=20~desc~page_X%3D"
+            "/profiles/uprof_abc/edit?from=20~desc~2~page_X%3D"
         );
-        assert_eq!(from_param(Some("20~desc~page_X=".into())), deep);
+        assert_eq!(from_param(Some("20~desc~2~page_X=".into())), deep);
         assert_eq!(from_param(Some("<script>".into())), first);
         assert_eq!(from_param(None), first);
     }

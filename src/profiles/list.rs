@@ -1,6 +1,7 @@
 //! The profile list, `/profiles`. The API only gives a forward cursor, so the page address
-//! keeps the whole stack of cursors that led here (`trail`): reload, Back/Forward and a
-//! pasted link all land on the same page, and Previous is the same stack minus one.
+//! keeps the cursors of the last pages that led here (`trail`, see `location`): reload,
+//! Back/Forward and a pasted link all land on the same page, and Previous is the same
+//! trail minus one.
 
 use crate::error::AppError;
 use crate::profiles::columns::ProfileColumns;
@@ -29,17 +30,18 @@ pub fn ProfileListPage() -> impl IntoView {
     let address_errors = Memo::new(move |_| location.with(|l| l.as_ref().err().cloned()));
     let here = Memo::new(move |_| location.get().unwrap_or_default());
     let goto = Memo::new(move |_| query.with(|q| q.get(GOTO)));
+    // The page only: the place it belongs to is in the address on both sides, so the
+    // hydration data does not carry the cursors a second time.
     let page = Resource::new(
         move || location.get().ok(),
         |location| async move {
             let location = location.ok_or_else(|| AppError::invalid(Vec::new()))?;
-            let page = list_profiles(
+            list_profiles(
                 location.limit.get(),
                 location.order.as_str().to_owned(),
                 location.current().map(|c| c.as_str().to_owned()),
             )
-            .await?;
-            Ok::<_, AppError>((location, page))
+            .await
         },
     );
     let table = move || {
@@ -47,7 +49,9 @@ pub fn ProfileListPage() -> impl IntoView {
             <Transition fallback=|| view! { <p class="muted">"Loading profiles…"</p> }>
                 {move || Suspend::new(async move {
                     match page.await {
-                        Ok((location, page)) => {
+                        Ok(page) => {
+                            // Read once the page is in, so both belong to the same address.
+                            let location = here.get_untracked();
                             let next = page.next_page.as_deref().and_then(|c| PageCursor::parse(c).ok()).map(|c| location.next(c));
                             view! {
                                 <ProfileTable profiles=page.data location=location.clone()/>
@@ -110,7 +114,7 @@ fn ListControls(here: Memo<ListLocation>) -> impl IntoView {
             order: order
                 .and_then(|o| Order::parse(&o).ok())
                 .unwrap_or(current.order),
-            trail: Vec::new(),
+            ..ListLocation::default()
         };
         navigate(&location.href(), Default::default());
     };
@@ -257,7 +261,8 @@ fn ProfileTable(profiles: Vec<Profile>, location: ListLocation) -> impl IntoView
     .into_any()
 }
 
-/// Plain links, so paging works before and without the WASM.
+/// Plain links, so paging works before and without the WASM. Past the cursors the
+/// address keeps (`location::MAX_TRAIL`), the first page is offered instead of Previous.
 #[component]
 fn Pager(location: ListLocation, next: Option<ListLocation>) -> impl IntoView {
     let previous = location.previous();
@@ -265,6 +270,7 @@ fn Pager(location: ListLocation, next: Option<ListLocation>) -> impl IntoView {
         <nav class="pager" aria-label="Pagination">
             {match previous {
                 Some(p) => view! { <A href=p.href() attr:class="button secondary">"Previous"</A> }.into_any(),
+                None if location.page_number() > 1 => view! { <A href=location.first().href() attr:class="button secondary">"First page"</A> }.into_any(),
                 None => view! { <span class="button secondary" aria-disabled="true">"Previous"</span> }.into_any(),
             }}
             <span class="muted">{format!("Page {}", location.page_number())}</span>

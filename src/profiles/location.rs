@@ -1,7 +1,12 @@
-//! A place in the profile list: page size, order and the stack of cursors walked so far.
-//! The API only gives a forward cursor, so the whole stack travels in the address
-//! (`?limit=&order=&trail=`), and in one token (`?from=`) through the detail and edit
-//! pages so that "Back to list" lands exactly there.
+//! A place in the profile list: page size, order, page number and the cursors of the last
+//! pages walked. The API only gives a forward cursor, so the cursors travel in the address
+//! (`?limit=&order=&page=&trail=`), and the place in one short token (`?from=`) through the
+//! detail and edit pages so that "Back to list" lands exactly there.
+//!
+//! Both are bounded, so a page's size does not grow with its depth: the address keeps the
+//! cursors of the last [`MAX_TRAIL`] pages, enough for Previous to walk back that far, and
+//! the token only the cursor of the page itself (each of a page's 100 rows links with it).
+//! Where the cursors run out, the pager offers the first page instead of Previous.
 
 use crate::error::FieldError;
 use crate::profiles::model::{Order, PageCursor, PageSize};
@@ -10,17 +15,39 @@ use crate::web::with_query;
 /// Separates cursors in `trail`; cursors never contain it (see [`PageCursor`]).
 const TRAIL_SEPARATOR: char = ',';
 
-/// Where in the list the user is: page size, order, and the cursors walked so far.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+/// Cursors kept in a list address (docs/console.md, "Paging").
+pub const MAX_TRAIL: usize = 5;
+
+/// Highest page number an address may name: more pages than any list has.
+const MAX_PAGE: usize = 1_000_000_000;
+
+/// Where in the list the user is.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ListLocation {
     pub limit: PageSize,
     pub order: Order,
-    /// Cursors of the pages after the first, in the order they were reached.
+    /// 1 for the first page.
+    pub page: usize,
+    /// Cursors of the last pages reached (at most [`MAX_TRAIL`]), oldest first; the last is
+    /// this page's. Empty on the first page only.
     pub trail: Vec<PageCursor>,
 }
 
+impl Default for ListLocation {
+    fn default() -> Self {
+        Self {
+            limit: PageSize::DEFAULT,
+            order: Order::default(),
+            page: 1,
+            trail: Vec::new(),
+        }
+    }
+}
+
 impl ListLocation {
-    /// Reads `limit`, `order` and `trail` from a page address's query.
+    /// Reads `limit`, `order`, `page` and `trail` from a page address's query. Without
+    /// `page`, the trail is taken to start at the second page; a longer trail than kept
+    /// is cut to its last cursors.
     pub fn from_query(get: impl Fn(&str) -> Option<String>) -> Result<Self, Vec<FieldError>> {
         let mut errors = Vec::new();
         let limit = match get("limit") {
@@ -42,7 +69,7 @@ impl ListLocation {
                 None
             })
             .unwrap_or_default();
-        let trail = get("trail")
+        let mut trail = get("trail")
             .filter(|t| !t.is_empty())
             .map(|t| {
                 t.split(TRAIL_SEPARATOR)
@@ -55,10 +82,31 @@ impl ListLocation {
                 None
             })
             .unwrap_or_default();
+        let page = match get("page") {
+            None => trail.len() + 1,
+            Some(raw) => match raw.parse::<usize>() {
+                Ok(page)
+                    if page <= MAX_PAGE
+                        && (page == 1) == trail.is_empty()
+                        && page > trail.len() =>
+                {
+                    page
+                }
+                _ => {
+                    errors.push(FieldError::new(
+                        "page",
+                        "must be a page number the cursors in the address lead to",
+                    ));
+                    1
+                }
+            },
+        };
+        trail.drain(..trail.len().saturating_sub(MAX_TRAIL));
         if errors.is_empty() {
             Ok(Self {
                 limit,
                 order,
+                page,
                 trail,
             })
         } else {
@@ -73,40 +121,57 @@ impl ListLocation {
 
     /// 1 for the first page.
     pub fn page_number(&self) -> usize {
-        self.trail.len() + 1
+        self.page
     }
 
     pub fn next(&self, cursor: PageCursor) -> Self {
         let mut next = self.clone();
+        next.page += 1;
         next.trail.push(cursor);
+        next.trail
+            .drain(..next.trail.len().saturating_sub(MAX_TRAIL));
         next
     }
 
+    /// The page before this one, when its cursor is still known.
     pub fn previous(&self) -> Option<Self> {
         let mut previous = self.clone();
-        previous.trail.pop().map(|_| previous)
+        previous.trail.pop()?;
+        previous.page -= 1;
+        (previous.page == 1 || !previous.trail.is_empty()).then_some(previous)
     }
 
-    /// This place in one query value (`limit~order~trail`), carried through the detail and
-    /// edit pages as `?from=` so that "Back to list" lands exactly here.
+    /// The first page in the same size and order.
+    pub fn first(&self) -> Self {
+        Self {
+            limit: self.limit,
+            order: self.order,
+            ..Self::default()
+        }
+    }
+
+    /// This place in one query value (`limit~order~page~cursor`), carried through the
+    /// detail and edit pages as `?from=`: only this page's cursor, so that it stays short.
     pub fn token(&self) -> String {
-        let trail: Vec<_> = self.trail.iter().map(PageCursor::as_str).collect();
         format!(
-            "{}~{}~{}",
+            "{}~{}~{}~{}",
             self.limit.get(),
             self.order.as_str(),
-            trail.join(",")
+            self.page,
+            self.current().map(PageCursor::as_str).unwrap_or_default()
         )
     }
 
     /// Reads [`Self::token`]; anything malformed is `None`, never an error page.
     pub fn from_token(raw: &str) -> Option<Self> {
-        let mut parts = raw.splitn(3, '~');
-        let (limit, order, trail) = (parts.next()?, parts.next()?, parts.next()?);
+        let mut parts = raw.splitn(4, '~');
+        let (limit, order, page, cursor) =
+            (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
         Self::from_query(|k| match k {
             "limit" => Some(limit.to_owned()),
             "order" => Some(order.to_owned()),
-            _ => Some(trail.to_owned()),
+            "page" => Some(page.to_owned()),
+            _ => Some(cursor.to_owned()),
         })
         .ok()
     }
@@ -126,7 +191,8 @@ impl ListLocation {
         if self.order != Order::default() {
             params.push(("order", self.order.as_str().to_owned()));
         }
-        if !self.trail.is_empty() {
+        if self.page > 1 {
+            params.push(("page", self.page.to_string()));
             let trail: Vec<_> = self.trail.iter().map(PageCursor::as_str).collect();
             params.push(("trail", trail.join(",")));
         }
@@ -169,16 +235,21 @@ mod tests {
         assert_eq!(third.page_number(), 3);
         assert_eq!(
             third.href(),
-            "/profiles?limit=50&order=asc&trail=page_AAA,page_BB%3D"
+            "/profiles?limit=50&order=asc&page=3&trail=page_AAA,page_BB%3D"
         );
         assert_eq!(third.previous(), Some(second.clone()));
-        assert_eq!(second.previous(), Some(first));
+        assert_eq!(second.previous(), Some(first.clone()));
+        assert_eq!(third.first(), first);
     }
 
     #[test]
     fn an_address_round_trips() {
         let location = parse(&[("trail", "page_AAA,page_BB=")]).unwrap();
         assert_eq!(location.trail, vec![cursor("page_AAA"), cursor("page_BB=")]);
+        assert_eq!(
+            location.page, 3,
+            "without a page, the trail starts at page 2"
+        );
         let href = location.href();
         let query = href.split_once('?').unwrap().1.replace("%3D", "=");
         let pairs: Vec<(&str, &str)> = query
@@ -188,17 +259,64 @@ mod tests {
         assert_eq!(parse(&pairs).unwrap(), location);
     }
 
+    /// Page 500 carries as many cursors as page 6, and Previous walks back while they
+    /// last; then only the first page is offered.
     #[test]
-    fn a_place_travels_as_one_token() {
+    fn the_trail_is_bounded_at_any_depth() {
+        let mut place = ListLocation::default();
+        for n in 1..500 {
+            place = place.next(cursor(&format!("page_{n}")));
+        }
+        assert_eq!(place.page_number(), 500);
+        assert_eq!(place.trail.len(), MAX_TRAIL);
+        assert_eq!(place.current(), Some(&cursor("page_499")));
+        let mut back = place.clone();
+        for _ in 1..MAX_TRAIL {
+            back = back.previous().unwrap();
+        }
+        assert_eq!(back.page_number(), 500 - (MAX_TRAIL - 1));
+        assert_eq!(back.current(), Some(&cursor("page_495")));
+        assert_eq!(back.previous(), None, "page 495's cursor is not kept");
+        assert_eq!(back.first(), ListLocation::default());
+
+        let pairs: Vec<_> = place.params();
+        let long_trail = (1..500)
+            .map(|n| format!("page_{n}"))
+            .collect::<Vec<_>>()
+            .join(",");
+        let from_old_address = parse(&[("trail", &long_trail)]).unwrap();
+        assert_eq!(
+            from_old_address, place,
+            "an old long address is cut to its end"
+        );
+        assert!(pairs.iter().all(|(_, v)| v.len() < 200));
+    }
+
+    #[test]
+    fn a_place_travels_as_one_short_token() {
         let place = parse(&[("limit", "50"), ("order", "asc")])
             .unwrap()
             .next(cursor("page_AA="))
             .next(cursor("page_BB"));
-        assert_eq!(place.token(), "50~asc~page_AA=,page_BB");
-        assert_eq!(ListLocation::from_token(&place.token()), Some(place));
+        assert_eq!(place.token(), "50~asc~3~page_BB");
+        let back = ListLocation::from_token(&place.token()).unwrap();
+        assert_eq!((back.page, back.current()), (3, Some(&cursor("page_BB"))));
+        assert_eq!(
+            back.href(),
+            "/profiles?limit=50&order=asc&page=3&trail=page_BB"
+        );
+        assert_eq!(back.previous(), None, "only this page's cursor travels");
         let first = ListLocation::default();
         assert_eq!(ListLocation::from_token(&first.token()), Some(first));
-        for bad in ["", "50", "50~up~", "999~asc~", "20~desc~<x>"] {
+        for bad in [
+            "",
+            "50",
+            "50~up~1~",
+            "999~asc~1~",
+            "20~desc~2~<x>",
+            "20~desc~1~page_A",
+            "20~desc~2~",
+        ] {
             assert_eq!(ListLocation::from_token(bad), None, "{bad:?}");
         }
     }
@@ -214,5 +332,11 @@ mod tests {
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["limit", "order", "trail"]);
         assert!(parse(&[("limit", "abc")]).is_err());
+        for page in ["0", "2", "x", "-1", "99999999999"] {
+            let errors = parse(&[("page", page)]).unwrap_err();
+            assert_eq!(errors[0].field, "page", "{page}");
+        }
+        assert!(parse(&[("page", "9"), ("trail", "a,b")]).is_ok());
+        assert!(parse(&[("page", "2"), ("trail", "a,b")]).is_err());
     }
 }
