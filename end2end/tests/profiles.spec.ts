@@ -71,7 +71,7 @@ test.describe("with JavaScript", () => {
     await expect(page.getByRole("heading", { name: "Metadata" })).toBeVisible();
     await page.getByRole("link", { name: "← Back to list" }).click();
     await expect(page).toHaveURL(/\/profiles$/);
-    expect(await listedIds(page)).toContain(id);
+    await expect.poll(() => listedIds(page)).toContain(id);
     expect(errors).toEqual([]);
   });
 

@@ -44,9 +44,12 @@ pub fn ProfileListPage() -> impl IntoView {
             .await
         },
     );
+    // No `<Transition>` around it: on the server a boundary walks its children once more
+    // when its resources are in, which built all 100 rows twice per request. Without one,
+    // the page is rendered once the resource is in (`SsrMode::Async`), and in the browser
+    // a new page's rows replace the old ones when they arrive, as a transition would.
     let table = move || {
         view! {
-            <Transition fallback=|| view! { <p class="muted">"Loading profiles…"</p> }>
                 {move || Suspend::new(async move {
                     match page.await {
                         Ok(page) => {
@@ -71,7 +74,6 @@ pub fn ProfileListPage() -> impl IntoView {
                             .into_any(),
                     }
                 })}
-            </Transition>
         }
     };
 
