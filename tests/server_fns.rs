@@ -1234,7 +1234,6 @@ fn a_list_page_does_not_grow_with_its_depth() {
         assert_eq!(rows(&again), rows(&html));
         assert!(again.contains("Page 500"));
 
-        let mut html = html;
         for page in (496..500).rev() {
             let previous = link(&html, "Previous").expect("a Previous link");
             html = console.page(&previous).await.2;
