@@ -18,6 +18,11 @@
 #      pages/s, the console's peak memory), then the search page against the plain list
 #      page on that console; and search latency, server-side, one query at a time, over
 #      100,000 and 1,000,000 indexed profiles on SQLite and PostgreSQL (examples/search_bench.rs)
+#   9. server-first and fast, each figure beside its reference from this run: the 100-row
+#      list page and a detail page one request at a time against the direct upstream call
+#      (plain and brotli); requests/s at 64 connections on two cores against one
+#      (`taskset -c 0`), with p99 against p50; page 500 of the list against page 1 (raw,
+#      brotli, gzip), reached by following Next
 # plus peak memory of both processes and the release WASM/JS sizes (raw and gzip -9).
 # Load comes from wrk on the same 2-core machine, so absolute numbers are conservative.
 # Settings: BENCH_DURATION (default 10s), BENCH_CONNECTIONS (default 8), BENCH_LARGE
@@ -38,6 +43,8 @@ large=${BENCH_LARGE:-1000000}
 big_emulator=127.0.0.1:3212
 walk_emulator=127.0.0.1:3213
 walk_console=127.0.0.1:3202
+every_core=127.0.0.1:3203
+one_core=127.0.0.1:3204
 
 echo "building release…" >&2
 bash scripts/release.sh >/dev/null 2>&1
@@ -195,6 +202,55 @@ search_table() {
 }
 search_rows=$(search_table 100000; search_table "$large")
 fills=$(for f in "$work"/fill-*; do echo "- $(basename "$f" | sed 's/^fill-//'): $(cat "$f")"; done)
+# 9. Server-first and fast. Consoles behind the SSO proxy (no session) on the 150-profile
+# emulator: one on every core, one pinned to core 0 (so one runtime). wrk and the
+# emulator share the same two cores, so the two-core figure is a floor.
+ANTHROPIC_API_KEY=bench-placeholder ANTHROPIC_BASE_URL="http://$emulator" PROFILES_DATA_DIR="$work/cores" \
+  PROFILES_AUTH=proxy PROFILES_TRUSTED_PROXIES=127.0.0.1 RUST_LOG=warn target/release/profiles-admin --listen "$every_core" &
+pids+=($!); every_core_pid=$!
+ANTHROPIC_API_KEY=bench-placeholder ANTHROPIC_BASE_URL="http://$emulator" PROFILES_DATA_DIR="$work/core" \
+  PROFILES_AUTH=proxy PROFILES_TRUSTED_PROXIES=127.0.0.1 RUST_LOG=warn taskset -c 0 target/release/profiles-admin --listen "$one_core" &
+pids+=($!); one_core_pid=$!
+ready "http://$every_core/healthz"
+ready "http://$one_core/healthz"
+# p50 in ms from a measure row ("rps | p50 | p99"), whatever unit wrk printed.
+ms() { awk -F' [|] ' -v col="$2" '{v = $col; u = v; gsub(/[0-9.]/, "", u); gsub(/[a-z]/, "", v);
+  printf "%.3f", (u == "us" ? v / 1000 : (u == "s" ? v * 1000 : v))}' <<<"$1"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f×", a / b}'; }
+page_url="http://$every_core/profiles?limit=100"
+detail_id=$(curl -s -H "$beta" "http://$emulator/v1/user_profiles?limit=1" | sed -n 's/.*"id":"\(uprof_[A-Za-z0-9]*\)".*/\1/p' | head -n 1)
+direct_one=$(connections=1 measure -H "$beta" "http://$emulator/v1/user_profiles?limit=100")
+page_one=$(connections=1 measure -H "accept: text/html" "${as_proxy[@]}" "$page_url")
+page_one_br=$(connections=1 measure -H "accept: text/html" -H "accept-encoding: br" "${as_proxy[@]}" "$page_url")
+detail_one=$(connections=1 measure -H "accept: text/html" "${as_proxy[@]}" "http://$every_core/profiles/$detail_id")
+page_64_two=$(connections=64 measure -H "accept: text/html" "${as_proxy[@]}" "$page_url")
+page_64_one=$(connections=64 measure -H "accept: text/html" "${as_proxy[@]}" "http://$one_core/profiles?limit=100")
+rps() { awk -F' [|] ' '{print $1}' <<<"$1"; }
+# Page 500 of the walk console's list (100,000 profiles), reached by following Next.
+depth=$(python3 - "http://$walk_console" <<'PY'
+import html, re, sys, urllib.request, gzip
+base = sys.argv[1]
+headers = {"accept": "text/html", "x-forwarded-user": "bench", "x-forwarded-groups": "profiles-viewer"}
+def get(path, encoding="identity"):
+    request = urllib.request.Request(base + path, headers={**headers, "accept-encoding": encoding})
+    with urllib.request.urlopen(request) as r:
+        return r.read()
+def sizes(path):
+    return [len(get(path)), len(get(path, "br")), len(get(path, "gzip"))]
+path, first = "/profiles?limit=100", None
+for page in range(1, 501):
+    body = get(path).decode()
+    if page == 1:
+        first = sizes(path)
+    if page == 500:
+        break
+    path = html.unescape(re.search(r'href="([^"]*)"[^>]*>Next</a>', body).group(1))
+assert "Page 500" in body, "did not reach page 500"
+last = sizes(path)
+print(" ".join(map(str, first + last)))
+PY
+)
+read -r p1_raw p1_br p1_gz p500_raw p500_br p500_gz <<<"$depth"
 size() { stat -c %s "$1"; }
 gz() { gzip -9 -c "$1" | wc -c; }
 pkg=target/site/pkg
@@ -286,4 +342,31 @@ done)
 | page | WASM it loads, gzip -9 bytes |
 |---|---|
 $(per_page)
+
+### Server-first and fast
+
+One request at a time, the same upstream (150 profiles), SSO proxy:
+
+| | requests/s | p50 | p99 | p50 vs reference |
+|---|---|---|---|---|
+| reference: the direct upstream call \`GET /v1/user_profiles?limit=100\` | $direct_one | 1 |
+| list page \`GET /profiles?limit=100\` | $page_one | $(ratio "$(ms "$page_one" 2)" "$(ms "$direct_one" 2)") |
+| list page, brotli | $page_one_br | $(ratio "$(ms "$page_one_br" 2)" "$(ms "$direct_one" 2)") |
+| detail page \`GET /profiles/{id}\` | $detail_one | p99 = $(ratio "$(ms "$detail_one" 3)" "$(ms "$detail_one" 2)") its p50 |
+
+64 connections, list page (limit=100):
+
+| | requests/s | p50 | p99 | |
+|---|---|---|---|---|
+| reference: one core (\`taskset -c 0\`, one runtime) | $page_64_one | p99 = $(ratio "$(ms "$page_64_one" 3)" "$(ms "$page_64_one" 2)") p50 |
+| every core ($(nproc)) | $page_64_two | $(ratio "$(rps "$page_64_two")" "$(rps "$page_64_one")") the requests/s; p99 = $(ratio "$(ms "$page_64_two" 3)" "$(ms "$page_64_two" 2)") p50 |
+
+Peak RSS after that load: every core $(peak "$every_core_pid"), one core $(peak "$one_core_pid").
+
+The list page (limit=100) at depth, bytes on the wire:
+
+| | HTML | brotli | gzip |
+|---|---|---|---|
+| reference: page 1 | $p1_raw | $p1_br | $p1_gz |
+| page 500 | $p500_raw ($(ratio "$p500_raw" "$p1_raw")) | $p500_br ($(ratio "$p500_br" "$p1_br")) | $p500_gz ($(ratio "$p500_gz" "$p1_gz")) |
 REPORT

@@ -154,8 +154,8 @@ async fn no_store(request: Request, next: Next) -> Response {
     response
 }
 
-/// Brotli or gzip, as the browser asks, at a level that costs well under a millisecond
-/// for a 100-row page (docs/performance.md). An answer that carries a credential is sent
+/// Brotli or gzip, as the browser asks, at quality 4: about 0.7 ms for the 100-row page
+/// (docs/performance.md). An answer that carries a credential is sent
 /// as it is: a compressed secret beside reflected input is what BREACH reads, one guess at
 /// a time, from the sizes of responses (docs/security.md, "Compression and BREACH").
 fn compression() -> CompressionLayer<impl Predicate> {
