@@ -708,6 +708,13 @@ fn answers_are_compressed_as_asked_except_credentials() {
             100
         );
 
+        // A streamed answer too: the audit trail's CSV, whose stream ends only once.
+        let csv = Request::get("/audit.csv").body(Body::empty()).unwrap();
+        let (status, headers, body) = encoded(&console, csv, "gzip").await;
+        assert_eq!(status, 200);
+        assert_eq!(headers[header::CONTENT_ENCODING], "gzip");
+        assert!(body.starts_with("time_utc,actor,"), "{body}");
+
         let profile = console.some_profile().await;
         let mint = Request::post("/api/profiles/enrollment_url")
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")

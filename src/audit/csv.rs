@@ -12,6 +12,7 @@ use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
+use futures::StreamExt;
 
 /// Entries read from the database per chunk of the file.
 const CHUNK: u32 = 500;
@@ -31,7 +32,9 @@ async fn download(State(state): State<AppState>, request: Request) -> Response {
         Ok(parsed) => parsed,
         Err(invalid) => return invalid.into_response(),
     };
-    let body = Body::from_stream(chunks(state.audit.clone(), filter));
+    // Fused: the compression layer polls a body once more after its end, which an unfused
+    // `unfold` answers with a panic.
+    let body = Body::from_stream(chunks(state.audit.clone(), filter).fuse());
     (
         [
             (
