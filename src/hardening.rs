@@ -154,7 +154,7 @@ async fn no_store(request: Request, next: Next) -> Response {
     response
 }
 
-/// Brotli or gzip, as the browser asks, at quality 4: about 0.7 ms for the 100-row page
+/// Brotli or gzip, as the browser asks, at quality 4: about 0.8 ms for the 100-row page
 /// (docs/performance.md). An answer that carries a credential is sent
 /// as it is: a compressed secret beside reflected input is what BREACH reads, one guess at
 /// a time, from the sizes of responses (docs/security.md, "Compression and BREACH").
