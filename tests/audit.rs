@@ -13,10 +13,8 @@ use leptos::server_fn::error::FromServerFnError;
 use profiles_admin::audit::query::Filter;
 use profiles_admin::audit::store::AuditLog;
 use profiles_admin::audit::{Action, Change, Entry, EntryPage, Outcome};
-use profiles_admin::auth::gate::Auth;
 use profiles_admin::db::Database;
 use profiles_admin::error::AppError;
-use profiles_admin::hardening::Deployment;
 use profiles_admin::profiles::model::{EnrollmentUrl, Profile};
 use serde_json::{json, Value};
 
@@ -36,13 +34,7 @@ struct Reply {
 impl Console {
     async fn on(data: TestDatabase) -> Self {
         let emulator = TestEmulator::start().await;
-        let router = common::console_router(
-            emulator.client(),
-            Auth::open(true),
-            Deployment::default(),
-            &data.db,
-        )
-        .await;
+        let router = common::open_console_router(emulator.client(), &data.db).await;
         Self {
             router,
             emulator,

@@ -8,8 +8,6 @@ use axum::routing::get;
 use axum::Router;
 use common::{on_shared_runtime, TestEmulator};
 use futures::StreamExt;
-use profiles_admin::auth::gate::Auth;
-use profiles_admin::hardening::Deployment;
 use profiles_admin::serve::on_every_core;
 use std::collections::HashSet;
 use std::net::SocketAddr;
@@ -92,13 +90,7 @@ fn concurrent_server_rendering_on_every_core_never_stalls() {
         const CONCURRENCY: usize = 64;
         let emulator = TestEmulator::start().await;
         let data = common::TestDatabase::sqlite().await;
-        let router = common::console_router(
-            emulator.client(),
-            Auth::open(true),
-            Deployment::default(),
-            &data.db,
-        )
-        .await;
+        let router = common::open_console_router(emulator.client(), &data.db).await;
         // Which threads answered: both runtimes must take their share.
         let threads = Arc::new(Mutex::new(HashSet::new()));
         let router = router.layer(axum::middleware::from_fn({

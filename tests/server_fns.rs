@@ -39,13 +39,7 @@ impl Console {
     async fn with(emulator: TestEmulator, upstream: Client) -> Self {
         let data = common::TestDatabase::sqlite().await;
         Self {
-            router: common::console_router(
-                upstream,
-                Auth::open(true),
-                Deployment::default(),
-                &data.db,
-            )
-            .await,
+            router: common::open_console_router(upstream, &data.db).await,
             emulator,
             _data: data,
         }

@@ -221,3 +221,18 @@ pub async fn console_router(
         index: profiles_admin::index::Index::open(db).await.unwrap(),
     })
 }
+
+/// [`console_router`] in the demo's open mode (everyone an admin, no sign-in), with the
+/// default deployment: what most tests of pages and server functions drive.
+pub async fn open_console_router(
+    upstream: Client,
+    db: &profiles_admin::db::Database,
+) -> axum::Router {
+    console_router(
+        upstream,
+        profiles_admin::auth::gate::Auth::open(true),
+        profiles_admin::hardening::Deployment::default(),
+        db,
+    )
+    .await
+}
