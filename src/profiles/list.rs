@@ -50,30 +50,30 @@ pub fn ProfileListPage() -> impl IntoView {
     // a new page's rows replace the old ones when they arrive, as a transition would.
     let table = move || {
         view! {
-                {move || Suspend::new(async move {
-                    match page.await {
-                        Ok(page) => {
-                            // Read once the page is in, so both belong to the same address.
-                            let location = here.get_untracked();
-                            let next = page.next_page.as_deref().and_then(|c| PageCursor::parse(c).ok()).map(|c| location.next(c));
-                            view! {
-                                <ProfileTable profiles=page.data location=location.clone()/>
-                                <Pager location next/>
-                            }
-                                .into_any()
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(page) => {
+                        // Read once the page is in, so both belong to the same address.
+                        let location = here.get_untracked();
+                        let next = page.next_page.as_deref().and_then(|c| PageCursor::parse(c).ok()).map(|c| location.next(c));
+                        view! {
+                            <ProfileTable profiles=page.data location=location.clone()/>
+                            <Pager location next/>
                         }
-                        Err(error) => view! {
-                            <ErrorPanel error/>
-                            // Without JavaScript the link loads the page again; with it,
-                            // the same address would not reload, so the button refetches.
-                            <p>
-                                <a href=move || here.get().href() class="no-js">"Try again"</a>
-                                <button type="button" class="secondary js-only" on:click=move |_| page.refetch()>"Try again"</button>
-                            </p>
-                        }
-                            .into_any(),
+                            .into_any()
                     }
-                })}
+                    Err(error) => view! {
+                        <ErrorPanel error/>
+                        // Without JavaScript the link loads the page again; with it,
+                        // the same address would not reload, so the button refetches.
+                        <p>
+                            <a href=move || here.get().href() class="no-js">"Try again"</a>
+                            <button type="button" class="secondary js-only" on:click=move |_| page.refetch()>"Try again"</button>
+                        </p>
+                    }
+                        .into_any(),
+                }
+            })}
         }
     };
 
