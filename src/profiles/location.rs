@@ -101,7 +101,7 @@ impl ListLocation {
                 }
             },
         };
-        trail.drain(..trail.len().saturating_sub(MAX_TRAIL));
+        keep_last_cursors(&mut trail);
         if errors.is_empty() {
             Ok(Self {
                 limit,
@@ -128,8 +128,7 @@ impl ListLocation {
         let mut next = self.clone();
         next.page += 1;
         next.trail.push(cursor);
-        next.trail
-            .drain(..next.trail.len().saturating_sub(MAX_TRAIL));
+        keep_last_cursors(&mut next.trail);
         next
     }
 
@@ -198,6 +197,11 @@ impl ListLocation {
         }
         params
     }
+}
+
+/// Drops all but the last [`MAX_TRAIL`] cursors.
+fn keep_last_cursors(trail: &mut Vec<PageCursor>) {
+    trail.drain(..trail.len().saturating_sub(MAX_TRAIL));
 }
 
 #[cfg(test)]
