@@ -145,8 +145,7 @@ async fn no_store(request: Request, next: Next) -> Response {
     let path = request.uri().path();
     let cacheable = path.starts_with("/pkg/") || path == "/favicon.svg";
     let mut response = next.run(request).await;
-    let credential = response.headers().get(header::CACHE_CONTROL) == Some(&CARRIES_CREDENTIAL);
-    if !cacheable && !credential {
+    if !cacheable && !carries_credential(response.headers()) {
         response
             .headers_mut()
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -154,17 +153,20 @@ async fn no_store(request: Request, next: Next) -> Response {
     response
 }
 
+/// Whether the answer was marked with [`CARRIES_CREDENTIAL`].
+fn carries_credential(headers: &axum::http::HeaderMap) -> bool {
+    headers.get(header::CACHE_CONTROL) == Some(&CARRIES_CREDENTIAL)
+}
+
 /// Brotli or gzip, as the browser asks, at quality 4: about 0.8 ms for the 100-row page
-/// (docs/performance.md). An answer that carries a credential is sent
-/// as it is: a compressed secret beside reflected input is what BREACH reads, one guess at
-/// a time, from the sizes of responses (docs/security.md, "Compression and BREACH").
+/// (docs/performance.md). An answer that carries a credential is sent as it is: a
+/// compressed secret beside reflected input is what BREACH reads, one guess at a time,
+/// from the sizes of responses (docs/security.md, "Compression and BREACH").
 fn compression() -> CompressionLayer<impl Predicate> {
     let plain = |_: StatusCode,
                  _: axum::http::Version,
                  headers: &axum::http::HeaderMap,
-                 _: &axum::http::Extensions| {
-        headers.get(header::CACHE_CONTROL) != Some(&CARRIES_CREDENTIAL)
-    };
+                 _: &axum::http::Extensions| !carries_credential(headers);
     CompressionLayer::new()
         .no_deflate()
         .no_zstd()
