@@ -205,9 +205,9 @@ async fn enroll(State(state): State<AppState>, request: Request) -> Response {
         Err(refused) => Err(refused),
     };
     let posted = PostedEnrollment(minted);
-    render(state, parts, move || {
-        provide_context(posted.clone());
-        service::carries_credential();
-    })
-    .await
+    let mut response = render(state, parts, move || provide_context(posted.clone())).await;
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, crate::hardening::CARRIES_CREDENTIAL);
+    response
 }
