@@ -2,6 +2,9 @@
 //! Anthropic. The same crate builds the server (`ssr`) and the browser bundle (`hydrate`);
 //! server-only modules and dependencies never reach the WASM.
 
+// Islands nest a page's view types deeper than the default limit allows.
+#![recursion_limit = "256"]
+
 pub mod app;
 pub mod audit;
 pub mod auth;
@@ -30,10 +33,12 @@ pub mod state;
 #[cfg(feature = "ssr")]
 pub mod upstream;
 
-/// Browser entry point: takes over the server-rendered page.
+/// Browser entry point, called once the WASM is loaded: prepares the reactive system.
+/// Leptos' island script then hydrates each `#[island]` of the server-rendered page, in
+/// document order; the page itself stays as the server wrote it.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_lazy(app::App);
+    leptos::mount::hydrate_islands();
 }

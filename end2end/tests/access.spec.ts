@@ -43,17 +43,23 @@ test.describe("signing in", () => {
 
   test("when the session ends under an open page, the next call says so and leads to sign-in", async ({ page }) => {
     await page.goto("/sign-in");
-    await signIn(page, "e2e-viewer");
+    await signIn(page, "e2e-editor");
+    await page.locator("table.profiles tbody tr td:first-child a").first().click();
     await hydrated(page);
     // Signing out elsewhere (another tab) ends the session on the server.
     const out = await page.request.post("/sign-out", { maxRedirects: 0 });
     expect(out.status()).toBe(303);
-    await page.getByRole("link", { name: "Next" }).click();
+    // A call the open page makes (an island's server function) says so.
+    await page.getByRole("button", { name: "Generate enrollment URL" }).click();
     const alert = page.getByRole("alert");
     await expect(alert).toContainText("Your session has ended. Sign in again to continue.");
-    await alert.getByRole("link", { name: "Sign in" }).click();
-    await expect(page).toHaveURL(/\/sign-in$/);
+    await expect(alert.getByRole("link", { name: "Sign in" })).toHaveAttribute("href", "/sign-in");
+    // Following a link of such a page asks for sign-in, and comes back after it.
+    await page.getByRole("link", { name: "← Back to list" }).click();
+    await expect(page).toHaveURL(/\/sign-in\?next=/);
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("Sign in to profiles-admin");
+    await signIn(page, "e2e-editor");
+    await expect(page).toHaveURL(/\/profiles$/);
   });
 
   test("a failed sign-in says only that it failed and keeps the name", async ({ page }) => {

@@ -14,7 +14,6 @@ use crate::ui::heading::PageHeading;
 use crate::ui::title::PageTitle;
 use crate::web::encode_query;
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 fn tone(outcome: Outcome) -> &'static str {
@@ -70,7 +69,7 @@ pub fn EntryTable(entries: Vec<Entry>, show_profile: bool) -> impl IntoView {
                     .and_then(|raw| ProfileId::parse(&raw).ok())
                     .map(|id| {
                         let href = detail_href(&id, &ListLocation::default(), None);
-                        view! { <A href=href attr:class="mono">{id.to_string()}</A> }
+                        view! { <a href=href class="mono">{id.to_string()}</a> }
                     });
                 view! { <td>{cell}</td> }
             });
@@ -143,8 +142,8 @@ pub fn ProfileHistory(id: ProfileId, from: ListLocation) -> impl IntoView {
                     Suspend::new(async move {
                         match history.await {
                             Ok(EntryPage { entries, next }) => {
-                                let newest = page.get_untracked().is_some().then(|| view! { <A href=href(None)>"Newest entries"</A> });
-                                let older = next.map(|next| view! { <A href=href(Some(next))>"Older entries →"</A> });
+                                let newest = page.get_untracked().is_some().then(|| view! { <a href=href(None)>"Newest entries"</a> });
+                                let older = next.map(|next| view! { <a href=href(Some(next))>"Older entries →"</a> });
                                 view! {
                                     <EntryTable entries show_profile=false/>
                                     <nav class="pager" aria-label="History pages">{newest}{older}</nav>
@@ -211,8 +210,8 @@ pub fn AuditLogPage() -> impl IntoView {
                             all.extend(extra);
                             format!("/audit?{}", encode_query(&all))
                         };
-                        let newest = page.is_some().then(|| view! { <A href=link(None)>"Newest entries"</A> });
-                        let older = next.map(|next| view! { <A href=link(Some((param::PAGE, next)))>"Older entries →"</A> });
+                        let newest = page.is_some().then(|| view! { <a href=link(None)>"Newest entries"</a> });
+                        let older = next.map(|next| view! { <a href=link(Some((param::PAGE, next)))>"Older entries →"</a> });
                         view! {
                             <FilterForm values=filters errors=Vec::new()/>
                             <p><a href=csv download="audit-log.csv" rel="external">"Download CSV"</a>" "<span class="muted">"(every entry matching these filters)"</span></p>

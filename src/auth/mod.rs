@@ -2,8 +2,8 @@
 //!
 //! The types here are shared by both builds: the server decides, in every server
 //! function and form post, through [`authorized::Authorized`] (which records a refusal in
-//! the audit trail: auth decides, audit records); the browser only uses the same answer
-//! to hide what the role cannot do. The server-only parts — accounts, sessions, the
+//! the audit trail: auth decides, audit records); a page rendered for the user leaves out
+//! what their role cannot do ([`can`]). The server-only parts — accounts, sessions, the
 //! sign-in pages, the proxy mode and the request gate — are in the submodules.
 //!
 //! One word per person: a [`User`] is whoever a request comes from; an
@@ -19,7 +19,6 @@ pub mod authorized;
 pub mod backend;
 #[cfg(feature = "ssr")]
 pub mod cli;
-#[cfg(feature = "ssr")]
 pub mod fragments;
 #[cfg(feature = "ssr")]
 pub mod gate;
@@ -148,44 +147,21 @@ impl User {
         Err(AppError::Forbidden)
     }
 
-    /// The user of the request being served.
-    #[cfg(feature = "ssr")]
+    /// The user of the request being served. Pages are rendered on the server only
+    /// (islands get what they need as props), so the browser build has none.
     pub fn current() -> Option<User> {
-        leptos::prelude::use_context::<axum::http::request::Parts>()
-            .and_then(|parts| parts.extensions.get::<User>().cloned())
-    }
-}
-
-/// The `<html>` attribute naming the user's role for the browser.
-pub const ROLE_ATTRIBUTE: &str = "data-role";
-
-/// The role of the page's user, for hiding controls (never for deciding): the server's
-/// own answer, and in the browser the `<html data-role>` the server wrote. The browser
-/// learns nothing else about the user: what shows their name is server-rendered
-/// ([`fragments`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PageRole(pub Option<Role>);
-
-impl PageRole {
-    pub fn current() -> Self {
         #[cfg(feature = "ssr")]
-        {
-            Self(User::current().map(|v| v.role))
-        }
-        #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
-        {
-            Self(crate::ui::browser::root_attribute(ROLE_ATTRIBUTE).and_then(|r| Role::parse(&r)))
-        }
-        #[cfg(not(any(feature = "hydrate", feature = "ssr")))]
-        Self(None)
+        return leptos::prelude::use_context::<axum::http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<User>().cloned());
+        #[cfg(not(feature = "ssr"))]
+        None
     }
 }
 
-/// Whether the user of the current page may do `permission` (for hiding controls only).
-/// Read where asked rather than kept in a context: a few attribute reads cost the browser
-/// bundle less than a context type.
+/// Whether the user of the page being rendered may do `permission`: the server leaves out
+/// what the role cannot use (hiding only; every action checks again on its own).
 pub fn can(permission: Permission) -> bool {
-    PageRole::current().0.is_some_and(|r| r.grants(permission))
+    User::current().is_some_and(|user| user.may(permission))
 }
 
 #[cfg(test)]

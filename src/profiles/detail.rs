@@ -4,13 +4,14 @@
 use crate::audit::view::ProfileHistory;
 use crate::auth::{can, Permission};
 use crate::error::AppError;
-use crate::profiles::by_id::{profile_resource, with_profile_id};
+use crate::profiles::by_id::with_profile_id;
 use crate::profiles::enrollment::EnrollmentPanel;
-use crate::profiles::form::handover::{use_posted, PostedEnrollment};
+use crate::profiles::form::handover::{posted, PostedEnrollment};
 use crate::profiles::grants::{grant_meaning, GrantBadge};
 use crate::profiles::links::{detail_href, edit_href, from_param, DONE, FROM};
 use crate::profiles::location::ListLocation;
 use crate::profiles::model::{EnrollmentUrl, Profile, ProfileId};
+use crate::profiles::server::get_profile;
 use crate::timestamp::{relative, rfc3339, utc};
 use crate::ui::browser::now;
 use crate::ui::copy::CopyButton;
@@ -19,7 +20,6 @@ use crate::ui::heading::PageHeading;
 use crate::ui::status::NotFound;
 use crate::ui::title::PageTitle;
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 use time::OffsetDateTime;
 
@@ -30,34 +30,20 @@ pub fn ProfileDetailPage() -> impl IntoView {
 
 #[component]
 fn LoadedProfile(id: ProfileId) -> impl IntoView {
-    let query = use_query_map();
-    let from = from_param(query.with_untracked(|q| q.get(FROM)));
-    let done = query.with_untracked(|q| q.get(DONE));
-    let profile = profile_resource(&id);
-    let posted = use_posted::<PostedEnrollment>();
-    view! {
-        <Suspense fallback=|| view! { <p class="muted">"Loading profile…"</p> }>
-            {move || {
-                let (from, done) = (from.clone(), done.clone());
-                Suspend::new(async move {
-                    let (profile, posted) = (profile.await, posted.await);
-                    match profile {
-                        Ok(profile) => {
-                            let enrollment = posted.map(|PostedEnrollment(answer)| answer);
-                            view! { <ProfileView profile from done enrollment/> }.into_any()
-                        }
-                        Err(AppError::NotFound) => view! { <NotFound/> }.into_any(),
-                        Err(error) => view! {
-                            <PageTitle text="Profile"/>
-                            <PageHeading text="Profile"/>
-                            <ErrorPanel error/>
-                        }
-                        .into_any(),
-                    }
-                })
-            }}
-        </Suspense>
-    }
+    let (from, done) = use_query_map().with_untracked(|q| (from_param(q.get(FROM)), q.get(DONE)));
+    let enrollment = posted::<PostedEnrollment>().map(|PostedEnrollment(answer)| answer);
+    Suspend::new(async move {
+        match get_profile(id.to_string()).await {
+            Ok(profile) => view! { <ProfileView profile from done enrollment/> }.into_any(),
+            Err(AppError::NotFound) => view! { <NotFound/> }.into_any(),
+            Err(error) => view! {
+                <PageTitle text="Profile"/>
+                <PageHeading text="Profile"/>
+                <ErrorPanel error/>
+            }
+            .into_any(),
+        }
+    })
 }
 
 /// A time in UTC, with its distance from now.
@@ -123,12 +109,12 @@ fn ProfileView(
     let id = profile.id.clone();
     view! {
         <PageTitle text=heading.clone()/>
-        <p><A href=from.href()>"← Back to list"</A></p>
+        <p><a href=from.href()>"← Back to list"</a></p>
         {notice.map(|text| view! { <p class="notice" role="status">{text}</p> })}
         <div class="page-header">
             <PageHeading text=heading/>
             {can(Permission::ProfilesWrite).then(|| view! {
-                <A href=edit_href(&id, &from) attr:class="button primary">"Edit"</A>
+                <a href=edit_href(&id, &from) class="button primary">"Edit"</a>
             })}
         </div>
         <dl class="facts">

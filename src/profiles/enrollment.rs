@@ -13,7 +13,10 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use std::time::Duration;
 
-#[component]
+/// An island, loaded on demand (its code is a WASM chunk of its own): with the WASM the
+/// button asks the server function and the countdown ticks; without it the form posts to
+/// the page, which comes back with the answer.
+#[island(lazy)]
 pub fn EnrollmentPanel(
     id: ProfileId,
     /// The detail page's own address: the no-JS form posts there.

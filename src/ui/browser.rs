@@ -124,13 +124,43 @@ pub fn set_cookie(name: &str, value: &str, max_age_seconds: u32) {
     let _ = (name, value, max_age_seconds);
 }
 
-/// An attribute of the `<html>` element, as the server rendered it.
-#[cfg(feature = "hydrate")]
-pub fn root_attribute(name: &str) -> Option<String> {
-    web_sys::window()?
-        .document()?
-        .document_element()?
-        .get_attribute(name)
+/// Sets an attribute of the first element matching `selector`.
+pub fn set_attribute(selector: &str, name: &str, value: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(selector).ok().flatten())
+    {
+        let _ = el.set_attribute(name, value);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (selector, name, value);
+}
+
+/// Moves focus to the page's heading, unless the user has already put it somewhere.
+pub fn focus_heading() {
+    #[cfg(feature = "hydrate")]
+    {
+        let untouched = web_sys::window()
+            .and_then(|w| w.document())
+            .is_some_and(|d| {
+                let active = d.active_element();
+                active.is_none() || active == d.body().map(Into::into)
+            });
+        if untouched {
+            focus_first("main h1");
+        }
+    }
+}
+
+/// Opens `href`: a full page load, since every page is rendered by the server.
+pub fn go_to(href: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().assign(href);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = href;
 }
 
 /// Sets or removes an attribute of the `<html>` element.
@@ -149,40 +179,60 @@ pub fn set_root_attribute(name: &str, value: Option<&str>) {
     let _ = (name, value);
 }
 
-/// While `guard` returns true, asks before following any link: the capture listener runs
-/// before the router's own click handler, which leaves a prevented click alone. Removed
-/// when the calling component is dropped.
-pub fn confirm_before_leaving_by_link(
+/// While `guard` returns true, asks before the page is left. A link asks `message` in
+/// the browser's confirm dialog (a capture listener, so it runs before the link is
+/// followed); a reload, a typed address or closing the tab get the browser's own "leave
+/// site?" dialog, except right after the user confirmed a link. Removed when the calling
+/// component is dropped.
+pub fn confirm_before_leaving(
     guard: impl Fn() -> bool + Send + Sync + 'static,
     message: &'static str,
 ) {
     #[cfg(feature = "hydrate")]
     {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        use std::sync::Arc;
         use wasm_bindgen::closure::Closure;
         use wasm_bindgen::JsCast;
         let Some(document) = web_sys::window().and_then(|w| w.document()) else {
             return;
         };
-        let listener = Closure::<dyn Fn(web_sys::Event)>::new(move |ev: web_sys::Event| {
-            let on_link = ev
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                .and_then(|el| el.closest("a[href]").ok().flatten())
-                .is_some();
-            if on_link && guard() && !confirm(message) {
-                ev.prevent_default();
-                ev.stop_propagation();
-            }
-        });
+        let guard = Arc::new(guard);
+        let confirmed = Arc::new(AtomicBool::new(false));
+        let listener = {
+            let (guard, confirmed) = (guard.clone(), confirmed.clone());
+            Closure::<dyn Fn(web_sys::Event)>::new(move |ev: web_sys::Event| {
+                let on_link = ev
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                    .and_then(|el| el.closest("a[href]").ok().flatten())
+                    .is_some();
+                if !on_link || !guard() {
+                    return;
+                }
+                if confirm(message) {
+                    confirmed.store(true, Ordering::Relaxed);
+                } else {
+                    ev.prevent_default();
+                    ev.stop_propagation();
+                }
+            })
+        };
         let function: js_sys::Function = listener
             .as_ref()
             .unchecked_ref::<js_sys::Function>()
             .clone();
         let _ = document.add_event_listener_with_callback_and_bool("click", &function, true);
+        let unload = leptos::prelude::window_event_listener(leptos::ev::beforeunload, move |ev| {
+            if guard() && !confirmed.load(Ordering::Relaxed) {
+                ev.prevent_default();
+            }
+        });
         let cleanup = send_wrapper::SendWrapper::new((document, function, listener));
         leptos::prelude::on_cleanup(move || {
             let (document, function, _listener) = cleanup.take();
             let _ = document.remove_event_listener_with_callback_and_bool("click", &function, true);
+            unload.remove();
         });
     }
     #[cfg(not(feature = "hydrate"))]

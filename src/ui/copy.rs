@@ -1,17 +1,18 @@
-//! "Copy" buttons. They need the clipboard API, so they exist only once the WASM runs
-//! (`js-only`); before that the value is plain, selectable text next to them.
+//! "Copy" buttons: islands, since they need the clipboard API. They show only once the
+//! WASM runs (`js-only`); before that the value is plain, selectable text next to them.
 
 use crate::ui::browser::copy_to_clipboard;
 use leptos::prelude::*;
 
 /// A button named "Copy" that copies `text`; `what` ("ID", "URL", …) is said after it
 /// for screen readers and shown in the confirmation.
-#[component]
-pub fn CopyButton(#[prop(into)] text: String, what: &'static str) -> impl IntoView {
+#[island(lazy)]
+pub fn CopyButton(#[prop(into)] text: String, #[prop(into)] what: String) -> impl IntoView {
     let status = RwSignal::new(String::new());
+    let title = format!("Copy {what}");
     let copy = move |_| {
-        let text = text.clone();
-        copy_to_clipboard(text, move |ok| {
+        let what = what.clone();
+        copy_to_clipboard(text.clone(), move |ok| {
             status.set(if ok {
                 format!("{what} copied")
             } else {
@@ -21,7 +22,7 @@ pub fn CopyButton(#[prop(into)] text: String, what: &'static str) -> impl IntoVi
     };
     view! {
         <span class="copy js-only">
-            <button type="button" class="secondary small" on:click=copy title=format!("Copy {what}")>
+            <button type="button" class="secondary small" on:click=copy title=title>
                 "Copy"
             </button>
             <span class="copy-status muted" role="status">{move || status.get()}</span>

@@ -13,10 +13,9 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
     view! {
         <div class="error-panel" role="alert">
             <p>{error.to_string()}</p>
-            // The sign-in page is not a route of the app: a full page load.
-            <p hidden=error != AppError::SignInRequired>
-                <a href="/sign-in" rel="external">"Sign in"</a>
-            </p>
+            {(error == AppError::SignInRequired).then(|| view! {
+                <p><a href="/sign-in">"Sign in"</a></p>
+            })}
             {request_id.map(|id| view! { <RequestId id/> })}
         </div>
     }

@@ -1,31 +1,23 @@
-//! The page heading, which takes focus when a page opens so that keyboard and screen
-//! reader users start reading the new page, not the link they left.
+//! The page heading, and the mark that a page's islands are live. Once they are, the
+//! heading takes focus, so that keyboard and screen reader users start reading the new
+//! page, not the link they left.
 
-use leptos::html::H1;
+use crate::ui::browser::{focus_heading, set_attribute};
 use leptos::prelude::*;
-
-/// Set once a page's heading is live in the browser: the page, lazily loaded or not, has
-/// hydrated. The app shows it as `data-hydrated`, so tests wait on it instead of a timer.
-#[derive(Clone, Copy)]
-pub struct PageReady(pub RwSignal<bool>);
 
 #[component]
 pub fn PageHeading(#[prop(into)] text: String) -> impl IntoView {
-    let heading = NodeRef::<H1>::new();
-    // Effects run only in the browser. Inside `<Suspense>` the heading is created before
-    // it is attached, so focus it on the next frame, once it is in the document.
-    let ready = use_context::<PageReady>();
-    Effect::new(move |_| {
-        if heading.get().is_some() {
-            if let Some(PageReady(ready)) = ready {
-                ready.set(true);
-            }
-            request_animation_frame(move || {
-                if let Some(h1) = heading.get_untracked() {
-                    let _ = h1.focus();
-                }
-            });
-        }
+    view! { <h1 tabindex="-1">{text}</h1> }
+}
+
+/// Placed last in every page. Leptos' island script hydrates the islands in document
+/// order and waits for each (a lazy one loads its code first), so when this one runs,
+/// every island before it is live: it sets `data-hydrated="true"` on the app, which
+/// shows the controls that need the WASM and which tests wait on instead of a timer.
+#[island]
+pub fn PageReady() -> impl IntoView {
+    Effect::new(|_| {
+        set_attribute(".app", "data-hydrated", "true");
+        focus_heading();
     });
-    view! { <h1 tabindex="-1" node_ref=heading>{text}</h1> }
 }

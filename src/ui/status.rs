@@ -3,7 +3,6 @@
 use crate::ui::heading::PageHeading;
 use crate::ui::title::PageTitle;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 /// Sets the status of the server-rendered response; a no-op in the browser. Works for
 /// routes rendered with `SsrMode::Async`, whose headers go out after the page is ready.
@@ -27,7 +26,7 @@ pub fn NotFound() -> impl IntoView {
         <section class="empty-state">
             <PageHeading text="Not found"/>
             <p>"There is no profile or page at this address."</p>
-            <p><A href="/profiles">"Back to the profile list"</A></p>
+            <p><a href="/profiles">"Back to the profile list"</a></p>
         </section>
     }
 }

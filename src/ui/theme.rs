@@ -73,7 +73,8 @@ impl Theme {
     }
 }
 
-#[component]
+/// An island: once the WASM runs, a choice applies at once, without a page load.
+#[island(lazy)]
 pub fn ThemeToggle() -> impl IntoView {
     let theme = RwSignal::new(Theme::current());
     let change = move |ev| {

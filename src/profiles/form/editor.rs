@@ -1,9 +1,9 @@
 //! The create and edit form, with its metadata editor. It is a real HTML form: before or
 //! without the WASM every button posts it to the page's own address (see `form/post.rs`).
-//! Once hydrated, the same buttons act in place and saving calls the server functions.
-//! Either way the rules are [`ProfileForm`]'s, checked as the user types.
+//! It is also an island, loaded on demand: once live, the same buttons act in place and
+//! saving calls the server functions. Either way the rules are [`ProfileForm`]'s, checked
+//! as the user types.
 
-use crate::auth::{can, Permission};
 use crate::error::{AppError, FieldError};
 use crate::profiles::form::checks::messages_for;
 use crate::profiles::form::data::{char_count, names, Loaded, ProfileForm};
@@ -14,29 +14,29 @@ use crate::profiles::links::{detail_href, edit_href, new_href};
 use crate::profiles::location::ListLocation;
 use crate::profiles::model::{ProfileId, Relationship, MAX_TEXT_CHARS};
 use crate::profiles::server::{create_profile, update_profile};
-use crate::ui::browser::{confirm_before_leaving_by_link, focus_first};
+use crate::ui::browser::{confirm_before_leaving, focus_first, go_to};
 use crate::ui::error_panel::{ErrorPanel, RequestId};
 use crate::ui::status::set_http_status;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
 
 const LEAVE_WARNING: &str = "Leave this page? Your changes are not saved.";
 
 /// What saving does.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Target {
     Create,
     Edit(ProfileId),
 }
 
-#[component]
+#[island(lazy)]
 pub fn ProfileEditor(
     target: Target,
     initial: ProfileForm,
     error: Option<AppError>,
     from: ListLocation,
+    /// Only admins set relationships (`Permission::ProfilesRelationship`).
+    may_change_relationship: bool,
 ) -> impl IntoView {
     // A form rendered for a refused no-JS post answers with the refusal's status.
     if let Some(error) = &error {
@@ -65,14 +65,10 @@ pub fn ProfileEditor(
         let initial = initial.clone();
         Memo::new(move |_| form.with(|f| *f != initial))
     };
-    let must_confirm = move || dirty.get_untracked() && !saved.get_untracked();
-    confirm_before_leaving_by_link(must_confirm, LEAVE_WARNING);
-    let unload = window_event_listener(leptos::ev::beforeunload, move |ev| {
-        if must_confirm() {
-            ev.prevent_default();
-        }
-    });
-    on_cleanup(move || unload.remove());
+    confirm_before_leaving(
+        move || dirty.get_untracked() && !saved.get_untracked(),
+        LEAVE_WARNING,
+    );
 
     let errors_for = move |field: String| {
         Signal::derive(move || {
@@ -93,7 +89,6 @@ pub fn ProfileEditor(
         })
     };
 
-    let navigate = use_navigate();
     let submit = {
         let target = target.clone();
         let from = from.clone();
@@ -103,11 +98,10 @@ pub fn ProfileEditor(
                 return;
             }
             let snapshot = form.get_untracked();
-            let navigate = navigate.clone();
             let from = from.clone();
             let done = move |id: &ProfileId, what: &str| {
                 saved.set(true);
-                navigate(&detail_href(id, &from, Some(what)), Default::default());
+                go_to(&detail_href(id, &from, Some(what)));
             };
             match &target {
                 Target::Create => {
@@ -172,7 +166,7 @@ pub fn ProfileEditor(
                 hint="Your platform's id for this user or organization. Optional."/>
             <TextField label="Name" name=names::NAME value=state.name errors=errors_for(names::NAME.into())
                 hint="Optional; required when the relationship is \"resold\"."/>
-            <RelationshipField value=state.relationship loaded=state.loaded.get_value() errors=errors_for(names::RELATIONSHIP.into())/>
+            <RelationshipField value=state.relationship loaded=state.loaded.get_value() may_change=may_change_relationship errors=errors_for(names::RELATIONSHIP.into())/>
             <MetadataEditor state form errors_for/>
             {state.loaded.get_value().map(|loaded| view! { <LoadedFields loaded overwrite=state.overwrite/> })}
             {is_edit.then(|| view! { <ChangeSummary form/> })}
@@ -181,7 +175,7 @@ pub fn ProfileEditor(
                     disabled=move || pending.get() aria-busy=move || pending.get().to_string()>
                     {save_label}
                 </button>
-                <A href=cancel attr:class="button secondary">"Cancel"</A>
+                <a href=cancel class="button secondary">"Cancel"</a>
                 <span class="muted" role="status">{move || if pending.get() { "Saving…" } else { "" }}</span>
             </div>
         </form>
@@ -253,6 +247,7 @@ fn TextField(
 fn RelationshipField(
     value: RwSignal<String>,
     loaded: Option<Loaded>,
+    may_change: bool,
     errors: Signal<Vec<String>>,
 ) -> impl IntoView {
     // A relationship this console does not know stays selectable, as it came.
@@ -274,7 +269,6 @@ fn RelationshipField(
         choices.push((raw, "not known to this console; kept as it is"));
     }
     // Only admins set relationships; others see the current one as the only choice.
-    let may_change = can(Permission::ProfilesRelationship);
     let current = value.get_untracked();
     choices.retain(|(v, _)| may_change || *v == current);
     let options = choices

@@ -1,12 +1,10 @@
 //! What a form posted without JavaScript came back with. The server renders the answer
-//! page with it in context; a resource carries it into the page's serialized state so the
-//! browser hydrates the same page. On client-side navigation there is none.
+//! page with it in context, and the page hands it to its island as props.
 
 use crate::error::AppError;
 use crate::profiles::form::data::ProfileForm;
 use crate::profiles::model::EnrollmentUrl;
 use leptos::prelude::*;
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 /// A create or edit form that was posted and not saved: what the user typed, and why it
@@ -21,17 +19,7 @@ pub struct PostedForm {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PostedEnrollment(pub Result<EnrollmentUrl, AppError>);
 
-/// The posted outcome of type `T` for this page, if the server rendered it for a POST.
-pub fn use_posted<T>() -> Resource<Option<T>>
-where
-    T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
-{
-    let posted = use_context::<T>();
-    Resource::new(
-        || (),
-        move |()| {
-            let posted = posted.clone();
-            async move { posted }
-        },
-    )
+/// The posted outcome of type `T` for this page, if the server renders it for a POST.
+pub fn posted<T: Clone + Send + Sync + 'static>() -> Option<T> {
+    use_context::<T>()
 }

@@ -20,7 +20,6 @@ use crate::ui::error_panel::ErrorPanel;
 use crate::ui::heading::PageHeading;
 use crate::ui::title::PageTitle;
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 /// The accessible name of the search box, wherever it is.
@@ -65,7 +64,7 @@ pub fn SearchPage() -> impl IntoView {
         <PageTitle text="Search profiles"/>
         <div class="page-header">
             <PageHeading text="Search profiles"/>
-            <A href="/profiles" attr:class="button secondary">"All profiles"</A>
+            <a href="/profiles" class="button secondary">"All profiles"</a>
         </div>
         <SearchForm typed errors/>
         <Suspense fallback=|| view! { <p class="muted">"Reading the index…"</p> }>
