@@ -30,11 +30,13 @@ pub fn ProfileListPage() -> impl IntoView {
     let new_profile = can(Permission::ProfilesWrite).then(|| {
         view! { <a href=new_href(&here) class="button primary">"New profile"</a> }
     });
+    // The list place, kept by the "Go to profile" form. Children of the island: they stay
+    // as the server wrote them, and are not sent a second time as its props.
     let hidden = here
         .params()
         .into_iter()
-        .map(|(name, value)| (name.to_owned(), value))
-        .collect();
+        .map(|(name, value)| view! { <input type="hidden" name=name value=value/> })
+        .collect_view();
     view! {
         <PageTitle text="Profiles"/>
         <div class="page-header">
@@ -44,7 +46,7 @@ pub fn ProfileListPage() -> impl IntoView {
         <SearchBox/>
         <div class="list-tools">
             <ListControls limit=here.limit.get() order=here.order/>
-            <GoToProfile goto hidden/>
+            <GoToProfile goto>{hidden}</GoToProfile>
         </div>
         {match location {
             Ok(location) => view! { <ProfileTable location/> }.into_any(),
@@ -113,11 +115,11 @@ fn ListControls(limit: u32, order: Order) -> impl IntoView {
 const PAGE_SIZES: [u32; 3] = [20, 50, 100];
 
 /// "Go to profile": opens a profile by id. The form sends `?goto=ID` with the list
-/// place (`hidden`), which the server answers with a redirect (`goto`) or, for a bad id,
+/// place (the hidden fields, `children`), which the server answers with a redirect (`goto`) or, for a bad id,
 /// this page with the error next to the field. In the island the id is checked as it is
 /// sent, so a bad one never leaves the page.
 #[island(lazy)]
-fn GoToProfile(goto: Option<String>, hidden: Vec<(String, String)>) -> impl IntoView {
+fn GoToProfile(goto: Option<String>, children: Children) -> impl IntoView {
     let typed = RwSignal::new(goto.clone().unwrap_or_default());
     let checked = RwSignal::new(goto.is_some());
     let error = move || {
@@ -133,13 +135,9 @@ fn GoToProfile(goto: Option<String>, hidden: Vec<(String, String)>) -> impl Into
             ev.prevent_default();
         }
     };
-    let hidden = hidden
-        .into_iter()
-        .map(|(name, value)| view! { <input type="hidden" name=name value=value/> })
-        .collect_view();
     view! {
         <form method="get" action="/profiles" class="goto" on:submit=submit>
-            {hidden}
+            {children()}
             <div class="field">
                 <label for="goto-id">"Go to profile"</label>
                 <div class="inline">
