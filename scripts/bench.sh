@@ -22,7 +22,8 @@
 #      list page and a detail page one request at a time against the direct upstream call
 #      (plain and brotli); requests/s at 64 connections on two cores against one
 #      (`taskset -c 0`), with p99 against p50; page 500 of the list against page 1 (raw,
-#      brotli, gzip), reached by following Next
+#      brotli, gzip), reached by following Next; navigation to interactive in headless
+#      Chromium (end2end/interactive.mjs) and the WASM each page loads
 # plus peak memory of both processes and the release WASM/JS sizes (raw and gzip -9).
 # Load comes from wrk on the same 2-core machine, so absolute numbers are conservative.
 # Settings: BENCH_DURATION (default 10s), BENCH_CONNECTIONS (default 8), BENCH_LARGE
@@ -262,20 +263,11 @@ served() {
       tolower($1) == "content-encoding:" {got = $2}
       END {gsub(/\r/, "", got); print (got ~ enc ? len : "identity")}'
 }
-# What each page loads: the main module, plus a lazy route's chunks (split manifest).
-per_page() {
-  node -e '
-    const fs = require("fs"), pkg = process.argv[1];
-    // The .gz files scripts/release.sh wrote with gzip -9: what non-brotli clients get.
-    const gz = (f) => fs.statSync(`${pkg}/${f}.wasm.gz`).size;
-    const main = gz("profiles-admin");
-    console.log(`| list (main module only) | ${main} |`);
-    const manifest = JSON.parse(fs.readFileSync(`${pkg}/__wasm_split_manifest.json`, "utf8"));
-    for (const [route, chunks] of Object.entries(manifest)) {
-      const name = route.replace(/^__(\w+?)_route_view_\d+$/, "$1");
-      console.log(`| ${name} (main + ${chunks.length} chunks) | ${main + chunks.reduce((n, c) => n + gz(c), 0)} |`);
-    }' "$pkg"
-}
+# Navigation to interactive and the WASM each page loads, in headless Chromium, as an
+# editor behind the SSO proxy (so the detail and edit pages hold their islands).
+browser_rows=$(cd end2end && node interactive.mjs "http://$every_core" \
+  '{"x-forwarded-user": "bench", "x-forwarded-groups": "profiles-editor"}' \
+  "/profiles?limit=100" "/profiles/$detail_id" "/profiles/$detail_id/edit" "/profiles/new" "/profiles/search?q=fjord")
 
 cat <<REPORT
 
@@ -340,9 +332,12 @@ $(for a in "$pkg"/*.wasm "$pkg"/*.js "$pkg"/*.css; do
   echo "| $f | $(size "$a") | $(gz "$a") | $(served "$f" br) | $(served "$f" gzip) |"
 done)
 
-| page | WASM it loads, gzip -9 bytes |
-|---|---|
-$(per_page)
+Navigation to interactive (until every island of the page is live), median of 10, and
+the WASM each page loads (main module and the chunks of its islands, as gzip bytes):
+
+| page | warm: one tab, cached | cold: fresh browser profile | WASM files | WASM gzip bytes |
+|---|---|---|---|---|
+$browser_rows
 
 ### Server-first and fast
 

@@ -1258,3 +1258,59 @@ fn a_list_page_does_not_grow_with_its_depth() {
         assert_eq!(link(&html, "First page").as_deref(), Some("/profiles"));
     });
 }
+
+/// The islands of a page, in document order, by component name.
+fn islands(html: &str) -> Vec<&str> {
+    html.split("<leptos-island data-component=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('_').next())
+        .collect()
+}
+
+/// Server-first: a page is its HTML. The list's rows are not sent a second time as
+/// hydration data (no resource is serialized), and only the parts that need the browser
+/// are islands, each page's last one marking the page live.
+#[test]
+fn pages_are_html_with_islands_only_where_the_browser_is_needed() {
+    on_shared_runtime(async {
+        let console = Console::start().await;
+        let profile = console.some_profile().await;
+        let id = profile.id.to_string();
+
+        let (status, _, list) = console.page("/profiles").await;
+        assert_eq!(status, 200);
+        assert!(
+            list.contains("__RESOLVED_RESOURCES=[];"),
+            "no resource data"
+        );
+        assert_eq!(
+            list.matches(id.as_str()).count(),
+            2,
+            "the link and its text, once"
+        );
+        assert_eq!(
+            islands(&list),
+            ["ThemeToggle", "ListControls", "GoToProfile", "PageReady"]
+        );
+
+        let (status, _, detail) = console.page(&format!("/profiles/{id}")).await;
+        assert_eq!(status, 200);
+        assert!(detail.contains("__RESOLVED_RESOURCES=[];"));
+        let detail_islands = islands(&detail);
+        assert_eq!(detail_islands.first(), Some(&"ThemeToggle"));
+        assert!(detail_islands.contains(&"CopyButton"));
+        assert!(detail_islands.contains(&"EnrollmentPanel"));
+        assert_eq!(detail_islands.last(), Some(&"PageReady"));
+
+        let (status, _, edit) = console.page(&format!("/profiles/{id}/edit")).await;
+        assert_eq!(status, 200);
+        assert_eq!(
+            islands(&edit),
+            ["ThemeToggle", "ProfileEditor", "PageReady"]
+        );
+
+        let (status, _, search) = console.page("/profiles/search?q=a").await;
+        assert_eq!(status, 200);
+        assert_eq!(islands(&search), ["ThemeToggle", "PageReady"]);
+    });
+}
