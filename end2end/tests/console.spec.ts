@@ -335,6 +335,7 @@ test.describe("create and edit", () => {
     // Reloading or closing the tab asks too (the browser's own "leave site?" dialog).
     await page.getByRole("link", { name: "Edit" }).click();
     await page.getByLabel("Name").fill("Unsaved again");
+    await hydrated(page);
     const kinds: string[] = [];
     page.once("dialog", (d) => {
       kinds.push(d.type());
@@ -344,6 +345,28 @@ test.describe("create and edit", () => {
     await hydrated(page);
     expect(kinds).toEqual(["beforeunload"]);
     await expect(page.getByLabel("Name")).toHaveValue("Stay");
+  });
+
+  test("what is typed before the form is live is kept, and saved", async ({ page, request }) => {
+    const created = await request.post(`${HOOKED_CONSOLE_URL}/api/profiles/create`, { data: { profile: { name: "Early" } } });
+    const id = (await created.json()).id;
+    // Hold the editor island's code until the user has typed.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route(/split_profile_editor[^/]*\.wasm$/, async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto(`/profiles/${id}/edit`);
+    await page.getByLabel("Name").fill("Typed early");
+    await expect(page.locator(".app")).toHaveAttribute("data-hydrated", "false");
+    release();
+    await hydrated(page);
+    await expect(page.getByLabel("Name")).toHaveValue("Typed early");
+    await expect(page.locator(".change-summary")).toContainText("“Early” → “Typed early”");
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await expect(page.getByRole("status").filter({ hasText: "Changes saved." })).toBeVisible();
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Typed early");
   });
 
   test("upstream errors keep what was typed and show the request id with Copy", async ({ page, request, context }) => {

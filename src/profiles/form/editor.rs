@@ -8,7 +8,7 @@ use crate::error::{AppError, FieldError};
 use crate::profiles::form::checks::messages_for;
 use crate::profiles::form::data::{char_count, names, Loaded, ProfileForm};
 use crate::profiles::form::metadata_editor::MetadataEditor;
-use crate::profiles::form::state::FormState;
+use crate::profiles::form::state::{adopt_shown_value, FormState};
 use crate::profiles::form::summary::ChangeSummary;
 use crate::profiles::links::{detail_href, edit_href, new_href};
 use crate::profiles::location::ListLocation;
@@ -225,12 +225,13 @@ fn TextField(
 ) -> impl IntoView {
     let id = format!("field-{name}");
     let described = format!("{id}-hint {id}-error");
+    let input = NodeRef::<leptos::html::Input>::new();
+    adopt_shown_value(value, move || input.get().map(|el| el.value()));
     view! {
         <div class="field">
             <label for=id.clone()>{label}</label>
-            <input id=id.clone() type="text" name=name autocomplete="off"
+            <input id=id.clone() type="text" name=name autocomplete="off" node_ref=input
                 value=value.get_untracked()
-                prop:value=move || value.get()
                 on:input=move |ev| value.set(event_target_value(&ev))
                 aria-invalid=move || (!errors.get().is_empty()).to_string()
                 aria-describedby=described/>
@@ -279,10 +280,12 @@ fn RelationshipField(
             view! { <option value=v selected=move || value.get() == selected>{label}</option> }
         })
         .collect_view();
+    let select = NodeRef::<leptos::html::Select>::new();
+    adopt_shown_value(value, move || select.get().map(|el| el.value()));
     view! {
         <div class="field">
             <label for="field-relationship">"Relationship"</label>
-            <select id="field-relationship" name=names::RELATIONSHIP
+            <select id="field-relationship" name=names::RELATIONSHIP node_ref=select
                 on:change=move |ev| value.set(event_target_value(&ev))
                 aria-invalid=move || (!errors.get().is_empty()).to_string()
                 aria-describedby="field-relationship-error">

@@ -3,7 +3,7 @@
 //! WASM the form posts and comes back changed (`Intent`).
 
 use crate::profiles::form::data::{char_count, names, Intent, MetaRow, ProfileForm};
-use crate::profiles::form::state::{FormState, RowState};
+use crate::profiles::form::state::{adopt_shown_value, FormState, RowState};
 use crate::profiles::model::{MAX_KEY_CHARS, MAX_METADATA_KEYS, MAX_VALUE_CHARS};
 use leptos::prelude::*;
 
@@ -94,12 +94,13 @@ fn RowField(
     max: usize,
 ) -> impl IntoView {
     let id = format!("meta-{index}-{part}");
+    let input = NodeRef::<leptos::html::Input>::new();
+    adopt_shown_value(text, move || input.get().map(|el| el.value()));
     view! {
         <div class="field">
             <label for=id.clone()>{label}</label>
-            <input id=id.clone() type="text" name=names::row(index, part) autocomplete="off"
+            <input id=id.clone() type="text" name=names::row(index, part) autocomplete="off" node_ref=input
                 value=text.get_untracked()
-                prop:value=move || text.get()
                 on:input=move |ev| text.set(event_target_value(&ev))
                 readonly=move || removed.get()
                 aria-invalid=move || (!errors.get().is_empty()).to_string()

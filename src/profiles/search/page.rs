@@ -141,7 +141,7 @@ fn SearchForm(typed: Memo<SearchParams>, errors: Memo<Vec<FieldError>>) -> impl 
                 <label for="search-text">{SEARCH_LABEL}</label>
                 <div class="inline">
                     <input id="search-text" type="search" name=param::TEXT autocomplete="off"
-                        spellcheck="false" placeholder=HINT value=value(param::TEXT) prop:value=value(param::TEXT)
+                        spellcheck="false" placeholder=HINT value=value(param::TEXT)
                         aria-invalid=invalid(param::TEXT) aria-describedby="search-text-error"/>
                     <button type="submit" class="primary">"Search"</button>
                 </div>
@@ -163,20 +163,20 @@ fn SearchForm(typed: Memo<SearchParams>, errors: Memo<Vec<FieldError>>) -> impl 
                 </div>
                 <div class="field">
                     <label for="search-from">"Created from"</label>
-                    <input id="search-from" type="date" name=param::CREATED_FROM value=value(param::CREATED_FROM) prop:value=value(param::CREATED_FROM)
+                    <input id="search-from" type="date" name=param::CREATED_FROM value=value(param::CREATED_FROM)
                         aria-invalid=invalid(param::CREATED_FROM) aria-describedby="search-from-error"/>
                     <p class="field-error" id="search-from-error">{error(param::CREATED_FROM)}</p>
                 </div>
                 <div class="field">
                     <label for="search-to">"Created to"</label>
-                    <input id="search-to" type="date" name=param::CREATED_TO value=value(param::CREATED_TO) prop:value=value(param::CREATED_TO)
+                    <input id="search-to" type="date" name=param::CREATED_TO value=value(param::CREATED_TO)
                         aria-invalid=invalid(param::CREATED_TO) aria-describedby="search-to-error"/>
                     <p class="field-error" id="search-to-error">{error(param::CREATED_TO)}</p>
                 </div>
                 <div class="field">
                     <label for="search-key">"Has metadata key"</label>
                     <input id="search-key" type="text" name=param::HAS_KEY autocomplete="off" spellcheck="false"
-                        value=value(param::HAS_KEY) prop:value=value(param::HAS_KEY)
+                        value=value(param::HAS_KEY)
                         aria-invalid=invalid(param::HAS_KEY) aria-describedby="search-key-error"/>
                     <p class="field-error" id="search-key-error">{error(param::HAS_KEY)}</p>
                 </div>
