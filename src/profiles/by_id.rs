@@ -1,7 +1,10 @@
 //! What every page about one profile starts with: the id from the address, checked at
-//! once.
+//! once, then the profile itself.
 
-use crate::profiles::model::ProfileId;
+use crate::error::AppError;
+use crate::profiles::model::{Profile, ProfileId};
+use crate::profiles::server::get_profile;
+use crate::ui::error_panel::ErrorPage;
 use crate::ui::status::NotFound;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -15,4 +18,20 @@ pub fn with_profile_id<V: IntoView + 'static>(page: impl FnOnce(ProfileId) -> V)
         Some(id) => page(id).into_any(),
         None => view! { <NotFound/> }.into_any(),
     }
+}
+
+/// Renders `page` with the profile once it is loaded. A profile the API does not know is
+/// "not found"; any other failure is an error page titled `title`.
+pub fn with_profile<V: IntoView + 'static>(
+    id: ProfileId,
+    title: &'static str,
+    page: impl FnOnce(Profile) -> V + Send + 'static,
+) -> impl IntoView {
+    Suspend::new(async move {
+        match get_profile(id.to_string()).await {
+            Ok(profile) => page(profile).into_any(),
+            Err(AppError::NotFound) => view! { <NotFound/> }.into_any(),
+            Err(error) => view! { <ErrorPage title error/> }.into_any(),
+        }
+    })
 }

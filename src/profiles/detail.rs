@@ -4,20 +4,18 @@
 use crate::audit::view::ProfileHistory;
 use crate::auth::{can, Permission};
 use crate::error::AppError;
-use crate::profiles::by_id::with_profile_id;
+use crate::profiles::by_id::{with_profile, with_profile_id};
 use crate::profiles::enrollment::EnrollmentPanel;
 use crate::profiles::form::handover::{posted, PostedEnrollment};
 use crate::profiles::grants::{grant_meaning, GrantBadge};
 use crate::profiles::links::{detail_href, edit_href, from_param, DONE, FROM};
 use crate::profiles::location::ListLocation;
 use crate::profiles::model::{EnrollmentUrl, Profile, ProfileId};
-use crate::profiles::server::get_profile;
 use crate::timestamp::{relative, rfc3339, utc};
 use crate::ui::browser::now;
 use crate::ui::copy::CopyButton;
 use crate::ui::error_panel::ErrorPanel;
 use crate::ui::heading::PageHeading;
-use crate::ui::status::NotFound;
 use crate::ui::title::PageTitle;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -32,17 +30,8 @@ pub fn ProfileDetailPage() -> impl IntoView {
 fn LoadedProfile(id: ProfileId) -> impl IntoView {
     let (from, done) = use_query_map().with_untracked(|q| (from_param(q.get(FROM)), q.get(DONE)));
     let enrollment = posted::<PostedEnrollment>().map(|PostedEnrollment(answer)| answer);
-    Suspend::new(async move {
-        match get_profile(id.to_string()).await {
-            Ok(profile) => view! { <ProfileView profile from done enrollment/> }.into_any(),
-            Err(AppError::NotFound) => view! { <NotFound/> }.into_any(),
-            Err(error) => view! {
-                <PageTitle text="Profile"/>
-                <PageHeading text="Profile"/>
-                <ErrorPanel error/>
-            }
-            .into_any(),
-        }
+    with_profile(id, "Profile", move |profile| {
+        view! { <ProfileView profile from done enrollment/> }
     })
 }
 

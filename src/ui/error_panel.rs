@@ -3,8 +3,20 @@
 
 use crate::error::AppError;
 use crate::ui::copy::CopyButton;
+use crate::ui::heading::PageHeading;
 use crate::ui::status::set_http_status;
+use crate::ui::title::PageTitle;
 use leptos::prelude::*;
+
+/// A page that could not be shown: its title and heading, and why.
+#[component]
+pub fn ErrorPage(title: &'static str, error: AppError) -> impl IntoView {
+    view! {
+        <PageTitle text=title/>
+        <PageHeading text=title/>
+        <ErrorPanel error/>
+    }
+}
 
 #[component]
 pub fn ErrorPanel(error: AppError) -> impl IntoView {
