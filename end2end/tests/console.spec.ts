@@ -22,6 +22,7 @@ test.describe("list tools", () => {
     await page.getByLabel("Page size").selectOption("50");
     await expect(page).toHaveURL(/\/profiles\?limit=50$/);
     await expect.poll(async () => (await listedIds(page)).length).toBe(50);
+    await hydrated(page);
     await page.getByLabel("Order").selectOption("asc");
     await expect(page).toHaveURL(/limit=50&order=asc/);
     await expect.poll(async () => (await listedIds(page))[0]).not.toBe(newest[0]);
@@ -30,6 +31,22 @@ test.describe("list tools", () => {
     await expect(page.getByLabel("Page size")).toHaveValue("50");
     await expect(page.getByLabel("Order")).toHaveValue("asc");
     expect(errors).toEqual([]);
+  });
+
+  test("a page size chosen before the list's island is live is applied once it is", async ({ page }) => {
+    // Hold the list controls' code until the choice is made.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route(/split_list_controls[^/]*\.wasm$/, async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto("/profiles");
+    await page.getByLabel("Page size").selectOption("100");
+    await expect(page).toHaveURL(/\/profiles$/);
+    release();
+    await expect(page).toHaveURL(/\/profiles\?limit=100$/);
+    await expect.poll(async () => (await listedIds(page)).length).toBe(100);
   });
 
   test("created times are relative, with the absolute time on hover", async ({ page }) => {

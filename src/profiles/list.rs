@@ -18,6 +18,7 @@ use crate::ui::browser::{go_to, now};
 use crate::ui::error_panel::ErrorPanel;
 use crate::ui::heading::PageHeading;
 use crate::ui::title::PageTitle;
+use leptos::html::Select;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -83,6 +84,20 @@ fn ListControls(limit: u32, order: Order) -> impl IntoView {
             apply(limit, chosen);
         }
     };
+    // A choice made before the island was live (its Apply button then leaves) is
+    // applied as soon as it is.
+    let (limit_select, order_select) = (NodeRef::<Select>::new(), NodeRef::<Select>::new());
+    Effect::new(move |_| {
+        let (Some(shown_limit), Some(shown_order)) = (limit_select.get(), order_select.get())
+        else {
+            return;
+        };
+        let shown_limit = shown_limit.value().parse().unwrap_or(limit);
+        let shown_order = Order::parse(&shown_order.value()).unwrap_or(order);
+        if (shown_limit, shown_order) != (limit, order) {
+            apply(shown_limit, shown_order);
+        }
+    });
     let mut sizes = PAGE_SIZES.to_vec();
     if !sizes.contains(&limit) {
         sizes.push(limit);
@@ -100,11 +115,11 @@ fn ListControls(limit: u32, order: Order) -> impl IntoView {
         <form class="list-controls" method="get" action="/profiles">
             <div class="field">
                 <label for="list-limit">"Page size"</label>
-                <select id="list-limit" name="limit" on:change=on_limit>{sizes}</select>
+                <select id="list-limit" name="limit" autocomplete="off" node_ref=limit_select on:change=on_limit>{sizes}</select>
             </div>
             <div class="field">
                 <label for="list-order">"Order"</label>
-                <select id="list-order" name="order" on:change=on_order>{orders}</select>
+                <select id="list-order" name="order" autocomplete="off" node_ref=order_select on:change=on_order>{orders}</select>
             </div>
             <button type="submit" class="secondary no-js">"Apply"</button>
         </form>

@@ -82,13 +82,24 @@ pub fn ThemeToggle() -> impl IntoView {
         chosen.apply();
         theme.set(chosen);
     };
+    // A choice made before the island was live (its Apply button then leaves) is
+    // applied as soon as it is.
+    let select = NodeRef::<leptos::html::Select>::new();
+    Effect::new(move |_| {
+        if let Some(shown) = select.get().map(|el| Theme::parse(&el.value())) {
+            if shown != theme.get_untracked() {
+                shown.apply();
+                theme.set(shown);
+            }
+        }
+    });
     let options = Theme::ALL.map(|t| {
         view! { <option value=t.as_str() selected=move || theme.get() == t>{t.label()}</option> }
     });
     view! {
         <form class="theme" method="post" action="/theme">
             <label for="theme-select">"Theme"</label>
-            <select id="theme-select" name="theme" on:change=change>{options}</select>
+            <select id="theme-select" name="theme" autocomplete="off" node_ref=select on:change=change>{options}</select>
             <button type="submit" class="secondary small no-js">"Apply"</button>
         </form>
     }
