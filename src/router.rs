@@ -13,6 +13,7 @@ use axum::Router;
 use axum_login::AuthManagerLayerBuilder;
 use leptos::server_fn::error::FromServerFnError;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::services::{ServeDir, ServeFile};
 
 /// Largest server function error body read back to set its status; ours are tiny.
 const MAX_ERROR_BODY: usize = 64 * 1024;
@@ -22,6 +23,7 @@ pub fn app(state: AppState) -> Router {
     let timeout = crate::hardening::request_timeout(state.upstream.longest_call());
     let auth = state.auth.clone();
     let deployment = state.deployment.clone();
+    let (pkg, favicon) = site_files(&state.leptos_options);
     let mut router = Router::new()
         .leptos_routes(&state, routes, {
             let options = state.leptos_options.clone();
@@ -34,6 +36,9 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::audit::csv::routes())
         .route("/theme", axum::routing::post(crate::ui::theme::post_theme))
         .route("/", axum::routing::get(home))
+        .nest_service(&format!("/{}", state.leptos_options.site_pkg_dir), pkg)
+        .route_service("/favicon.svg", favicon)
+        // Only unknown addresses reach it: the "not found" page.
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::map_response(server_fn_error_status))
         .layer(axum::middleware::from_fn(
@@ -49,6 +54,22 @@ pub fn app(state: AppState) -> Router {
             router.layer(AuthManagerLayerBuilder::new(backend.clone(), sessions.clone()).build());
     }
     crate::hardening::harden(router, timeout, &deployment)
+}
+
+/// The bundle and the icon, with the brotli and gzip copies written next to them when
+/// present. Served here, not by leptos_axum's file handler: that one answers a file under
+/// a child of whatever reactive owner its thread has current and moves that owner's
+/// pending response headers onto the file, so a page rendered on the same runtime could
+/// lose its Content-Security-Policy to a WASM chunk (tests/serve.rs).
+fn site_files(options: &leptos::prelude::LeptosOptions) -> (ServeDir, ServeFile) {
+    let site = std::path::Path::new(options.site_root.as_ref());
+    let pkg = ServeDir::new(site.join(options.site_pkg_dir.as_ref()))
+        .precompressed_br()
+        .precompressed_gzip();
+    let favicon = ServeFile::new(site.join("favicon.svg"))
+        .precompressed_br()
+        .precompressed_gzip();
+    (pkg, favicon)
 }
 
 /// Liveness: the process answers.

@@ -208,10 +208,21 @@ pub async fn console_router(
     deployment: profiles_admin::hardening::Deployment,
     db: &profiles_admin::db::Database,
 ) -> axum::Router {
+    console_router_at("target/site", upstream, auth, deployment, db).await
+}
+
+/// [`console_router`] serving the site files under `site`.
+pub async fn console_router_at(
+    site: &str,
+    upstream: Client,
+    auth: profiles_admin::auth::gate::Auth,
+    deployment: profiles_admin::hardening::Deployment,
+    db: &profiles_admin::db::Database,
+) -> axum::Router {
     profiles_admin::router::app(profiles_admin::state::AppState {
         leptos_options: leptos::prelude::LeptosOptions::builder()
             .output_name("profiles-admin")
-            .site_root("target/site")
+            .site_root(site)
             .build(),
         upstream,
         auth: std::sync::Arc::new(auth),
