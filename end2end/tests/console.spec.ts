@@ -49,6 +49,22 @@ test.describe("list tools", () => {
     await expect.poll(async () => (await listedIds(page)).length).toBe(100);
   });
 
+  test("an id typed before Go to profile is live is the one it checks and opens", async ({ page }) => {
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route(/split_go_to_profile[^/]*\.wasm$/, async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto("/profiles");
+    const id = (await listedIds(page))[3];
+    await page.getByLabel("Go to profile").fill(id);
+    release();
+    await hydrated(page);
+    await page.getByRole("button", { name: "Open" }).click();
+    await expect(page).toHaveURL(new RegExp(`/profiles/${id}$`));
+  });
+
   test("created times are relative, with the absolute time on hover", async ({ page }) => {
     await open(page, "/profiles");
     const created = page.locator("table.profiles tbody tr td:last-child time").first();

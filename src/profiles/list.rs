@@ -14,7 +14,7 @@ use crate::profiles::model::{Order, PageCursor, PageSize, Profile, ProfileId};
 use crate::profiles::search::page::SearchBox;
 use crate::profiles::server::list_profiles;
 use crate::timestamp::{relative, rfc3339, utc};
-use crate::ui::browser::{go_to, now};
+use crate::ui::browser::{adopt_shown_value, go_to, now};
 use crate::ui::error_panel::ErrorPanel;
 use crate::ui::heading::PageHeading;
 use crate::ui::title::PageTitle;
@@ -129,14 +129,16 @@ fn ListControls(limit: u32, order: Order) -> impl IntoView {
 /// Page sizes offered; any other valid size in the address is offered too.
 const PAGE_SIZES: [u32; 3] = [20, 50, 100];
 
-/// "Go to profile": opens a profile by id. The form sends `?goto=ID` with the list
-/// place (the hidden fields, `children`), which the server answers with a redirect (`goto`) or, for a bad id,
-/// this page with the error next to the field. In the island the id is checked as it is
-/// sent, so a bad one never leaves the page.
+/// "Go to profile": opens a profile by id. The form sends `?goto=ID` with the list place
+/// (the hidden fields, `children`), which the server answers with a redirect (`goto`)
+/// or, for a bad id, with this page and the error next to the field. In the island the id
+/// is checked as it is sent, so a bad one never leaves the page.
 #[island(lazy)]
 fn GoToProfile(goto: Option<String>, children: Children) -> impl IntoView {
     let typed = RwSignal::new(goto.clone().unwrap_or_default());
     let checked = RwSignal::new(goto.is_some());
+    let input = NodeRef::<leptos::html::Input>::new();
+    adopt_shown_value(typed, move || input.get().map(|el| el.value()));
     let error = move || {
         let raw = typed.get();
         (checked.get())
@@ -156,7 +158,7 @@ fn GoToProfile(goto: Option<String>, children: Children) -> impl IntoView {
             <div class="field">
                 <label for="goto-id">"Go to profile"</label>
                 <div class="inline">
-                    <input id="goto-id" type="text" name=GOTO autocomplete="off" spellcheck="false"
+                    <input id="goto-id" type="text" name=GOTO autocomplete="off" spellcheck="false" node_ref=input
                         placeholder="uprof_…"
                         value=goto
                         on:input=move |ev| {

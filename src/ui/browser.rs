@@ -153,6 +153,23 @@ pub fn focus_heading() {
     }
 }
 
+/// When an island goes live, takes the value the browser shows in one of its fields: a
+/// user may have typed before the WASM arrived, hydration leaves a field's value as it
+/// is, and what they typed is theirs.
+pub fn adopt_shown_value(
+    value: leptos::prelude::RwSignal<String>,
+    shown: impl Fn() -> Option<String> + 'static,
+) {
+    use leptos::prelude::*;
+    Effect::new(move |_| {
+        if let Some(shown) = shown() {
+            if shown != value.get_untracked() {
+                value.set(shown);
+            }
+        }
+    });
+}
+
 /// Opens `href`: a full page load, since every page is rendered by the server.
 pub fn go_to(href: &str) {
     #[cfg(feature = "hydrate")]

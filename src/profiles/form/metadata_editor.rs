@@ -3,8 +3,9 @@
 //! WASM the form posts and comes back changed (`Intent`).
 
 use crate::profiles::form::data::{char_count, names, Intent, MetaRow, ProfileForm};
-use crate::profiles::form::state::{adopt_shown_value, FormState, RowState};
+use crate::profiles::form::state::{FormState, RowState};
 use crate::profiles::model::{MAX_KEY_CHARS, MAX_METADATA_KEYS, MAX_VALUE_CHARS};
+use crate::ui::browser::adopt_shown_value;
 use leptos::prelude::*;
 
 #[component]

@@ -65,16 +65,3 @@ impl FormState {
         }
     }
 }
-
-/// When the island goes live, takes the value the browser shows in a field: a user may
-/// have typed before the WASM arrived, hydration leaves a field's value as it is, and
-/// what they typed is theirs.
-pub fn adopt_shown_value(value: RwSignal<String>, shown: impl Fn() -> Option<String> + 'static) {
-    Effect::new(move |_| {
-        if let Some(shown) = shown() {
-            if shown != value.get_untracked() {
-                value.set(shown);
-            }
-        }
-    });
-}
