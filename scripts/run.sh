@@ -2,7 +2,7 @@
 # Sets up what is missing, builds, and serves the console at http://127.0.0.1:3000.
 # With no ANTHROPIC_API_KEY it runs on the built-in emulator with sample data (kept in
 # ./data). Extra arguments go to `cargo leptos serve`, e.g. `--release`. `--split` is
-# always on: the lazy routes (detail, new, edit) only load from split WASM.
+# always on: the islands (the interactive parts of the pages) load only from split WASM.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH" # rustup's default; CI shells may not have it
