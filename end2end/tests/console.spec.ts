@@ -4,7 +4,7 @@
 // test-hooked emulator, so the plain console keeps exactly the seeded profiles.
 import { expect, test, type Page } from "@playwright/test";
 import { EMULATOR_URL, HOOKED_CONSOLE_URL } from "../playwright.config";
-import { hydrated, listedIds, watchForErrors } from "./helpers";
+import { holdIsland, hydrated, listedIds, watchForErrors } from "./helpers";
 
 async function open(page: Page, path: string) {
   await page.goto(path);
@@ -34,13 +34,7 @@ test.describe("list tools", () => {
   });
 
   test("a page size chosen before the list's island is live is applied once it is", async ({ page }) => {
-    // Hold the list controls' code until the choice is made.
-    let release = () => {};
-    const held = new Promise<void>((resolve) => (release = resolve));
-    await page.route(/split_list_controls[^/]*\.wasm$/, async (route) => {
-      await held;
-      await route.continue();
-    });
+    const release = await holdIsland(page, "list_controls");
     await page.goto("/profiles");
     await page.getByLabel("Page size").selectOption("100");
     await expect(page).toHaveURL(/\/profiles$/);
@@ -50,12 +44,7 @@ test.describe("list tools", () => {
   });
 
   test("an id typed before Go to profile is live is the one it checks and opens", async ({ page }) => {
-    let release = () => {};
-    const held = new Promise<void>((resolve) => (release = resolve));
-    await page.route(/split_go_to_profile[^/]*\.wasm$/, async (route) => {
-      await held;
-      await route.continue();
-    });
+    const release = await holdIsland(page, "go_to_profile");
     await page.goto("/profiles");
     const id = (await listedIds(page))[3];
     await page.getByLabel("Go to profile").fill(id);
@@ -383,13 +372,7 @@ test.describe("create and edit", () => {
   test("what is typed before the form is live is kept, and saved", async ({ page, request }) => {
     const created = await request.post(`${HOOKED_CONSOLE_URL}/api/profiles/create`, { data: { profile: { name: "Early" } } });
     const id = (await created.json()).id;
-    // Hold the editor island's code until the user has typed.
-    let release = () => {};
-    const held = new Promise<void>((resolve) => (release = resolve));
-    await page.route(/split_profile_editor[^/]*\.wasm$/, async (route) => {
-      await held;
-      await route.continue();
-    });
+    const release = await holdIsland(page, "profile_editor");
     await page.goto(`/profiles/${id}/edit`);
     await page.getByLabel("Name").fill("Typed early");
     await expect(page.locator(".app")).toHaveAttribute("data-hydrated", "false");

@@ -19,3 +19,18 @@ export async function hydrated(page: Page) {
 export async function listedIds(page: Page): Promise<string[]> {
   return page.locator("table.profiles tbody tr td:first-child a").allTextContents();
 }
+
+/**
+ * Holds back the WASM chunk of the island named `island` (its split file's name, e.g.
+ * `profile_editor`) until the returned function is called, so a test can act on the
+ * server-rendered page before that island is live.
+ */
+export async function holdIsland(page: Page, island: string): Promise<() => void> {
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(new RegExp(`split_${island}[^/]*\\.wasm$`), async (route) => {
+    await held;
+    await route.continue();
+  });
+  return release;
+}
