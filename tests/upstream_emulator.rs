@@ -670,19 +670,16 @@ async fn error_of(response: reqwest::Response) -> (u16, String, Value) {
 }
 
 #[tokio::test]
-async fn the_beta_header_is_required_and_may_be_one_of_several() {
+async fn the_beta_header_selects_the_version_and_may_be_one_of_several() {
     let emulator = TestEmulator::start().await;
     let bare = reqwest::Client::new()
-        .get(emulator.url("/v1/user_profiles"))
+        .get(emulator.url("/v1/user_profiles?limit=1"))
         .send()
         .await
         .unwrap();
-    let (status, kind, body) = error_of(bare).await;
-    assert_eq!((status, kind.as_str()), (400, "invalid_request_error"));
-    assert!(body["error"]["message"]
-        .as_str()
-        .unwrap()
-        .contains("user-profiles-2026-03-24"));
+    assert_eq!(bare.status(), 200);
+    let ga: Value = bare.json().await.unwrap();
+    assert!(ga["data"][0]["programs"].is_object(), "no beta value is GA");
 
     let several = reqwest::Client::new()
         .get(emulator.url("/v1/user_profiles?beta=true&limit=1"))
@@ -694,6 +691,21 @@ async fn the_beta_header_is_required_and_may_be_one_of_several() {
         .await
         .unwrap();
     assert_eq!(several.status(), 200);
+    let beta: Value = several.json().await.unwrap();
+    assert!(beta["data"][0]["relationship"].is_string());
+
+    let unknown = reqwest::Client::new()
+        .get(emulator.url("/v1/user_profiles"))
+        .header("anthropic-beta", "user-profiles-2031-01-01")
+        .send()
+        .await
+        .unwrap();
+    let (status, kind, body) = error_of(unknown).await;
+    assert_eq!((status, kind.as_str()), (400, "invalid_request_error"));
+    assert!(body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("user-profiles-2031-01-01"));
 }
 
 #[tokio::test]
@@ -857,12 +869,10 @@ async fn enrollment_accepts_no_body_an_empty_body_or_an_empty_object() {
 }
 
 #[tokio::test]
-async fn routes_outside_the_03_24_contract_are_not_found() {
+async fn routes_outside_the_contract_are_not_found() {
     let emulator = TestEmulator::start().await;
-    let id = first_id(&emulator).await;
     for (method, path) in [
-        (Method::DELETE, format!("/v1/user_profiles/{id}")),
-        (Method::POST, format!("/v1/user_profiles/{id}/action_urls")),
+        (Method::PUT, "/v1/user_profiles".to_owned()),
         (Method::GET, "/v1/messages".to_owned()),
         (Method::GET, "/v1/user_profiles/not-an-id".to_owned()),
     ] {

@@ -3,14 +3,12 @@
 //! (`api.rs`) only apply them: errors and their shape (§2.4, §6), the key and beta
 //! headers (§1), bodies, the list's query (§3.2, §5) and what an update does (§4).
 
-use super::cursor::{self, Position};
+use super::cursor::{self, OrderBy, Position};
+use super::record::EnforcementStatus;
 use super::store::StoreError;
 use crate::error::FieldError;
-use crate::profiles::model::{
-    check_resold_name, Lenient, Order, PageSize, Profile, ProfileUpdate, Relationship,
-    MAX_METADATA_KEYS,
-};
-use crate::upstream::client::BETA;
+use crate::profiles::model::{Order, PageSize};
+use crate::upstream::version::ApiVersion;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::http::{HeaderMap, StatusCode};
@@ -18,8 +16,6 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
-use std::collections::HashMap;
-use time::OffsetDateTime;
 
 /// An API error; rendered with the request's id by the per-request middleware
 /// (`routes::contract`), which alone knows it.
@@ -66,6 +62,10 @@ impl ApiError {
         })
     }
 
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
     pub fn render(&self, request_id: &str) -> Response {
         (self.status, Json(self.body(request_id))).into_response()
     }
@@ -103,10 +103,14 @@ fn error_type(status: u16) -> &'static str {
     }
 }
 
-/// A request's credentials and beta header: with a key configured, `x-api-key` or
-/// `Authorization: Bearer` must carry it (judgement 2); `anthropic-beta` must list
-/// this version, among others or not (§1, judgement 12).
-pub fn check_headers(api_key: Option<&SecretString>, headers: &HeaderMap) -> Result<(), ApiError> {
+/// A request's credentials, then the version its `anthropic-beta` header selects: with
+/// a key configured, `x-api-key` or `Authorization: Bearer` must carry it (judgement 2);
+/// no `user-profiles-*` value is GA, else the first one names the version, and one this
+/// emulator does not know is refused (docs/api-versions.md, "Choosing a version").
+pub fn check_headers(
+    api_key: Option<&SecretString>,
+    headers: &HeaderMap,
+) -> Result<ApiVersion, ApiError> {
     if let Some(key) = api_key {
         let expected = key.expose_secret();
         let x_api_key = headers.get("x-api-key").and_then(|v| v.to_str().ok());
@@ -118,19 +122,15 @@ pub fn check_headers(api_key: Option<&SecretString>, headers: &HeaderMap) -> Res
             return Err(ApiError::new(StatusCode::UNAUTHORIZED, "invalid x-api-key"));
         }
     }
-    let has_beta = headers
+    let values = headers
         .get_all("anthropic-beta")
         .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|beta| beta.trim() == BETA);
-    if has_beta {
-        Ok(())
-    } else {
-        Err(ApiError::invalid(format!(
-            "This endpoint is in beta: the anthropic-beta header must include {BETA}"
-        )))
-    }
+        .filter_map(|v| v.to_str().ok());
+    ApiVersion::from_beta_header(values).map_err(|unknown| {
+        ApiError::invalid(format!(
+            "anthropic-beta: {unknown} is not a version of the User Profiles API"
+        ))
+    })
 }
 
 pub fn parse_body<T: for<'de> Deserialize<'de>>(
@@ -150,18 +150,35 @@ pub fn parse_body<T: for<'de> Deserialize<'de>>(
         .map_err(|e| ApiError::invalid(format!("Invalid request body: {e}")))
 }
 
-/// What a list call asks for: `limit` 1–100 (judgement 9), `order`, and the position
-/// after which to start, from a cursor issued for the same order (judgement 10).
+/// What a list call asks for: `limit` 1–100 (judgement 9), `order`, `order_by`, the
+/// enforcement statuses to keep (GA only), and the position after which to start, from
+/// a cursor issued for the same parameters (judgement 10).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListRequest {
     pub limit: usize,
     pub order: Order,
+    pub order_by: OrderBy,
+    /// In [`EnforcementStatus::ALL`] order, without repeats; empty keeps every profile.
+    pub filter: Vec<EnforcementStatus>,
     pub after: Option<Position>,
 }
 
+/// The filter's name on the wire: the SDKs send `enforcement_status[]`, percent-encoded
+/// or not; some clients leave the brackets out.
+const FILTER: [&str; 2] = ["enforcement_status[]", "enforcement_status"];
+
 impl ListRequest {
-    pub fn parse(query: &HashMap<String, String>) -> Result<Self, ApiError> {
-        let limit = match query.get("limit") {
+    /// From the query's pairs, decoded, in order; a repeated parameter other than the
+    /// filter counts once, its last value.
+    pub fn parse(query: &[(String, String)], version: ApiVersion) -> Result<Self, ApiError> {
+        let last = |name: &str| {
+            query
+                .iter()
+                .rev()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.as_str())
+        };
+        let limit = match last("limit") {
             None => PageSize::DEFAULT,
             Some(raw) => raw
                 .parse::<u32>()
@@ -169,11 +186,34 @@ impl ListRequest {
                 .and_then(|n| PageSize::new(n).ok())
                 .ok_or_else(|| ApiError::invalid("limit: must be an integer between 1 and 100"))?,
         };
-        let order = match query.get("order") {
+        let order = match last("order") {
             None => Order::Desc,
             Some(raw) => Order::parse(raw).map_err(|e| ApiError::invalid(e.to_string()))?,
         };
-        let after = match query.get("page") {
+        let order_by = match last("order_by") {
+            None => OrderBy::CreatedAt,
+            Some(raw) => OrderBy::parse(raw)
+                .ok_or_else(|| ApiError::invalid("order_by: must be \"created_at\" or \"name\""))?,
+        };
+        let mut asked = Vec::new();
+        for (_, raw) in query.iter().filter(|(k, _)| FILTER.contains(&k.as_str())) {
+            if !version.is_ga() {
+                return Err(ApiError::invalid(format!(
+                    "enforcement_status[]: not accepted under the {} beta header",
+                    version.beta().unwrap_or_default()
+                )));
+            }
+            asked.push(EnforcementStatus::parse(raw).ok_or_else(|| {
+                ApiError::invalid(format!(
+                    "enforcement_status[]: {raw:?} is not one of unrestricted, pending, restricted, banned"
+                ))
+            })?);
+        }
+        let filter: Vec<_> = EnforcementStatus::ALL
+            .into_iter()
+            .filter(|s| asked.contains(s))
+            .collect();
+        let after = match last("page") {
             None => None,
             Some(raw) => {
                 let position = cursor::decode(raw)
@@ -184,53 +224,32 @@ impl ListRequest {
                         position.order.as_str()
                     )));
                 }
+                if (position.order_by, &position.filter) != (order_by, &filter) {
+                    return Err(ApiError::invalid(
+                        "page: this cursor was issued for another order_by or enforcement_status",
+                    ));
+                }
                 Some(position)
             }
         };
         Ok(Self {
             limit: limit.get() as usize,
             order,
+            order_by,
+            filter,
             after,
         })
     }
 }
 
-/// The seeds' rule ([`check_resold_name`]), kept by the emulator because a stricter
-/// emulator is safe (judgement 1).
-pub fn require_name_if_resold(
-    relationship: &Lenient<Relationship>,
-    name: Option<&str>,
-) -> Result<(), ApiError> {
-    check_resold_name(relationship, name).map_err(|e| ApiError::invalid(e.to_string()))
-}
-
-/// `stored` after `patch`, as of `at` (docs/api-contract.md §4, `ProfileUpdate::apply_to`),
-/// then checked: at most 16 pairs after the merge (judgement 5), a name when resold
-/// (judgement 1). All or nothing: an error leaves the stored profile as it was.
-pub fn apply_update(
-    stored: &Profile,
-    patch: &ProfileUpdate,
-    at: OffsetDateTime,
-) -> Result<Profile, ApiError> {
-    let mut next = patch.apply_to(stored);
-    if next.metadata.len() > MAX_METADATA_KEYS {
-        return Err(ApiError::invalid(format!(
-            "metadata: the profile would have {} keys; at most {MAX_METADATA_KEYS} are allowed",
-            next.metadata.len()
-        )));
-    }
-    require_name_if_resold(&next.relationship, next.name.as_deref())?;
-    next.updated_at = at;
-    Ok(next)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::profiles::model::ProfileUpdateInput;
     use axum::http::HeaderValue;
     use serde_json::json;
     use time::macros::datetime;
+
+    const BETA: &str = "user-profiles-2026-03-24";
 
     fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
         let mut map = HeaderMap::new();
@@ -244,36 +263,28 @@ mod tests {
         result.err().map_or(200, |e| e.status.as_u16())
     }
 
-    fn profile(fields: serde_json::Value) -> Profile {
-        let mut base = json!({
-            "id": "uprof_01test", "created_at": "2026-03-24T09:00:00Z",
-            "updated_at": "2026-03-24T09:00:00Z", "relationship": "external",
-        });
-        base.as_object_mut()
-            .unwrap()
-            .extend(fields.as_object().unwrap().clone());
-        serde_json::from_value(base).unwrap()
-    }
-
-    fn patch(body: serde_json::Value) -> ProfileUpdate {
-        ProfileUpdate::try_from(serde_json::from_value::<ProfileUpdateInput>(body).unwrap())
-            .unwrap()
-    }
-
     #[test]
-    fn the_beta_must_be_listed_among_any_others() {
-        assert_eq!(status(check_headers(None, &headers(&[]))), 400);
-        let other = headers(&[("anthropic-beta", "user-profiles-2026-08-18")]);
-        let refused = check_headers(None, &other).unwrap_err();
-        assert!(refused.message.contains(BETA), "{}", refused.message);
+    fn the_beta_header_selects_the_version_and_an_unknown_one_is_refused() {
+        assert_eq!(check_headers(None, &headers(&[])).unwrap(), ApiVersion::Ga);
         for listed in [BETA, &format!("files-api, {BETA} ,x"), &format!(" {BETA}")] {
             assert_eq!(
-                status(check_headers(None, &headers(&[("anthropic-beta", listed)]))),
-                200
+                check_headers(None, &headers(&[("anthropic-beta", listed)])).unwrap(),
+                ApiVersion::Beta20260324
             );
         }
         let split = headers(&[("anthropic-beta", "x"), ("anthropic-beta", BETA)]);
-        assert_eq!(status(check_headers(None, &split)), 200);
+        assert_eq!(
+            check_headers(None, &split).unwrap(),
+            ApiVersion::Beta20260324
+        );
+        let unknown = headers(&[("anthropic-beta", "user-profiles-2030-01-01")]);
+        let refused = check_headers(None, &unknown).unwrap_err();
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+        assert!(
+            refused.message.contains("user-profiles-2030-01-01"),
+            "{}",
+            refused.message
+        );
     }
 
     #[test]
@@ -302,13 +313,7 @@ mod tests {
             )),
             401
         );
-        assert_eq!(
-            status(check_headers(
-                Some(&key),
-                &headers(&[("anthropic-beta", BETA)])
-            )),
-            401
-        );
+        assert_eq!(status(check_headers(Some(&key), &headers(&[]))), 401);
     }
 
     #[test]
@@ -337,21 +342,23 @@ mod tests {
         }
     }
 
+    fn pairs(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
     #[test]
-    fn list_queries_are_bounded_and_cursors_keep_their_order() {
-        let query = |pairs: &[(&str, &str)]| {
-            ListRequest::parse(
-                &pairs
-                    .iter()
-                    .map(|(k, v)| (k.to_string(), v.to_string()))
-                    .collect(),
-            )
-        };
+    fn list_queries_are_bounded_and_cursors_keep_their_parameters() {
+        let query = |q: &[(&str, &str)]| ListRequest::parse(&pairs(q), ApiVersion::Ga);
         assert_eq!(
             query(&[]).unwrap(),
             ListRequest {
                 limit: 20,
                 order: Order::Desc,
+                order_by: OrderBy::CreatedAt,
+                filter: Vec::new(),
                 after: None
             }
         );
@@ -360,78 +367,67 @@ mod tests {
             [("limit", "101")],
             [("limit", "2.5")],
             [("order", "ASC")],
+            [("order_by", "updated_at")],
+            [("enforcement_status[]", "jailed")],
             [("page", "page_garbage")],
         ] {
             assert_eq!(status(query(&bad)), 400, "{bad:?}");
         }
         let position = Position {
             order: Order::Asc,
+            order_by: OrderBy::CreatedAt,
+            filter: Vec::new(),
+            name_key: None,
             created_at: datetime!(2026-03-24 09:00 UTC),
             id: "uprof_01a".into(),
         };
         let asc = cursor::encode(&position);
         assert_eq!(
             query(&[("order", "asc"), ("page", &asc)]).unwrap().after,
-            Some(position)
+            Some(position.clone())
         );
         let refused = query(&[("page", &asc)]).unwrap_err();
         assert!(refused.message.contains("order=asc"), "{}", refused.message);
+        for other in [("order_by", "name"), ("enforcement_status[]", "banned")] {
+            assert_eq!(
+                status(query(&[("order", "asc"), other, ("page", &asc)])),
+                400
+            );
+        }
     }
 
     #[test]
-    fn an_update_clears_with_null_keeps_the_relationship_and_merges_metadata() {
-        let stored = profile(json!({
-            "name": "Acme", "external_id": "u1", "relationship": "resold",
-            "metadata": {"plan": "pro", "region": "eu"},
-        }));
-        let at = datetime!(2026-03-25 10:00 UTC);
-        let next = apply_update(
-            &stored,
-            &patch(json!({"external_id": null, "relationship": null,
-                "metadata": {"plan": "", "tier": "gold", "absent": ""}})),
-            at,
-        )
-        .unwrap();
-        assert_eq!(next.external_id, None);
-        assert_eq!(next.name.as_deref(), Some("Acme"));
-        assert_eq!(next.relationship.label(), "resold");
-        assert_eq!(next.metadata.keys().collect::<Vec<_>>(), ["region", "tier"]);
-        assert_eq!((next.created_at, next.updated_at), (stored.created_at, at));
-        let unchanged = apply_update(&stored, &patch(json!({})), at).unwrap();
+    fn the_enforcement_filter_is_a_set_taken_with_or_without_brackets_and_only_under_ga() {
+        let asked = pairs(&[
+            ("enforcement_status[]", "banned"),
+            ("enforcement_status", "restricted"),
+            ("enforcement_status[]", "banned"),
+        ]);
         assert_eq!(
-            unchanged.updated_at, at,
-            "judgement 8: every success moves it"
+            ListRequest::parse(&asked, ApiVersion::Ga).unwrap().filter,
+            [EnforcementStatus::Restricted, EnforcementStatus::Banned]
         );
-    }
-
-    #[test]
-    fn an_update_is_refused_whole_past_sixteen_pairs_or_for_a_nameless_resold_profile() {
-        let full: serde_json::Map<_, _> = (0..16).map(|i| (format!("k{i}"), json!("v"))).collect();
-        let stored = profile(json!({ "metadata": full }));
-        let at = datetime!(2026-03-25 10:00 UTC);
-        let over = apply_update(&stored, &patch(json!({"metadata": {"k16": "v"}})), at);
-        assert!(over.unwrap_err().message.contains("17 keys"));
-        let swap = apply_update(
-            &stored,
-            &patch(json!({"metadata": {"k0": "", "k16": "v"}})),
-            at,
-        );
-        assert_eq!(swap.unwrap().metadata.len(), 16);
-        let nameless = apply_update(&stored, &patch(json!({"relationship": "resold"})), at);
-        assert!(nameless.unwrap_err().message.starts_with("name:"));
-    }
-
-    #[test]
-    fn bodies_must_be_json_of_the_contract_shape() {
-        let body = |text: &'static str| Ok(Bytes::from_static(text.as_bytes()));
-        assert_eq!(status(parse_body::<ProfileUpdateInput>(body("{}"))), 200);
-        for bad in [
-            r#"{"name": 1}"#,
-            r#"{"nme": "x"}"#,
-            "{",
-            r#"{"metadata": null}"#,
+        for beta in [
+            ApiVersion::Beta20260324,
+            ApiVersion::Beta20260818,
+            ApiVersion::Beta20260904,
         ] {
-            let refused = parse_body::<ProfileUpdateInput>(body(bad)).unwrap_err();
+            let refused = ListRequest::parse(&asked, beta).unwrap_err();
+            assert!(
+                refused.message.starts_with("enforcement_status[]:"),
+                "{}",
+                refused.message
+            );
+        }
+    }
+
+    #[test]
+    fn bodies_must_be_json_objects() {
+        type Body = serde_json::Map<String, serde_json::Value>;
+        let body = |text: &'static str| Ok(Bytes::from_static(text.as_bytes()));
+        assert_eq!(status(parse_body::<Body>(body("{}"))), 200);
+        for bad in ["{", "[]", "null", ""] {
+            let refused = parse_body::<Body>(body(bad)).unwrap_err();
             assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{bad}");
         }
     }

@@ -1,19 +1,23 @@
 //! The `/_emulator` test hooks (docs/emulator.md): what a fault answers instead of the
-//! API, the log of what reached the emulator, and changing a trust grant as an end user's
-//! enrollment would. Routed only when test hooks are enabled.
+//! API, the log of what reached the emulator, and what Anthropic's side changes on a
+//! profile: program statuses (as an end user's enrollment would), enforcement actions
+//! opened, checks submitted and actions resolved. Routed only when test hooks are enabled.
 
 use super::api::{now, wire, Shared};
 use super::contract::ApiError;
 use super::faults::{FaultPlan, Hooks, SeenRequest};
+use super::ids;
+use super::record::{Action, ActionKind, Cyber, ProgramStatus, Programs, Reason, Record, View};
 use super::store::StoreError;
 use super::Emulator;
-use crate::profiles::model::{GrantStatus, Lenient, TrustGrant};
+use crate::upstream::version::ApiVersion;
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, Request, State};
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
+use time::OffsetDateTime;
 
 pub(super) fn seen(request: &Request) -> SeenRequest {
     let header = |name: &str| {
@@ -115,54 +119,164 @@ pub(super) async fn clear_requests(State(emulator): Shared) -> StatusCode {
     StatusCode::NO_CONTENT
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct GrantBody {
-    status: GrantStatus,
-}
+type HookResult = Result<Response, (StatusCode, String)>;
 
-/// Sets a trust grant, as an end user completing enrollment would; bumps `updated_at`.
-pub(super) async fn set_grant(
-    State(emulator): Shared,
-    Path((id, grant)): Path<(String, String)>,
-    Json(body): Json<GrantBody>,
-) -> Result<Response, (StatusCode, String)> {
-    change_grant(&emulator, &id, grant, Some(body.status)).await
-}
-
-pub(super) async fn remove_grant(
-    State(emulator): Shared,
-    Path((id, grant)): Path<(String, String)>,
-) -> Result<Response, (StatusCode, String)> {
-    change_grant(&emulator, &id, grant, None).await
-}
-
-async fn change_grant(
+/// Applies `change` to the profile `id` and bumps its `updated_at`, as Anthropic's
+/// approvals and withdrawals do; answers the profile as `version` shows it in full.
+async fn change(
     emulator: &Emulator,
     id: &str,
-    grant: String,
-    status: Option<GrantStatus>,
-) -> Result<Response, (StatusCode, String)> {
+    version: ApiVersion,
+    change: impl FnOnce(&mut Record),
+) -> HookResult {
     let at = now();
-    let profile = emulator
+    let record = emulator
         .store
         .update(id, |stored| {
             let mut next = stored.clone();
-            match status {
-                Some(s) => next.trust_grants.insert(
-                    grant,
-                    TrustGrant {
-                        status: Lenient::Known(s),
-                    },
-                ),
-                None => next.trust_grants.remove(&grant),
-            };
+            change(&mut next);
             next.updated_at = at;
             Ok::<_, (StatusCode, String)>(next)
         })
         .await?
         .ok_or((StatusCode::NOT_FOUND, format!("no profile {id}")))?;
-    Ok(wire(&profile).into_response())
+    Ok(wire(&record, version, View::Full))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct GrantBody {
+    status: ProgramStatus,
+}
+
+/// Sets a 03-24 trust grant, as an end user completing enrollment would: `cyber` is the
+/// cyber program's status (a new program has no tiers); any other name is a program no
+/// client knows yet (`Programs::other`).
+pub(super) async fn set_grant(
+    State(emulator): Shared,
+    Path((id, grant)): Path<(String, String)>,
+    Json(body): Json<GrantBody>,
+) -> HookResult {
+    change(&emulator, &id, ApiVersion::Beta20260324, |r| {
+        match (grant.as_str(), r.programs.cyber.as_mut()) {
+            ("cyber", Some(cyber)) => cyber.status = body.status,
+            ("cyber", None) => {
+                r.programs.cyber = Some(Cyber {
+                    status: body.status,
+                    tiers: Default::default(),
+                    requirements: None,
+                })
+            }
+            _ => {
+                r.programs.other.insert(grant, body.status);
+            }
+        }
+    })
+    .await
+}
+
+pub(super) async fn remove_grant(
+    State(emulator): Shared,
+    Path((id, grant)): Path<(String, String)>,
+) -> HookResult {
+    change(&emulator, &id, ApiVersion::Beta20260324, |r| {
+        if grant == "cyber" {
+            r.programs.cyber = None;
+        } else {
+            r.programs.other.remove(&grant);
+        }
+    })
+    .await
+}
+
+/// Replaces the profile's programs (`{"cyber": …, "efs": …}`, as GA shows them in full).
+pub(super) async fn set_programs(
+    State(emulator): Shared,
+    Path(id): Path<String>,
+    Json(programs): Json<Programs>,
+) -> HookResult {
+    change(&emulator, &id, ApiVersion::Ga, |r| r.programs = programs).await
+}
+
+/// An enforcement action to open.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct OpenAction {
+    kind: ActionKind,
+    reason: Reason,
+    #[serde(default)]
+    verify: bool,
+    #[serde(default, with = "crate::timestamp::option")]
+    expires_at: Option<OffsetDateTime>,
+}
+
+/// Opens an action; a ban never ends and offers no check, nor does an account
+/// compromise end. Answers the profile (GA, in full), whose last action is the new one.
+pub(super) async fn open_action(
+    State(emulator): Shared,
+    Path(id): Path<String>,
+    Json(open): Json<OpenAction>,
+) -> HookResult {
+    let ban = open.kind == ActionKind::Ban;
+    let action = Action {
+        id: ids::action_id(&mut rand::rng()),
+        kind: open.kind,
+        reason: open.reason,
+        verify: open.verify && !ban,
+        check_submitted: false,
+        opened_at: now(),
+        expires_at: open
+            .expires_at
+            .filter(|_| !ban && open.reason != Reason::AccountCompromise),
+    };
+    change(&emulator, &id, ApiVersion::Ga, |r| r.actions.push(action)).await
+}
+
+/// The end user has submitted the identity check an action offers: it is under review.
+pub(super) async fn submit_check(
+    State(emulator): Shared,
+    Path((id, action)): Path<(String, String)>,
+) -> HookResult {
+    change_action(&emulator, &id, &action, |r, i| {
+        r.actions[i].check_submitted = true
+    })
+    .await
+}
+
+/// Ends an action, as Anthropic resolving it would.
+pub(super) async fn resolve_action(
+    State(emulator): Shared,
+    Path((id, action)): Path<(String, String)>,
+) -> HookResult {
+    change_action(&emulator, &id, &action, |r, i| {
+        r.actions.remove(i);
+    })
+    .await
+}
+
+async fn change_action(
+    emulator: &Emulator,
+    id: &str,
+    action: &str,
+    apply: impl FnOnce(&mut Record, usize),
+) -> HookResult {
+    let known = emulator
+        .store
+        .get(id)
+        .await?
+        .is_some_and(|r| r.actions.iter().any(|a| a.id == action));
+    if !known {
+        return Err((
+            StatusCode::NOT_FOUND,
+            format!("no open action {action} on {id}"),
+        ));
+    }
+    change(emulator, id, ApiVersion::Ga, |r| {
+        if let Some(i) = r.actions.iter().position(|a| a.id == action) {
+            apply(r, i);
+        }
+    })
+    .await
 }
 
 impl From<StoreError> for (StatusCode, String) {

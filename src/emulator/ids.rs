@@ -1,5 +1,5 @@
 //! Identifiers in the shapes the API uses (docs/api-contract.md §1): `uprof_01` + 22 base58 characters
-//! for profiles, `req_` + 24 base58 characters for request ids.
+//! for profiles (and `enac_01…` for enforcement actions), `req_` + 24 base58 characters for request ids.
 
 use rand::Rng;
 
@@ -13,6 +13,11 @@ fn base58(rng: &mut impl Rng, len: usize) -> String {
 
 pub fn profile_id(rng: &mut impl Rng) -> String {
     format!("uprof_01{}", base58(rng, 22))
+}
+
+/// An enforcement action's id, in the shape of a profile's.
+pub fn action_id(rng: &mut impl Rng) -> String {
+    format!("enac_01{}", base58(rng, 22))
 }
 
 pub fn request_id(rng: &mut impl Rng) -> String {

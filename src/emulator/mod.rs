@@ -1,14 +1,17 @@
-//! A built-in emulator of the User Profiles API (beta `user-profiles-2026-03-24`), faithful
-//! to the wire contract in `docs/api-contract.md`, so the console runs on sample
-//! data with no API key. It is an ordinary HTTP server: the console reaches it over
+//! A built-in emulator of the User Profiles API, faithful to the wire contracts in
+//! `docs/api-contract.md` (beta 2026-03-24) and `docs/api-versions.md` (GA and the later
+//! betas), serving each version by request header from one store, so the console runs on
+//! sample data with no API key. It is an ordinary HTTP server: the console reaches it over
 //! loopback through the same client as production, and Anthropic's SDKs work against it.
 
 mod api;
+mod bodies;
 pub mod contract;
 pub mod cursor;
 pub mod faults;
 mod hooks;
 mod ids;
+pub mod record;
 pub mod routes;
 pub mod seed;
 pub mod store;
@@ -26,7 +29,8 @@ pub struct EmulatorConfig {
     pub data_dir: PathBuf,
     /// When set, requests must carry it as `x-api-key` or `Authorization: Bearer`.
     pub api_key: Option<SecretString>,
-    /// Enables `/_emulator/*`: fault injection, the request log, trust grant changes.
+    /// Enables `/_emulator/*`: fault injection, the request log, program and enforcement
+    /// changes.
     pub test_hooks: bool,
     /// How many sample profiles a new store is seeded with ([`seed::SEED_COUNT`] by
     /// default); an existing store keeps what it has.
@@ -41,7 +45,7 @@ pub struct Emulator {
 
 impl Emulator {
     pub async fn open(config: EmulatorConfig) -> Result<Arc<Self>, StoreError> {
-        let store = Store::open(&config.data_dir, || seed::profiles(config.seed)).await?;
+        let store = Store::open(&config.data_dir, || seed::records(config.seed)).await?;
         Ok(Arc::new(Self {
             store,
             api_key: config.api_key,

@@ -13,7 +13,7 @@ use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use std::sync::Arc;
 use std::time::Duration;
@@ -26,13 +26,13 @@ pub fn router(emulator: Arc<Emulator>) -> Router {
         .route("/v1/user_profiles", get(api::list).post(api::create))
         .route(
             "/v1/user_profiles/{id}",
-            get(api::retrieve).post(api::update),
+            get(api::retrieve).post(api::update).delete(api::delete),
         )
         .route(
             "/v1/user_profiles/{id}/enrollment_url",
             post(api::enrollment_url),
         )
-        // DELETE, action_urls and anything else are not part of 03-24 (docs/api-contract.md, judgement 16).
+        .route("/v1/user_profiles/{id}/action_urls", post(api::action_url))
         .method_not_allowed_fallback(api::unknown_route)
         .fallback(api::unknown_route)
         .layer(middleware::from_fn_with_state(emulator.clone(), contract))
@@ -49,6 +49,18 @@ pub fn router(emulator: Arc<Emulator>) -> Router {
         .route(
             "/_emulator/profiles/{id}/trust_grants/{grant}",
             put(hooks::set_grant).delete(hooks::remove_grant),
+        )
+        .route(
+            "/_emulator/profiles/{id}/programs",
+            put(hooks::set_programs),
+        )
+        .route(
+            "/_emulator/profiles/{id}/enforcement_actions",
+            post(hooks::open_action),
+        )
+        .route(
+            "/_emulator/profiles/{id}/enforcement_actions/{action}",
+            delete(hooks::resolve_action).patch(hooks::submit_check),
         );
     let router = if emulator.hooks.is_some() {
         hooks.merge(api)
@@ -59,7 +71,8 @@ pub fn router(emulator: Arc<Emulator>) -> Router {
 }
 
 /// Everything every `/v1` request goes through: a `request-id`, the request log and
-/// faults (test hooks), the key check, the beta header check, and error rendering.
+/// faults (test hooks), the key check, the version the beta header selects, and error
+/// rendering.
 async fn contract(State(emulator): Shared, request: Request, next: Next) -> Response {
     let request_id = ids::request_id(&mut rand::rng());
     let mut fault = None;
@@ -99,10 +112,13 @@ async fn contract(State(emulator): Shared, request: Request, next: Next) -> Resp
     response
 }
 
-/// The header checks, then the endpoint.
-async fn checked(emulator: &Emulator, request: Request, next: Next) -> Response {
+/// The header checks, then the endpoint, told which version the request speaks.
+async fn checked(emulator: &Emulator, mut request: Request, next: Next) -> Response {
     match check_headers(emulator.api_key.as_ref(), request.headers()) {
-        Ok(()) => next.run(request).await,
+        Ok(version) => {
+            request.extensions_mut().insert(version);
+            next.run(request).await
+        }
         Err(refused) => refused.into_response(),
     }
 }

@@ -1,11 +1,17 @@
 //! Sample data for a first start: 150 profiles by default (`--seed N` for more, up to
 //! millions for the benchmark) that look like a real platform's, and that exercise
 //! everything the console must show: every relationship, 0 to 16 metadata keys, long and
-//! non-ASCII values, and trust grant `cyber` in every status and absent. Deterministic, so
-//! that tests and screenshots see the same data every time, and generated one at a time,
-//! so that a million never sit in memory together.
+//! non-ASCII values, and trust grant `cyber` in every status and absent. On top of that
+//! 03-24 picture, [`records`] adds what GA shows: external user details, cyber tiers and
+//! requirements, EFS and its features, and enforcement actions of every kind, reason and
+//! status. Deterministic, so that tests and screenshots see the same data every time,
+//! and generated one at a time, so that a million never sit in memory together.
 
 use super::ids;
+use super::record::{
+    AccountStatus, Action, ActionKind, Cyber, Efs, EntityType, ProgramStatus, Reason, Record,
+    Requirements, Switch, CYBER_TIERS, EFS_FEATURES,
+};
 use crate::profiles::model::{
     GrantStatus, Lenient, Profile, ProfileId, Relationship, TrustGrant, MAX_KEY_CHARS,
     MAX_METADATA_KEYS, MAX_VALUE_CHARS,
@@ -309,6 +315,150 @@ pub fn profiles(count: usize) -> impl Iterator<Item = Profile> {
     })
 }
 
+/// The sample profiles as the emulator stores them: [`profiles`], each with its GA data.
+pub fn records(count: usize) -> impl Iterator<Item = Record> {
+    profiles(count).enumerate().map(|(index, profile)| {
+        let json = serde_json::to_value(&profile).expect("profiles serialize");
+        let record: Record = serde_json::from_value(json).expect("a 03-24 profile is a record");
+        with_ga_data(record, index)
+    })
+}
+
+const COUNTRIES: &[&str] = &["US", "DE", "JP", "BR", "NG", "IN", "FR", "GB", "KR"];
+
+/// Adds the GA-only data to a record from the 03-24 picture, from a generator of its own
+/// (so the 03-24 data stays as it was). The cycles below are chosen so that the first
+/// 150 profiles hold every program status, tier state, EFS feature state, enforcement
+/// status, action kind, reason and "verify" choice.
+fn with_ga_data(mut record: Record, index: usize) -> Record {
+    let mut rng = StdRng::seed_from_u64(0x6a_2026_1020 ^ index as u64);
+    let hex = |rng: &mut StdRng| -> String {
+        (0..32)
+            .map(|_| format!("{:02x}", rng.random::<u8>()))
+            .collect()
+    };
+    let d = &mut record.details;
+    if index % 5 != 3 {
+        d.account_status = Some(match index % 11 {
+            4 => AccountStatus::Suspended,
+            9 => AccountStatus::Blocked,
+            _ => AccountStatus::Active,
+        });
+        d.country = COUNTRIES.choose(&mut rng).map(|c| c.to_string());
+        d.email_hash = Some(hex(&mut rng));
+        d.name_hash = record.name.as_ref().map(|_| hex(&mut rng));
+        d.entity_type = Some(match (record.access_type, index % 3) {
+            (super::record::AccessType::Application, _) => EntityType::Individual,
+            (_, 0) => EntityType::Business,
+            (_, 1) => EntityType::NonProfit,
+            _ => EntityType::Government,
+        });
+        d.onboarded_at = Some(record.created_at - Duration::days(rng.random_range(1..2_000)));
+    }
+    if let Some(cyber) = record.programs.cyber.as_mut() {
+        *cyber = cyber_program(cyber.status, index);
+    }
+    if index % 6 == 1 {
+        let status = [
+            ProgramStatus::Active,
+            ProgramStatus::Pending,
+            ProgramStatus::Rejected,
+        ][(index / 6) % 3];
+        let features = EFS_FEATURES
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                let on = status == ProgramStatus::Active && (index / 6 + i).is_multiple_of(2);
+                (
+                    f.to_string(),
+                    if on { Switch::Active } else { Switch::Inactive },
+                )
+            })
+            .collect();
+        record.programs.efs = Some(Efs { status, features });
+    }
+    record.actions = actions(&record, index, &mut rng);
+    record
+}
+
+/// A cyber program of `status`: an active one has some tiers on, or none ("earlier
+/// models" only); others have every tier off.
+fn cyber_program(status: ProgramStatus, index: usize) -> Cyber {
+    let active_tiers: &[&str] = match (status, index % 4) {
+        (ProgramStatus::Active, 0) => &[],
+        (ProgramStatus::Active, 1) => &["a"],
+        (ProgramStatus::Active, 2) => &["b", "c"],
+        (ProgramStatus::Active, _) => &["a", "b", "c"],
+        _ => &[],
+    };
+    let tiers = if status == ProgramStatus::Active && index % 8 == 4 {
+        BTreeMap::new()
+    } else {
+        CYBER_TIERS
+            .iter()
+            .map(|t| {
+                let on = active_tiers.contains(t);
+                (
+                    t.to_string(),
+                    if on { Switch::Active } else { Switch::Inactive },
+                )
+            })
+            .collect()
+    };
+    let requirements = (!active_tiers.is_empty()).then_some(Requirements {
+        data_retention: active_tiers.contains(&"b"),
+        human_review: active_tiers.contains(&"c"),
+    });
+    Cyber {
+        status,
+        tiers,
+        requirements,
+    }
+}
+
+const REASONS: [Reason; 6] = [
+    Reason::UnsupportedRegion,
+    Reason::FraudOrAbuse,
+    Reason::HighHarm,
+    Reason::UsagePolicyViolation,
+    Reason::AccountCompromise,
+    Reason::Unspecified,
+];
+
+/// Every ninth profile is restricted in some way (a quarter of those with an identity
+/// check under review, so "pending"), every 37th banned.
+fn actions(record: &Record, index: usize, rng: &mut StdRng) -> Vec<Action> {
+    let opened = record.updated_at;
+    let mut out = Vec::new();
+    if index % 9 == 5 {
+        let reason = REASONS[(index / 9) % REASONS.len()];
+        let verify = reason != Reason::AccountCompromise && (index / 9).is_multiple_of(2);
+        out.push(Action {
+            id: ids::action_id(rng),
+            kind: ActionKind::Restriction,
+            reason,
+            verify,
+            check_submitted: verify && (index / 9).is_multiple_of(4),
+            opened_at: opened,
+            // Some end, far enough ahead that the sample data does not change by itself.
+            expires_at: (reason != Reason::AccountCompromise && (index / 9) % 3 == 1)
+                .then(|| opened + Duration::days(3_650)),
+        });
+    }
+    if index % 37 == 20 {
+        out.push(Action {
+            id: ids::action_id(rng),
+            kind: ActionKind::Ban,
+            reason: REASONS[(index / 37) % REASONS.len()],
+            verify: false,
+            check_submitted: false,
+            opened_at: opened,
+            expires_at: None,
+        });
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -379,6 +529,90 @@ mod tests {
             assert!(
                 last > datetime!(2026-09-01 00:00 UTC),
                 "{count}: spread over months"
+            );
+        }
+    }
+
+    #[test]
+    fn the_ga_sample_holds_every_status_tier_feature_and_action() {
+        use crate::emulator::record::EnforcementStatus;
+        let records: Vec<Record> = records(SEED_COUNT).collect();
+        let now = datetime!(2026-11-30 00:00 UTC);
+        // The 03-24 picture is unchanged by the GA data.
+        for (record, profile) in records.iter().zip(profiles(SEED_COUNT)) {
+            assert_eq!(record.id, profile.id.as_str());
+            assert_eq!(record.details.reference_id, profile.external_id);
+            assert_eq!(record.name, profile.name);
+        }
+        let cybers = || records.iter().filter_map(|r| r.programs.cyber.as_ref());
+        let efs = || records.iter().filter_map(|r| r.programs.efs.as_ref());
+        let actions = || records.iter().flat_map(|r| &r.actions);
+        for status in [
+            ProgramStatus::Active,
+            ProgramStatus::Pending,
+            ProgramStatus::Rejected,
+        ] {
+            assert!(cybers().any(|c| c.status == status), "cyber {status:?}");
+            assert!(efs().any(|e| e.status == status), "efs {status:?}");
+        }
+        for tier in CYBER_TIERS {
+            for state in [Switch::Active, Switch::Inactive] {
+                assert!(
+                    cybers().any(|c| c.tiers.get(tier) == Some(&state)),
+                    "{tier} {state:?}"
+                );
+            }
+        }
+        assert!(cybers().any(|c| c.status == ProgramStatus::Active && c.tiers.is_empty()));
+        assert!(cybers().any(|c| c.status == ProgramStatus::Active
+            && c.tiers.values().all(|t| *t == Switch::Inactive)
+            && !c.tiers.is_empty()));
+        assert!(cybers().any(|c| c.requirements.is_some()));
+        for feature in EFS_FEATURES {
+            for state in [Switch::Active, Switch::Inactive] {
+                assert!(
+                    efs().any(|e| e.features.get(feature) == Some(&state)),
+                    "{feature} {state:?}"
+                );
+            }
+        }
+        for status in EnforcementStatus::ALL {
+            assert!(
+                records.iter().any(|r| r.enforcement_status(now) == status),
+                "{status:?}"
+            );
+        }
+        for kind in [ActionKind::Restriction, ActionKind::Ban] {
+            assert!(actions().any(|a| a.kind == kind), "{kind:?}");
+        }
+        for reason in REASONS {
+            assert!(actions().any(|a| a.reason == reason), "{reason:?}");
+        }
+        assert!(actions().any(|a| a.verify) && actions().any(|a| !a.verify));
+        assert!(actions().any(|a| a.expires_at.is_some()));
+        for status in [
+            AccountStatus::Active,
+            AccountStatus::Suspended,
+            AccountStatus::Blocked,
+        ] {
+            assert!(records
+                .iter()
+                .any(|r| r.details.account_status == Some(status)));
+        }
+        assert!(records
+            .iter()
+            .any(|r| r.details == Default::default() || r.details.account_status.is_none()));
+        for entity in [
+            EntityType::Individual,
+            EntityType::Business,
+            EntityType::NonProfit,
+            EntityType::Government,
+        ] {
+            assert!(
+                records
+                    .iter()
+                    .any(|r| r.details.entity_type == Some(entity)),
+                "{entity:?}"
             );
         }
     }

@@ -1,14 +1,17 @@
 //! The emulator's profiles, kept in an SQLite file in the data directory.
 //!
-//! One row per profile: its id, its creation time and the profile as JSON, with an index
-//! on (creation time, id), the list's order. A page of the list is then one range read
-//! of that index, as fast at a million profiles as at a hundred, and memory holds only
-//! SQLite's page cache, not the profiles (docs/emulator.md). Every change runs in a
+//! One row per profile: its id, its creation time, its name's sort key and the record
+//! (`record.rs`) as JSON, with an index for each order the list offers: (creation time,
+//! id) and (name key, creation time, id). A page of the list is then one range read of an
+//! index, as fast at a million profiles as at a hundred, and memory holds only SQLite's
+//! page cache, not the profiles (docs/emulator.md). Deleted ids are remembered, so that
+//! none is ever used again. Every change runs in a
 //! transaction that is on disk (WAL, `synchronous = FULL`) before it is acknowledged, so a
 //! crash leaves either the old or the new profile, never a torn one.
 
-use super::cursor::Position;
-use crate::profiles::model::{Order, Profile};
+use super::cursor::{OrderBy, Position};
+use super::record::Record;
+use crate::profiles::model::Order;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, SqlitePool};
 use std::path::{Path, PathBuf};
@@ -50,7 +53,7 @@ impl Store {
     /// profiles of an earlier version's JSON store if there is one, else with the seed.
     pub async fn open<I>(data_dir: &Path, seed: impl FnOnce() -> I) -> Result<Self, StoreError>
     where
-        I: IntoIterator<Item = Profile>,
+        I: IntoIterator<Item = Record>,
     {
         let path = data_dir.join(FILE_NAME);
         let fail = |source| StoreError::Database {
@@ -79,10 +82,30 @@ impl Store {
         .execute(&pool)
         .await
         .map_err(fail)?;
-        sqlx::query("CREATE INDEX IF NOT EXISTS profiles_by_creation ON profiles (created_at, id)")
-            .execute(&pool)
-            .await
-            .map_err(fail)?;
+        // Stores of earlier versions lack the name key: add it, from the JSON.
+        let columns: Vec<String> =
+            sqlx::query_scalar("SELECT name FROM pragma_table_info('profiles')")
+                .fetch_all(&pool)
+                .await
+                .map_err(fail)?;
+        if !columns.iter().any(|c| c == "name_key") {
+            sqlx::query("ALTER TABLE profiles ADD COLUMN name_key TEXT")
+                .execute(&pool)
+                .await
+                .map_err(fail)?;
+            // SQLite's lower() folds ASCII letters only, as the API's name order does.
+            sqlx::query("UPDATE profiles SET name_key = lower(json_extract(profile, '$.name'))")
+                .execute(&pool)
+                .await
+                .map_err(fail)?;
+        }
+        for statement in [
+            "CREATE INDEX IF NOT EXISTS profiles_by_creation ON profiles (created_at, id)",
+            "CREATE INDEX IF NOT EXISTS profiles_by_name ON profiles (name_key, created_at, id)",
+            "CREATE TABLE IF NOT EXISTS deleted_profiles (id TEXT PRIMARY KEY)",
+        ] {
+            sqlx::query(statement).execute(&pool).await.map_err(fail)?;
+        }
         let store = Self {
             path: path.clone(),
             pool,
@@ -99,7 +122,7 @@ impl Store {
                 Ok(bytes) => {
                     #[derive(serde::Deserialize)]
                     struct LegacyFile {
-                        profiles: Vec<Profile>,
+                        profiles: Vec<Record>,
                     }
                     let file: LegacyFile =
                         serde_json::from_slice(&bytes).map_err(|source| StoreError::Corrupt {
@@ -131,7 +154,7 @@ impl Store {
         }
     }
 
-    fn decode(&self, json: &str) -> Result<Profile, StoreError> {
+    fn decode(&self, json: &str) -> Result<Record, StoreError> {
         serde_json::from_str(json).map_err(|source| StoreError::Corrupt {
             path: self.path.clone(),
             source,
@@ -140,7 +163,7 @@ impl Store {
 
     /// Inserts `profiles` in batches, each batch one transaction, never holding more than
     /// one batch in memory.
-    async fn fill(&self, profiles: impl IntoIterator<Item = Profile>) -> Result<(), StoreError> {
+    async fn fill(&self, profiles: impl IntoIterator<Item = Record>) -> Result<(), StoreError> {
         let mut profiles = profiles.into_iter().peekable();
         while profiles.peek().is_some() {
             let mut tx = self.pool.begin().await.map_err(|e| self.fail(e))?;
@@ -160,7 +183,7 @@ impl Store {
         Ok(u64::try_from(n).unwrap_or_default())
     }
 
-    pub async fn get(&self, id: &str) -> Result<Option<Profile>, StoreError> {
+    pub async fn get(&self, id: &str) -> Result<Option<Record>, StoreError> {
         let row: Option<String> = sqlx::query_scalar("SELECT profile FROM profiles WHERE id = ?")
             .bind(id)
             .fetch_optional(&self.pool)
@@ -169,32 +192,81 @@ impl Store {
         row.map(|json| self.decode(&json)).transpose()
     }
 
-    /// Up to `limit` profiles in `order`, starting after `after`: one range of the
-    /// (creation time, id) index.
+    /// Up to `limit` profiles in `order` of `order_by`, starting after `after`: one or
+    /// two ranges of an index. By name, named profiles come first in either direction,
+    /// then the unnamed ones by creation time.
     pub async fn page(
         &self,
         order: Order,
+        order_by: OrderBy,
         after: Option<&Position>,
         limit: usize,
-    ) -> Result<Vec<Profile>, StoreError> {
-        let sql = match (order, after.is_some()) {
-            (Order::Asc, false) => "SELECT profile FROM profiles ORDER BY created_at, id LIMIT ?",
-            (Order::Desc, false) => {
-                "SELECT profile FROM profiles ORDER BY created_at DESC, id DESC LIMIT ?"
-            }
-            (Order::Asc, true) => {
-                "SELECT profile FROM profiles WHERE (created_at, id) > (?, ?) \
-                 ORDER BY created_at, id LIMIT ?"
-            }
-            (Order::Desc, true) => {
-                "SELECT profile FROM profiles WHERE (created_at, id) < (?, ?) \
-                 ORDER BY created_at DESC, id DESC LIMIT ?"
-            }
+    ) -> Result<Vec<Record>, StoreError> {
+        let (cmp, dir) = match order {
+            Order::Asc => (">", "ASC"),
+            Order::Desc => ("<", "DESC"),
         };
-        let mut query = sqlx::query(sql);
-        if let Some(p) = after {
-            query = query.bind(nanos(p.created_at)).bind(p.id.as_str());
+        let by_creation = |filter: &str, after: bool| {
+            let from = if after {
+                format!(" AND (created_at, id) {cmp} (?, ?)")
+            } else {
+                String::new()
+            };
+            format!(
+                "SELECT profile FROM profiles WHERE {filter}{from} \
+                 ORDER BY created_at {dir}, id {dir} LIMIT ?"
+            )
+        };
+        let mut out = Vec::new();
+        match order_by {
+            OrderBy::CreatedAt => {
+                let sql = by_creation("1", after.is_some());
+                let mut query = sqlx::query(&sql);
+                if let Some(p) = after {
+                    query = query.bind(nanos(p.created_at)).bind(p.id.as_str());
+                }
+                out.extend(self.rows(query, limit).await?);
+            }
+            OrderBy::Name => {
+                let named_after = after.and_then(|p| p.name_key.as_deref().map(|k| (k, p)));
+                let past_named = after.is_some_and(|p| p.name_key.is_none());
+                if !past_named {
+                    let from = if named_after.is_some() {
+                        format!(" AND (name_key, created_at, id) {cmp} (?, ?, ?)")
+                    } else {
+                        String::new()
+                    };
+                    let sql = format!(
+                        "SELECT profile FROM profiles WHERE name_key IS NOT NULL{from} \
+                         ORDER BY name_key {dir}, created_at {dir}, id {dir} LIMIT ?"
+                    );
+                    let mut query = sqlx::query(&sql);
+                    if let Some((key, p)) = named_after {
+                        query = query
+                            .bind(key.to_owned())
+                            .bind(nanos(p.created_at))
+                            .bind(p.id.as_str());
+                    }
+                    out.extend(self.rows(query, limit).await?);
+                }
+                if out.len() < limit {
+                    let sql = by_creation("name_key IS NULL", past_named);
+                    let mut query = sqlx::query(&sql);
+                    if let Some(p) = after.filter(|_| past_named) {
+                        query = query.bind(nanos(p.created_at)).bind(p.id.as_str());
+                    }
+                    out.extend(self.rows(query, limit - out.len()).await?);
+                }
+            }
         }
+        Ok(out)
+    }
+
+    async fn rows<'q>(
+        &self,
+        query: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>,
+        limit: usize,
+    ) -> Result<Vec<Record>, StoreError> {
         let rows = query
             .bind(i64::try_from(limit).unwrap_or(i64::MAX))
             .fetch_all(&self.pool)
@@ -206,7 +278,7 @@ impl Store {
     }
 
     /// Adds a profile whose id is not yet in use.
-    pub async fn insert(&self, profile: Profile) -> Result<Profile, StoreError> {
+    pub async fn insert(&self, profile: Record) -> Result<Record, StoreError> {
         let _writer = self.writer.lock().await;
         let mut tx = self.pool.begin().await.map_err(|e| self.fail(e))?;
         insert(&mut tx, &profile).await.map_err(|e| self.fail(e))?;
@@ -229,21 +301,56 @@ impl Store {
     pub async fn update<E: From<StoreError>>(
         &self,
         id: &str,
-        change: impl FnOnce(&Profile) -> Result<Profile, E>,
-    ) -> Result<Option<Profile>, E> {
+        change: impl FnOnce(&Record) -> Result<Record, E>,
+    ) -> Result<Option<Record>, E> {
         let _writer = self.writer.lock().await;
         let Some(current) = self.get(id).await? else {
             return Ok(None);
         };
         let next = change(&current)?;
         let json = serde_json::to_string(&next).expect("profiles always serialize");
-        sqlx::query("UPDATE profiles SET profile = ? WHERE id = ?")
+        sqlx::query("UPDATE profiles SET profile = ?, name_key = ? WHERE id = ?")
             .bind(json)
+            .bind(next.name_key())
             .bind(id)
             .execute(&self.pool)
             .await
             .map_err(|e| self.fail(e))?;
         Ok(Some(next))
+    }
+
+    /// Deletes the profile `id`; its id is never used again. `false` if there was none.
+    pub async fn delete(&self, id: &str) -> Result<bool, StoreError> {
+        let _writer = self.writer.lock().await;
+        let mut tx = self.pool.begin().await.map_err(|e| self.fail(e))?;
+        let gone = sqlx::query("DELETE FROM profiles WHERE id = ?")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| self.fail(e))?
+            .rows_affected()
+            > 0;
+        if gone {
+            sqlx::query("INSERT INTO deleted_profiles (id) VALUES (?)")
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| self.fail(e))?;
+        }
+        tx.commit().await.map_err(|e| self.fail(e))?;
+        Ok(gone)
+    }
+
+    /// Whether an id was ever given: held now, or deleted.
+    pub async fn was_issued(&self, id: &str) -> Result<bool, StoreError> {
+        Ok(sqlx::query(
+            "SELECT 1 FROM profiles WHERE id = ?1 UNION ALL SELECT 1 FROM deleted_profiles WHERE id = ?1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|e| self.fail(e))?
+        .is_some())
     }
 }
 
@@ -251,11 +358,12 @@ fn nanos(at: OffsetDateTime) -> i64 {
     i64::try_from(at.unix_timestamp_nanos()).unwrap_or(i64::MAX)
 }
 
-async fn insert(conn: &mut sqlx::SqliteConnection, profile: &Profile) -> Result<(), sqlx::Error> {
+async fn insert(conn: &mut sqlx::SqliteConnection, profile: &Record) -> Result<(), sqlx::Error> {
     let json = serde_json::to_string(profile).expect("profiles always serialize");
-    sqlx::query("INSERT INTO profiles (id, created_at, profile) VALUES (?, ?, ?)")
+    sqlx::query("INSERT INTO profiles (id, created_at, name_key, profile) VALUES (?, ?, ?, ?)")
         .bind(profile.id.as_str())
         .bind(nanos(profile.created_at))
+        .bind(profile.name_key())
         .bind(json)
         .execute(conn)
         .await
@@ -265,21 +373,13 @@ async fn insert(conn: &mut sqlx::SqliteConnection, profile: &Profile) -> Result<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::profiles::model::{Lenient, ProfileId, Relationship};
-    use std::collections::BTreeMap;
     use time::macros::datetime;
 
-    fn profile(id: &str, minute: u8) -> Profile {
+    fn profile(id: &str, minute: u8) -> Record {
         let at = datetime!(2026-03-15 10:00 UTC) + time::Duration::minutes(minute.into());
-        Profile {
-            id: ProfileId::parse(id).unwrap(),
-            created_at: at,
-            updated_at: at,
-            external_id: None,
+        Record {
             name: Some("Zoë".into()),
-            relationship: Lenient::Known(Relationship::External),
-            metadata: BTreeMap::new(),
-            trust_grants: BTreeMap::new(),
+            ..Record::new(id.into(), at)
         }
     }
 
@@ -292,7 +392,7 @@ mod tests {
         store.insert(profile("uprof_b", 1)).await.unwrap();
         let renamed = store
             .update("uprof_a", |p| {
-                Ok::<_, StoreError>(Profile {
+                Ok::<_, StoreError>(Record {
                     name: Some("Åsa".into()),
                     ..p.clone()
                 })
@@ -301,10 +401,13 @@ mod tests {
             .unwrap();
         assert_eq!(renamed.unwrap().name.as_deref(), Some("Åsa"));
         drop(store);
-        let reopened = Store::open(dir.path(), || -> Vec<Profile> { panic!("must not reseed") })
+        let reopened = Store::open(dir.path(), || -> Vec<Record> { panic!("must not reseed") })
             .await
             .unwrap();
-        let page = reopened.page(Order::Asc, None, 10).await.unwrap();
+        let page = reopened
+            .page(Order::Asc, OrderBy::CreatedAt, None, 10)
+            .await
+            .unwrap();
         let ids: Vec<_> = page.iter().map(|p| p.id.as_str()).collect();
         assert_eq!(ids, ["uprof_a", "uprof_b"]);
         assert_eq!(page[0].name.as_deref(), Some("Åsa"));
@@ -318,7 +421,7 @@ mod tests {
             .unwrap();
         let result = store
             .update("uprof_a", |_| {
-                Err::<Profile, _>(StoreError::Legacy {
+                Err::<Record, _>(StoreError::Legacy {
                     path: "x".into(),
                     source: std::io::Error::other("refused"),
                 })
@@ -349,30 +452,46 @@ mod tests {
             profile("uprof_b1", 1),
         ];
         let store = Store::open(dir.path(), || seed).await.unwrap();
-        let ids = |page: Vec<Profile>| {
+        let ids = |page: Vec<Record>| {
             page.into_iter()
                 .map(|p| p.id.to_string())
                 .collect::<Vec<_>>()
         };
         assert_eq!(
-            ids(store.page(Order::Asc, None, 10).await.unwrap()),
+            ids(store
+                .page(Order::Asc, OrderBy::CreatedAt, None, 10)
+                .await
+                .unwrap()),
             ["uprof_a", "uprof_b1", "uprof_b2", "uprof_c"]
         );
         let after = |order, minute: u8, id: &str| Position {
             order,
+            order_by: OrderBy::CreatedAt,
+            filter: Vec::new(),
+            name_key: None,
             created_at: profile(id, minute).created_at,
             id: id.into(),
         };
         assert_eq!(
             ids(store
-                .page(Order::Asc, Some(&after(Order::Asc, 1, "uprof_b1")), 10)
+                .page(
+                    Order::Asc,
+                    OrderBy::CreatedAt,
+                    Some(&after(Order::Asc, 1, "uprof_b1")),
+                    10
+                )
                 .await
                 .unwrap()),
             ["uprof_b2", "uprof_c"]
         );
         assert_eq!(
             ids(store
-                .page(Order::Desc, Some(&after(Order::Desc, 1, "uprof_b2")), 1)
+                .page(
+                    Order::Desc,
+                    OrderBy::CreatedAt,
+                    Some(&after(Order::Desc, 1, "uprof_b2")),
+                    1
+                )
                 .await
                 .unwrap()),
             ["uprof_b1"]
@@ -381,11 +500,114 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn by_name_pages_ignore_ascii_case_and_put_the_unnamed_last_both_ways() {
+        let dir = tempfile::tempdir().unwrap();
+        let named = |id: &str, minute: u8, name: Option<&str>| Record {
+            name: name.map(str::to_owned),
+            ..profile(id, minute)
+        };
+        let seed = [
+            named("uprof_1", 0, Some("beta")),
+            named("uprof_2", 1, None),
+            named("uprof_3", 2, Some("Alpha")),
+            named("uprof_4", 3, Some("alpha")),
+            named("uprof_5", 4, None),
+            named("uprof_6", 5, Some("Ålborg")),
+        ];
+        let store = Store::open(dir.path(), || seed).await.unwrap();
+        // Walk each order two at a time, as a client would, with the cursor's position.
+        let walk = |order| {
+            let store = &store;
+            async move {
+                let mut seen = Vec::new();
+                let mut after: Option<Position> = None;
+                loop {
+                    let page = store
+                        .page(order, OrderBy::Name, after.as_ref(), 2)
+                        .await
+                        .unwrap();
+                    let Some(last) = page.last() else { break seen };
+                    after = Some(Position {
+                        order,
+                        order_by: OrderBy::Name,
+                        filter: Vec::new(),
+                        name_key: last.name_key(),
+                        created_at: last.created_at,
+                        id: last.id.clone(),
+                    });
+                    seen.extend(page.into_iter().map(|r| r.id));
+                }
+            }
+        };
+        // "Ålborg" sorts after ASCII letters: only ASCII is folded.
+        assert_eq!(
+            walk(Order::Asc).await,
+            ["uprof_3", "uprof_4", "uprof_1", "uprof_6", "uprof_2", "uprof_5"]
+        );
+        assert_eq!(
+            walk(Order::Desc).await,
+            ["uprof_6", "uprof_1", "uprof_4", "uprof_3", "uprof_5", "uprof_2"]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_deleted_profile_is_gone_but_its_id_stays_issued() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path(), || [profile("uprof_a", 0)])
+            .await
+            .unwrap();
+        assert!(store.delete("uprof_a").await.unwrap());
+        assert!(!store.delete("uprof_a").await.unwrap());
+        assert_eq!(store.get("uprof_a").await.unwrap(), None);
+        assert!(!store.contains("uprof_a").await.unwrap());
+        assert!(store.was_issued("uprof_a").await.unwrap());
+        assert!(!store.was_issued("uprof_b").await.unwrap());
+        assert_eq!(store.count().await.unwrap(), 0);
+    }
+
+    #[tokio::test]
+    async fn a_store_without_name_keys_gets_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE_NAME);
+        {
+            let options = SqliteConnectOptions::new()
+                .filename(&path)
+                .create_if_missing(true);
+            let pool = SqlitePoolOptions::new()
+                .connect_with(options)
+                .await
+                .unwrap();
+            sqlx::query("CREATE TABLE profiles (id TEXT PRIMARY KEY, created_at INTEGER NOT NULL, profile TEXT NOT NULL)")
+                .execute(&pool)
+                .await
+                .unwrap();
+            sqlx::query("INSERT INTO profiles VALUES ('uprof_old', 1, ?)")
+                .bind(r#"{"id":"uprof_old","created_at":"2026-03-24T09:00:00Z","updated_at":"2026-03-24T09:00:00Z","name":"Old ONE","relationship":"resold","external_id":null,"metadata":{},"trust_grants":{}}"#)
+                .execute(&pool)
+                .await
+                .unwrap();
+        }
+        let store = Store::open(dir.path(), || -> Vec<Record> { panic!("must not seed") })
+            .await
+            .unwrap();
+        let page = store
+            .page(Order::Asc, OrderBy::Name, None, 5)
+            .await
+            .unwrap();
+        assert_eq!(page[0].name_key().as_deref(), Some("old one"));
+        let key: Option<String> = sqlx::query_scalar("SELECT name_key FROM profiles")
+            .fetch_one(&store.pool)
+            .await
+            .unwrap();
+        assert_eq!(key.as_deref(), Some("old one"));
+    }
+
+    #[tokio::test]
     async fn an_earlier_json_store_is_carried_over() {
         let dir = tempfile::tempdir().unwrap();
         let legacy = serde_json::json!({"version": 1, "profiles": [profile("uprof_old", 0)]});
         std::fs::write(dir.path().join(LEGACY_FILE_NAME), legacy.to_string()).unwrap();
-        let store = Store::open(dir.path(), || -> Vec<Profile> { panic!("must not seed") })
+        let store = Store::open(dir.path(), || -> Vec<Record> { panic!("must not seed") })
             .await
             .unwrap();
         assert!(store.contains("uprof_old").await.unwrap());

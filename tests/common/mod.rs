@@ -117,12 +117,43 @@ impl TestEmulator {
             .unwrap()
     }
 
-    /// A raw request to the emulated API with the documented headers.
+    /// A raw request to the emulated API with the documented headers (03-24).
     pub fn api(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
-        self.http
+        self.api_as(
+            profiles_admin::upstream::ApiVersion::Beta20260324,
+            method,
+            path,
+        )
+    }
+
+    /// A raw request in `version`: its beta value, or none for GA.
+    pub fn api_as(
+        &self,
+        version: profiles_admin::upstream::ApiVersion,
+        method: reqwest::Method,
+        path: &str,
+    ) -> reqwest::RequestBuilder {
+        let request = self
+            .http
             .request(method, self.url(path))
-            .header("anthropic-version", "2023-06-01")
-            .header("anthropic-beta", "user-profiles-2026-03-24")
+            .header("anthropic-version", "2023-06-01");
+        match version.beta() {
+            Some(beta) => request.header("anthropic-beta", beta),
+            None => request,
+        }
+    }
+
+    /// A test hook call (`/_emulator/…`) with a JSON body; the answer's status and JSON.
+    pub async fn hook(&self, method: reqwest::Method, path: &str, body: Value) -> (u16, Value) {
+        let response = self
+            .http
+            .request(method, self.url(path))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
     }
 }
 
