@@ -17,6 +17,11 @@ Environment:
                       PostgreSQL (shared by every console using it). Read from the
                       environment only: it may hold a password. Unset: SQLite in the
                       data directory.
+  PROFILES_WEBHOOK_SECRET
+                      The signing secret(s) of the organization webhook that delivers to
+                      POST /webhooks/anthropic: whsec_…, several separated by spaces
+                      while rotating. Environment only, never logged. Unset: the
+                      endpoint answers 404.
   RUST_LOG            Log filter (default: info).
   LEPTOS_*            Override any setting of the site configuration file.";
 
@@ -302,6 +307,17 @@ pub fn api_key_from_env() -> Option<SecretString> {
         .map(SecretString::from)
 }
 
+/// The webhook signing secrets from the environment; empty counts as unset. The error
+/// never repeats a secret.
+pub fn webhook_secrets_from_env() -> Result<Option<crate::webhooks::signature::Secrets>, String> {
+    match std::env::var("PROFILES_WEBHOOK_SECRET") {
+        Ok(raw) if !raw.trim().is_empty() => crate::webhooks::signature::Secrets::parse(&raw)
+            .map(Some)
+            .map_err(|e| format!("PROFILES_WEBHOOK_SECRET: {e}")),
+        _ => Ok(None),
+    }
+}
+
 impl ServeArgs {
     pub fn upstream_timeout(&self) -> Duration {
         Duration::from_secs(self.upstream_timeout)
@@ -400,6 +416,7 @@ mod tests {
             "PROFILES_SESSION_IDLE",
             "PROFILES_TRUSTED_PROXIES",
             "PROFILES_PUBLIC_ORIGIN",
+            "PROFILES_WEBHOOK_SECRET",
             "--listen",
             "emulator",
             "user",

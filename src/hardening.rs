@@ -71,7 +71,11 @@ const HSTS: &str = "max-age=63072000; includeSubDomains";
 /// then the headers, the inbound timeout, the body limit, and the CSRF check before any
 /// handler runs. A proxy may rewrite `Host`, so the public origin is trusted by name.
 pub fn harden(router: Router, timeout: Duration, deployment: &Deployment) -> Router {
-    let mut csrf = CsrfLayer::new();
+    // A webhook is a server-to-server call, verified by its signature; nothing else is
+    // exempt (docs/webhooks.md).
+    let mut csrf = CsrfLayer::new().with_insecure_bypass(|method, uri| {
+        method == axum::http::Method::POST && uri.path() == crate::webhooks::PATH
+    });
     if let Some(origin) = &deployment.public_origin {
         csrf = csrf
             .add_trusted_origin(origin)

@@ -32,6 +32,8 @@ pub mod serve;
 pub mod state;
 #[cfg(feature = "ssr")]
 pub mod upstream;
+#[cfg(feature = "ssr")]
+pub mod webhooks;
 
 /// Browser entry point, called once the WASM is loaded: prepares the reactive system.
 /// Leptos' island script then hydrates each `#[island]` of the server-rendered page, in

@@ -6,7 +6,8 @@ use leptos::prelude::get_configuration;
 use profiles_admin::audit::store::AuditLog;
 use profiles_admin::auth::setup::configure;
 use profiles_admin::config::{
-    api_key_from_env, check_base_url, Cli, Command, DataDir, EmulatorArgs, ServeArgs,
+    api_key_from_env, check_base_url, webhook_secrets_from_env, Cli, Command, DataDir,
+    EmulatorArgs, ServeArgs,
 };
 use profiles_admin::db::Database;
 use profiles_admin::emulator::{Emulator, EmulatorConfig};
@@ -129,6 +130,17 @@ async fn serve(args: ServeArgs, data: DataDir) -> Result<(), String> {
         ),
     );
 
+    let webhooks = webhook_secrets_from_env()?.map(|secrets| {
+        tracing::info!(
+            path = profiles_admin::webhooks::PATH,
+            "webhooks: receiving signed deliveries (PROFILES_WEBHOOK_SECRET is set)"
+        );
+        profiles_admin::webhooks::Receiver::new(secrets, &db)
+    });
+    if webhooks.is_none() {
+        tracing::info!("webhooks: off (PROFILES_WEBHOOK_SECRET is not set)");
+    }
+
     let addr = leptos_options.site_addr;
     let draining = Draining::default();
     let router = app(AppState {
@@ -139,6 +151,7 @@ async fn serve(args: ServeArgs, data: DataDir) -> Result<(), String> {
         draining: draining.clone(),
         audit: AuditLog::new(&db),
         index,
+        webhooks,
     });
     let listener = tokio::net::TcpListener::bind(addr)
         .await

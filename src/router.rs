@@ -46,6 +46,8 @@ pub fn app(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn_with_state(auth.clone(), gate))
         .layer(axum::Extension(state.audit.clone()))
+        // Anthropic's deliveries: outside the sign-in gate, signed instead (docs/webhooks.md).
+        .merge(crate::webhooks::routes())
         .route("/healthz", axum::routing::get(healthz))
         .route("/readyz", axum::routing::get(readyz))
         .with_state(state);

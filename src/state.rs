@@ -27,6 +27,9 @@ pub struct AppState {
     pub audit: AuditLog,
     /// The console's index of every profile, which search reads and the sync fills.
     pub index: Index,
+    /// Receives Anthropic's webhooks; `None` without `PROFILES_WEBHOOK_SECRET`, and then
+    /// the endpoint answers 404.
+    pub webhooks: Option<crate::webhooks::Receiver>,
 }
 
 /// Whether the console is shutting down: from the stop signal on, `/readyz` answers 503

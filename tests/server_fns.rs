@@ -968,6 +968,7 @@ fn readiness_follows_the_browser_bundle() {
                 draining: Default::default(),
                 audit: audit.clone(),
                 index: index.clone(),
+                webhooks: None,
             })
         };
         let ready = |router: Router| async move {

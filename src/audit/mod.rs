@@ -33,10 +33,12 @@ pub enum Action {
     Refused,
     /// An admin asked for a complete walk of the profile index now.
     IndexRefresh,
+    /// Anthropic reported a change to a profile (a webhook); the profile was read again.
+    WebhookEvent,
 }
 
 impl Action {
-    pub const ALL: [Action; 7] = [
+    pub const ALL: [Action; 8] = [
         Self::ProfileCreate,
         Self::ProfileUpdate,
         Self::EnrollmentUrl,
@@ -44,6 +46,7 @@ impl Action {
         Self::SignOut,
         Self::Refused,
         Self::IndexRefresh,
+        Self::WebhookEvent,
     ];
 
     /// As stored, in URLs and in the CSV.
@@ -56,6 +59,7 @@ impl Action {
             Self::SignOut => "sign_out",
             Self::Refused => "refused",
             Self::IndexRefresh => "index.refresh",
+            Self::WebhookEvent => "webhook.event",
         }
     }
 
@@ -72,6 +76,7 @@ impl Action {
             Self::SignOut => "Signed out",
             Self::Refused => "Refused",
             Self::IndexRefresh => "Refreshed the profile index",
+            Self::WebhookEvent => "Anthropic reported a change",
         }
     }
 }

@@ -92,6 +92,27 @@ impl Trail {
         }
     }
 
+    /// Records something that happened to `profile` without an upstream call of its own
+    /// to wait for (a webhook's event, once the profile is read again). A failure to
+    /// record is logged.
+    pub async fn record_about(
+        &self,
+        action: Action,
+        profile: &ProfileId,
+        outcome: Outcome,
+        detail: Option<String>,
+        changes: Vec<Change>,
+    ) {
+        let entry = self.entry(action, Some(profile.to_string()), outcome, detail, changes);
+        let Some(log) = &self.log else {
+            tracing::error!(action = action.as_str(), "no audit trail to record this in");
+            return;
+        };
+        if let Err(e) = log.append(&entry).await {
+            tracing::error!(error = %e, action = action.as_str(), "the audit trail could not record this");
+        }
+    }
+
     /// Writes the pending entry of a mutation about to be sent upstream; without it, the
     /// mutation must not happen.
     pub async fn begin(

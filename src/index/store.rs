@@ -292,6 +292,28 @@ impl Index {
         )
     }
 
+    /// The profile as the index last received it, if it holds it.
+    pub async fn stored(&self, id: &str) -> Result<Option<Profile>, sqlx::Error> {
+        let raw: Option<String> =
+            sqlx::query_scalar("SELECT raw FROM indexed_profiles WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(raw.and_then(|raw| serde_json::from_str(&raw).ok()))
+    }
+
+    /// Marks a profile the API no longer has as gone, at once rather than after the next
+    /// complete walk (a webhook found it deleted).
+    pub async fn mark_gone(&self, id: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE indexed_profiles SET gone_at = $1 WHERE id = $2 AND gone_at IS NULL")
+            .bind(crate::timestamp::stamp_now())
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        *self.count.lock().await = None;
+        Ok(())
+    }
+
     /// Profiles in the index, not counting gone ones; counted at most every few seconds.
     pub async fn count(&self) -> Result<u64, sqlx::Error> {
         let mut cached = self.count.lock().await;

@@ -250,10 +250,26 @@ pub async fn console_router_at(
     deployment: profiles_admin::hardening::Deployment,
     db: &profiles_admin::db::Database,
 ) -> axum::Router {
-    profiles_admin::router::app(profiles_admin::state::AppState {
+    let mut state = console_router_state(upstream, auth, deployment, db).await;
+    state.leptos_options = leptos::prelude::LeptosOptions::builder()
+        .output_name("profiles-admin")
+        .site_root(site)
+        .build();
+    profiles_admin::router::app(state)
+}
+
+/// The state [`console_router`] serves (site files in `target/site`, no webhooks), for a
+/// test to change before building the router.
+pub async fn console_router_state(
+    upstream: Client,
+    auth: profiles_admin::auth::gate::Auth,
+    deployment: profiles_admin::hardening::Deployment,
+    db: &profiles_admin::db::Database,
+) -> profiles_admin::state::AppState {
+    profiles_admin::state::AppState {
         leptos_options: leptos::prelude::LeptosOptions::builder()
             .output_name("profiles-admin")
-            .site_root(site)
+            .site_root("target/site")
             .build(),
         upstream,
         auth: std::sync::Arc::new(auth),
@@ -261,7 +277,8 @@ pub async fn console_router_at(
         draining: Default::default(),
         audit: profiles_admin::audit::store::AuditLog::new(db),
         index: profiles_admin::index::Index::open(db).await.unwrap(),
-    })
+        webhooks: None,
+    }
 }
 
 /// [`console_router`] in the demo's open mode (everyone an admin, no sign-in), with the

@@ -38,6 +38,19 @@ pub fn between(before: &Profile, after: &Profile) -> Vec<Change> {
         Some(after.relationship.label()),
     );
     metadata(&mut changes, &before.metadata, &after.metadata);
+    let grants: BTreeSet<&String> = before
+        .trust_grants
+        .keys()
+        .chain(after.trust_grants.keys())
+        .collect();
+    for grant in grants {
+        push(
+            &mut changes,
+            &format!("trust_grants.{grant}"),
+            before.trust_grants.get(grant).map(|g| g.status.label()),
+            after.trust_grants.get(grant).map(|g| g.status.label()),
+        );
+    }
     changes
 }
 
@@ -194,5 +207,39 @@ mod tests {
             ..NewProfile::default()
         };
         assert_eq!(requested_new(&asked), created(&created_profile));
+    }
+
+    #[test]
+    fn grants_that_came_went_or_changed_are_changes_too() {
+        let before = profile(
+            serde_json::json!({"trust_grants": {"cyber": {"status": "pending"}, "efs": {"status": "active"}}}),
+        );
+        let after = profile(
+            serde_json::json!({"trust_grants": {"cyber": {"status": "active"}, "other": {"status": "paused"}}}),
+        );
+        let fields: Vec<_> = between(&before, &after)
+            .into_iter()
+            .map(|c| (c.field, c.old, c.new))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                (
+                    "trust_grants.cyber".to_owned(),
+                    Some("pending".to_owned()),
+                    Some("active".to_owned())
+                ),
+                (
+                    "trust_grants.efs".to_owned(),
+                    Some("active".to_owned()),
+                    None
+                ),
+                (
+                    "trust_grants.other".to_owned(),
+                    None,
+                    Some("paused".to_owned())
+                ),
+            ]
+        );
     }
 }
