@@ -39,7 +39,10 @@ struct Console {
 
 impl Console {
     async fn start(data: TestDatabase, secrets: Option<&str>) -> Self {
-        let emulator = TestEmulator::start().await;
+        Self::start_with(TestEmulator::start().await, data, secrets).await
+    }
+
+    async fn start_with(emulator: TestEmulator, data: TestDatabase, secrets: Option<&str>) -> Self {
         let args = AuthArgs {
             mode: Some(AuthMode::Local),
             session_idle: 1800,
@@ -55,7 +58,11 @@ impl Console {
         // A console with a key and an account: sign-in is required for everything but
         // the webhook.
         profiles_admin::auth::accounts::Accounts::new(&data.db)
-            .add("admin", profiles_admin::auth::Role::Admin, "a long enough password")
+            .add(
+                "admin",
+                profiles_admin::auth::Role::Admin,
+                "a long enough password",
+            )
             .await
             .unwrap();
         let auth = configure(&args, &data.db, true).await.unwrap();
@@ -434,4 +441,316 @@ fn an_event_for_a_deleted_profile_marks_it_gone_in_the_index() {
             .ends_with("the profile no longer exists"));
         assert!(!index.knows(&profile).await.unwrap());
     });
+}
+
+// ---- the emulator's organization webhooks ------------------------------------------------
+
+const WEBHOOKS_BETA: &str = "webhooks-2026-10-07";
+
+async fn admin(
+    emulator: &TestEmulator,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut request = emulator
+        .api_as(profiles_admin::upstream::ApiVersion::Ga, method, path)
+        .header("anthropic-beta", WEBHOOKS_BETA);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+const PROFILE_EVENTS: [&str; 3] = [
+    "user_profile.program_status_updated",
+    "user_profile.enforcement_action_opened",
+    "user_profile.enforcement_action_resolved",
+];
+
+#[tokio::test]
+async fn the_emulator_registers_endpoints_as_the_admin_api_does() {
+    let emulator = TestEmulator::start().await;
+    let path = "/v1/organizations/webhooks";
+    // Without the beta value the API does not exist.
+    let bare = emulator
+        .api_as(
+            profiles_admin::upstream::ApiVersion::Ga,
+            reqwest::Method::GET,
+            path,
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bare.status(), 404);
+    let (status, created) = admin(
+        &emulator,
+        reqwest::Method::POST,
+        path,
+        Some(json!({"url": "https://console.example/webhooks/anthropic", "enabled_events": PROFILE_EVENTS, "name": "console"})),
+    )
+    .await;
+    assert_eq!(status, 200, "{created}");
+    let secret = created["signing_secret"].as_str().unwrap().to_owned();
+    assert!(Secrets::parse(&secret).is_ok(), "a whsec_ secret");
+    assert_eq!(created["state"], "enabled");
+    assert_eq!(
+        (
+            created["description"].as_str(),
+            created["disabled_reason"].as_str()
+        ),
+        (Some(""), Some(""))
+    );
+    let id = created["id"].as_str().unwrap().to_owned();
+    let one = format!("{path}/{id}");
+    let (_, fetched) = admin(&emulator, reqwest::Method::GET, &one, None).await;
+    assert!(
+        fetched.get("signing_secret").is_none(),
+        "shown only when created"
+    );
+    for bad in [
+        json!({"url": "http://console.example/hook", "enabled_events": PROFILE_EVENTS}),
+        json!({"url": "https://console.example/hook", "enabled_events": []}),
+        json!({"url": "https://console.example/hook", "enabled_events": ["user_profile.deleted"]}),
+        json!({"url": "https://console.example/hook", "enabled_events": PROFILE_EVENTS, "secret": "mine"}),
+    ] {
+        assert_eq!(
+            admin(&emulator, reqwest::Method::POST, path, Some(bad.clone()))
+                .await
+                .0,
+            400,
+            "{bad}"
+        );
+    }
+    // Update: an empty event list leaves the set; disabling is by state.
+    let (_, updated) = admin(
+        &emulator,
+        reqwest::Method::POST,
+        &one,
+        Some(json!({"enabled_events": [], "state": "disabled", "name": "renamed"})),
+    )
+    .await;
+    assert_eq!(updated["enabled_events"], json!(PROFILE_EVENTS));
+    assert_eq!(
+        (updated["state"].as_str(), updated["name"].as_str()),
+        (Some("disabled"), Some("renamed"))
+    );
+    let (_, fresh) = admin(
+        &emulator,
+        reqwest::Method::POST,
+        &format!("{one}/regenerate_signing_secret"),
+        None,
+    )
+    .await;
+    assert_ne!(fresh["signing_secret"].as_str().unwrap(), secret);
+    // Pages of the Admin API's shape, up to the limit of 32.
+    for n in 1..32 {
+        let (status, _) = admin(&emulator, reqwest::Method::POST, path, Some(json!({"url": format!("https://e{n}.example/h"), "enabled_events": ["external_key.failed"]}))).await;
+        assert_eq!(status, 200);
+    }
+    let (status, _) = admin(
+        &emulator,
+        reqwest::Method::POST,
+        path,
+        Some(json!({"url": "https://e33.example/h", "enabled_events": ["external_key.failed"]})),
+    )
+    .await;
+    assert_eq!(status, 400, "at most 32");
+    let mut seen = Vec::new();
+    let mut query = "limit=10".to_owned();
+    loop {
+        let (_, page) = admin(
+            &emulator,
+            reqwest::Method::GET,
+            &format!("{path}?{query}"),
+            None,
+        )
+        .await;
+        seen.extend(
+            page["data"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["id"].as_str().unwrap().to_owned()),
+        );
+        if page["has_more"] != true {
+            break;
+        }
+        query = format!("limit=10&after_id={}", page["last_id"].as_str().unwrap());
+    }
+    assert_eq!(seen.len(), 32);
+    assert_eq!(
+        seen.iter().collect::<std::collections::HashSet<_>>().len(),
+        32
+    );
+    assert_eq!(
+        seen.last().unwrap(),
+        &id,
+        "newest first: the first one comes last"
+    );
+    let (status, deleted) = admin(&emulator, reqwest::Method::DELETE, &one, None).await;
+    assert_eq!(
+        (status, deleted),
+        (200, json!({"id": id, "type": "webhook_endpoint_deleted"}))
+    );
+    assert_eq!(
+        admin(&emulator, reqwest::Method::GET, &one, None).await.0,
+        404
+    );
+}
+
+#[test]
+fn the_emulator_delivers_signed_events_that_the_console_takes_in_end_to_end() {
+    on_shared_runtime(async {
+        let emulator = TestEmulator::start().await;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}{PATH}", listener.local_addr().unwrap());
+        let (_, created) = admin(
+            &emulator,
+            reqwest::Method::POST,
+            "/v1/organizations/webhooks",
+            Some(json!({"url": url, "enabled_events": PROFILE_EVENTS})),
+        )
+        .await;
+        let secret = created["signing_secret"].as_str().unwrap().to_owned();
+        let console =
+            Console::start_with(emulator, TestDatabase::sqlite().await, Some(&secret)).await;
+        let router = console.router.clone();
+        tokio::spawn(async move {
+            axum::serve(
+                listener,
+                router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+            )
+            .await
+            .unwrap();
+        });
+        let profile = first_profile(&console.emulator).await;
+        let hooks = format!("/_emulator/profiles/{profile}");
+        let (_, opened) = console
+            .emulator
+            .hook(
+                reqwest::Method::POST,
+                &format!("{hooks}/enforcement_actions"),
+                json!({"kind": "restriction", "reason": "high_harm", "verify": true}),
+            )
+            .await;
+        let action = opened["enforcement_actions"]
+            .as_array()
+            .unwrap()
+            .last()
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let entries = console.webhook_entries(&profile, 1).await;
+        assert_eq!(
+            entries[0].detail.as_deref().unwrap().split(" (").next(),
+            Some(format!("Enforcement action {action} opened").as_str())
+        );
+        console
+            .emulator
+            .hook(
+                reqwest::Method::DELETE,
+                &format!("{hooks}/enforcement_actions/{action}"),
+                json!({}),
+            )
+            .await;
+        console
+            .emulator
+            .set_grant(&profile, "cyber", "rejected")
+            .await;
+        let entries = console.webhook_entries(&profile, 3).await;
+        let details: Vec<&str> = entries
+            .iter()
+            .map(|e| e.detail.as_deref().unwrap())
+            .collect();
+        assert!(
+            details
+                .iter()
+                .any(|d| d.starts_with(&format!("Enforcement action {action} resolved"))),
+            "{details:?}"
+        );
+        assert!(
+            details
+                .iter()
+                .any(|d| d.starts_with("A program status changed")),
+            "{details:?}"
+        );
+    });
+}
+
+#[tokio::test]
+async fn a_delivery_is_retried_after_a_5xx_with_the_same_id_and_never_after_a_4xx() {
+    use std::sync::{Arc, Mutex};
+    // A receiver that answers each path's statuses in turn and notes each delivery's id.
+    type Seen = Arc<Mutex<Vec<(String, String)>>>;
+    let seen: Seen = Arc::default();
+    let answers = |statuses: &'static [u16]| {
+        let seen = seen.clone();
+        let count = Arc::new(Mutex::new(0usize));
+        move |uri: axum::http::Uri, headers: axum::http::HeaderMap| {
+            let seen = seen.clone();
+            let count = count.clone();
+            async move {
+                let id = headers["webhook-id"].to_str().unwrap().to_owned();
+                seen.lock().unwrap().push((uri.path().to_owned(), id));
+                let mut n = count.lock().unwrap();
+                let status = statuses[(*n).min(statuses.len() - 1)];
+                *n += 1;
+                StatusCode::from_u16(status).unwrap()
+            }
+        }
+    };
+    let receiver = Router::new()
+        .route("/flaky", axum::routing::post(answers(&[503, 500, 200])))
+        .route("/refusing", axum::routing::post(answers(&[400, 200])));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, receiver).await.unwrap() });
+
+    let emulator = TestEmulator::start().await;
+    for path in ["/flaky", "/refusing"] {
+        let (status, _) = admin(
+            &emulator,
+            reqwest::Method::POST,
+            "/v1/organizations/webhooks",
+            Some(json!({"url": format!("{base}{path}"), "enabled_events": PROFILE_EVENTS})),
+        )
+        .await;
+        assert_eq!(status, 200);
+    }
+    let profile = first_profile(&emulator).await;
+    emulator
+        .hook(
+            reqwest::Method::POST,
+            &format!("/_emulator/profiles/{profile}/enforcement_actions"),
+            json!({"kind": "ban", "reason": "fraud_or_abuse"}),
+        )
+        .await;
+    // Three attempts at /flaky (two failures, then success), one at /refusing.
+    for _ in 0..300 {
+        if seen.lock().unwrap().len() >= 4 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let seen = seen.lock().unwrap().clone();
+    let at = |path: &str| {
+        seen.iter()
+            .filter(|(p, _)| p == path)
+            .map(|(_, id)| id.clone())
+            .collect::<Vec<_>>()
+    };
+    let flaky = at("/flaky");
+    assert_eq!(flaky.len(), 3, "{seen:?}");
+    assert!(flaky
+        .iter()
+        .all(|id| id == &flaky[0] && id.starts_with("whe_")));
+    assert_eq!(
+        at("/refusing"),
+        [flaky[0].clone()],
+        "one event, one id everywhere; no retry after a 4xx"
+    );
 }

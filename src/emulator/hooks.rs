@@ -1,7 +1,9 @@
 //! The `/_emulator` test hooks (docs/emulator.md): what a fault answers instead of the
 //! API, the log of what reached the emulator, and what Anthropic's side changes on a
 //! profile: program statuses (as an end user's enrollment would), enforcement actions
-//! opened, checks submitted and actions resolved. Routed only when test hooks are enabled.
+//! opened, checks submitted and actions resolved; each change Anthropic announces is
+//! delivered to the registered webhook endpoints (`webhooks.rs`). Routed only when test
+//! hooks are enabled.
 
 use super::api::{now, wire, Shared};
 use super::contract::ApiError;
@@ -9,6 +11,7 @@ use super::faults::{FaultPlan, Hooks, SeenRequest};
 use super::ids;
 use super::record::{Action, ActionKind, Cyber, ProgramStatus, Programs, Reason, Record, View};
 use super::store::StoreError;
+use super::webhooks::announce;
 use super::Emulator;
 use crate::upstream::version::ApiVersion;
 use axum::body::{Body, Bytes};
@@ -17,6 +20,7 @@ use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
+use std::sync::Arc;
 use time::OffsetDateTime;
 
 pub(super) fn seen(request: &Request) -> SeenRequest {
@@ -157,7 +161,8 @@ pub(super) async fn set_grant(
     Path((id, grant)): Path<(String, String)>,
     Json(body): Json<GrantBody>,
 ) -> HookResult {
-    change(&emulator, &id, ApiVersion::Beta20260324, |r| {
+    let before = emulator.store.get(&id).await?.map(|r| r.programs);
+    let answer = change(&emulator, &id, ApiVersion::Beta20260324, |r| {
         match (grant.as_str(), r.programs.cyber.as_mut()) {
             ("cyber", Some(cyber)) => cyber.status = body.status,
             ("cyber", None) => {
@@ -172,21 +177,46 @@ pub(super) async fn set_grant(
             }
         }
     })
-    .await
+    .await?;
+    announce_programs(&emulator, &id, before).await;
+    Ok(answer)
+}
+
+/// `user_profile.program_status_updated`, if a program's status, a tier or a feature
+/// changed (docs/api-versions.md: consumers always read the profile again).
+async fn announce_programs(emulator: &Arc<Emulator>, id: &str, before: Option<Programs>) {
+    let after = emulator
+        .store
+        .get(id)
+        .await
+        .ok()
+        .flatten()
+        .map(|r| r.programs);
+    if after.is_some() && after != before {
+        announce(
+            emulator.clone(),
+            "user_profile.program_status_updated",
+            id.to_owned(),
+            None,
+        );
+    }
 }
 
 pub(super) async fn remove_grant(
     State(emulator): Shared,
     Path((id, grant)): Path<(String, String)>,
 ) -> HookResult {
-    change(&emulator, &id, ApiVersion::Beta20260324, |r| {
+    let before = emulator.store.get(&id).await?.map(|r| r.programs);
+    let answer = change(&emulator, &id, ApiVersion::Beta20260324, |r| {
         if grant == "cyber" {
             r.programs.cyber = None;
         } else {
             r.programs.other.remove(&grant);
         }
     })
-    .await
+    .await?;
+    announce_programs(&emulator, &id, before).await;
+    Ok(answer)
 }
 
 /// Replaces the profile's programs (`{"cyber": …, "efs": …}`, as GA shows them in full).
@@ -195,7 +225,10 @@ pub(super) async fn set_programs(
     Path(id): Path<String>,
     Json(programs): Json<Programs>,
 ) -> HookResult {
-    change(&emulator, &id, ApiVersion::Ga, |r| r.programs = programs).await
+    let before = emulator.store.get(&id).await?.map(|r| r.programs);
+    let answer = change(&emulator, &id, ApiVersion::Ga, |r| r.programs = programs).await?;
+    announce_programs(&emulator, &id, before).await;
+    Ok(answer)
 }
 
 /// An enforcement action to open.
@@ -229,7 +262,15 @@ pub(super) async fn open_action(
             .expires_at
             .filter(|_| !ban && open.reason != Reason::AccountCompromise),
     };
-    change(&emulator, &id, ApiVersion::Ga, |r| r.actions.push(action)).await
+    let action_id = action.id.clone();
+    let answer = change(&emulator, &id, ApiVersion::Ga, |r| r.actions.push(action)).await?;
+    announce(
+        emulator,
+        "user_profile.enforcement_action_opened",
+        id,
+        Some(action_id),
+    );
+    Ok(answer)
 }
 
 /// The end user has submitted the identity check an action offers: it is under review.
@@ -248,10 +289,17 @@ pub(super) async fn resolve_action(
     State(emulator): Shared,
     Path((id, action)): Path<(String, String)>,
 ) -> HookResult {
-    change_action(&emulator, &id, &action, |r, i| {
+    let answer = change_action(&emulator, &id, &action, |r, i| {
         r.actions.remove(i);
     })
-    .await
+    .await?;
+    announce(
+        emulator,
+        "user_profile.enforcement_action_resolved",
+        id,
+        Some(action),
+    );
+    Ok(answer)
 }
 
 async fn change_action(

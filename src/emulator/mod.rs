@@ -15,6 +15,7 @@ pub mod record;
 pub mod routes;
 pub mod seed;
 pub mod store;
+pub mod webhooks;
 
 use faults::Hooks;
 use secrecy::SecretString;
@@ -41,6 +42,8 @@ pub struct Emulator {
     store: Store,
     api_key: Option<SecretString>,
     hooks: Option<Hooks>,
+    /// Delivers webhooks; never follows a redirect.
+    http: reqwest::Client,
 }
 
 impl Emulator {
@@ -50,6 +53,10 @@ impl Emulator {
             store,
             api_key: config.api_key,
             hooks: config.test_hooks.then(Hooks::default),
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("an HTTP client with default TLS builds"),
         }))
     }
 

@@ -8,6 +8,7 @@ use super::contract::{check_headers, ApiError};
 use super::faults::Fault;
 use super::hooks;
 use super::ids;
+use super::webhooks;
 use super::Emulator;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderValue, StatusCode};
@@ -33,6 +34,20 @@ pub fn router(emulator: Arc<Emulator>) -> Router {
             post(api::enrollment_url),
         )
         .route("/v1/user_profiles/{id}/action_urls", post(api::action_url))
+        .route(
+            "/v1/organizations/webhooks",
+            get(webhooks::list).post(webhooks::create),
+        )
+        .route(
+            "/v1/organizations/webhooks/{id}",
+            get(webhooks::retrieve)
+                .post(webhooks::update)
+                .delete(webhooks::delete),
+        )
+        .route(
+            "/v1/organizations/webhooks/{id}/regenerate_signing_secret",
+            post(webhooks::regenerate_secret),
+        )
         .method_not_allowed_fallback(api::unknown_route)
         .fallback(api::unknown_route)
         .layer(middleware::from_fn_with_state(emulator.clone(), contract))

@@ -103,6 +103,11 @@ impl Store {
             "CREATE INDEX IF NOT EXISTS profiles_by_creation ON profiles (created_at, id)",
             "CREATE INDEX IF NOT EXISTS profiles_by_name ON profiles (name_key, created_at, id)",
             "CREATE TABLE IF NOT EXISTS deleted_profiles (id TEXT PRIMARY KEY)",
+            "CREATE TABLE IF NOT EXISTS webhook_endpoints (
+                 id TEXT PRIMARY KEY,
+                 created_at INTEGER NOT NULL,
+                 endpoint TEXT NOT NULL
+             )",
         ] {
             sqlx::query(statement).execute(&pool).await.map_err(fail)?;
         }
@@ -339,6 +344,57 @@ impl Store {
         }
         tx.commit().await.map_err(|e| self.fail(e))?;
         Ok(gone)
+    }
+
+    /// Every registered webhook endpoint, oldest first.
+    pub async fn endpoints<T: serde::de::DeserializeOwned>(&self) -> Result<Vec<T>, StoreError> {
+        let rows: Vec<String> =
+            sqlx::query_scalar("SELECT endpoint FROM webhook_endpoints ORDER BY created_at, id")
+                .fetch_all(&self.pool)
+                .await
+                .map_err(|e| self.fail(e))?;
+        rows.iter()
+            .map(|json| {
+                serde_json::from_str(json).map_err(|source| StoreError::Corrupt {
+                    path: self.path.clone(),
+                    source,
+                })
+            })
+            .collect()
+    }
+
+    /// Adds or replaces the endpoint `id`.
+    pub async fn put_endpoint<T: serde::Serialize>(
+        &self,
+        id: &str,
+        created_at: OffsetDateTime,
+        endpoint: &T,
+    ) -> Result<(), StoreError> {
+        let _writer = self.writer.lock().await;
+        let json = serde_json::to_string(endpoint).expect("endpoints always serialize");
+        sqlx::query(
+            "INSERT INTO webhook_endpoints (id, created_at, endpoint) VALUES (?, ?, ?) \
+             ON CONFLICT (id) DO UPDATE SET endpoint = excluded.endpoint",
+        )
+        .bind(id)
+        .bind(nanos(created_at))
+        .bind(json)
+        .execute(&self.pool)
+        .await
+        .map_err(|e| self.fail(e))?;
+        Ok(())
+    }
+
+    /// Removes the endpoint `id`; `false` if there was none.
+    pub async fn delete_endpoint(&self, id: &str) -> Result<bool, StoreError> {
+        let _writer = self.writer.lock().await;
+        Ok(sqlx::query("DELETE FROM webhook_endpoints WHERE id = ?")
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map_err(|e| self.fail(e))?
+            .rows_affected()
+            > 0)
     }
 
     /// Whether an id was ever given: held now, or deleted.
