@@ -19,6 +19,8 @@ export const HOOKED_CONSOLE_URL = "http://127.0.0.1:3120";
 export const CANARY_KEY = "sk-ant-e2e-canary-not-a-real-key";
 /** With a key, sign-in is required: accounts `e2e-viewer`, `e2e-editor` and `e2e-admin`. */
 export const E2E_PASSWORD = "e2e password, not a secret";
+/** The hooked console's webhook signing secret: a test value, signing test events only. */
+export const WEBHOOK_SECRET = "whsec_ZTJlLXdlYmhvb2stc2VjcmV0LW5vdC1hLXJlYWwtb25l";
 /** The admin's session on the hooked console, saved by `global-setup.ts`. */
 export const ADMIN_STATE = path.join(os.tmpdir(), "profiles-admin-e2e-admin-state.json");
 const hookedData = fresh("hooked");
@@ -90,6 +92,7 @@ export default defineConfig({
         // walks at start-up (fast) and then only when asked, never polling in between.
         PROFILES_INDEX_RATE: "1000",
         PROFILES_INDEX_POLL: "604800",
+        PROFILES_WEBHOOK_SECRET: WEBHOOK_SECRET,
         ...(hookedDatabase ? { DATABASE_URL: hookedDatabase } : {}),
       },
       url: `${HOOKED_CONSOLE_URL}/healthz`,
