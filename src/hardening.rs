@@ -70,11 +70,16 @@ const HSTS: &str = "max-age=63072000; includeSubDomains";
 /// Wraps the app: the request id outermost (every answer has one, refusals included),
 /// then the headers, the inbound timeout, the body limit, and the CSRF check before any
 /// handler runs. A proxy may rewrite `Host`, so the public origin is trusted by name.
-pub fn harden(router: Router, timeout: Duration, deployment: &Deployment) -> Router {
-    // A webhook is a server-to-server call, verified by its signature; nothing else is
-    // exempt (docs/webhooks.md).
-    let mut csrf = CsrfLayer::new().with_insecure_bypass(|method, uri| {
-        method == axum::http::Method::POST && uri.path() == crate::webhooks::PATH
+/// `POST` to `csrf_exempt` skips the CSRF check: the webhook receiver, a server-to-server
+/// call verified by its signature (docs/webhooks.md); nothing else does.
+pub fn harden(
+    router: Router,
+    timeout: Duration,
+    deployment: &Deployment,
+    csrf_exempt: &'static str,
+) -> Router {
+    let mut csrf = CsrfLayer::new().with_insecure_bypass(move |method, uri| {
+        method == axum::http::Method::POST && uri.path() == csrf_exempt
     });
     if let Some(origin) = &deployment.public_origin {
         csrf = csrf

@@ -55,7 +55,7 @@ pub fn app(state: AppState) -> Router {
         router =
             router.layer(AuthManagerLayerBuilder::new(backend.clone(), sessions.clone()).build());
     }
-    crate::hardening::harden(router, timeout, &deployment)
+    crate::hardening::harden(router, timeout, &deployment, crate::webhooks::PATH)
 }
 
 /// The bundle and the icon, with the brotli and gzip copies written next to them when

@@ -29,7 +29,7 @@ pub struct AppState {
     pub index: Index,
     /// Receives Anthropic's webhooks; `None` without `PROFILES_WEBHOOK_SECRET`, and then
     /// the endpoint answers 404.
-    pub webhooks: Option<crate::webhooks::Receiver>,
+    pub webhooks: Option<crate::webhooks::receiver::Receiver>,
 }
 
 /// Whether the console is shutting down: from the stop signal on, `/readyz` answers 503
