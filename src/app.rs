@@ -4,6 +4,7 @@
 use crate::audit::view::AuditLogPage;
 use crate::auth::fragments::{AccountBar, AdminLinks, DemoBanner};
 use crate::profiles::create::NewProfilePage;
+use crate::profiles::delete::DeleteProfilePage;
 use crate::profiles::detail::ProfileDetailPage;
 use crate::profiles::edit::EditProfilePage;
 use crate::profiles::list::ProfileListPage;
@@ -89,6 +90,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/profiles/new") view=NewProfilePage ssr=SsrMode::Async/>
                         <Route path=path!("/profiles/:id") view=ProfileDetailPage ssr=SsrMode::Async/>
                         <Route path=path!("/profiles/:id/edit") view=EditProfilePage ssr=SsrMode::Async/>
+                        <Route path=path!("/profiles/:id/delete") view=DeleteProfilePage ssr=SsrMode::Async/>
                         <Route path=path!("/audit") view=AuditLogPage ssr=SsrMode::Async/>
                     </Routes>
                 </main>

@@ -1110,3 +1110,119 @@ fn consoles_sharing_one_postgres_share_sessions_and_history() {
         );
     });
 }
+
+/// Deleting: admins only, confirmed by the profile's id or name, recorded with what the
+/// profile held, and gone from the index; a refusal or a wrong confirmation keeps what
+/// was typed and sends nothing upstream.
+#[test]
+fn only_admins_delete_and_only_with_the_id_or_name_typed() {
+    on_shared_runtime(async {
+        let console = Console::local(|_| {}).await;
+        let id = console.some_profile_id().await;
+        let profile: Value = console
+            .emulator
+            .api(reqwest::Method::GET, &format!("/v1/user_profiles/{id}"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let detail = format!("/profiles/{id}");
+        let delete = format!("{detail}/delete");
+        let post = |cookie: String, typed: &str| {
+            Request::post(&delete)
+                .header(header::COOKIE, cookie)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(format!("confirm={typed}")))
+                .unwrap()
+        };
+        let (viewer, editor, admin) = (
+            console.session("viewer").await,
+            console.session("editor").await,
+            console.session("admin").await,
+        );
+        assert!(!console
+            .page(&detail, Some(&editor))
+            .await
+            .body
+            .contains(">Delete<"));
+        assert!(console
+            .page(&detail, Some(&admin))
+            .await
+            .body
+            .contains(">Delete<"));
+        let page = console.page(&delete, Some(&editor)).await;
+        assert!(page.body.contains("Your role does not allow this."));
+
+        console.emulator.forget_requests().await;
+        for cookie in [&viewer, &editor] {
+            let refused = console.send(post(cookie.clone(), &id)).await;
+            assert_eq!(refused.status, StatusCode::FORBIDDEN);
+        }
+        let wrong = console.send(post(admin.clone(), "not+the+name")).await;
+        assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
+        assert!(wrong
+            .body
+            .contains("Not deleted: the confirmation does not match"));
+        assert!(
+            wrong.body.contains(r#"value="not the name""#),
+            "what was typed is kept"
+        );
+        assert!(
+            console
+                .emulator
+                .seen()
+                .await
+                .iter()
+                .all(|r| r.method == "GET"),
+            "nothing was deleted"
+        );
+
+        let typed = profile["name"].as_str().map_or(id.clone(), |name| {
+            url::form_urlencoded::byte_serialize(name.as_bytes()).collect()
+        });
+        let done = console.send(post(admin.clone(), &typed)).await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+        assert_eq!(done.headers[header::LOCATION], "/profiles?done=deleted");
+        let list = console.page("/profiles?done=deleted", Some(&admin)).await;
+        assert!(list.body.contains("Profile deleted."));
+        let gone = console
+            .emulator
+            .api(reqwest::Method::GET, &format!("/v1/user_profiles/{id}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(gone.status(), 404);
+        assert_eq!(
+            console.page(&detail, Some(&admin)).await.status,
+            StatusCode::NOT_FOUND
+        );
+        let index = profiles_admin::index::Index::open(&console.db)
+            .await
+            .unwrap();
+        assert!(!index.knows(&id).await.unwrap(), "the index marks it gone");
+        let entries = audit_entries(&console).await;
+        let entry = entries
+            .iter()
+            .find(|e| e.action == Action::ProfileDelete)
+            .expect("the delete is recorded");
+        assert_eq!(
+            (entry.actor.as_str(), entry.outcome),
+            ("admin", Outcome::Succeeded)
+        );
+        assert_eq!(entry.profile_id.as_deref(), Some(id.as_str()));
+        assert!(entry
+            .changes
+            .iter()
+            .all(|c| c.new.is_none() && c.old.is_some()));
+        let refusals = entries
+            .iter()
+            .filter(|e| e.action == Action::Refused)
+            .count();
+        assert!(
+            refusals >= 2,
+            "the viewer's and the editor's attempts are recorded"
+        );
+    });
+}

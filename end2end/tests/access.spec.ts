@@ -81,6 +81,7 @@ test.describe("signing in", () => {
     await hydrated(page);
     await expect(page.getByRole("heading", { level: 2, name: "Metadata" })).toBeVisible();
     await expect(page.getByRole("link", { name: "Edit" })).toHaveCount(0);
+    await expect(page.getByRole("link", { name: "Delete", exact: true })).toHaveCount(0);
     await expect(page.getByRole("button", { name: "Generate enrollment URL" })).toHaveCount(0);
     await page.goto("/profiles/new");
     await hydrated(page);
@@ -95,6 +96,9 @@ test.describe("signing in", () => {
     const relationship = page.getByLabel("Relationship");
     await expect(relationship.locator("option")).toHaveCount(1);
     await expect(page.getByText("Only admins can change the relationship.")).toBeVisible();
+    // Deleting is for admins only, too.
+    await page.getByRole("link", { name: "← Back to profile" }).click();
+    await expect(page.getByRole("link", { name: "Delete", exact: true })).toHaveCount(0);
     await page.getByRole("button", { name: "Sign out" }).click();
 
     await signIn(page, "e2e-admin");

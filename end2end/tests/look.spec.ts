@@ -5,7 +5,7 @@ import { expect, test, type Page } from "@playwright/test";
 import { HOOKED_CONSOLE_URL } from "../playwright.config";
 import { hydrated, listedIds } from "./helpers";
 
-/** One of each page: list, search with results, detail, new, edit, audit log, not found. */
+/** One of each page: list, search with results, detail, new, edit, delete, audit log, not found. */
 async function pages(page: Page): Promise<string[]> {
   await page.goto("/profiles");
   const id = (await listedIds(page))[0];
@@ -15,6 +15,7 @@ async function pages(page: Page): Promise<string[]> {
     `/profiles/${id}`,
     "/profiles/new",
     `/profiles/${id}/edit`,
+    `/profiles/${id}/delete`,
     "/audit",
     "/profiles/uprof_01doesnotexist",
   ];

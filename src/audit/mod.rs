@@ -26,6 +26,7 @@ use serde::{Deserialize, Serialize};
 pub enum Action {
     ProfileCreate,
     ProfileUpdate,
+    ProfileDelete,
     EnrollmentUrl,
     SignIn,
     SignOut,
@@ -38,9 +39,10 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 8] = [
+    pub const ALL: [Action; 9] = [
         Self::ProfileCreate,
         Self::ProfileUpdate,
+        Self::ProfileDelete,
         Self::EnrollmentUrl,
         Self::SignIn,
         Self::SignOut,
@@ -54,6 +56,7 @@ impl Action {
         match self {
             Self::ProfileCreate => "profile.create",
             Self::ProfileUpdate => "profile.update",
+            Self::ProfileDelete => "profile.delete",
             Self::EnrollmentUrl => "enrollment_url.create",
             Self::SignIn => "sign_in",
             Self::SignOut => "sign_out",
@@ -71,6 +74,7 @@ impl Action {
         match self {
             Self::ProfileCreate => "Created profile",
             Self::ProfileUpdate => "Updated profile",
+            Self::ProfileDelete => "Deleted profile",
             Self::EnrollmentUrl => "Generated enrollment URL",
             Self::SignIn => "Signed in",
             Self::SignOut => "Signed out",

@@ -52,6 +52,8 @@ pub enum Permission {
     ProfilesWrite,
     /// Set a profile's relationship (field-level: only admins).
     ProfilesRelationship,
+    /// Delete a profile (admins only: it cannot be undone).
+    ProfilesDelete,
     /// Mint an enrollment URL (a credential for the end user).
     EnrollmentCreate,
     /// Read the audit log.
@@ -69,6 +71,7 @@ impl Permission {
             Self::ProfilesRead => "read profiles",
             Self::ProfilesWrite => "create or edit profiles",
             Self::ProfilesRelationship => "set a profile's relationship",
+            Self::ProfilesDelete => "delete profiles",
             Self::EnrollmentCreate => "generate enrollment URLs",
             Self::AuditRead => "read the audit log",
             Self::UsersManage => "manage console users",
@@ -98,7 +101,9 @@ impl Role {
         match permission {
             ProfilesRead => true,
             ProfilesWrite | EnrollmentCreate => self >= Self::Editor,
-            ProfilesRelationship | AuditRead | UsersManage | IndexManage => self == Self::Admin,
+            ProfilesRelationship | ProfilesDelete | AuditRead | UsersManage | IndexManage => {
+                self == Self::Admin
+            }
         }
     }
 }
@@ -176,6 +181,7 @@ mod tests {
             (ProfilesWrite, [false, true, true]),
             (EnrollmentCreate, [false, true, true]),
             (ProfilesRelationship, [false, false, true]),
+            (ProfilesDelete, [false, false, true]),
             (AuditRead, [false, false, true]),
             (UsersManage, [false, false, true]),
             (IndexManage, [false, false, true]),

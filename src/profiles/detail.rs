@@ -8,7 +8,7 @@ use crate::profiles::by_id::{with_profile, with_profile_id};
 use crate::profiles::enrollment::EnrollmentPanel;
 use crate::profiles::form::handover::{posted, PostedEnrollment};
 use crate::profiles::grants::{grant_meaning, GrantBadge};
-use crate::profiles::links::{detail_href, edit_href, from_param, DONE, FROM};
+use crate::profiles::links::{delete_href, detail_href, edit_href, from_param, DONE, FROM};
 use crate::profiles::location::ListLocation;
 use crate::profiles::model::{EnrollmentUrl, Profile, ProfileId};
 use crate::timestamp::{relative, rfc3339, utc};
@@ -102,9 +102,14 @@ fn ProfileView(
         {notice.map(|text| view! { <p class="notice" role="status">{text}</p> })}
         <div class="page-header">
             <PageHeading text=heading/>
-            {can(Permission::ProfilesWrite).then(|| view! {
-                <a href=edit_href(&id, &from) class="button primary">"Edit"</a>
-            })}
+            <div class="page-actions">
+                {can(Permission::ProfilesWrite).then(|| view! {
+                    <a href=edit_href(&id, &from) class="button primary">"Edit"</a>
+                })}
+                {can(Permission::ProfilesDelete).then(|| view! {
+                    <a href=delete_href(&id, &from) class="button danger secondary">"Delete"</a>
+                })}
+            </div>
         </div>
         <dl class="facts">
             <dt>"ID"</dt>

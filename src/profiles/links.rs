@@ -42,6 +42,20 @@ pub fn edit_href(id: &ProfileId, from: &ListLocation) -> String {
     with_query(format!("/profiles/{id}/edit"), &[(FROM, from_value(from))])
 }
 
+pub fn delete_href(id: &ProfileId, from: &ListLocation) -> String {
+    with_query(
+        format!("/profiles/{id}/delete"),
+        &[(FROM, from_value(from))],
+    )
+}
+
+/// The list place a deleted profile was reached from, saying it was deleted.
+pub fn after_delete_href(from: &ListLocation) -> String {
+    let mut params = from.params();
+    params.push((DONE, "deleted".to_owned()));
+    with_query("/profiles".to_owned(), &params)
+}
+
 pub fn new_href(from: &ListLocation) -> String {
     with_query("/profiles/new".into(), &[(FROM, from_value(from))])
 }

@@ -8,7 +8,7 @@ use crate::error::AppError;
 use crate::profiles::columns::ProfileColumns;
 use crate::profiles::goto::GOTO;
 use crate::profiles::grants::GrantBadge;
-use crate::profiles::links::{detail_href, new_href};
+use crate::profiles::links::{detail_href, new_href, DONE};
 use crate::profiles::location::ListLocation;
 use crate::profiles::model::{Order, PageCursor, PageSize, Profile, ProfileId};
 use crate::profiles::search::page::SearchBox;
@@ -25,8 +25,15 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn ProfileListPage() -> impl IntoView {
     let query = use_query_map();
-    let (location, goto) =
-        query.with_untracked(|q| (ListLocation::from_query(|k| q.get(k)), q.get(GOTO)));
+    let (location, goto, done) = query.with_untracked(|q| {
+        (
+            ListLocation::from_query(|k| q.get(k)),
+            q.get(GOTO),
+            q.get(DONE),
+        )
+    });
+    let notice = (done.as_deref() == Some("deleted"))
+        .then(|| view! { <p class="notice" role="status">"Profile deleted."</p> });
     let here = location.clone().unwrap_or_default();
     let new_profile = can(Permission::ProfilesWrite).then(|| {
         view! { <a href=new_href(&here) class="button primary">"New profile"</a> }
@@ -44,6 +51,7 @@ pub fn ProfileListPage() -> impl IntoView {
             <PageHeading text="Profiles"/>
             {new_profile}
         </div>
+        {notice}
         <SearchBox/>
         <div class="list-tools">
             <ListControls limit=here.limit.get() order=here.order/>

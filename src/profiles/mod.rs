@@ -5,6 +5,7 @@
 pub mod by_id;
 pub mod columns;
 pub mod create;
+pub mod delete;
 pub mod detail;
 pub mod edit;
 pub mod enrollment;

@@ -1,4 +1,4 @@
-//! The profile service (server only): the create, update and enrollment operations
+//! The profile service (server only): the create, update, delete and enrollment operations
 //! behind both the server functions and the no-JS form posts, so each rule is written
 //! once. Its inputs are valid by construction (`NewProfile`, `ProfileUpdate`, parsed by
 //! the callers); each operation checks what only it can check (a relationship needs an
@@ -11,7 +11,7 @@ use crate::auth::authorized::Authorized;
 use crate::auth::Permission;
 use crate::error::{AppError, FieldError};
 use crate::index::Received;
-use crate::profiles::model::changes;
+use crate::profiles::model::{changes, deletion};
 use crate::profiles::model::{
     EnrollmentUrl, NewProfile, Profile, ProfileId, ProfileUpdate, Relationship,
 };
@@ -136,6 +136,40 @@ pub async fn update(
         }
         Err(e) => {
             attempt.failed(&e, asked).await;
+            Err(e)
+        }
+    }
+}
+
+/// Callers have required `ProfilesDelete`. The profile is read first, to check that
+/// `confirm` is its id or its name (a profile already gone is "not found") and so that
+/// the entry records what it held; only then is the entry written and the delete sent.
+/// Once the API confirms, the index marks it gone at once (docs/index.md).
+pub async fn delete(
+    state: &AppState,
+    user: &Authorized,
+    id: &ProfileId,
+    confirm: &str,
+) -> Result<(), AppError> {
+    let current = upstream("get", state.upstream.get(id).await)?;
+    if !deletion::confirms(confirm, &current) {
+        return Err(deletion::not_confirmed());
+    }
+    let held = changes::deleted(&current);
+    let attempt = user
+        .trail()
+        .begin(Action::ProfileDelete, Some(id), held.clone())
+        .await?;
+    match upstream_reply("delete", state.upstream.delete(id).await) {
+        Ok(Reply { request_id, .. }) => {
+            if let Err(e) = state.index.mark_gone(id.as_str()).await {
+                tracing::warn!(%id, error = %e, "cannot mark a deleted profile gone in the index");
+            }
+            attempt.succeeded(None, held, request_id).await;
+            Ok(())
+        }
+        Err(e) => {
+            attempt.failed(&e, held).await;
             Err(e)
         }
     }

@@ -8,7 +8,8 @@
 use super::error::{ErrorKind, UpstreamError};
 use super::retry::{should_retry_status, RetryPolicy};
 use crate::profiles::model::{
-    EnrollmentUrl, ListQuery, NewProfile, Profile, ProfileId, ProfilePage, ProfileUpdate,
+    DeletedProfile, EnrollmentUrl, ListQuery, NewProfile, Profile, ProfileId, ProfilePage,
+    ProfileUpdate,
 };
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT};
 use reqwest::{Method, RequestBuilder, Url};
@@ -190,6 +191,17 @@ impl Client {
         let url = self.url(&[id.as_str()]);
         self.send("update", Replay::Safe, || {
             self.request(Method::POST, url.clone()).json(body)
+        })
+        .await
+    }
+
+    /// `DELETE /v1/user_profiles/{id}` (served under every version, docs/api-versions.md).
+    /// Not replayed once it may have reached the API: a second delete answers 404, which
+    /// would hide that the first one worked.
+    pub async fn delete(&self, id: &ProfileId) -> Result<Reply<DeletedProfile>, UpstreamError> {
+        let url = self.url(&[id.as_str()]);
+        self.send("delete", Replay::OnlyIfNotSent, || {
+            self.request(Method::DELETE, url.clone())
         })
         .await
     }

@@ -19,6 +19,13 @@ pub struct PostedForm {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PostedEnrollment(pub Result<EnrollmentUrl, AppError>);
 
+/// A delete that was posted and refused: what was typed to confirm it, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostedDelete {
+    pub typed: String,
+    pub error: AppError,
+}
+
 /// The posted outcome of type `T` for this page, if the server renders it for a POST.
 pub fn posted<T: Clone + Send + Sync + 'static>() -> Option<T> {
     use_context::<T>()

@@ -1,5 +1,5 @@
-//! Plain HTML form posts: how the create, edit and enrollment forms work before or without
-//! the WASM (docs/architecture.md). Each POST goes to the address of the page holding the
+//! Plain HTML form posts: how the create, edit, delete and enrollment forms work before
+//! or without the WASM (docs/architecture.md); delete works this way only. Each POST goes to the address of the page holding the
 //! form.
 //! A save that succeeds redirects (303) to the profile; anything else answers with the same
 //! page rendered again around what the user typed, with the errors next to their fields;
@@ -11,9 +11,10 @@ use crate::auth::authorized::Authorized;
 use crate::auth::Permission;
 use crate::error::AppError;
 use crate::profiles::form::data::{Intent, ProfileForm};
-use crate::profiles::form::handover::{PostedEnrollment, PostedForm};
-use crate::profiles::links::{detail_href, from_param, FROM};
+use crate::profiles::form::handover::{PostedDelete, PostedEnrollment, PostedForm};
+use crate::profiles::links::{after_delete_href, detail_href, from_param, FROM};
 use crate::profiles::location::ListLocation;
+use crate::profiles::model::deletion::CONFIRM;
 use crate::profiles::model::ProfileId;
 use crate::profiles::service;
 use crate::state::AppState;
@@ -65,6 +66,7 @@ pub fn routes(renderer: PageRenderer) -> Router<AppState> {
         .route("/profiles/new", post(create))
         .route("/profiles/{id}/edit", post(edit))
         .route("/profiles/{id}", post(enroll))
+        .route("/profiles/{id}/delete", post(delete))
         .layer(Extension(renderer))
 }
 
@@ -210,4 +212,30 @@ async fn enroll(State(state): State<AppState>, request: Request) -> Response {
         .headers_mut()
         .insert(header::CACHE_CONTROL, crate::hardening::CARRIES_CREDENTIAL);
     response
+}
+
+async fn delete(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, pairs) = match read_form(request).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let Some(id) = path_id(&parts) else {
+        return render(state, parts, || {}).await;
+    };
+    let typed = pairs
+        .into_iter()
+        .find(|(name, _)| name == CONFIRM)
+        .map(|(_, value)| value)
+        .unwrap_or_default();
+    let result = match Authorized::require_in(&parts, Permission::ProfilesDelete).await {
+        Ok(user) => service::delete(&state, &user, &id, &typed).await,
+        Err(refused) => Err(refused),
+    };
+    match result {
+        Ok(()) => see_other(after_delete_href(&list_place(&parts))),
+        Err(error) => {
+            let posted = PostedDelete { typed, error };
+            render(state, parts, move || provide_context(posted.clone())).await
+        }
+    }
 }

@@ -16,6 +16,18 @@ pub fn created(profile: &Profile) -> Vec<Change> {
     )
 }
 
+/// A deleted profile: every field it held, to nothing.
+pub fn deleted(profile: &Profile) -> Vec<Change> {
+    created(profile)
+        .into_iter()
+        .map(|c| Change {
+            field: c.field,
+            old: c.new,
+            new: None,
+        })
+        .collect()
+}
+
 /// The fields that differ between two versions of a profile.
 pub fn between(before: &Profile, after: &Profile) -> Vec<Change> {
     let mut changes = Vec::new();

@@ -11,6 +11,7 @@
 
 #[cfg(feature = "ssr")]
 pub mod changes;
+pub mod deletion;
 pub mod id;
 pub mod limits;
 pub mod metadata;
@@ -25,7 +26,9 @@ pub use limits::{
 };
 pub use metadata::{Metadata, MetadataKey, MetadataPatch, MetadataValue};
 pub use page::{ListQuery, Order, PageCursor, PageSize, ProfilePage};
-pub use profile::{EnrollmentUrl, GrantStatus, Lenient, Profile, Relationship, TrustGrant};
+pub use profile::{
+    DeletedProfile, EnrollmentUrl, GrantStatus, Lenient, Profile, Relationship, TrustGrant,
+};
 pub use write::{
     Field, NewProfile, NewProfileInput, ProfileText, ProfileUpdate, ProfileUpdateInput,
 };

@@ -125,6 +125,12 @@ pub struct Profile {
     pub trust_grants: BTreeMap<String, TrustGrant>,
 }
 
+/// The answer to a delete: `{"id": …, "type": "user_profile_deleted"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeletedProfile {
+    pub id: ProfileId,
+}
+
 /// `BetaUserProfileEnrollmentURL`. The URL is a credential: never log it or put it in a
 /// page URL.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
