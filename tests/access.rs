@@ -9,7 +9,7 @@ use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};
 use axum::Router;
-use common::{on_shared_runtime, TestEmulator};
+use common::{auth_args, on_shared_runtime, TestEmulator};
 use leptos::server_fn::error::FromServerFnError;
 use profiles_admin::audit::query::Filter;
 use profiles_admin::audit::store::AuditLog;
@@ -22,28 +22,13 @@ use profiles_admin::config::AuthArgs;
 use profiles_admin::db::{testing::fresh_postgres, Database, Location};
 use profiles_admin::error::AppError;
 use profiles_admin::hardening::Deployment;
-use serde_json::{json, Value};
+use serde_json::json;
 use std::net::SocketAddr;
 use std::time::Duration;
 use tempfile::TempDir;
 
 const PASSWORD: &str = "correct horse battery";
 const CLIENT: ([u8; 4], u16) = ([192, 0, 2, 10], 50000);
-
-fn auth_args(mode: AuthMode) -> AuthArgs {
-    AuthArgs {
-        mode: Some(mode),
-        session_idle: 1800,
-        session_lifetime: 12 * 3600,
-        trusted_proxies: vec![],
-        proxy_user_header: "x-forwarded-user".parse().unwrap(),
-        proxy_groups_header: "x-forwarded-groups".parse().unwrap(),
-        proxy_viewer_group: "support".into(),
-        proxy_editor_group: "leads".into(),
-        proxy_admin_group: "platform".into(),
-        public_origin: None,
-    }
-}
 
 struct Console {
     router: Router,
@@ -202,16 +187,7 @@ impl Console {
     }
 
     async fn some_profile_id(&self) -> String {
-        let page: Value = self
-            .emulator
-            .api(reqwest::Method::GET, "/v1/user_profiles?limit=1")
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        page["data"][0]["id"].as_str().unwrap().to_owned()
+        self.emulator.first_profile_id().await
     }
 
     async fn upstream_calls(&self) -> usize {
@@ -781,9 +757,8 @@ fn viewers_see_no_controls_they_cannot_use_and_forms_refuse_them() {
                 "{path}"
             );
         }
-        let reads = console.emulator.seen().await;
         assert!(
-            reads.iter().all(|r| r.method == "GET"),
+            console.emulator.only_read().await,
             "a refused form post changed something upstream"
         );
     });
@@ -1064,12 +1039,7 @@ fn sign_ins_sign_outs_and_refusals_are_recorded_on_both_stores() {
             let all = format!("{entries:?}");
             assert!(!all.contains("hunter2") && !all.contains(PASSWORD));
             assert!(
-                console
-                    .emulator
-                    .seen()
-                    .await
-                    .iter()
-                    .all(|r| r.method == "GET"),
+                console.emulator.only_read().await,
                 "a refused call changed something upstream"
             );
         }
@@ -1119,15 +1089,10 @@ fn only_admins_delete_and_only_with_the_id_or_name_typed() {
     on_shared_runtime(async {
         let console = Console::local(|_| {}).await;
         let id = console.some_profile_id().await;
-        let profile: Value = console
+        let profile = console
             .emulator
-            .api(reqwest::Method::GET, &format!("/v1/user_profiles/{id}"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+            .get_json(&format!("/v1/user_profiles/{id}"))
+            .await;
         let detail = format!("/profiles/{id}");
         let delete = format!("{detail}/delete");
         let post = |cookie: String, typed: &str| {
@@ -1169,15 +1134,7 @@ fn only_admins_delete_and_only_with_the_id_or_name_typed() {
             wrong.body.contains(r#"value="not the name""#),
             "what was typed is kept"
         );
-        assert!(
-            console
-                .emulator
-                .seen()
-                .await
-                .iter()
-                .all(|r| r.method == "GET"),
-            "nothing was deleted"
-        );
+        assert!(console.emulator.only_read().await, "nothing was deleted");
 
         let typed = profile["name"].as_str().map_or(id.clone(), |name| {
             url::form_urlencoded::byte_serialize(name.as_bytes()).collect()

@@ -31,6 +31,18 @@ async fn call(
     (status, response.json().await.unwrap())
 }
 
+/// Creates a profile in `version`; the answer's status and body.
+async fn create(emulator: &TestEmulator, version: ApiVersion, body: Value) -> (u16, Value) {
+    call(
+        emulator,
+        version,
+        Method::POST,
+        "/v1/user_profiles",
+        Some(body),
+    )
+    .await
+}
+
 fn keys(profile: &Value) -> BTreeSet<&str> {
     profile
         .as_object()
@@ -43,16 +55,12 @@ fn keys(profile: &Value) -> BTreeSet<&str> {
 #[tokio::test]
 async fn one_profile_shows_in_each_versions_own_shape() {
     let emulator = TestEmulator::start().await;
-    let (status, created) = call(
+    let (status, created) = create(
         &emulator,
         GA,
-        Method::POST,
-        "/v1/user_profiles",
-        Some(
-            json!({"name": "Acme", "access_type": "passthrough", "external_user_details": {
-                "reference_id": "org_7", "country": "DE", "onboarded_at": "2025-01-02T03:04:05Z"
-            }}),
-        ),
+        json!({"name": "Acme", "access_type": "passthrough", "external_user_details": {
+            "reference_id": "org_7", "country": "DE", "onboarded_at": "2025-01-02T03:04:05Z"
+        }}),
     )
     .await;
     assert_eq!(status, 200, "{created}");
@@ -123,12 +131,10 @@ async fn one_profile_shows_in_each_versions_own_shape() {
 #[tokio::test]
 async fn a_field_of_another_version_or_a_cleared_detail_is_refused_and_changes_nothing() {
     let emulator = TestEmulator::start().await;
-    let (_, created) = call(
+    let (_, created) = create(
         &emulator,
         GA,
-        Method::POST,
-        "/v1/user_profiles",
-        Some(json!({"external_user_details": {"reference_id": "u1"}})),
+        json!({"external_user_details": {"reference_id": "u1"}}),
     )
     .await;
     let path = format!("/v1/user_profiles/{}", created["id"].as_str().unwrap());
@@ -300,14 +306,7 @@ async fn lists_by_name_ignore_ascii_case_put_the_unnamed_last_and_report_program
 async fn delete_is_final_under_every_version_and_the_id_is_never_served_again() {
     let emulator = TestEmulator::start().await;
     for version in ApiVersion::ALL {
-        let (_, created) = call(
-            &emulator,
-            version,
-            Method::POST,
-            "/v1/user_profiles",
-            Some(json!({})),
-        )
-        .await;
+        let (_, created) = create(&emulator, version, json!({})).await;
         let id = created["id"].as_str().unwrap().to_owned();
         let path = format!("/v1/user_profiles/{id}");
         let (status, deleted) = call(&emulator, version, Method::DELETE, &path, None).await;
@@ -341,15 +340,7 @@ async fn delete_is_final_under_every_version_and_the_id_is_never_served_again() 
 #[tokio::test]
 async fn action_urls_take_the_enroll_action_and_enrollment_urls_are_for_the_betas() {
     let emulator = TestEmulator::start().await;
-    let (_, page) = call(
-        &emulator,
-        GA,
-        Method::GET,
-        "/v1/user_profiles?limit=1",
-        None,
-    )
-    .await;
-    let id = page["data"][0]["id"].as_str().unwrap().to_owned();
+    let id = emulator.first_profile_id().await;
     let actions = format!("/v1/user_profiles/{id}/action_urls");
     for version in ApiVersion::ALL {
         let (status, link) = call(
@@ -395,14 +386,7 @@ async fn action_urls_take_the_enroll_action_and_enrollment_urls_are_for_the_beta
 #[tokio::test]
 async fn hooks_open_review_and_resolve_actions_and_set_programs() {
     let emulator = TestEmulator::start().await;
-    let (_, created) = call(
-        &emulator,
-        GA,
-        Method::POST,
-        "/v1/user_profiles",
-        Some(json!({})),
-    )
-    .await;
+    let (_, created) = create(&emulator, GA, json!({})).await;
     let id = created["id"].as_str().unwrap().to_owned();
     let hooks = format!("/_emulator/profiles/{id}");
     let (status, restricted) = emulator

@@ -14,7 +14,6 @@ use profiles_admin::audit::query::Filter;
 use profiles_admin::audit::{Action, Entry, Outcome};
 use profiles_admin::auth::setup::configure;
 use profiles_admin::auth::AuthMode;
-use profiles_admin::config::AuthArgs;
 use profiles_admin::hardening::Deployment;
 use profiles_admin::profiles::model::ProfileId;
 use profiles_admin::webhooks::signature::{sign, Secrets};
@@ -43,18 +42,7 @@ impl Console {
     }
 
     async fn start_with(emulator: TestEmulator, data: TestDatabase, secrets: Option<&str>) -> Self {
-        let args = AuthArgs {
-            mode: Some(AuthMode::Local),
-            session_idle: 1800,
-            session_lifetime: 3600,
-            trusted_proxies: vec![],
-            proxy_user_header: "x-forwarded-user".parse().unwrap(),
-            proxy_groups_header: "x-forwarded-groups".parse().unwrap(),
-            proxy_viewer_group: "support".into(),
-            proxy_editor_group: "leads".into(),
-            proxy_admin_group: "platform".into(),
-            public_origin: None,
-        };
+        let args = common::auth_args(AuthMode::Local);
         // A console with a key and an account: sign-in is required for everything but
         // the webhook.
         profiles_admin::auth::accounts::Accounts::new(&data.db)
@@ -156,24 +144,12 @@ fn event(id: &str, kind: &str, profile: &str) -> String {
     .to_string()
 }
 
-async fn first_profile(emulator: &TestEmulator) -> String {
-    let page: Value = emulator
-        .api(reqwest::Method::GET, "/v1/user_profiles?limit=1")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    page["data"][0]["id"].as_str().unwrap().to_owned()
-}
-
 #[test]
 fn a_signed_event_rereads_the_profile_into_the_index_and_its_history_on_both_databases() {
     on_shared_runtime(async {
         for data in TestDatabase::both().await {
             let console = Console::start(data, Some(SECRET)).await;
-            let profile = first_profile(&console.emulator).await;
+            let profile = console.emulator.first_profile_id().await;
             console
                 .emulator
                 .set_grant(&profile, "cyber", "pending")
@@ -233,7 +209,7 @@ fn a_signed_event_rereads_the_profile_into_the_index_and_its_history_on_both_dat
 fn a_replayed_delivery_is_acknowledged_and_not_processed_again() {
     on_shared_runtime(async {
         let console = Console::start(TestDatabase::sqlite().await, Some(SECRET)).await;
-        let profile = first_profile(&console.emulator).await;
+        let profile = console.emulator.first_profile_id().await;
         let body = event(
             "whe_once",
             "user_profile.enforcement_action_opened",
@@ -261,7 +237,7 @@ fn a_replayed_delivery_is_acknowledged_and_not_processed_again() {
 fn unsigned_tampered_expired_and_foreign_deliveries_are_refused() {
     on_shared_runtime(async {
         let console = Console::start(TestDatabase::sqlite().await, Some(SECRET)).await;
-        let profile = first_profile(&console.emulator).await;
+        let profile = console.emulator.first_profile_id().await;
         let body = event("whe_bad", "user_profile.program_status_updated", &profile);
         let at = now();
         let good = sign(&key(), "whe_bad", at, body.as_bytes());
@@ -329,7 +305,7 @@ fn unsigned_tampered_expired_and_foreign_deliveries_are_refused() {
 fn the_endpoint_skips_sign_in_and_the_csrf_check_and_nothing_else() {
     on_shared_runtime(async {
         let console = Console::start(TestDatabase::sqlite().await, Some(SECRET)).await;
-        let profile = first_profile(&console.emulator).await;
+        let profile = console.emulator.first_profile_id().await;
         let body = event("whe_x", "user_profile.program_status_updated", &profile);
         let at = now();
         let mut headers = signed("whe_x", at, sign(&key(), "whe_x", at, body.as_bytes()));
@@ -401,7 +377,7 @@ fn without_a_secret_there_is_no_endpoint_and_unknown_events_are_acknowledged() {
 fn an_event_for_a_deleted_profile_marks_it_gone_in_the_index() {
     on_shared_runtime(async {
         let console = Console::start(TestDatabase::sqlite().await, Some(SECRET)).await;
-        let profile = first_profile(&console.emulator).await;
+        let profile = console.emulator.first_profile_id().await;
         let index = profiles_admin::index::Index::open(&console.data.db)
             .await
             .unwrap();
@@ -626,7 +602,7 @@ fn the_emulator_delivers_signed_events_that_the_console_takes_in_end_to_end() {
             .await
             .unwrap();
         });
-        let profile = first_profile(&console.emulator).await;
+        let profile = console.emulator.first_profile_id().await;
         let hooks = format!("/_emulator/profiles/{profile}");
         let (_, opened) = console
             .emulator
@@ -721,7 +697,7 @@ async fn a_delivery_is_retried_after_a_5xx_with_the_same_id_and_never_after_a_4x
         .await;
         assert_eq!(status, 200);
     }
-    let profile = first_profile(&emulator).await;
+    let profile = emulator.first_profile_id().await;
     emulator
         .hook(
             reqwest::Method::POST,

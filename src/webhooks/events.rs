@@ -89,50 +89,29 @@ pub async fn process(state: AppState, webhook_id: String, headers: HeaderMap, ev
     let before = state.index.stored(id.as_str()).await.ok().flatten();
     let trail = Trail::new(ACTOR.into(), None, &headers, Some(state.audit.clone()));
     let detail = format!("{what} ({}, event {})", event.data.kind, event.id);
-    match service::get(&state, &id).await {
+    let (outcome, detail, changes) = match service::get(&state, &id).await {
         Ok(after) => {
             let changes = before
                 .map(|before| changes::between(&before, &after))
                 .unwrap_or_default();
-            trail
-                .record_about(
-                    Action::WebhookEvent,
-                    &id,
-                    Outcome::Succeeded,
-                    Some(detail),
-                    changes,
-                )
-                .await;
+            (Outcome::Succeeded, detail, changes)
         }
         Err(AppError::NotFound) => {
             if let Err(e) = state.index.mark_gone(id.as_str()).await {
                 tracing::warn!(%id, error = %e, "cannot mark a profile gone in the index");
             }
             let detail = format!("{detail}; the profile no longer exists");
-            trail
-                .record_about(
-                    Action::WebhookEvent,
-                    &id,
-                    Outcome::Succeeded,
-                    Some(detail),
-                    Vec::new(),
-                )
-                .await;
+            (Outcome::Succeeded, detail, Vec::new())
         }
         Err(e) => {
             tracing::warn!(webhook_id, %id, error = %e, "cannot read a profile a webhook named");
             let detail = format!("{detail}; reading the profile failed: {e}");
-            trail
-                .record_about(
-                    Action::WebhookEvent,
-                    &id,
-                    Outcome::Failed,
-                    Some(detail),
-                    Vec::new(),
-                )
-                .await;
+            (Outcome::Failed, detail, Vec::new())
         }
-    }
+    };
+    trail
+        .record_about(Action::WebhookEvent, &id, outcome, Some(detail), changes)
+        .await;
 }
 
 #[cfg(test)]

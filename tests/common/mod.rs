@@ -117,6 +117,28 @@ impl TestEmulator {
             .unwrap()
     }
 
+    /// The JSON of `GET path` on the emulated API (03-24).
+    pub async fn get_json(&self, path: &str) -> Value {
+        self.api(reqwest::Method::GET, path)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    /// Whether every request the emulator saw (since it last forgot them) only read.
+    pub async fn only_read(&self) -> bool {
+        self.seen().await.iter().all(|r| r.method == "GET")
+    }
+
+    /// The id of the newest profile.
+    pub async fn first_profile_id(&self) -> String {
+        let page = self.get_json("/v1/user_profiles?limit=1").await;
+        page["data"][0]["id"].as_str().unwrap().to_owned()
+    }
+
     /// A raw request to the emulated API with the documented headers (03-24).
     pub fn api(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
         self.api_as(
@@ -294,4 +316,20 @@ pub async fn open_console_router(
         db,
     )
     .await
+}
+
+/// Sign-in settings in `mode`, with the defaults of the command line.
+pub fn auth_args(mode: profiles_admin::auth::AuthMode) -> profiles_admin::config::AuthArgs {
+    profiles_admin::config::AuthArgs {
+        mode: Some(mode),
+        session_idle: 1800,
+        session_lifetime: 12 * 3600,
+        trusted_proxies: vec![],
+        proxy_user_header: "x-forwarded-user".parse().unwrap(),
+        proxy_groups_header: "x-forwarded-groups".parse().unwrap(),
+        proxy_viewer_group: "support".into(),
+        proxy_editor_group: "leads".into(),
+        proxy_admin_group: "platform".into(),
+        public_origin: None,
+    }
 }
