@@ -464,3 +464,42 @@ async fn hooks_open_review_and_resolve_actions_and_set_programs() {
         json!({"cyber": {"status": "active"}})
     );
 }
+
+#[tokio::test]
+async fn without_enforcement_for_the_organization_its_fields_are_absent_and_the_filter_refused() {
+    let emulator = TestEmulator::start().await;
+    let settings = |on: bool| json!({ "enforcement_enabled": on });
+    let (status, _) = emulator
+        .hook(Method::PUT, "/_emulator/settings", settings(false))
+        .await;
+    assert_eq!(status, 204);
+    let id = emulator.first_profile_id().await;
+    let path = format!("/v1/user_profiles/{id}");
+    let (_, profile) = call(&emulator, GA, Method::GET, &path, None).await;
+    assert!(profile.get("enforcement_status").is_none());
+    assert!(profile.get("enforcement_actions").is_none());
+    assert!(profile["programs"].is_object(), "only enforcement is gated");
+    let (everyone, _) = walk(&emulator, GA, "limit=100").await;
+    assert!(everyone
+        .iter()
+        .all(|p| p.get("enforcement_status").is_none()));
+    let (status, error) = call(
+        &emulator,
+        GA,
+        Method::GET,
+        "/v1/user_profiles?enforcement_status[]=banned",
+        None,
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert!(error["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("not enabled"));
+
+    emulator
+        .hook(Method::PUT, "/_emulator/settings", settings(true))
+        .await;
+    let (_, profile) = call(&emulator, GA, Method::GET, &path, None).await;
+    assert!(profile["enforcement_status"].is_string());
+}

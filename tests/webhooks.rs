@@ -513,6 +513,35 @@ async fn the_emulator_registers_endpoints_as_the_admin_api_does() {
         (updated["state"].as_str(), updated["name"].as_str()),
         (Some("disabled"), Some("renamed"))
     );
+    // Anthropic may disable an endpoint, saying why; enabling it again clears the reason.
+    let (_, disabled) = emulator
+        .hook(
+            reqwest::Method::PUT,
+            &format!("/_emulator/webhooks/{id}/disable"),
+            json!({"reason": "Deliveries failed for 3 days"}),
+        )
+        .await;
+    assert_eq!(
+        (
+            disabled["state"].as_str(),
+            disabled["disabled_reason"].as_str()
+        ),
+        (Some("disabled"), Some("Deliveries failed for 3 days"))
+    );
+    let (_, enabled) = admin(
+        &emulator,
+        reqwest::Method::POST,
+        &one,
+        Some(json!({"state": "enabled"})),
+    )
+    .await;
+    assert_eq!(
+        (
+            enabled["state"].as_str(),
+            enabled["disabled_reason"].as_str()
+        ),
+        (Some("enabled"), Some(""))
+    );
     let (_, fresh) = admin(
         &emulator,
         reqwest::Method::POST,

@@ -37,8 +37,30 @@ pub(super) fn now() -> OffsetDateTime {
         .expect("millisecond in range")
 }
 
-pub(super) fn wire(record: &Record, version: ApiVersion, view: View) -> Response {
-    Json(record.render(version, view, now())).into_response()
+/// The profile as `version` shows it to the emulated organization: without enforcement
+/// data while enforcement is not enabled for it.
+fn shown(
+    emulator: &Emulator,
+    record: &Record,
+    version: ApiVersion,
+    view: View,
+    at: OffsetDateTime,
+) -> Value {
+    let mut value = record.render(version, view, at);
+    if let (false, Some(object)) = (emulator.enforcement_enabled(), value.as_object_mut()) {
+        object.remove("enforcement_status");
+        object.remove("enforcement_actions");
+    }
+    value
+}
+
+pub(super) fn wire(
+    emulator: &Emulator,
+    record: &Record,
+    version: ApiVersion,
+    view: View,
+) -> Response {
+    Json(shown(emulator, record, version, view, now())).into_response()
 }
 
 /// A body that is a JSON object.
@@ -62,7 +84,7 @@ pub(super) async fn create(
     let record = write.apply(&Record::new(id, at), version, at)?;
     let record = emulator.store.insert(record).await?;
     // Programs in a create's answer are reported as in a list (docs/api-versions.md).
-    Ok(wire(&record, version, View::Reduced))
+    Ok(wire(&emulator, &record, version, View::Reduced))
 }
 
 pub(super) async fn list(
@@ -80,7 +102,7 @@ pub(super) async fn list(
         order_by,
         filter,
         after,
-    } = ListRequest::parse(&pairs, version)?;
+    } = ListRequest::parse(&pairs, version, emulator.enforcement_enabled())?;
 
     // Look ahead one item: a full page is not proof that another one follows. With a
     // filter, only `limit` candidates are examined, so a page may be short or empty and
@@ -95,7 +117,7 @@ pub(super) async fn list(
         .iter()
         .take(limit)
         .filter(|r| filter.is_empty() || filter.contains(&r.enforcement_status(at)))
-        .map(|r| r.render(version, View::Reduced, at))
+        .map(|r| shown(&emulator, r, version, View::Reduced, at))
         .collect();
     let next_page = has_more.then(|| {
         let last = &window[limit - 1];
@@ -124,7 +146,7 @@ pub(super) async fn retrieve(
         .get(&id)
         .await?
         .ok_or_else(|| ApiError::not_found(&id))?;
-    Ok(wire(&record, version, View::Full))
+    Ok(wire(&emulator, &record, version, View::Full))
 }
 
 pub(super) async fn update(
@@ -143,7 +165,7 @@ pub(super) async fn update(
         .update(&id, |stored| write.apply(stored, version, at))
         .await?
         .ok_or_else(|| ApiError::not_found(&id))?;
-    Ok(wire(&record, version, View::Reduced))
+    Ok(wire(&emulator, &record, version, View::Reduced))
 }
 
 /// Served under every version (docs/api-versions.md, judgement 7). Open actions end

@@ -169,8 +169,13 @@ const FILTER: [&str; 2] = ["enforcement_status[]", "enforcement_status"];
 
 impl ListRequest {
     /// From the query's pairs, decoded, in order; a repeated parameter other than the
-    /// filter counts once, its last value.
-    pub fn parse(query: &[(String, String)], version: ApiVersion) -> Result<Self, ApiError> {
+    /// filter counts once, its last value. The filter needs GA and enforcement enabled
+    /// for the organization.
+    pub fn parse(
+        query: &[(String, String)],
+        version: ApiVersion,
+        enforcement_enabled: bool,
+    ) -> Result<Self, ApiError> {
         let last = |name: &str| {
             query
                 .iter()
@@ -202,6 +207,11 @@ impl ListRequest {
                     "enforcement_status[]: not accepted under the {} beta header",
                     version.beta().unwrap_or_default()
                 )));
+            }
+            if !enforcement_enabled {
+                return Err(ApiError::invalid(
+                    "enforcement_status[]: enforcement is not enabled for this organization",
+                ));
             }
             asked.push(EnforcementStatus::parse(raw).ok_or_else(|| {
                 ApiError::invalid(format!(
@@ -351,7 +361,7 @@ mod tests {
 
     #[test]
     fn list_queries_are_bounded_and_cursors_keep_their_parameters() {
-        let query = |q: &[(&str, &str)]| ListRequest::parse(&pairs(q), ApiVersion::Ga);
+        let query = |q: &[(&str, &str)]| ListRequest::parse(&pairs(q), ApiVersion::Ga, true);
         assert_eq!(
             query(&[]).unwrap(),
             ListRequest {
@@ -404,7 +414,9 @@ mod tests {
             ("enforcement_status[]", "banned"),
         ]);
         assert_eq!(
-            ListRequest::parse(&asked, ApiVersion::Ga).unwrap().filter,
+            ListRequest::parse(&asked, ApiVersion::Ga, true)
+                .unwrap()
+                .filter,
             [EnforcementStatus::Restricted, EnforcementStatus::Banned]
         );
         for beta in [
@@ -412,7 +424,7 @@ mod tests {
             ApiVersion::Beta20260818,
             ApiVersion::Beta20260904,
         ] {
-            let refused = ListRequest::parse(&asked, beta).unwrap_err();
+            let refused = ListRequest::parse(&asked, beta, true).unwrap_err();
             assert!(
                 refused.message.starts_with("enforcement_status[]:"),
                 "{}",

@@ -144,7 +144,7 @@ async fn change(
         })
         .await?
         .ok_or((StatusCode::NOT_FOUND, format!("no profile {id}")))?;
-    Ok(wire(&record, version, View::Full))
+    Ok(wire(emulator, &record, version, View::Full))
 }
 
 #[derive(Deserialize)]
@@ -331,4 +331,22 @@ impl From<StoreError> for (StatusCode, String) {
     fn from(e: StoreError) -> Self {
         (StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
     }
+}
+
+/// Settings of the emulated organization that Anthropic decides.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Settings {
+    enforcement_enabled: bool,
+}
+
+pub(super) async fn set_settings(
+    State(emulator): Shared,
+    Json(settings): Json<Settings>,
+) -> StatusCode {
+    emulator.enforcement.store(
+        settings.enforcement_enabled,
+        std::sync::atomic::Ordering::Relaxed,
+    );
+    StatusCode::NO_CONTENT
 }

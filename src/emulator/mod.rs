@@ -44,6 +44,10 @@ pub struct Emulator {
     hooks: Option<Hooks>,
     /// Delivers webhooks; never follows a redirect.
     http: reqwest::Client,
+    /// Whether enforcement is enabled for the emulated organization (on unless a test
+    /// hook turns it off): without it profiles carry no enforcement data and the list's
+    /// enforcement filter is refused (docs/api-versions.md, "Enforcement").
+    enforcement: std::sync::atomic::AtomicBool,
 }
 
 impl Emulator {
@@ -57,7 +61,12 @@ impl Emulator {
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .expect("an HTTP client with default TLS builds"),
+            enforcement: std::sync::atomic::AtomicBool::new(true),
         }))
+    }
+
+    pub fn enforcement_enabled(&self) -> bool {
+        self.enforcement.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Where the profiles are stored.

@@ -65,6 +65,8 @@ pub fn router(emulator: Arc<Emulator>) -> Router {
             "/_emulator/profiles/{id}/trust_grants/{grant}",
             put(hooks::set_grant).delete(hooks::remove_grant),
         )
+        .route("/_emulator/settings", put(hooks::set_settings))
+        .route("/_emulator/webhooks/{id}/disable", put(webhooks::disable))
         .route(
             "/_emulator/profiles/{id}/programs",
             put(hooks::set_programs),

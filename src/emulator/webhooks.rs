@@ -328,6 +328,29 @@ pub(super) async fn delete(
     Ok(Json(json!({ "id": id, "type": "webhook_endpoint_deleted" })).into_response())
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Disable {
+    reason: String,
+}
+
+/// Test hook: Anthropic disables the endpoint, saying why (say, deliveries kept failing).
+pub(super) async fn disable(
+    State(emulator): Shared,
+    Path(id): Path<String>,
+    Json(disable): Json<Disable>,
+) -> Result<Response, ApiError> {
+    let mut endpoint = find(&emulator, &id).await?;
+    endpoint.state = EndpointState::Disabled;
+    endpoint.disabled_reason = disable.reason;
+    endpoint.updated_at = now();
+    emulator
+        .store
+        .put_endpoint(&endpoint.id, endpoint.created_at, &endpoint)
+        .await?;
+    Ok(Json(endpoint.wire()).into_response())
+}
+
 /// A new secret; the old one stops working at once.
 pub(super) async fn regenerate_secret(
     State(emulator): Shared,
