@@ -181,14 +181,19 @@ pub(super) async fn delete(
     Ok(Json(json!({ "id": id, "type": "user_profile_deleted" })).into_response())
 }
 
-/// A link that lets the end user enroll: a new one each call, valid 15 minutes; it
-/// changes no program.
-fn link() -> (String, OffsetDateTime) {
+/// A link that lets the end user enroll, as the object `kind`: a new one each call,
+/// valid 15 minutes; it changes no program.
+fn link(kind: &'static str) -> Response {
     let url = format!(
         "{ENROLLMENT_BASE}{}",
         ids::enrollment_token(&mut rand::rng())
     );
-    (url, now() + LINK_VALIDITY)
+    Json(json!({
+        "type": kind,
+        "url": url,
+        "expires_at": crate::timestamp::rfc3339(now() + LINK_VALIDITY),
+    }))
+    .into_response()
 }
 
 /// `POST /v1/user_profiles/{id}/action_urls` with `{"action": {"type":
@@ -214,13 +219,7 @@ pub(super) async fn action_url(
     if !emulator.store.contains(&id).await? {
         return Err(ApiError::not_found(&id));
     }
-    let (url, expires_at) = link();
-    Ok(Json(json!({
-        "type": "user_profile_action_url",
-        "url": url,
-        "expires_at": crate::timestamp::rfc3339(expires_at),
-    }))
-    .into_response())
+    Ok(link("user_profile_action_url"))
 }
 
 /// The betas' enrollment link; GA has no such route (it has `action_urls`).
@@ -242,11 +241,5 @@ pub(super) async fn enrollment_url(
     if !emulator.store.contains(&id).await? {
         return Err(ApiError::not_found(&id));
     }
-    let (url, expires_at) = link();
-    Ok(Json(json!({
-        "type": "enrollment_url",
-        "url": url,
-        "expires_at": crate::timestamp::rfc3339(expires_at),
-    }))
-    .into_response())
+    Ok(link("enrollment_url"))
 }

@@ -130,6 +130,23 @@ fn check_events(events: &[String]) -> Result<(), ApiError> {
     }
 }
 
+/// Stores a changed endpoint, as of now.
+async fn save(emulator: &Emulator, endpoint: &mut Endpoint) -> Result<(), ApiError> {
+    endpoint.updated_at = now();
+    emulator
+        .store
+        .put_endpoint(&endpoint.id, endpoint.created_at, endpoint)
+        .await?;
+    Ok(())
+}
+
+fn missing(id: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        format!("Webhook endpoint {id} not found"),
+    )
+}
+
 async fn find(emulator: &Emulator, id: &str) -> Result<Endpoint, ApiError> {
     emulator
         .store
@@ -137,12 +154,7 @@ async fn find(emulator: &Emulator, id: &str) -> Result<Endpoint, ApiError> {
         .await?
         .into_iter()
         .find(|e| e.id == id)
-        .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::NOT_FOUND,
-                format!("Webhook endpoint {id} not found"),
-            )
-        })
+        .ok_or_else(|| missing(id))
 }
 
 #[derive(Deserialize)]
@@ -305,11 +317,7 @@ pub(super) async fn update(
             _ => return Err(ApiError::invalid(format!("{field}: is not a known field"))),
         }
     }
-    endpoint.updated_at = now();
-    emulator
-        .store
-        .put_endpoint(&endpoint.id, endpoint.created_at, &endpoint)
-        .await?;
+    save(&emulator, &mut endpoint).await?;
     Ok(Json(endpoint.wire()).into_response())
 }
 
@@ -320,10 +328,7 @@ pub(super) async fn delete(
 ) -> Result<Response, ApiError> {
     require_beta(&headers)?;
     if !emulator.store.delete_endpoint(&id).await? {
-        return Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            format!("Webhook endpoint {id} not found"),
-        ));
+        return Err(missing(&id));
     }
     Ok(Json(json!({ "id": id, "type": "webhook_endpoint_deleted" })).into_response())
 }
@@ -343,11 +348,7 @@ pub(super) async fn disable(
     let mut endpoint = find(&emulator, &id).await?;
     endpoint.state = EndpointState::Disabled;
     endpoint.disabled_reason = disable.reason;
-    endpoint.updated_at = now();
-    emulator
-        .store
-        .put_endpoint(&endpoint.id, endpoint.created_at, &endpoint)
-        .await?;
+    save(&emulator, &mut endpoint).await?;
     Ok(Json(endpoint.wire()).into_response())
 }
 
@@ -360,11 +361,7 @@ pub(super) async fn regenerate_secret(
     require_beta(&headers)?;
     let mut endpoint = find(&emulator, &id).await?;
     endpoint.signing_secret = secret();
-    endpoint.updated_at = now();
-    emulator
-        .store
-        .put_endpoint(&endpoint.id, endpoint.created_at, &endpoint)
-        .await?;
+    save(&emulator, &mut endpoint).await?;
     Ok(Json(json!({ "signing_secret": endpoint.signing_secret })).into_response())
 }
 
