@@ -74,7 +74,7 @@ async fn main() {
         .collect();
     let externals: Vec<String> = sample
         .iter()
-        .filter_map(|p| p.external_id.clone())
+        .filter_map(|p| p.external_id().map(str::to_owned))
         .collect();
     let ids: Vec<String> = sample.iter().map(|p| p.id.to_string()).collect();
     let values: Vec<String> = sample

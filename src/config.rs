@@ -89,6 +89,17 @@ pub struct ServeArgs {
     )]
     pub base_url: reqwest::Url,
 
+    /// User Profiles API version the console speaks: "ga", or "2026-03-24" for a
+    /// platform still on the first beta (docs/api-versions.md)
+    #[arg(
+        long,
+        env = "PROFILES_API_VERSION",
+        default_value = "ga",
+        value_name = "VERSION",
+        value_parser = crate::profiles::model::ApiVersion::for_console
+    )]
+    pub api_version: crate::profiles::model::ApiVersion,
+
     /// Site configuration read at start-up (site root, package directory, address)
     #[arg(
         long,

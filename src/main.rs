@@ -80,8 +80,8 @@ async fn serve(args: ServeArgs, data: DataDir) -> Result<(), String> {
     tracing::info!(mode = ?auth.mode, "sign-in");
     let upstream = match api_key {
         Some(key) => {
-            tracing::info!(base_url = %args.base_url, "backend: User Profiles API (API key set)");
-            UpstreamConfig::new(args.base_url.clone(), Some(key))
+            tracing::info!(base_url = %args.base_url, api_version = %args.api_version, "backend: User Profiles API (API key set)");
+            UpstreamConfig::new(args.base_url.clone(), args.api_version, Some(key))
         }
         None => {
             let emulator = Emulator::open(EmulatorConfig {
@@ -100,12 +100,13 @@ async fn serve(args: ServeArgs, data: DataDir) -> Result<(), String> {
                 emulator = %addr,
                 store = %emulator.store_path().display(),
                 test_hooks = args.emulator_test_hooks,
+                api_version = %args.api_version,
                 "backend: built-in emulator with sample data (ANTHROPIC_API_KEY is not set)"
             );
             let base = format!("http://{addr}")
                 .parse()
                 .expect("a socket address is a valid host");
-            UpstreamConfig::new(base, None)
+            UpstreamConfig::new(base, args.api_version, None)
         }
     };
     let upstream = Client::new(UpstreamConfig {

@@ -5,7 +5,7 @@
 mod common;
 
 use common::TestEmulator;
-use profiles_admin::upstream::ApiVersion;
+use profiles_admin::profiles::model::ApiVersion;
 use reqwest::Method;
 use serde_json::{json, Value};
 use std::collections::{BTreeSet, HashSet};

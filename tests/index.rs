@@ -4,14 +4,12 @@
 
 mod common;
 
-use common::{TestDatabase, TestEmulator};
+use common::{valid_new, valid_update, TestDatabase, TestEmulator};
 use profiles_admin::db::Database;
 use profiles_admin::emulator::seed::{self, SEED_COUNT};
 use profiles_admin::index::sync::{self, SyncConfig};
 use profiles_admin::index::Index;
-use profiles_admin::profiles::model::{
-    Field, NewProfile, NewProfileInput, ProfileUpdate, ProfileUpdateInput,
-};
+use profiles_admin::profiles::model::{Field, NewProfileInput, ProfileUpdateInput, WireBody};
 use profiles_admin::profiles::search::query::SearchQuery;
 use profiles_admin::upstream::Client;
 use serde_json::json;
@@ -72,13 +70,12 @@ async fn ids(index: &Index, query: &SearchQuery) -> Vec<String> {
     }
 }
 
-fn new_profile(name: &str, external_id: &str) -> NewProfile {
-    NewProfile::try_from(NewProfileInput {
+fn new_profile(name: &str, external_id: &str) -> WireBody {
+    valid_new(NewProfileInput {
         name: Some(name.into()),
         external_id: Some(external_id.into()),
         ..Default::default()
     })
-    .unwrap()
 }
 
 async fn on_both(test: impl Fn(Database) -> std::pin::Pin<Box<dyn Future<Output = ()>>>) {
@@ -105,9 +102,9 @@ async fn a_walk_indexes_every_profile_and_search_finds_them_by_what_an_agent_hol
             let target = seeded
                 .iter()
                 .rev()
-                .find(|p| p.external_id.is_some())
+                .find(|p| p.external_id().is_some())
                 .unwrap();
-            let external = target.external_id.clone().unwrap();
+            let external = target.external_id().unwrap().to_owned();
             let page = index.search(&search(&[("q", &external)])).await.unwrap();
             assert_eq!(page.hits[0].id, target.id.as_str());
             assert!(page.hits[0].exact);
@@ -123,7 +120,7 @@ async fn a_walk_indexes_every_profile_and_search_finds_them_by_what_an_agent_hol
             let holds = |p: &profiles_admin::profiles::model::Profile, needle: &str| {
                 let needle = needle.to_lowercase();
                 std::iter::once(p.id.as_str())
-                    .chain(p.external_id.as_deref())
+                    .chain(p.external_id())
                     .chain(p.name.as_deref())
                     .chain(
                         p.metadata
@@ -170,7 +167,7 @@ async fn a_walk_indexes_every_profile_and_search_finds_them_by_what_an_agent_hol
             let expected = seeded
                 .iter()
                 .filter(|p| {
-                    p.relationship.label() == "external"
+                    p.kind() == "external"
                         && p.trust_grants
                             .values()
                             .any(|g| g.status.label() == "pending")
@@ -314,11 +311,10 @@ async fn changes_made_elsewhere_appear_after_a_pick_up_or_a_refresh_and_gone_pro
             );
 
             // Changed elsewhere: seen after an admin's refresh.
-            let update = ProfileUpdate::try_from(ProfileUpdateInput {
+            let update = valid_update(ProfileUpdateInput {
                 name: Field::Value("Renamed Elsewhere".into()),
                 ..Default::default()
-            })
-            .unwrap();
+            });
             client.update(&made.id, &update).await.unwrap();
             assert!(ids(&index, &search(&[("q", "Renamed Elsewhere")]))
                 .await

@@ -181,7 +181,7 @@ fn create_update_get_and_enrollment_work_end_to_end() {
         assert_eq!(status, 200, "{body}");
         let updated: Profile = serde_json::from_str(&body).unwrap();
         assert_eq!(updated.name, None);
-        assert_eq!(updated.external_id.as_deref(), Some("user_1"));
+        assert_eq!(updated.external_id(), Some("user_1"));
         assert_eq!(updated.metadata.keys().collect::<Vec<_>>(), ["tier"]);
 
         let (status, body) = console.form("get", &format!("id={}", created.id)).await;
@@ -473,7 +473,7 @@ fn a_posted_create_form_redirects_to_the_new_profile_or_comes_back_with_its_inpu
         let (_, body) = console.form("get", &format!("id={id}")).await;
         let created: Profile = serde_json::from_str(&body).unwrap();
         assert_eq!(created.name.as_deref(), Some("Acme"));
-        assert_eq!(created.external_id.as_deref(), Some("ext_<b>"));
+        assert_eq!(created.external_id(), Some("ext_<b>"));
         assert_eq!(created.metadata["plan"], "pro");
     });
 }
@@ -591,7 +591,7 @@ fn a_posted_edit_sends_only_the_changes_and_guards_against_changes_made_elsewher
         let (_, body) = console.form("get", &format!("id={}", profile.id)).await;
         let saved: Profile = serde_json::from_str(&body).unwrap();
         assert_eq!(saved.name.as_deref(), Some("Mine"));
-        assert_eq!(saved.external_id, None, "emptied: sent as null");
+        assert_eq!(saved.external_id(), None, "emptied: sent as null");
         assert_eq!(
             saved.metadata.keys().collect::<Vec<_>>(),
             ["b"],

@@ -3,11 +3,10 @@
 
 mod common;
 
-use common::TestEmulator;
+use common::{valid_new, valid_update, TestEmulator};
 use profiles_admin::emulator::seed::SEED_COUNT;
-use profiles_admin::error::FieldError;
 use profiles_admin::profiles::model::{
-    Field, GrantStatus, Lenient, ListQuery, NewProfile, NewProfileInput, Order, PageCursor,
+    ApiVersion, Field, GrantStatus, Lenient, ListQuery, NewProfileInput, Order, PageCursor,
     PageSize, ProfileId, ProfileUpdateInput, Relationship,
 };
 use profiles_admin::upstream::ErrorKind;
@@ -90,9 +89,6 @@ async fn a_full_last_page_has_no_cursor_thanks_to_look_ahead() {
 
 /// A body the client sends, parsed from its input form as the console parses what it
 /// sends.
-fn valid<I, T: TryFrom<I, Error = Vec<FieldError>>>(input: I) -> T {
-    T::try_from(input).expect("a valid body")
-}
 
 #[tokio::test]
 async fn create_returns_the_new_profile_and_get_reads_it_back() {
@@ -100,7 +96,7 @@ async fn create_returns_the_new_profile_and_get_reads_it_back() {
     let client = emulator.client();
     let long = "値".repeat(512);
     let created = client
-        .create(&valid(NewProfileInput {
+        .create(&valid_new(NewProfileInput {
             external_id: Some("user_12345".into()),
             name: Some("Zoë <b>Ünïcode</b>".into()),
             relationship: None,
@@ -108,6 +104,7 @@ async fn create_returns_the_new_profile_and_get_reads_it_back() {
                 ("plan".into(), "pro".into()),
                 ("notes".into(), long.clone()),
             ]),
+            ..Default::default()
         }))
         .await
         .unwrap();
@@ -117,7 +114,7 @@ async fn create_returns_the_new_profile_and_get_reads_it_back() {
     assert_eq!(p.created_at, p.updated_at);
     assert_eq!(
         p.relationship,
-        Lenient::Known(Relationship::External),
+        Some(Lenient::Known(Relationship::External)),
         "default relationship"
     );
     assert!(p.trust_grants.is_empty());
@@ -138,11 +135,11 @@ async fn empty_create_is_valid() {
     let emulator = TestEmulator::start().await;
     let p = emulator
         .client()
-        .create(&NewProfile::default())
+        .create(&valid_new(NewProfileInput::default()))
         .await
         .unwrap()
         .value;
-    assert_eq!((p.name, p.external_id), (None, None));
+    assert_eq!((p.name.as_deref(), p.external_id()), (None, None));
 }
 
 #[tokio::test]
@@ -150,7 +147,7 @@ async fn update_leaves_absent_fields_clears_null_ones_and_merges_metadata() {
     let emulator = TestEmulator::start().await;
     let client = emulator.client();
     let p = client
-        .create(&valid(NewProfileInput {
+        .create(&valid_new(NewProfileInput {
             external_id: Some("acme-1".into()),
             name: Some("Acme".into()),
             relationship: Some(Relationship::Resold),
@@ -158,6 +155,7 @@ async fn update_leaves_absent_fields_clears_null_ones_and_merges_metadata() {
                 ("plan".into(), "pro".into()),
                 ("region".into(), "eu".into()),
             ]),
+            ..Default::default()
         }))
         .await
         .unwrap()
@@ -166,7 +164,7 @@ async fn update_leaves_absent_fields_clears_null_ones_and_merges_metadata() {
     let updated = client
         .update(
             &p.id,
-            &valid(ProfileUpdateInput {
+            &valid_update(ProfileUpdateInput {
                 external_id: Field::Null,
                 name: Field::Absent,
                 relationship: Field::Null,
@@ -175,16 +173,17 @@ async fn update_leaves_absent_fields_clears_null_ones_and_merges_metadata() {
                     ("tier".into(), "gold".into()),
                     ("never-there".into(), "".into()),
                 ])),
+                ..Default::default()
             }),
         )
         .await
         .unwrap()
         .value;
-    assert_eq!(updated.external_id, None, "null clears");
+    assert_eq!(updated.external_id(), None, "null clears");
     assert_eq!(updated.name.as_deref(), Some("Acme"), "absent leaves");
     assert_eq!(
         updated.relationship,
-        Lenient::Known(Relationship::Resold),
+        Some(Lenient::Known(Relationship::Resold)),
         "null relationship leaves (docs/api-contract.md, judgement 4)"
     );
     assert_eq!(
@@ -224,7 +223,11 @@ async fn enrollment_url_is_https_valid_for_fifteen_minutes_and_changes_no_grant(
 async fn trust_grant_hook_sets_status_and_bumps_updated_at() {
     let emulator = TestEmulator::start().await;
     let client = emulator.client();
-    let p = client.create(&NewProfile::default()).await.unwrap().value;
+    let p = client
+        .create(&valid_new(NewProfileInput::default()))
+        .await
+        .unwrap()
+        .value;
     tokio::time::sleep(Duration::from_millis(5)).await;
     emulator.set_grant(p.id.as_str(), "cyber", "pending").await;
     let after = client.get(&p.id).await.unwrap().value;
@@ -262,7 +265,7 @@ async fn writes_survive_a_restart_of_the_emulator() {
     let emulator = TestEmulator::start().await;
     let p = emulator
         .client()
-        .create(&valid(NewProfileInput {
+        .create(&valid_new(NewProfileInput {
             name: Some("Durable".into()),
             ..Default::default()
         }))
@@ -282,6 +285,7 @@ async fn writes_survive_a_restart_of_the_emulator() {
     let client =
         profiles_admin::upstream::Client::new(profiles_admin::upstream::UpstreamConfig::new(
             format!("http://{addr}").parse().unwrap(),
+            ApiVersion::Beta20260324,
             None,
         ))
         .unwrap();
@@ -324,10 +328,10 @@ async fn invalid_input_is_a_400_that_names_the_field_and_changes_nothing() {
         "{message}"
     );
 
-    let resold = NewProfile {
+    let resold = valid_new(NewProfileInput {
         relationship: Some(Relationship::Resold),
         ..Default::default()
-    };
+    });
     assert!(client
         .create(&resold)
         .await
@@ -336,7 +340,7 @@ async fn invalid_input_is_a_400_that_names_the_field_and_changes_nothing() {
         .starts_with("name:"));
 
     let full = client
-        .create(&valid(NewProfileInput {
+        .create(&valid_new(NewProfileInput {
             metadata: (0..16).map(|i| (format!("k{i}"), "v".into())).collect(),
             ..Default::default()
         }))
@@ -346,7 +350,7 @@ async fn invalid_input_is_a_400_that_names_the_field_and_changes_nothing() {
     let err = client
         .update(
             &full.id,
-            &valid(ProfileUpdateInput {
+            &valid_update(ProfileUpdateInput {
                 name: Field::Value("would be lost".into()),
                 metadata: Some(BTreeMap::from([("k16".into(), "v".into())])),
                 ..Default::default()
@@ -556,7 +560,7 @@ async fn client_errors_are_not_retried() {
         .await
         .unwrap_err();
     client
-        .create(&valid(NewProfileInput {
+        .create(&valid_new(NewProfileInput {
             relationship: Some(Relationship::Resold),
             ..Default::default()
         }))
@@ -599,7 +603,7 @@ async fn a_create_is_never_retried_after_a_dropped_connection() {
         .await;
     let err = emulator
         .client()
-        .create(&NewProfile::default())
+        .create(&valid_new(NewProfileInput::default()))
         .await
         .unwrap_err();
     assert_eq!(err.kind, ErrorKind::Dropped);
@@ -613,7 +617,10 @@ async fn a_create_is_never_retried_after_a_timeout_but_a_read_is() {
     emulator
         .faults(json!({"sequence": [{"kind": "delay", "ms": 1000}]}))
         .await;
-    let err = client.create(&NewProfile::default()).await.unwrap_err();
+    let err = client
+        .create(&valid_new(NewProfileInput::default()))
+        .await
+        .unwrap_err();
     assert_eq!(err.kind, ErrorKind::Timeout);
     assert_eq!(emulator.seen().await.len(), 1);
 
@@ -633,11 +640,15 @@ async fn a_refused_connection_is_retried_even_for_create_since_nothing_was_sent(
     let client =
         profiles_admin::upstream::Client::new(profiles_admin::upstream::UpstreamConfig::new(
             format!("http://127.0.0.1:{port}").parse().unwrap(),
+            ApiVersion::Beta20260324,
             None,
         ))
         .unwrap();
     let started = Instant::now();
-    let err = client.create(&NewProfile::default()).await.unwrap_err();
+    let err = client
+        .create(&valid_new(NewProfileInput::default()))
+        .await
+        .unwrap_err();
     assert_eq!(err.kind, ErrorKind::Connect);
     assert!(
         started.elapsed() >= Duration::from_millis(1125),

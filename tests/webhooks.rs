@@ -430,7 +430,11 @@ async fn admin(
     body: Option<Value>,
 ) -> (u16, Value) {
     let mut request = emulator
-        .api_as(profiles_admin::upstream::ApiVersion::Ga, method, path)
+        .api_as(
+            profiles_admin::profiles::model::ApiVersion::Ga,
+            method,
+            path,
+        )
         .header("anthropic-beta", WEBHOOKS_BETA);
     if let Some(body) = body {
         request = request.json(&body);
@@ -453,7 +457,7 @@ async fn the_emulator_registers_endpoints_as_the_admin_api_does() {
     // Without the beta value the API does not exist.
     let bare = emulator
         .api_as(
-            profiles_admin::upstream::ApiVersion::Ga,
+            profiles_admin::profiles::model::ApiVersion::Ga,
             reqwest::Method::GET,
             path,
         )

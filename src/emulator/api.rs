@@ -9,7 +9,7 @@ use super::cursor::{self, OrderBy, Position};
 use super::ids;
 use super::record::{Record, View};
 use super::Emulator;
-use crate::upstream::version::ApiVersion;
+use crate::profiles::model::ApiVersion;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, RawQuery, State};

@@ -6,8 +6,8 @@
 use super::contract::ApiError;
 use super::record::{AccessType, AccountStatus, Details, EntityType, Record};
 use crate::error::FieldError;
+use crate::profiles::model::ApiVersion;
 use crate::profiles::model::{check_text, Metadata, MetadataPatch, MAX_METADATA_KEYS};
-use crate::upstream::version::ApiVersion;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 use time::OffsetDateTime;

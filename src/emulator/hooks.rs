@@ -13,7 +13,7 @@ use super::record::{Action, ActionKind, Cyber, ProgramStatus, Programs, Reason, 
 use super::store::StoreError;
 use super::webhooks::announce;
 use super::Emulator;
-use crate::upstream::version::ApiVersion;
+use crate::profiles::model::ApiVersion;
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, Request, State};
 use axum::http::{HeaderName, HeaderValue, StatusCode};

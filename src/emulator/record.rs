@@ -4,7 +4,7 @@
 //! cannot say, that a 03-24 client made the profile `internal`. A record stored by an
 //! earlier emulator (a 03-24 profile) reads as the record it stands for.
 
-use crate::upstream::version::ApiVersion;
+use crate::profiles::model::ApiVersion;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
@@ -528,7 +528,7 @@ mod tests {
         }
         // And what 03-24 shows parses as the console's 03-24 profile.
         let profile: crate::profiles::model::Profile = serde_json::from_value(v0324).unwrap();
-        assert_eq!(profile.external_id.as_deref(), Some("user_12345"));
+        assert_eq!(profile.external_id(), Some("user_12345"));
     }
 
     #[test]

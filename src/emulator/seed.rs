@@ -306,11 +306,16 @@ pub fn profiles(count: usize) -> impl Iterator<Item = Profile> {
             id: ProfileId::parse(&ids::profile_id(&mut rng)).expect("generated ids are valid"),
             created_at: created,
             updated_at: updated,
-            external_id,
+            beta_external_id: external_id,
             name,
-            relationship: Lenient::Known(relationship),
+            relationship: Some(Lenient::Known(relationship)),
+            access_type: None,
+            external_user_details: None,
             metadata: metadata(&mut rng, index),
             trust_grants: cyber(&mut rng, index),
+            programs: None,
+            enforcement_status: None,
+            enforcement_actions: None,
         }
     })
 }
@@ -482,14 +487,16 @@ mod tests {
             let pairs = p.metadata.iter().map(|(k, v)| (k.as_str(), v.as_str()));
             let errors = Metadata::parse(pairs).err().unwrap_or_default();
             assert!(errors.is_empty(), "{}: {errors:?}", p.id);
-            if p.relationship == Lenient::Known(Relationship::Resold) {
+            if p.relationship == Some(Lenient::Known(Relationship::Resold)) {
                 assert!(p.name.is_some(), "resold profiles are named");
             }
             assert!(p.updated_at >= p.created_at);
         }
         for r in Relationship::ALL {
             assert!(
-                profiles.iter().any(|p| p.relationship == Lenient::Known(r)),
+                profiles
+                    .iter()
+                    .any(|p| p.relationship == Some(Lenient::Known(r))),
                 "{r:?}"
             );
         }
@@ -541,7 +548,10 @@ mod tests {
         // The 03-24 picture is unchanged by the GA data.
         for (record, profile) in records.iter().zip(profiles(SEED_COUNT)) {
             assert_eq!(record.id, profile.id.as_str());
-            assert_eq!(record.details.reference_id, profile.external_id);
+            assert_eq!(
+                record.details.reference_id.as_deref(),
+                profile.external_id()
+            );
             assert_eq!(record.name, profile.name);
         }
         let cybers = || records.iter().filter_map(|r| r.programs.cyber.as_ref());

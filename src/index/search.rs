@@ -158,8 +158,14 @@ impl Index {
     /// The filters of `query`, as one condition on `p`, profiles gone excluded.
     fn filters(&self, s: &mut Statement, query: &SearchQuery) -> String {
         let mut filters = vec!["p.gone_at IS NULL".to_owned()];
-        if let Some(r) = query.relationship {
-            filters.push(format!("p.relationship = {}", s.text(r.as_str())));
+        if let Some(kind) = query.kind() {
+            filters.push(format!("p.relationship = {}", s.text(kind)));
+        }
+        if let Some(status) = query.enforcement {
+            filters.push(format!(
+                "p.enforcement_status = {}",
+                s.text(status.as_str())
+            ));
         }
         match query.grant {
             Some(GrantFilter::Status(status)) => filters.push(format!(
@@ -212,17 +218,18 @@ fn parse(raw: &str) -> Option<Profile> {
 fn hit(p: &Profile, exact: bool, text: &str) -> SearchHit {
     SearchHit {
         id: p.id.to_string(),
-        external_id: p.external_id.clone(),
+        external_id: p.external_id().map(str::to_owned),
         name: p.name.clone(),
-        relationship: p.relationship.label().to_owned(),
+        kind: p.kind().to_owned(),
         created_at: p.created_at,
-        grants: p.trust_grants.clone(),
+        standing: p.standing(),
+        enforcement: p.enforcement_status.as_ref().map(|e| e.label().to_owned()),
         exact,
         matched: matched(p, text),
     }
 }
 
-/// The first field (id, external id, name, metadata values, metadata keys) that holds `text`, ignoring
+/// The first field (id, external id, name, hashes, metadata values, metadata keys) that holds `text`, ignoring
 /// case, with context. `None` when nothing holds it as typed (a match that only ignoring
 /// accents found).
 pub(super) fn matched(p: &Profile, text: &str) -> Option<Matched> {
@@ -230,8 +237,22 @@ pub(super) fn matched(p: &Profile, text: &str) -> Option<Matched> {
         return None;
     }
     let mut fields: Vec<(String, &str)> = vec![("ID".into(), p.id.as_str())];
-    fields.extend(p.external_id.as_deref().map(|v| ("external ID".into(), v)));
+    fields.extend(p.external_id().map(|v| ("external ID".into(), v)));
     fields.extend(p.name.as_deref().map(|v| ("name".into(), v)));
+    if let Some(details) = &p.external_user_details {
+        fields.extend(
+            details
+                .email_hash
+                .as_deref()
+                .map(|v| ("email hash".into(), v)),
+        );
+        fields.extend(
+            details
+                .name_hash
+                .as_deref()
+                .map(|v| ("name hash".into(), v)),
+        );
+    }
     // Values before keys: an agent holds a value far more often than a key name.
     for (key, value) in &p.metadata {
         fields.push((format!("metadata {key}"), value.as_str()));

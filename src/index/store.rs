@@ -65,13 +65,17 @@ pub(super) fn doc(id: &str) -> i64 {
     i64::try_from(hash >> 1).expect("63 bits fit")
 }
 
-/// What search matches for a profile: its id, external id, name, and every metadata key
-/// and value, one per line, so that no match spans two of them (search text has no
+/// What search matches for a profile: its id, external id (GA's reference id), name, the
+/// GA email and name hashes, and every metadata key and value, one per line, so that no match spans two of them (search text has no
 /// line breaks).
 pub(super) fn search_text(p: &Profile) -> String {
     let mut parts = vec![p.id.as_str()];
-    parts.extend(p.external_id.as_deref());
+    parts.extend(p.external_id());
     parts.extend(p.name.as_deref());
+    if let Some(details) = &p.external_user_details {
+        parts.extend(details.email_hash.as_deref());
+        parts.extend(details.name_hash.as_deref());
+    }
     for (key, value) in &p.metadata {
         parts.push(key);
         parts.push(value);
@@ -154,11 +158,12 @@ impl Index {
             let row = [
                 rows.text(p.id.as_str()),
                 rows.int(doc(p.id.as_str())),
-                rows.optional(p.external_id.as_deref()),
+                rows.optional(p.external_id()),
                 rows.optional(p.name.as_deref()),
                 rows.int(i64::from(p.name.is_none())),
                 rows.text(p.name.as_deref().unwrap_or_default().to_lowercase()),
-                rows.text(p.relationship.label()),
+                rows.text(p.kind()),
+                rows.optional(p.enforcement_status.as_ref().map(|e| e.label())),
                 rows.text(stamp(p.created_at)),
                 rows.text(stamp(p.updated_at)),
                 rows.text(search_text(p)),
@@ -172,10 +177,11 @@ impl Index {
         }
         rows.sql = format!(
             "INSERT INTO indexed_profiles (id, doc, external_id, name, unnamed, sort_name, relationship, \
-             created_at, updated_at, search_text, raw, indexed_at, seen_walk, gone_at) VALUES {} \
+             enforcement_status, created_at, updated_at, search_text, raw, indexed_at, seen_walk, gone_at) VALUES {} \
              ON CONFLICT (id) DO UPDATE SET external_id = excluded.external_id, \
              name = excluded.name, unnamed = excluded.unnamed, sort_name = excluded.sort_name, \
-             relationship = excluded.relationship, created_at = excluded.created_at, \
+             relationship = excluded.relationship, \
+             enforcement_status = excluded.enforcement_status, created_at = excluded.created_at, \
              updated_at = excluded.updated_at, search_text = excluded.search_text, \
              raw = excluded.raw, indexed_at = excluded.indexed_at, \
              seen_walk = excluded.seen_walk, gone_at = NULL",
@@ -216,12 +222,12 @@ impl Index {
         let mut grants = Statement::new();
         let mut values = Vec::new();
         for r in &unique {
-            for (name, grant) in &r.profile.trust_grants {
+            for (name, status) in r.profile.standing() {
                 values.push(format!(
                     "({}, {}, {})",
                     grants.text(r.profile.id.as_str()),
-                    grants.text(name.as_str()),
-                    grants.text(grant.status.label())
+                    grants.text(name),
+                    grants.text(status)
                 ));
             }
         }
@@ -391,12 +397,19 @@ mod tests {
         );
         let bare = Profile {
             metadata: BTreeMap::new(),
-            external_id: None,
+            beta_external_id: None,
             name: None,
             id: ProfileId::parse("uprof_2").unwrap(),
             ..p
         };
         assert_eq!(search_text(&bare), "uprof_2");
+        let ga: Profile = serde_json::from_value(serde_json::json!({
+            "id": "uprof_3", "created_at": "2026-03-15T10:00:00Z", "updated_at": "2026-03-15T10:00:00Z",
+            "name": "Acme", "access_type": "passthrough",
+            "external_user_details": {"reference_id": "acct-9", "email_hash": "e3b0c442", "country": "DE"}
+        }))
+        .unwrap();
+        assert_eq!(search_text(&ga), "uprof_3\nacct-9\nAcme\ne3b0c442");
     }
 
     #[test]
@@ -412,7 +425,7 @@ mod tests {
             serde_json::from_str::<serde_json::Value>(&received.raw).unwrap(),
             value
         );
-        assert_eq!(received.profile.relationship.label(), "partner");
+        assert_eq!(received.profile.kind(), "partner");
         assert_eq!(
             received.profile.trust_grants["efs"].status.label(),
             "suspended"

@@ -1,22 +1,64 @@
 //! The columns every table of profiles shows, in one order: the list and the search
-//! results read the same way.
+//! results read the same way. They follow the API version: "Relationship" and "Trust
+//! grants" under the 2026-03-24 beta, "Access type", "Programs" and "Enforcement" under
+//! GA.
 
+use crate::profiles::enforcement::EnforcementBadge;
+use crate::profiles::grants::GrantBadge;
+use crate::profiles::model::ApiVersion;
 use leptos::prelude::*;
 
 /// The header row; `extra` names a last column of the page's own.
 #[component]
-pub fn ProfileColumns(#[prop(optional)] extra: Option<&'static str>) -> impl IntoView {
+pub fn ProfileColumns(
+    version: ApiVersion,
+    #[prop(optional)] extra: Option<&'static str>,
+) -> impl IntoView {
+    let (kind, standing) = labels(version);
     view! {
         <thead>
             <tr>
                 <th scope="col">"ID"</th>
                 <th scope="col">"Name"</th>
                 <th scope="col">"External ID"</th>
-                <th scope="col">"Relationship"</th>
-                <th scope="col">"Trust grants"</th>
+                <th scope="col">{kind}</th>
+                <th scope="col">{standing}</th>
+                {version.is_ga().then(|| view! { <th scope="col">"Enforcement"</th> })}
                 <th scope="col">"Created"</th>
                 {extra.map(|name| view! { <th scope="col">{name}</th> })}
             </tr>
         </thead>
+    }
+}
+
+/// What the version calls a profile's relationship and its standing in programs.
+pub fn labels(version: ApiVersion) -> (&'static str, &'static str) {
+    if version.has_relationship() {
+        ("Relationship", "Trust grants")
+    } else {
+        ("Access type", "Programs")
+    }
+}
+
+/// The standing cells of one row: its grants or programs and, under GA, its enforcement
+/// status ("—" when the organization has no enforcement).
+#[component]
+pub fn StandingCells(
+    version: ApiVersion,
+    standing: Vec<(String, String)>,
+    enforcement: Option<String>,
+) -> impl IntoView {
+    let badges = standing
+        .into_iter()
+        .map(|(name, status)| view! { <GrantBadge name status/> })
+        .collect_view();
+    view! {
+        <td><div class="grants">{badges}</div></td>
+        {version.is_ga().then(|| view! {
+            <td>{match enforcement {
+                Some(status) => view! { <EnforcementBadge status/> }.into_any(),
+                None => view! { <span class="muted">"—"</span> }.into_any(),
+            }}</td>
+        })}
     }
 }

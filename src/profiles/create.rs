@@ -6,6 +6,7 @@ use crate::profiles::form::data::ProfileForm;
 use crate::profiles::form::editor::{ProfileEditor, Target};
 use crate::profiles::form::handover::{posted, PostedForm};
 use crate::profiles::links::{from_param, FROM};
+use crate::profiles::spoken::spoken;
 use crate::ui::error_panel::ErrorPanel;
 use crate::ui::heading::PageHeading;
 use crate::ui::title::PageTitle;
@@ -19,7 +20,7 @@ pub fn NewProfilePage() -> impl IntoView {
     let editor = if can(Permission::ProfilesWrite) {
         let (initial, error) = match posted::<PostedForm>() {
             Some(PostedForm { form, error }) => (form, error),
-            None => (ProfileForm::for_create(), None),
+            None => (ProfileForm::for_create(spoken()), None),
         };
         let may_change_relationship = can(Permission::ProfilesRelationship);
         view! { <ProfileEditor target=Target::Create initial error from may_change_relationship/> }

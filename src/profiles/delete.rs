@@ -79,7 +79,7 @@ fn LoadedDelete(id: ProfileId) -> impl IntoView {
                     <dt>"Name"</dt>
                     <dd>{profile.name.clone().unwrap_or_else(|| "—".into())}</dd>
                     <dt>"External ID"</dt>
-                    <dd class="mono">{profile.external_id.clone().unwrap_or_else(|| "—".into())}</dd>
+                    <dd class="mono">{profile.external_id().unwrap_or("—").to_owned()}</dd>
                 </dl>
                 <form method="post" action=delete_href(&id, &from)>
                     <div class="field">

@@ -5,12 +5,14 @@ use crate::audit::view::ProfileHistory;
 use crate::auth::{can, Permission};
 use crate::error::AppError;
 use crate::profiles::by_id::{with_profile, with_profile_id};
+use crate::profiles::enforcement::EnforcementPanel;
 use crate::profiles::enrollment::EnrollmentPanel;
 use crate::profiles::form::handover::{posted, PostedEnrollment};
 use crate::profiles::grants::{grant_meaning, GrantBadge};
 use crate::profiles::links::{delete_href, detail_href, edit_href, from_param, DONE, FROM};
 use crate::profiles::location::ListLocation;
-use crate::profiles::model::{EnrollmentUrl, Profile, ProfileId};
+use crate::profiles::model::{EnrollmentUrl, ExternalUserDetails, Profile, ProfileId, DETAILS};
+use crate::profiles::programs::ProgramsPanel;
 use crate::timestamp::{relative, rfc3339, utc};
 use crate::ui::browser::now;
 use crate::ui::copy::CopyButton;
@@ -60,24 +62,31 @@ fn ProfileView(
         _ => None,
     };
     let raw = serde_json::to_string_pretty(&profile).unwrap_or_default();
+    let ga = profile.relationship.is_none();
     let grants = if profile.trust_grants.is_empty() {
         view! { <span class="muted">"None"</span> }.into_any()
     } else {
         profile
             .trust_grants
-            .into_iter()
+            .iter()
             .map(|(name, grant)| {
-                let meaning = grant_meaning(&name, &grant);
-                view! { <p class="grant"><GrantBadge name grant/> " " <span class="muted">{meaning}</span></p> }
+                let status = grant.status.label().to_owned();
+                let meaning = grant_meaning(name, &status);
+                view! { <p class="grant"><GrantBadge name=name.clone() status/> " " <span class="muted">{meaning}</span></p> }
             })
             .collect_view()
             .into_any()
+    };
+    let external_id = match profile.external_id().map(str::to_owned) {
+        Some(ext) => view! { <span class="mono">{ext.clone()}</span> " " <CopyButton text=ext what="external ID"/> }.into_any(),
+        None => view! { <span class="muted">"—"</span> }.into_any(),
     };
     let metadata = if profile.metadata.is_empty() {
         view! { <p class="muted">"No metadata."</p> }.into_any()
     } else {
         let rows = profile
             .metadata
+            .clone()
             .into_iter()
             .map(|(key, value)| view! { <tr><th scope="row" class="mono">{key}</th><td class="value">{value}</td></tr> })
             .collect_view();
@@ -91,9 +100,20 @@ fn ProfileView(
         }
         .into_any()
     };
-    let external_id = match profile.external_id {
-        Some(ext) => view! { <span class="mono">{ext.clone()}</span> " " <CopyButton text=ext what="external ID"/> }.into_any(),
-        None => view! { <span class="muted">"—"</span> }.into_any(),
+    let kind = profile.kind().to_owned();
+    let details = ga.then(|| {
+        let details = profile.external_user_details.clone().unwrap_or_default();
+        view! { <DetailsPanel details/> }
+    });
+    let standing = if ga {
+        view! {
+            <ProgramsPanel programs=profile.programs.clone()/>
+            <EnforcementPanel status=profile.enforcement_status.clone()
+                actions=profile.enforcement_actions.clone().unwrap_or_default() now=now()/>
+        }
+        .into_any()
+    } else {
+        ().into_any()
     };
     let id = profile.id.clone();
     view! {
@@ -116,15 +136,19 @@ fn ProfileView(
             <dd><span class="mono">{id.to_string()}</span> " " <CopyButton text=id.to_string() what="ID"/></dd>
             <dt>"External ID"</dt>
             <dd>{external_id}</dd>
-            <dt>"Relationship"</dt>
-            <dd>{profile.relationship.label().to_owned()}</dd>
-            <dt>"Trust grants"</dt>
-            <dd class="grant-list">{grants}</dd>
+            <dt>{if ga { "Access type" } else { "Relationship" }}</dt>
+            <dd>{kind}</dd>
+            {(!ga).then(|| view! {
+                <dt>"Trust grants"</dt>
+                <dd class="grant-list">{grants}</dd>
+            })}
             <dt>"Created"</dt>
             <dd>{when(profile.created_at)}</dd>
             <dt>"Updated"</dt>
             <dd>{when(profile.updated_at)}</dd>
         </dl>
+        {details}
+        {standing}
         <h2>"Metadata"</h2>
         {metadata}
         {if can(Permission::EnrollmentCreate) {
@@ -141,5 +165,27 @@ fn ProfileView(
             <summary>"Raw JSON"</summary>
             <pre>{raw}</pre>
         </details>
+    }
+}
+
+/// GA's external user details besides the External ID, each with its label; a value not
+/// supplied yet reads "Not set".
+#[component]
+fn DetailsPanel(details: ExternalUserDetails) -> impl IntoView {
+    let rows = DETAILS
+        .iter()
+        .map(|d| {
+            let value = match details.get(d.key) {
+                Some(v) => view! { <span class="mono">{v.to_owned()}</span> }.into_any(),
+                None => view! { <span class="muted">"Not set"</span> }.into_any(),
+            };
+            view! { <dt>{d.label}</dt><dd>{value}</dd> }
+        })
+        .collect_view();
+    view! {
+        <section aria-labelledby="details-heading">
+            <h2 id="details-heading">"External user details"</h2>
+            <dl class="facts">{rows}</dl>
+        </section>
     }
 }

@@ -8,6 +8,7 @@ use crate::profiles::form::editor::{ProfileEditor, Target};
 use crate::profiles::form::handover::{posted, PostedForm};
 use crate::profiles::links::{detail_href, from_param, FROM};
 use crate::profiles::model::ProfileId;
+use crate::profiles::spoken::spoken;
 use crate::ui::error_panel::ErrorPage;
 use crate::ui::heading::PageHeading;
 use crate::ui::title::PageTitle;
@@ -37,7 +38,7 @@ fn LoadedEdit(id: ProfileId) -> impl IntoView {
         );
         let (initial, error) = match posted {
             Some(PostedForm { form, error }) => (form, error),
-            None => (ProfileForm::for_edit(&profile), None),
+            None => (ProfileForm::for_edit(&profile, spoken()), None),
         };
         let back = detail_href(&id, &from, None);
         let may_change_relationship = can(Permission::ProfilesRelationship);

@@ -5,14 +5,14 @@
 
 use crate::auth::{can, Permission};
 use crate::error::AppError;
-use crate::profiles::columns::ProfileColumns;
+use crate::profiles::columns::{ProfileColumns, StandingCells};
 use crate::profiles::goto::GOTO;
-use crate::profiles::grants::GrantBadge;
 use crate::profiles::links::{detail_href, new_href, DONE};
 use crate::profiles::location::ListLocation;
 use crate::profiles::model::{Order, PageCursor, PageSize, Profile, ProfileId};
 use crate::profiles::search::page::SearchBox;
 use crate::profiles::server::list_profiles;
+use crate::profiles::spoken::spoken;
 use crate::timestamp::{relative, rfc3339, utc};
 use crate::ui::browser::{adopt_shown_value, go_to, now};
 use crate::ui::error_panel::ErrorPanel;
@@ -231,22 +231,22 @@ fn ProfileRows(profiles: Vec<Profile>, location: ListLocation) -> impl IntoView 
         .into_any();
     }
     let now = now();
+    let version = spoken();
     let rows = profiles
         .into_iter()
         .map(|p| {
             let href = detail_href(&p.id, &location, None);
-            let grants = p
-                .trust_grants
-                .into_iter()
-                .map(|(name, grant)| view! { <GrantBadge name grant/> })
-                .collect_view();
+            let external_id = p.external_id().unwrap_or("—").to_owned();
+            let kind = p.kind().to_owned();
+            let standing = p.standing();
+            let enforcement = p.enforcement_status.as_ref().map(|e| e.label().to_owned());
             view! {
                 <tr>
                     <td><a href=href class="mono">{p.id.to_string()}</a></td>
                     <td>{p.name.unwrap_or_else(|| "—".into())}</td>
-                    <td class="mono">{p.external_id.unwrap_or_else(|| "—".into())}</td>
-                    <td>{p.relationship.label().to_owned()}</td>
-                    <td><div class="grants">{grants}</div></td>
+                    <td class="mono">{external_id}</td>
+                    <td>{kind}</td>
+                    <StandingCells version standing enforcement/>
                     <td><time datetime=rfc3339(p.created_at) title=utc(p.created_at)>{relative(p.created_at, now)}</time></td>
                 </tr>
             }
@@ -255,7 +255,7 @@ fn ProfileRows(profiles: Vec<Profile>, location: ListLocation) -> impl IntoView 
     view! {
         <div class="table-wrap">
             <table class="profiles">
-                <ProfileColumns/>
+                <ProfileColumns version/>
                 <tbody>{rows}</tbody>
             </table>
         </div>

@@ -13,7 +13,7 @@ use crate::error::{AppError, FieldError};
 use crate::index::Received;
 use crate::profiles::model::{changes, deletion};
 use crate::profiles::model::{
-    EnrollmentUrl, NewProfile, Profile, ProfileId, ProfileUpdate, Relationship,
+    AccessType, EnrollmentUrl, NewProfile, Profile, ProfileId, ProfileUpdate, Relationship,
 };
 use crate::state::AppState;
 use crate::upstream::{ErrorKind, Reply, UpstreamError};
@@ -40,29 +40,36 @@ pub async fn get(state: &AppState, id: &ProfileId) -> Result<Profile, AppError> 
     Ok(profile)
 }
 
-/// Creates a profile. Callers have required `ProfilesWrite`; setting a relationship
-/// other than the default also takes `ProfilesRelationship`.
+/// Creates a profile. Callers have required `ProfilesWrite`; setting a relationship or
+/// an access type other than the default also takes `ProfilesRelationship`. A field the
+/// console's API version does not take is refused before anything is recorded.
 pub async fn create(
     state: &AppState,
     user: &Authorized,
     profile: NewProfile,
 ) -> Result<Profile, AppError> {
+    let body = profile
+        .body(state.upstream.version())
+        .map_err(AppError::invalid)?;
     if profile
         .relationship
         .is_some_and(|r| r != Relationship::default())
+        || profile
+            .access_type
+            .is_some_and(|a| a != AccessType::default())
     {
         user.check(
             Permission::ProfilesRelationship,
-            "create a profile with a relationship",
+            "create a profile with a relationship or an access type",
         )
         .await?;
     }
-    let asked = changes::requested_new(&profile);
+    let asked = changes::requested_new(&profile, state.upstream.version());
     let attempt = user
         .trail()
         .begin(Action::ProfileCreate, None, asked.clone())
         .await?;
-    match upstream_reply("create", state.upstream.create(&profile).await) {
+    match upstream_reply("create", state.upstream.create(&body).await) {
         Ok(Reply { value, request_id }) => {
             write_through(state, &value).await;
             let made = changes::created(&value);
@@ -78,8 +85,8 @@ pub async fn create(
     }
 }
 
-/// Callers have required `ProfilesWrite`; any relationship in the update, `null`
-/// included, also takes `ProfilesRelationship`: what `null` does is the API's to
+/// Callers have required `ProfilesWrite`; any relationship or access type in the update,
+/// `null` included, also takes `ProfilesRelationship`: what `null` does is the API's to
 /// decide, not the console's.
 pub async fn update(
     state: &AppState,
@@ -88,10 +95,13 @@ pub async fn update(
     update: ProfileUpdate,
     unless_changed_since: Option<&str>,
 ) -> Result<Profile, AppError> {
-    if !update.relationship.is_absent() {
+    let body = update
+        .body(state.upstream.version())
+        .map_err(AppError::invalid)?;
+    if !update.relationship.is_absent() || !update.access_type.is_absent() {
         user.check(
             Permission::ProfilesRelationship,
-            "change a profile's relationship",
+            "change a profile's relationship or access type",
         )
         .await?;
     }
@@ -125,7 +135,7 @@ pub async fn update(
         Some(loaded) if current.updated_at != loaded => Err(AppError::Changed {
             updated_at: crate::timestamp::utc(current.updated_at),
         }),
-        _ => upstream_reply("update", state.upstream.update(id, &update).await),
+        _ => upstream_reply("update", state.upstream.update(id, &body).await),
     };
     match outcome {
         Ok(Reply { value, request_id }) => {
@@ -258,9 +268,17 @@ pub fn upstream_reply<T>(
 }
 
 /// The API's validation messages start with the field they concern
-/// (`metadata: …`, `name: …`); keep that so the form can show it next to the field.
+/// (`metadata: …`, `external_user_details.country: …`); keep that so the form can show it
+/// next to the field. GA's `reference_id` is the console's External ID.
 fn field_error(message: &str) -> FieldError {
-    const FIELDS: [&str; 4] = ["external_id", "name", "relationship", "metadata"];
+    const FIELDS: [&str; 6] = [
+        "external_id",
+        "name",
+        "relationship",
+        "access_type",
+        "external_user_details",
+        "metadata",
+    ];
     message
         .split_once(": ")
         .filter(|(field, _)| {
@@ -268,7 +286,10 @@ fn field_error(message: &str) -> FieldError {
                 .iter()
                 .any(|f| field == f || field.strip_prefix(f).is_some_and(|r| r.starts_with('.')))
         })
-        .map(|(field, text)| FieldError::new(field, text))
+        .map(|(field, text)| match field {
+            "external_user_details.reference_id" => FieldError::new("external_id", text),
+            _ => FieldError::new(field, text),
+        })
         .unwrap_or_else(|| FieldError::new("request", message))
 }
 
@@ -285,6 +306,17 @@ mod tests {
         assert_eq!(
             field_error("name: is required"),
             FieldError::new("name", "is required")
+        );
+        assert_eq!(
+            field_error("external_user_details.onboarded_at: must not be in the future"),
+            FieldError::new(
+                "external_user_details.onboarded_at",
+                "must not be in the future"
+            )
+        );
+        assert_eq!(
+            field_error("external_user_details.reference_id: cannot be cleared"),
+            FieldError::new("external_id", "cannot be cleared")
         );
         assert_eq!(
             field_error("Invalid request body: expected value"),

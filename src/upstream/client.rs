@@ -1,6 +1,7 @@
 //! The one place that builds User Profiles API URLs, holds the API key and talks HTTP.
 //!
-//! Headers follow docs/api-contract.md §1; retries follow the SDK policy of docs/api-contract.md §7, except that a
+//! Headers follow docs/api-contract.md §1 and the version the console speaks
+//! (docs/api-versions.md, "Choosing a version"); retries follow the SDK policy of docs/api-contract.md §7, except that a
 //! create is never retried after an ambiguous failure (a timeout or a dropped connection
 //! after the request was sent), because the API has no idempotency key and a retry could
 //! create a duplicate profile.
@@ -8,8 +9,7 @@
 use super::error::{ErrorKind, UpstreamError};
 use super::retry::{should_retry_status, RetryPolicy};
 use crate::profiles::model::{
-    DeletedProfile, EnrollmentUrl, ListQuery, NewProfile, Profile, ProfileId, ProfilePage,
-    ProfileUpdate,
+    ApiVersion, DeletedProfile, EnrollmentUrl, ListQuery, Profile, ProfileId, ProfilePage, WireBody,
 };
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT};
 use reqwest::{Method, RequestBuilder, Url};
@@ -20,12 +20,13 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 pub const ANTHROPIC_VERSION: &str = "2023-06-01";
-pub const BETA: &str = "user-profiles-2026-03-24";
 
 /// Everything the client needs; built from the command line and environment.
 #[derive(Debug, Clone)]
 pub struct UpstreamConfig {
     pub base_url: Url,
+    /// The API version every call speaks.
+    pub version: ApiVersion,
     /// `None` only for the built-in emulator, which accepts unauthenticated calls.
     pub api_key: Option<SecretString>,
     pub connect_timeout: Duration,
@@ -43,9 +44,10 @@ impl UpstreamConfig {
         (self.connect_timeout + self.attempt_timeout) * attempts + wait * self.retry.max_retries
     }
 
-    pub fn new(base_url: Url, api_key: Option<SecretString>) -> Self {
+    pub fn new(base_url: Url, version: ApiVersion, api_key: Option<SecretString>) -> Self {
         Self {
             base_url,
+            version,
             api_key,
             connect_timeout: Duration::from_secs(5),
             attempt_timeout: Duration::from_secs(30),
@@ -70,6 +72,7 @@ pub struct Client {
 struct Inner {
     http: reqwest::Client,
     base_url: Url,
+    version: ApiVersion,
     api_key: Option<SecretString>,
     retry: RetryPolicy,
     longest_call: Duration,
@@ -96,7 +99,10 @@ impl Client {
             "anthropic-version",
             HeaderValue::from_static(ANTHROPIC_VERSION),
         );
-        headers.insert("anthropic-beta", HeaderValue::from_static(BETA));
+        // Exactly one `user-profiles-*` value for a beta, none for GA.
+        if let Some(beta) = config.version.beta() {
+            headers.insert("anthropic-beta", HeaderValue::from_static(beta));
+        }
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         if let Some(key) = &config.api_key {
             // A key that is not a valid header value cannot be sent at all; leaving the
@@ -120,11 +126,17 @@ impl Client {
             inner: Arc::new(Inner {
                 http,
                 base_url: config.base_url,
+                version: config.version,
                 api_key: config.api_key,
                 retry: config.retry,
                 longest_call,
             }),
         })
+    }
+
+    /// The API version every call speaks.
+    pub fn version(&self) -> ApiVersion {
+        self.inner.version
     }
 
     /// See [`UpstreamConfig::longest_call`].
@@ -174,7 +186,7 @@ impl Client {
     }
 
     /// `POST /v1/user_profiles`. Not replayed once it may have reached the API.
-    pub async fn create(&self, body: &NewProfile) -> Result<Reply<Profile>, UpstreamError> {
+    pub async fn create(&self, body: &WireBody) -> Result<Reply<Profile>, UpstreamError> {
         let url = self.url(&[]);
         self.send("create", Replay::OnlyIfNotSent, || {
             self.request(Method::POST, url.clone()).json(body)
@@ -186,7 +198,7 @@ impl Client {
     pub async fn update(
         &self,
         id: &ProfileId,
-        body: &ProfileUpdate,
+        body: &WireBody,
     ) -> Result<Reply<Profile>, UpstreamError> {
         let url = self.url(&[id.as_str()]);
         self.send("update", Replay::Safe, || {
@@ -206,12 +218,22 @@ impl Client {
         .await
     }
 
-    /// `POST /v1/user_profiles/{id}/enrollment_url`. Each call mints a new URL; a replay
-    /// only mints another, so it is safe.
+    /// An enrollment link: under GA `POST …/{id}/action_urls` for `enroll_end_user`, the
+    /// way the GA docs name; under the beta `POST …/{id}/enrollment_url`, as the console
+    /// always did. Each call mints a new link; a replay only mints another, so it is safe.
     pub async fn enrollment_url(
         &self,
         id: &ProfileId,
     ) -> Result<Reply<EnrollmentUrl>, UpstreamError> {
+        if self.inner.version.is_ga() {
+            let url = self.url(&[id.as_str(), "action_urls"]);
+            let body = serde_json::json!({"action": {"type": "enroll_end_user"}});
+            return self
+                .send("action_urls", Replay::Safe, || {
+                    self.request(Method::POST, url.clone()).json(&body)
+                })
+                .await;
+        }
         let url = self.url(&[id.as_str(), "enrollment_url"]);
         self.send("enrollment_url", Replay::Safe, || {
             self.request(Method::POST, url.clone())
@@ -389,8 +411,11 @@ mod tests {
 
     #[test]
     fn the_longest_call_counts_every_attempt_and_the_longest_waits() {
-        let mut config =
-            UpstreamConfig::new(Url::parse("https://api.anthropic.com").unwrap(), None);
+        let mut config = UpstreamConfig::new(
+            Url::parse("https://api.anthropic.com").unwrap(),
+            ApiVersion::Ga,
+            None,
+        );
         // 3 attempts of 5 s connect + 30 s, and 2 waits of up to 60 s (the retry-after cap).
         assert_eq!(config.longest_call(), Duration::from_secs(225));
         config.retry.max_retries = 0;

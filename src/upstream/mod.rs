@@ -4,8 +4,6 @@
 pub mod client;
 pub mod error;
 pub mod retry;
-pub mod version;
 
 pub use client::{Client, Reply, UpstreamConfig};
 pub use error::{ErrorKind, UpstreamError};
-pub use version::ApiVersion;

@@ -66,8 +66,14 @@ impl TestEmulator {
         self.client_with(|_| {})
     }
 
+    /// The client speaks the 2026-03-24 beta unless `change` says otherwise: most tests
+    /// were written for it; GA tests set `config.version`.
     pub fn client_with(&self, change: impl FnOnce(&mut UpstreamConfig)) -> Client {
-        let mut config = UpstreamConfig::new(self.base_url(), None);
+        let mut config = UpstreamConfig::new(
+            self.base_url(),
+            profiles_admin::profiles::model::ApiVersion::Beta20260324,
+            None,
+        );
         config.attempt_timeout = Duration::from_secs(2);
         config.retry = RetryPolicy::default();
         change(&mut config);
@@ -142,7 +148,7 @@ impl TestEmulator {
     /// A raw request to the emulated API with the documented headers (03-24).
     pub fn api(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
         self.api_as(
-            profiles_admin::upstream::ApiVersion::Beta20260324,
+            profiles_admin::profiles::model::ApiVersion::Beta20260324,
             method,
             path,
         )
@@ -151,7 +157,7 @@ impl TestEmulator {
     /// A raw request in `version`: its beta value, or none for GA.
     pub fn api_as(
         &self,
-        version: profiles_admin::upstream::ApiVersion,
+        version: profiles_admin::profiles::model::ApiVersion,
         method: reqwest::Method,
         path: &str,
     ) -> reqwest::RequestBuilder {
@@ -332,4 +338,24 @@ pub fn auth_args(mode: profiles_admin::auth::AuthMode) -> profiles_admin::config
         proxy_admin_group: "platform".into(),
         public_origin: None,
     }
+}
+
+/// A create body as the 2026-03-24 beta sends it (the tests' client speaks it by default).
+pub fn valid_new(
+    input: profiles_admin::profiles::model::NewProfileInput,
+) -> profiles_admin::profiles::model::WireBody {
+    profiles_admin::profiles::model::NewProfile::try_from(input)
+        .expect("a valid create")
+        .body(profiles_admin::profiles::model::ApiVersion::Beta20260324)
+        .expect("a 2026-03-24 create")
+}
+
+/// An update body as the 2026-03-24 beta sends it.
+pub fn valid_update(
+    input: profiles_admin::profiles::model::ProfileUpdateInput,
+) -> profiles_admin::profiles::model::WireBody {
+    profiles_admin::profiles::model::ProfileUpdate::try_from(input)
+        .expect("a valid update")
+        .body(profiles_admin::profiles::model::ApiVersion::Beta20260324)
+        .expect("a 2026-03-24 update")
 }

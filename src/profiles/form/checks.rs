@@ -3,10 +3,12 @@
 
 use crate::error::{AppError, FieldError};
 use crate::profiles::form::data::{names, non_empty, ProfileForm};
+use crate::profiles::model::details::CANNOT_CLEAR;
 use crate::profiles::model::{
-    check_metadata_key, check_metadata_value, check_resold_name, check_text, Field, Lenient,
-    MetadataMode, Relationship, MAX_METADATA_KEYS,
+    check_detail, check_metadata_key, check_metadata_value, check_resold_name, check_text,
+    AccessType, Field, Lenient, MetadataMode, Relationship, DETAILS, MAX_METADATA_KEYS,
 };
+use std::collections::BTreeMap;
 
 /// Every message for one field.
 pub fn messages_for<'a>(errors: &'a [FieldError], field: &str) -> Vec<&'a str> {
@@ -27,8 +29,32 @@ impl ProfileForm {
         }
     }
 
-    /// Every problem, by field: `external_id`, `name`, `relationship`, `metadata`,
-    /// `row-N-key`, `row-N-value`. Empty when the form can be saved.
+    /// The access type the profile will have (GA): unchanged if the user left an unknown
+    /// one as it was.
+    pub(super) fn access_type(&self) -> Result<Field<AccessType>, FieldError> {
+        match &self.loaded {
+            Some(loaded) if loaded.access_type == self.access_type => Ok(Field::Absent),
+            _ => AccessType::parse(&self.access_type).map(Field::Value),
+        }
+    }
+
+    /// The details typed that differ from what was loaded (all typed ones on create).
+    /// An emptied detail is not among them: [`Self::check`] refuses it.
+    pub(super) fn changed_details(&self) -> BTreeMap<String, String> {
+        let loaded = self.loaded.as_ref().map(|l| &l.details);
+        DETAILS
+            .iter()
+            .filter_map(|d| {
+                let typed = non_empty(self.detail(d.key))?;
+                let before = loaded.and_then(|l| l.get(d.key));
+                (before != Some(&typed)).then(|| (d.key.to_owned(), typed))
+            })
+            .collect()
+    }
+
+    /// Every problem, by field: `external_id`, `name`, `relationship` or `access_type`
+    /// and the details, `metadata`, `row-N-key`, `row-N-value`. Empty when the form can
+    /// be saved.
     pub fn check(&self) -> Vec<FieldError> {
         let mut errors = Vec::new();
         for (field, typed) in [
@@ -37,6 +63,45 @@ impl ProfileForm {
         ] {
             errors.extend(non_empty(typed).and_then(|value| check_text(field, &value).err()));
         }
+        if self.version.has_relationship() {
+            self.check_relationship(&mut errors);
+        } else {
+            self.check_ga(&mut errors);
+        }
+        self.check_rows(&mut errors);
+        errors
+    }
+
+    /// GA: the access type, and the details by their rules. A value that is set cannot
+    /// be cleared, so emptying one is refused here, before anything is sent.
+    fn check_ga(&self, errors: &mut Vec<FieldError>) {
+        if let Err(e) = self.access_type() {
+            errors.push(FieldError::new(names::ACCESS_TYPE, e.message));
+        }
+        let Some(loaded) = &self.loaded else {
+            for d in DETAILS {
+                errors.extend(
+                    non_empty(self.detail(d.key)).and_then(|v| check_detail(d.key, &v).err()),
+                );
+            }
+            return;
+        };
+        if loaded.external_id.is_some() && self.external_id.is_empty() {
+            errors.push(FieldError::new(names::EXTERNAL_ID, CANNOT_CLEAR));
+        }
+        for d in DETAILS {
+            match non_empty(self.detail(d.key)) {
+                None if loaded.details.contains_key(d.key) => {
+                    errors.push(FieldError::new(names::detail(d.key), CANNOT_CLEAR));
+                }
+                None => {}
+                Some(v) => errors.extend(check_detail(d.key, &v).err()),
+            }
+        }
+    }
+
+    /// 2026-03-24: the relationship, and the name a resold profile needs.
+    fn check_relationship(&self, errors: &mut Vec<FieldError>) {
         match self.relationship() {
             Err(e) => errors.push(e),
             Ok(field) => {
@@ -52,6 +117,10 @@ impl ProfileForm {
                 }
             }
         }
+    }
+
+    /// The metadata editor's rows.
+    fn check_rows(&self, errors: &mut Vec<FieldError>) {
         let mut seen: Vec<&str> = Vec::new();
         for (i, row) in self.rows.iter().enumerate() {
             if !row.is_live() {
@@ -90,7 +159,6 @@ impl ProfileForm {
                 format!("At most {MAX_METADATA_KEYS} entries (this form has {live})"),
             ));
         }
-        errors
     }
 
     /// [`Self::place_errors`] for the field errors inside an [`AppError`].

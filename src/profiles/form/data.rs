@@ -2,8 +2,11 @@
 //! form was loaded with, the buttons (intents) and the names of its inputs, and reading
 //! all of it back from a posted `application/x-www-form-urlencoded` body.
 
-use crate::profiles::model::{Profile, Relationship, MAX_METADATA_KEYS};
+use crate::profiles::model::{
+    AccessType, ApiVersion, Profile, Relationship, DETAILS, MAX_METADATA_KEYS,
+};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// Most rows a posted form may carry, removed ones included; more is not a real form.
 const MAX_ROWS: usize = 64;
@@ -38,16 +41,26 @@ pub struct Loaded {
     pub name: Option<String>,
     /// As the API sent it, so a relationship this console does not know is kept.
     pub relationship: String,
+    /// GA: as the API sent it, so an access type this console does not know is kept.
+    pub access_type: String,
+    /// GA: the details besides the External ID that were set, by key.
+    pub details: BTreeMap<String, String>,
     /// RFC 3339, as loaded.
     pub updated_at: String,
 }
 
-/// The state of a create or edit form.
+/// The state of a create or edit form. Its fields follow `version`: a relationship under
+/// the 2026-03-24 beta; an access type and the external user details under GA.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProfileForm {
+    pub version: ApiVersion,
     pub external_id: String,
     pub name: String,
     pub relationship: String,
+    pub access_type: String,
+    /// GA: what is typed for each of the details besides the External ID, by key; an
+    /// empty value is "not set".
+    pub details: BTreeMap<String, String>,
     pub rows: Vec<MetaRow>,
     /// `None` on the create form.
     pub loaded: Option<Loaded>,
@@ -94,12 +107,25 @@ pub mod names {
     pub const EXTERNAL_ID: &str = "external_id";
     pub const NAME: &str = "name";
     pub const RELATIONSHIP: &str = "relationship";
+    pub const ACCESS_TYPE: &str = "access_type";
     pub const INTENT: &str = "intent";
     pub const OVERWRITE: &str = "overwrite";
     pub const LOADED_EXTERNAL_ID: &str = "loaded_external_id";
     pub const LOADED_NAME: &str = "loaded_name";
     pub const LOADED_RELATIONSHIP: &str = "loaded_relationship";
+    pub const LOADED_ACCESS_TYPE: &str = "loaded_access_type";
     pub const LOADED_UPDATED_AT: &str = "loaded_updated_at";
+
+    /// A detail's input is named as the API names the field, so that the API's own
+    /// errors land next to it: `external_user_details.country`.
+    pub fn detail(key: &str) -> String {
+        crate::profiles::model::detail_field(key)
+    }
+
+    /// What the edit form loaded for a detail: `loaded_external_user_details.country`.
+    pub fn loaded_detail(key: &str) -> String {
+        format!("loaded_{}", detail(key))
+    }
 
     /// `row-3-key`, `row-3-value`, `row-3-orig-key`, `row-3-orig-value`, `row-3-removed`.
     pub fn row(index: usize, part: &str) -> String {
@@ -112,28 +138,52 @@ pub(super) fn non_empty(s: &str) -> Option<String> {
 }
 
 impl ProfileForm {
-    pub fn for_create() -> Self {
+    /// The fields of the other version stay empty, as a post of this form reads them.
+    pub fn for_create(version: ApiVersion) -> Self {
+        let beta = version.has_relationship();
+        let default = |yes: bool, value: &str| if yes { value.to_owned() } else { String::new() };
         Self {
+            version,
             external_id: String::new(),
             name: String::new(),
-            relationship: Relationship::default().as_str().to_owned(),
+            relationship: default(beta, Relationship::default().as_str()),
+            access_type: default(!beta, AccessType::default().as_str()),
+            details: BTreeMap::new(),
             rows: Vec::new(),
             loaded: None,
             overwrite: false,
         }
     }
 
-    pub fn for_edit(profile: &Profile) -> Self {
+    pub fn for_edit(profile: &Profile, version: ApiVersion) -> Self {
+        let beta = version.has_relationship();
         let loaded = Loaded {
-            external_id: profile.external_id.clone(),
+            external_id: profile.external_id().map(str::to_owned),
             name: profile.name.clone(),
-            relationship: profile.relationship.label().to_owned(),
+            relationship: match &profile.relationship {
+                Some(r) if beta => r.label().to_owned(),
+                _ if beta => Relationship::default().as_str().to_owned(),
+                _ => String::new(),
+            },
+            access_type: match &profile.access_type {
+                Some(a) if !beta => a.label().to_owned(),
+                _ if !beta => AccessType::default().as_str().to_owned(),
+                _ => String::new(),
+            },
+            details: profile
+                .external_user_details
+                .as_ref()
+                .map(|d| d.values())
+                .unwrap_or_default(),
             updated_at: crate::timestamp::rfc3339(profile.updated_at),
         };
         Self {
+            version,
             external_id: loaded.external_id.clone().unwrap_or_default(),
             name: loaded.name.clone().unwrap_or_default(),
             relationship: loaded.relationship.clone(),
+            access_type: loaded.access_type.clone(),
+            details: loaded.details.clone(),
             rows: profile
                 .metadata
                 .iter()
@@ -149,9 +199,10 @@ impl ProfileForm {
         }
     }
 
-    /// Reads a posted form. Unknown names are ignored and missing ones read as empty,
-    /// so any body yields a form that [`Self::check`] then judges.
-    pub fn from_pairs(pairs: &[(String, String)]) -> (Self, Intent) {
+    /// Reads a posted form, for the version the console speaks. Unknown names are ignored
+    /// and missing ones read as empty, so any body yields a form that [`Self::check`]
+    /// then judges.
+    pub fn from_pairs(pairs: &[(String, String)], version: ApiVersion) -> (Self, Intent) {
         let get = |name: &str| {
             pairs
                 .iter()
@@ -178,16 +229,27 @@ impl ProfileForm {
                 }
             })
             .collect();
+        let details = |name: fn(&str) -> String| -> BTreeMap<String, String> {
+            DETAILS
+                .iter()
+                .filter_map(|d| Some((d.key.to_owned(), non_empty(&text(&name(d.key)))?)))
+                .collect()
+        };
         let loaded = get(names::LOADED_UPDATED_AT).map(|updated_at| Loaded {
             external_id: non_empty(&text(names::LOADED_EXTERNAL_ID)),
             name: non_empty(&text(names::LOADED_NAME)),
             relationship: text(names::LOADED_RELATIONSHIP),
+            access_type: text(names::LOADED_ACCESS_TYPE),
+            details: details(names::loaded_detail),
             updated_at,
         });
         let form = Self {
+            version,
             external_id: text(names::EXTERNAL_ID),
             name: text(names::NAME),
             relationship: text(names::RELATIONSHIP),
+            access_type: text(names::ACCESS_TYPE),
+            details: details(names::detail),
             rows,
             loaded,
             overwrite: text(names::OVERWRITE) == "1",
@@ -225,6 +287,13 @@ impl ProfileForm {
                 }
             }
         }
+    }
+}
+
+impl ProfileForm {
+    /// What is typed for a detail; empty when not set.
+    pub fn detail(&self, key: &str) -> &str {
+        self.details.get(key).map_or("", String::as_str)
     }
 }
 

@@ -12,7 +12,9 @@ use crate::profiles::form::state::FormState;
 use crate::profiles::form::summary::ChangeSummary;
 use crate::profiles::links::{detail_href, edit_href, new_href};
 use crate::profiles::location::ListLocation;
-use crate::profiles::model::{ProfileId, Relationship, MAX_TEXT_CHARS};
+use crate::profiles::model::{
+    AccessType, Detail, ProfileId, Relationship, DETAILS, MAX_TEXT_CHARS,
+};
 use crate::profiles::server::{create_profile, update_profile};
 use crate::ui::browser::{adopt_shown_value, confirm_before_leaving, focus_first, go_to};
 use crate::ui::error_panel::{ErrorPanel, RequestId};
@@ -35,7 +37,7 @@ pub fn ProfileEditor(
     initial: ProfileForm,
     error: Option<AppError>,
     from: ListLocation,
-    /// Only admins set relationships (`Permission::ProfilesRelationship`).
+    /// Only admins set relationships and access types (`Permission::ProfilesRelationship`).
     may_change_relationship: bool,
 ) -> impl IntoView {
     // A form rendered for a refused no-JS post answers with the refusal's status.
@@ -153,6 +155,7 @@ pub fn ProfileEditor(
         Target::Edit(id) => (edit_href(id, &from), "Save", detail_href(id, &from, None)),
     };
     let is_edit = matches!(target, Target::Edit(_));
+    let ga = !initial.version.has_relationship();
 
     view! {
         <form class="profile-form" method="post" action=action on:submit=submit novalidate>
@@ -163,10 +166,32 @@ pub fn ProfileEditor(
             </button>
             <FormProblems server_error/>
             <TextField label="External ID" name=names::EXTERNAL_ID value=state.external_id errors=errors_for(names::EXTERNAL_ID.into())
-                hint="Your platform's id for this user or organization. Optional."/>
+                hint=if ga {
+                    "Your platform's id for this user or organization (GA's reference_id). Optional; once set, it can be changed but not cleared."
+                } else {
+                    "Your platform's id for this user or organization. Optional."
+                }/>
             <TextField label="Name" name=names::NAME value=state.name errors=errors_for(names::NAME.into())
-                hint="Optional; required when the relationship is \"resold\"."/>
-            <RelationshipField value=state.relationship loaded=state.loaded.get_value() may_change=may_change_relationship errors=errors_for(names::RELATIONSHIP.into())/>
+                hint=if ga { "Optional." } else { "Optional; required when the relationship is \"resold\"." }/>
+            {if ga {
+                view! {
+                    <AccessTypeField value=state.access_type loaded=state.loaded.get_value() may_change=may_change_relationship errors=errors_for(names::ACCESS_TYPE.into())/>
+                    <fieldset class="details">
+                        <legend>"External user details"</legend>
+                        <p class="hint">"Each detail is optional until set; once set, it can be changed but not cleared."</p>
+                        {DETAILS.iter().zip(state.details).map(|(detail, value)| {
+                            let set = state.loaded.with_value(|l| l.as_ref().is_some_and(|l| l.details.contains_key(detail.key)));
+                            view! { <DetailField detail=*detail value set errors=errors_for(names::detail(detail.key))/> }
+                        }).collect_view()}
+                    </fieldset>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <RelationshipField value=state.relationship loaded=state.loaded.get_value() may_change=may_change_relationship errors=errors_for(names::RELATIONSHIP.into())/>
+                }
+                .into_any()
+            }}
             <MetadataEditor state form errors_for/>
             {state.loaded.get_value().map(|loaded| view! { <LoadedFields loaded overwrite=state.overwrite/> })}
             {is_edit.then(|| view! { <ChangeSummary form/> })}
@@ -211,8 +236,83 @@ fn FormProblems(server_error: RwSignal<Option<AppError>>) -> impl IntoView {
 fn is_form_field(field: &str) -> bool {
     matches!(
         field,
-        names::EXTERNAL_ID | names::NAME | names::RELATIONSHIP | "metadata"
+        names::EXTERNAL_ID | names::NAME | names::RELATIONSHIP | names::ACCESS_TYPE | "metadata"
     ) || field.starts_with("row-")
+        || DETAILS.iter().any(|d| field == names::detail(d.key))
+}
+
+/// One of GA's external user details: a choice or free text. A detail that is set
+/// cannot be cleared, so its choice offers no "Not set" and its hint says so up front.
+#[component]
+fn DetailField(
+    detail: Detail,
+    value: RwSignal<String>,
+    set: bool,
+    errors: Signal<Vec<String>>,
+) -> impl IntoView {
+    let name = names::detail(detail.key);
+    let id = format!("field-{}", detail.key);
+    let described = format!("{id}-hint {id}-error");
+    let hint = if set {
+        format!("{} Set: it can be changed, not cleared.", detail.hint)
+    } else {
+        format!("{} Optional.", detail.hint)
+    };
+    let control = if detail.choices.is_empty() {
+        let input = NodeRef::<leptos::html::Input>::new();
+        adopt_shown_value(value, move || input.get().map(|el| el.value()));
+        view! {
+            <input id=id.clone() type="text" name=name autocomplete="off" spellcheck="false" node_ref=input
+                value=value.get_untracked()
+                on:input=move |ev| value.set(event_target_value(&ev))
+                aria-invalid=move || (!errors.get().is_empty()).to_string()
+                aria-describedby=described/>
+        }
+        .into_any()
+    } else {
+        // A value this console does not know stays selectable, as it came.
+        let current = value.get_untracked();
+        let mut choices: Vec<(String, String)> = detail
+            .choices
+            .iter()
+            .map(|(v, meaning)| ((*v).to_owned(), format!("{v} — {meaning}")))
+            .collect();
+        if !current.is_empty() && !choices.iter().any(|(v, _)| *v == current) {
+            choices.push((
+                current.clone(),
+                format!("{current} — not known to this console; kept as it is"),
+            ));
+        }
+        if !set {
+            choices.insert(0, (String::new(), "Not set".to_owned()));
+        }
+        let options = choices
+            .into_iter()
+            .map(|(v, label)| {
+                let selected = v.clone();
+                view! { <option value=v selected=move || value.get() == selected>{label}</option> }
+            })
+            .collect_view();
+        let select = NodeRef::<leptos::html::Select>::new();
+        adopt_shown_value(value, move || select.get().map(|el| el.value()));
+        view! {
+            <select id=id.clone() name=name node_ref=select
+                on:change=move |ev| value.set(event_target_value(&ev))
+                aria-invalid=move || (!errors.get().is_empty()).to_string()
+                aria-describedby=described>
+                {options}
+            </select>
+        }
+        .into_any()
+    };
+    view! {
+        <div class="field">
+            <label for=id.clone()>{detail.label}</label>
+            {control}
+            <p class="hint" id=format!("{id}-hint")>{hint}</p>
+            <p class="field-error" id=format!("{id}-error") aria-live="polite">{move || errors.get().join(" ")}</p>
+        </div>
+    }
 }
 
 #[component]
@@ -297,13 +397,68 @@ fn RelationshipField(
     }
 }
 
+/// GA's access type: who the platform gives access to. Like the relationship it
+/// replaces, only admins change it.
+#[component]
+fn AccessTypeField(
+    value: RwSignal<String>,
+    loaded: Option<Loaded>,
+    may_change: bool,
+    errors: Signal<Vec<String>>,
+) -> impl IntoView {
+    let unknown = loaded
+        .map(|l| l.access_type)
+        .filter(|a| AccessType::parse(a).is_err());
+    let mut choices: Vec<(String, &'static str)> = AccessType::ALL
+        .iter()
+        .map(|a| (a.as_str().to_owned(), a.meaning()))
+        .collect();
+    if let Some(raw) = unknown {
+        choices.push((raw, "not known to this console; kept as it is"));
+    }
+    let current = value.get_untracked();
+    choices.retain(|(v, _)| may_change || *v == current);
+    let options = choices
+        .into_iter()
+        .map(|(v, meaning)| {
+            let label = format!("{v} — {meaning}");
+            let selected = v.clone();
+            view! { <option value=v selected=move || value.get() == selected>{label}</option> }
+        })
+        .collect_view();
+    let select = NodeRef::<leptos::html::Select>::new();
+    adopt_shown_value(value, move || select.get().map(|el| el.value()));
+    view! {
+        <div class="field">
+            <label for="field-access_type">"Access type"</label>
+            <select id="field-access_type" name=names::ACCESS_TYPE node_ref=select
+                on:change=move |ev| value.set(event_target_value(&ev))
+                aria-invalid=move || (!errors.get().is_empty()).to_string()
+                aria-describedby="field-access_type-error">
+                {options}
+            </select>
+            <p class="field-error" id="field-access_type-error" aria-live="polite">{move || errors.get().join(" ")}</p>
+            {(!may_change).then(|| view! { <p class="hint">"Only admins can change the access type."</p> })}
+        </div>
+    }
+}
+
 /// What the edit form was loaded with, carried through a no-JS post.
 #[component]
 fn LoadedFields(loaded: Loaded, overwrite: RwSignal<bool>) -> impl IntoView {
+    let details = DETAILS
+        .iter()
+        .filter_map(|d| {
+            let value = loaded.details.get(d.key)?.clone();
+            Some(view! { <input type="hidden" name=names::loaded_detail(d.key) value=value/> })
+        })
+        .collect_view();
     view! {
         <input type="hidden" name=names::LOADED_EXTERNAL_ID value=loaded.external_id.unwrap_or_default()/>
         <input type="hidden" name=names::LOADED_NAME value=loaded.name.unwrap_or_default()/>
         <input type="hidden" name=names::LOADED_RELATIONSHIP value=loaded.relationship/>
+        <input type="hidden" name=names::LOADED_ACCESS_TYPE value=loaded.access_type/>
+        {details}
         <input type="hidden" name=names::LOADED_UPDATED_AT value=loaded.updated_at/>
         <input type="hidden" name=names::OVERWRITE
             value=if overwrite.get_untracked() { "1" } else { "0" }

@@ -26,10 +26,21 @@ impl ProfileForm {
         if !errors.is_empty() {
             return Err(errors);
         }
+        let beta = self.version.has_relationship();
         NewProfile::try_from(NewProfileInput {
             external_id: non_empty(&self.external_id),
             name: non_empty(&self.name),
-            relationship: self.relationship().ok().and_then(|f| f.as_value().copied()),
+            relationship: beta
+                .then(|| self.relationship().ok().and_then(|f| f.as_value().copied()))
+                .flatten(),
+            access_type: (!beta)
+                .then(|| self.access_type().ok().and_then(|f| f.as_value().copied()))
+                .flatten(),
+            external_user_details: if beta {
+                BTreeMap::new()
+            } else {
+                self.changed_details()
+            },
             metadata: self.final_metadata(),
         })
     }
@@ -78,10 +89,25 @@ impl ProfileForm {
         for key in before.keys().filter(|k| !after.contains_key(*k)) {
             patch.insert(key.clone(), String::new());
         }
+        let beta = self.version.has_relationship();
         ProfileUpdateInput {
             external_id: text(&self.external_id, &loaded.external_id),
             name: text(&self.name, &loaded.name),
-            relationship: self.relationship().unwrap_or_default(),
+            relationship: if beta {
+                self.relationship().unwrap_or_default()
+            } else {
+                Field::Absent
+            },
+            access_type: if beta {
+                Field::Absent
+            } else {
+                self.access_type().unwrap_or_default()
+            },
+            external_user_details: if beta {
+                BTreeMap::new()
+            } else {
+                self.changed_details()
+            },
             metadata: (!patch.is_empty()).then_some(patch),
         }
     }

@@ -122,7 +122,7 @@ async fn create(State(state): State<AppState>, request: Request) -> Response {
         Err(response) => return response,
     };
     let from = list_place(&parts);
-    let (mut form, intent) = ProfileForm::from_pairs(&pairs);
+    let (mut form, intent) = ProfileForm::from_pairs(&pairs, state.upstream.version());
     let allowed = Authorized::require_in(&parts, Permission::ProfilesWrite).await;
     let error = match (allowed, intent) {
         (Err(refused), _) => Some(refused),
@@ -152,7 +152,7 @@ async fn edit(State(state): State<AppState>, request: Request) -> Response {
         return render(state, parts, || {}).await;
     };
     let from = list_place(&parts);
-    let (mut form, intent) = ProfileForm::from_pairs(&pairs);
+    let (mut form, intent) = ProfileForm::from_pairs(&pairs, state.upstream.version());
     let allowed = Authorized::require_in(&parts, Permission::ProfilesWrite).await;
     let error = match (allowed, intent) {
         (Err(refused), _) => Some(refused),

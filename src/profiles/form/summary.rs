@@ -2,7 +2,7 @@
 //! before and after.
 
 use crate::profiles::form::data::{char_count, non_empty, ProfileForm};
-use crate::profiles::model::Field;
+use crate::profiles::model::{Field, DETAILS};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -10,7 +10,8 @@ use std::collections::BTreeMap;
 /// One line of the change summary shown before saving.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SummaryLine {
-    /// "Name", "External ID", "Relationship" or `Metadata "plan"`.
+    /// "Name", "External ID", "Relationship", "Access type", a detail's label, or
+    /// `Metadata "plan"`.
     pub what: String,
     pub before: Option<String>,
     pub after: Option<String>,
@@ -41,6 +42,22 @@ impl ProfileForm {
                 before: Some(loaded.relationship.clone()),
                 after: Some(r.as_str().into()),
             });
+        }
+        if let Field::Value(a) = patch.access_type {
+            changes.push(SummaryLine {
+                what: "Access type".into(),
+                before: Some(loaded.access_type.clone()),
+                after: Some(a.as_str().into()),
+            });
+        }
+        for detail in DETAILS {
+            if let Some(after) = patch.external_user_details.get(detail.key) {
+                changes.push(SummaryLine {
+                    what: detail.label.into(),
+                    before: loaded.details.get(detail.key).cloned(),
+                    after: Some(after.clone()),
+                });
+            }
         }
         let before: BTreeMap<String, String> = self
             .rows

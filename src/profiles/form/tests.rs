@@ -26,7 +26,7 @@ fn row(key: &str, value: &str) -> MetaRow {
 
 #[test]
 fn an_untouched_edit_form_changes_nothing() {
-    let form = ProfileForm::for_edit(&profile());
+    let form = ProfileForm::for_edit(&profile(), ApiVersion::Beta20260324);
     assert_eq!(form.update().unwrap(), ProfileUpdate::default());
     assert!(form.summary().is_empty());
     assert_eq!(
@@ -37,16 +37,19 @@ fn an_untouched_edit_form_changes_nothing() {
 
 #[test]
 fn the_save_is_guarded_by_the_loaded_time_until_the_user_overwrites() {
-    let mut form = ProfileForm::for_edit(&profile());
+    let mut form = ProfileForm::for_edit(&profile(), ApiVersion::Beta20260324);
     assert_eq!(form.guard().as_deref(), Some("2026-03-15T10:00:00.117Z"));
     form.overwrite = true;
     assert_eq!(form.guard(), None);
-    assert_eq!(ProfileForm::for_create().guard(), None);
+    assert_eq!(
+        ProfileForm::for_create(ApiVersion::Beta20260324).guard(),
+        None
+    );
 }
 
 #[test]
 fn the_patch_holds_added_changed_and_removed_keys_only() {
-    let mut form = ProfileForm::for_edit(&profile());
+    let mut form = ProfileForm::for_edit(&profile(), ApiVersion::Beta20260324);
     // rows are in key order: plan, region, seats
     form.rows[0].value = "team".into();
     form.apply(Intent::Remove(1));
@@ -79,7 +82,7 @@ fn the_patch_holds_added_changed_and_removed_keys_only() {
 
 #[test]
 fn renaming_a_key_deletes_the_old_one_and_removing_then_readding_is_a_no_op() {
-    let mut form = ProfileForm::for_edit(&profile());
+    let mut form = ProfileForm::for_edit(&profile(), ApiVersion::Beta20260324);
     form.rows[2].key = "licenses".into();
     form.apply(Intent::Remove(0));
     form.rows.push(row("plan", "pro"));
@@ -91,7 +94,7 @@ fn renaming_a_key_deletes_the_old_one_and_removing_then_readding_is_a_no_op() {
 
 #[test]
 fn emptied_text_fields_are_cleared_with_null_and_relationship_changes_are_sent() {
-    let mut form = ProfileForm::for_edit(&profile());
+    let mut form = ProfileForm::for_edit(&profile(), ApiVersion::Beta20260324);
     form.external_id.clear();
     form.name = "Ada L.".into();
     form.relationship = "internal".into();
@@ -108,15 +111,15 @@ fn emptied_text_fields_are_cleared_with_null_and_relationship_changes_are_sent()
 #[test]
 fn an_unknown_relationship_left_as_it_was_is_not_sent() {
     let mut p = profile();
-    p.relationship = Lenient::Unknown("partner".into());
-    let form = ProfileForm::for_edit(&p);
+    p.relationship = Some(Lenient::Unknown("partner".into()));
+    let form = ProfileForm::for_edit(&p, ApiVersion::Beta20260324);
     assert_eq!(form.check(), vec![]);
     assert_eq!(form.update().unwrap().relationship, Field::Absent);
 }
 
 #[test]
 fn create_sends_only_what_was_typed() {
-    let mut form = ProfileForm::for_create();
+    let mut form = ProfileForm::for_create(ApiVersion::Beta20260324);
     assert_eq!(
         serde_json::to_value(form.new_profile().unwrap()).unwrap(),
         json!({"relationship": "external"})
@@ -131,7 +134,7 @@ fn create_sends_only_what_was_typed() {
 
 #[test]
 fn resold_requires_a_name_on_create_and_on_edit() {
-    let mut form = ProfileForm::for_create();
+    let mut form = ProfileForm::for_create(ApiVersion::Beta20260324);
     form.relationship = "resold".into();
     assert_eq!(
         form.check(),
@@ -140,7 +143,7 @@ fn resold_requires_a_name_on_create_and_on_edit() {
             "is required when relationship is \"resold\""
         )]
     );
-    let mut edit = ProfileForm::for_edit(&profile());
+    let mut edit = ProfileForm::for_edit(&profile(), ApiVersion::Beta20260324);
     edit.relationship = "resold".into();
     edit.name.clear();
     assert_eq!(edit.check()[0].field, "name");
@@ -148,7 +151,7 @@ fn resold_requires_a_name_on_create_and_on_edit() {
 
 #[test]
 fn editor_rows_are_checked_in_place() {
-    let mut form = ProfileForm::for_create();
+    let mut form = ProfileForm::for_create(ApiVersion::Beta20260324);
     form.rows = vec![
         row("plan", "pro"),
         row("plan", "team"),
@@ -180,7 +183,7 @@ fn editor_rows_are_checked_in_place() {
 
 #[test]
 fn sixteen_entries_is_the_limit() {
-    let mut form = ProfileForm::for_create();
+    let mut form = ProfileForm::for_create(ApiVersion::Beta20260324);
     for i in 0..16 {
         assert!(form.can_add_row());
         form.apply(Intent::AddRow);
@@ -202,7 +205,7 @@ fn sixteen_entries_is_the_limit() {
 #[test]
 fn a_posted_form_reads_back_with_its_intent() {
     let form = {
-        let mut f = ProfileForm::for_edit(&profile());
+        let mut f = ProfileForm::for_edit(&profile(), ApiVersion::Beta20260324);
         f.rows[1].removed = true;
         f.rows.push(row("new", "ñ"));
         f
@@ -228,7 +231,7 @@ fn a_posted_form_reads_back_with_its_intent() {
         let removed = if r.removed { "1" } else { "0" };
         pairs.push((names::row(i, "removed"), removed.into()));
     }
-    let (back, intent) = ProfileForm::from_pairs(&pairs);
+    let (back, intent) = ProfileForm::from_pairs(&pairs, ApiVersion::Beta20260324);
     assert_eq!(back, form);
     assert_eq!(intent, Intent::Remove(3));
     for i in [
@@ -239,7 +242,7 @@ fn a_posted_form_reads_back_with_its_intent() {
     ] {
         assert_eq!(Intent::parse(&i.value()), i);
     }
-    let (empty, intent) = ProfileForm::from_pairs(&[]);
+    let (empty, intent) = ProfileForm::from_pairs(&[], ApiVersion::Beta20260324);
     assert_eq!(intent, Intent::Save);
     assert!(empty.loaded.is_none());
     assert!(!empty.check().is_empty(), "no relationship is not valid");
@@ -247,7 +250,7 @@ fn a_posted_form_reads_back_with_its_intent() {
 
 #[test]
 fn server_errors_on_metadata_keys_land_on_their_row() {
-    let mut form = ProfileForm::for_create();
+    let mut form = ProfileForm::for_create(ApiVersion::Beta20260324);
     form.rows = vec![row("a", "1"), row("b", "2")];
     let placed = form.place_errors(vec![
         FieldError::new("metadata.b", "value must not be empty"),
@@ -256,4 +259,107 @@ fn server_errors_on_metadata_keys_land_on_their_row() {
     ]);
     let fields: Vec<_> = placed.iter().map(|e| e.field.as_str()).collect();
     assert_eq!(fields, ["row-1-value", "metadata", "name"]);
+}
+
+fn ga_profile() -> Profile {
+    serde_json::from_value(json!({
+        "id": "uprof_2", "created_at": "2026-10-21T10:00:00Z",
+        "updated_at": "2026-10-21T10:00:00Z", "name": "Acme", "access_type": "passthrough",
+        "external_user_details": {"account_status": "active", "country": "DE", "email_hash": null,
+            "entity_type": null, "name_hash": null, "onboarded_at": null, "reference_id": "acme-1"},
+        "metadata": {}, "programs": {"cyber": null, "efs": null},
+        "enforcement_status": "unrestricted", "enforcement_actions": []
+    }))
+    .unwrap()
+}
+
+#[test]
+fn a_ga_form_refuses_to_clear_what_is_set_before_anything_is_sent() {
+    let form = ProfileForm::for_edit(&ga_profile(), ApiVersion::Ga);
+    assert_eq!(form.access_type, "passthrough");
+    assert_eq!(form.detail("country"), "DE");
+    assert!(form.check().is_empty());
+    assert_eq!(form.update().unwrap(), ProfileUpdate::default());
+
+    let mut cleared = form.clone();
+    cleared.external_id.clear();
+    cleared.details.remove("country");
+    let errors = cleared.check();
+    assert_eq!(
+        messages_for(&errors, names::EXTERNAL_ID),
+        [details::CANNOT_CLEAR]
+    );
+    assert_eq!(
+        messages_for(&errors, &names::detail("country")),
+        [details::CANNOT_CLEAR]
+    );
+    assert!(cleared.update().is_err());
+
+    let mut changed = form.clone();
+    changed.details.insert("country".into(), "FR".into());
+    changed
+        .details
+        .insert("entity_type".into(), "business".into());
+    changed.access_type = "application".into();
+    let update = changed.update().unwrap();
+    assert_eq!(
+        update.body(ApiVersion::Ga).unwrap().as_value(),
+        &json!({"access_type": "application",
+                "external_user_details": {"country": "FR", "entity_type": "business"}})
+    );
+    let lines: Vec<String> = changed.summary().into_iter().map(|l| l.what).collect();
+    assert_eq!(lines, ["Access type", "Country", "Entity type"]);
+}
+
+#[test]
+fn a_ga_create_checks_each_detail_next_to_its_field() {
+    let mut form = ProfileForm::for_create(ApiVersion::Ga);
+    assert_eq!(
+        (form.relationship.as_str(), form.access_type.as_str()),
+        ("", "application")
+    );
+    form.details.insert("country".into(), "de".into());
+    form.details
+        .insert("onboarded_at".into(), "yesterday".into());
+    let errors = form.check();
+    assert_eq!(messages_for(&errors, &names::detail("country")).len(), 1);
+    assert_eq!(
+        messages_for(&errors, &names::detail("onboarded_at")).len(),
+        1
+    );
+    form.details.insert("country".into(), "DE".into());
+    form.details
+        .insert("onboarded_at".into(), "2024-11-02T08:15:00Z".into());
+    form.external_id = "acme-1".into();
+    let created = form.new_profile().unwrap();
+    assert_eq!(
+        created.body(ApiVersion::Ga).unwrap().as_value(),
+        &json!({"access_type": "application", "external_user_details":
+            {"reference_id": "acme-1", "country": "DE", "onboarded_at": "2024-11-02T08:15:00Z"}})
+    );
+}
+
+#[test]
+fn a_posted_ga_form_reads_back() {
+    let mut form = ProfileForm::for_edit(&ga_profile(), ApiVersion::Ga);
+    form.details.insert("name_hash".into(), "abc".into());
+    let loaded = form.loaded.clone().unwrap();
+    let mut pairs = vec![
+        ("external_id".into(), form.external_id.clone()),
+        ("name".into(), form.name.clone()),
+        ("access_type".into(), form.access_type.clone()),
+        ("loaded_external_id".into(), "acme-1".into()),
+        ("loaded_name".into(), "Acme".into()),
+        ("loaded_access_type".into(), loaded.access_type.clone()),
+        ("loaded_updated_at".into(), loaded.updated_at.clone()),
+        (names::detail("entity_type"), String::new()),
+    ];
+    for (key, value) in &form.details {
+        pairs.push((names::detail(key), value.clone()));
+    }
+    for (key, value) in &loaded.details {
+        pairs.push((names::loaded_detail(key), value.clone()));
+    }
+    let (back, _) = ProfileForm::from_pairs(&pairs, ApiVersion::Ga);
+    assert_eq!(back, form);
 }

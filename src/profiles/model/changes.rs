@@ -2,68 +2,45 @@
 //! (metadata key by key), in the audit trail's [`Change`] (server only).
 
 use crate::audit::Change;
+use crate::profiles::model::details::{detail_field, DETAILS};
 use crate::profiles::model::profile::Profile;
+use crate::profiles::model::version::ApiVersion;
 use crate::profiles::model::write::{NewProfile, ProfileText, ProfileUpdate};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// A created profile: every field it was given, from nothing.
 pub fn created(profile: &Profile) -> Vec<Change> {
-    from_nothing(
-        profile.external_id.as_deref(),
-        profile.name.as_deref(),
-        profile.relationship.label(),
-        &profile.metadata,
-    )
+    diff(Vec::new(), fields(profile))
 }
 
 /// A deleted profile: every field it held, to nothing.
 pub fn deleted(profile: &Profile) -> Vec<Change> {
-    created(profile)
-        .into_iter()
-        .map(|c| Change {
-            field: c.field,
-            old: c.new,
-            new: None,
-        })
-        .collect()
+    diff(fields(profile), Vec::new())
 }
 
-/// The fields that differ between two versions of a profile.
+/// The fields that differ between two versions of a profile, named as the API names them
+/// in the version they came in. Program details that one side does not report in full
+/// (tiers and requirements when `tiers` is `{}`, EFS when it is `null`: what lists,
+/// creates and updates answer, docs/api-versions.md "Programs") are left out, so that an
+/// update never reads as withdrawing them.
 pub fn between(before: &Profile, after: &Profile) -> Vec<Change> {
-    let mut changes = Vec::new();
-    push(
-        &mut changes,
-        "external_id",
-        before.external_id.as_deref(),
-        after.external_id.as_deref(),
-    );
-    push(
-        &mut changes,
-        "name",
-        before.name.as_deref(),
-        after.name.as_deref(),
-    );
-    push(
-        &mut changes,
-        "relationship",
-        Some(before.relationship.label()),
-        Some(after.relationship.label()),
-    );
-    metadata(&mut changes, &before.metadata, &after.metadata);
-    let grants: BTreeSet<&String> = before
-        .trust_grants
-        .keys()
-        .chain(after.trust_grants.keys())
-        .collect();
-    for grant in grants {
-        push(
-            &mut changes,
-            &format!("trust_grants.{grant}"),
-            before.trust_grants.get(grant).map(|g| g.status.label()),
-            after.trust_grants.get(grant).map(|g| g.status.label()),
-        );
-    }
-    changes
+    let tiers_unknown = |p: &Profile| {
+        p.programs
+            .as_ref()
+            .and_then(|g| g.cyber.as_ref())
+            .is_some_and(|c| c.tiers.is_empty())
+    };
+    let efs_unknown = |p: &Profile| p.programs.as_ref().is_some_and(|g| g.efs.is_none());
+    let skip_tiers = tiers_unknown(before) || tiers_unknown(after);
+    let skip_efs = efs_unknown(before) || efs_unknown(after);
+    let reported = |(field, _): &(String, String)| {
+        !(skip_tiers
+            && (field.starts_with("programs.cyber.tiers.")
+                || field.starts_with("programs.cyber.requirements.")))
+            && !(skip_efs && field.starts_with("programs.efs"))
+    };
+    let keep = |p: &Profile| fields(p).into_iter().filter(reported).collect();
+    diff(keep(before), keep(after))
 }
 
 /// What `update` asks to change in `before`: recorded when the update did not (or may
@@ -72,56 +49,146 @@ pub fn requested(before: &Profile, update: &ProfileUpdate) -> Vec<Change> {
     between(before, &update.apply_to(before))
 }
 
-/// A create that did not (or may not) happen: what it asked for.
-pub fn requested_new(profile: &NewProfile) -> Vec<Change> {
-    from_nothing(
-        profile.external_id.as_ref().map(ProfileText::as_str),
-        profile.name.as_ref().map(ProfileText::as_str),
-        profile.relationship.unwrap_or_default().as_str(),
-        &profile.metadata.to_map(),
-    )
-}
-
-/// The changes that bring these values into being.
-fn from_nothing(
-    external_id: Option<&str>,
-    name: Option<&str>,
-    relationship: &str,
-    metadata: &BTreeMap<String, String>,
-) -> Vec<Change> {
-    let mut changes = Vec::new();
-    push(&mut changes, "external_id", None, external_id);
-    push(&mut changes, "name", None, name);
-    push(&mut changes, "relationship", None, Some(relationship));
-    self::metadata(&mut changes, &BTreeMap::new(), metadata);
-    changes
-}
-
-fn push(changes: &mut Vec<Change>, field: &str, old: Option<&str>, new: Option<&str>) {
-    if old != new {
-        changes.push(Change {
-            field: field.to_owned(),
-            old: old.map(str::to_owned),
-            new: new.map(str::to_owned),
-        });
-    }
-}
-
-/// One change per metadata key added, changed or removed, as `metadata.KEY`.
-fn metadata(
-    changes: &mut Vec<Change>,
-    before: &BTreeMap<String, String>,
-    after: &BTreeMap<String, String>,
-) {
-    let keys: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
-    for key in keys {
-        push(
-            changes,
-            &format!("metadata.{key}"),
-            before.get(key).map(String::as_str),
-            after.get(key).map(String::as_str),
+/// A create that did not (or may not) happen: what it asked for, named as `version`
+/// names it.
+pub fn requested_new(profile: &NewProfile, version: ApiVersion) -> Vec<Change> {
+    let mut asked = Vec::new();
+    let mut set = |field: &str, value: Option<&str>| {
+        if let Some(value) = value {
+            asked.push((field.to_owned(), value.to_owned()));
+        }
+    };
+    let external_id = profile.external_id.as_ref().map(ProfileText::as_str);
+    if version.has_relationship() {
+        set("external_id", external_id);
+        set(
+            "relationship",
+            Some(profile.relationship.unwrap_or_default().as_str()),
+        );
+    } else {
+        set("external_user_details.reference_id", external_id);
+        for (key, value) in profile.details.iter() {
+            set(&detail_field(key), Some(value));
+        }
+        set(
+            "access_type",
+            Some(profile.access_type.unwrap_or_default().as_str()),
         );
     }
+    set("name", profile.name.as_ref().map(ProfileText::as_str));
+    for (key, value) in profile.metadata.to_map() {
+        set(&format!("metadata.{key}"), Some(&value));
+    }
+    diff(Vec::new(), asked)
+}
+
+/// Every value a profile holds that the audit trail compares, as `(field, value)`.
+fn fields(p: &Profile) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut set = |field: String, value: Option<&str>| {
+        if let Some(value) = value {
+            out.push((field, value.to_owned()));
+        }
+    };
+    set("external_id".into(), p.beta_external_id.as_deref());
+    if let Some(details) = &p.external_user_details {
+        set(
+            detail_field("reference_id"),
+            details.reference_id.as_deref(),
+        );
+        for detail in DETAILS {
+            set(detail_field(detail.key), details.get(detail.key));
+        }
+    }
+    set("name".into(), p.name.as_deref());
+    set(
+        "relationship".into(),
+        p.relationship.as_ref().map(|r| r.label()),
+    );
+    set(
+        "access_type".into(),
+        p.access_type.as_ref().map(|a| a.label()),
+    );
+    for (key, value) in &p.metadata {
+        set(format!("metadata.{key}"), Some(value));
+    }
+    for (name, grant) in &p.trust_grants {
+        set(format!("trust_grants.{name}"), Some(grant.status.label()));
+    }
+    if let Some(programs) = &p.programs {
+        for (name, status) in programs.statuses() {
+            set(format!("programs.{name}"), Some(&status));
+        }
+        if let Some(cyber) = &programs.cyber {
+            for (tier, feature) in &cyber.tiers {
+                set(
+                    format!("programs.cyber.tiers.{tier}"),
+                    Some(feature.status.label()),
+                );
+            }
+            if let Some(r) = cyber.requirements {
+                let yes_no = |b: bool| if b { "required" } else { "not required" };
+                set(
+                    "programs.cyber.requirements.data_retention".into(),
+                    Some(yes_no(r.data_retention)),
+                );
+                set(
+                    "programs.cyber.requirements.human_review".into(),
+                    Some(yes_no(r.human_review)),
+                );
+            }
+        }
+        if let Some(efs) = &programs.efs {
+            for (feature, state) in &efs.features {
+                set(
+                    format!("programs.efs.features.{feature}"),
+                    Some(state.status.label()),
+                );
+            }
+        }
+    }
+    set(
+        "enforcement_status".into(),
+        p.enforcement_status.as_ref().map(|s| s.label()),
+    );
+    for action in p.enforcement_actions.iter().flatten() {
+        let mut text = format!("{} ({})", action.kind.label(), action.reason_text());
+        if action.offers_verify() {
+            text.push_str(", can be cleared by an identity check");
+        }
+        set(format!("enforcement_actions.{}", action.id), Some(&text));
+    }
+    out
+}
+
+/// The order entries list fields in: identity, name, kind, metadata, standing.
+fn rank(field: &str) -> u8 {
+    match field.split('.').next().unwrap_or(field) {
+        "external_id" | "external_user_details" => 0,
+        "name" => 1,
+        "relationship" | "access_type" => 2,
+        "metadata" => 3,
+        "trust_grants" | "programs" => 4,
+        _ => 5,
+    }
+}
+
+/// One change per field whose value differs, in [`rank`] order.
+fn diff(before: Vec<(String, String)>, after: Vec<(String, String)>) -> Vec<Change> {
+    let before: BTreeMap<String, String> = before.into_iter().collect();
+    let after: BTreeMap<String, String> = after.into_iter().collect();
+    let mut names: Vec<&String> = before.keys().chain(after.keys()).collect();
+    names.sort_by(|a, b| (rank(a), *a).cmp(&(rank(b), *b)));
+    names.dedup();
+    names
+        .into_iter()
+        .filter(|name| before.get(*name) != after.get(*name))
+        .map(|name| Change {
+            field: name.clone(),
+            old: before.get(name).cloned(),
+            new: after.get(name).cloned(),
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -218,7 +285,10 @@ mod tests {
             metadata: Metadata::parse([("a", "1")]).unwrap(),
             ..NewProfile::default()
         };
-        assert_eq!(requested_new(&asked), created(&created_profile));
+        assert_eq!(
+            requested_new(&asked, ApiVersion::Beta20260324),
+            created(&created_profile)
+        );
     }
 
     #[test]
@@ -252,6 +322,81 @@ mod tests {
                     Some("paused".to_owned())
                 ),
             ]
+        );
+    }
+
+    fn ga(json: serde_json::Value) -> Profile {
+        let mut base = serde_json::json!({
+            "id": "uprof_01ABCDEFGHJKMNPQRSTVWXYZ01", "type": "user_profile",
+            "created_at": "2026-10-24T09:00:00Z", "updated_at": "2026-10-24T09:00:00Z",
+            "name": "Acme", "access_type": "application", "metadata": {},
+            "external_user_details": {"account_status": null, "country": "DE", "email_hash": null,
+                "entity_type": null, "name_hash": null, "onboarded_at": null, "reference_id": "u-1"},
+            "programs": {"cyber": {"status": "active", "requirements": null,
+                "tiers": {"a": {"status": "active"}, "b": {"status": "inactive"}, "c": {"status": "inactive"}}},
+                "efs": {"status": "active", "features": {"cmek": {"status": "active"}}}},
+            "enforcement_status": "unrestricted", "enforcement_actions": []
+        });
+        for (k, v) in json.as_object().unwrap() {
+            base[k] = v.clone();
+        }
+        serde_json::from_value(base).unwrap()
+    }
+
+    #[test]
+    fn ga_changes_are_named_by_ga_fields() {
+        let before = ga(serde_json::json!({}));
+        let after = ga(serde_json::json!({
+            "access_type": "passthrough",
+            "external_user_details": {"country": "FR", "entity_type": "business", "reference_id": "u-1"},
+            "programs": {"cyber": {"status": "pending", "requirements": null,
+                "tiers": {"a": {"status": "inactive"}, "b": {"status": "inactive"}, "c": {"status": "inactive"}}},
+                "efs": {"status": "active", "features": {"cmek": {"status": "active"}}}},
+            "enforcement_status": "restricted",
+            "enforcement_actions": [{"id": "enac_1", "type": "restriction", "reason": "unsupported_region",
+                "action": "verify", "opened_at": "2026-10-25T09:00:00Z", "expires_at": null}]
+        }));
+        let fields: Vec<String> = between(&before, &after)
+            .into_iter()
+            .map(|c| c.field)
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "external_user_details.country",
+                "external_user_details.entity_type",
+                "access_type",
+                "programs.cyber",
+                "programs.cyber.tiers.a",
+                "enforcement_actions.enac_1",
+                "enforcement_status",
+            ]
+        );
+    }
+
+    #[test]
+    fn an_answer_that_reports_programs_reduced_withdraws_nothing() {
+        let full = ga(serde_json::json!({}));
+        let reduced = ga(serde_json::json!({
+            "name": "Acme AG",
+            "programs": {"cyber": {"status": "active", "tiers": {}, "requirements": null}, "efs": null}
+        }));
+        let fields: Vec<String> = between(&full, &reduced)
+            .into_iter()
+            .map(|c| c.field)
+            .collect();
+        assert_eq!(fields, ["name"]);
+        let asked = NewProfile {
+            external_id: Some(ProfileText::parse("external_id", "u-1").unwrap()),
+            ..NewProfile::default()
+        };
+        let fields: Vec<String> = requested_new(&asked, ApiVersion::Ga)
+            .into_iter()
+            .map(|c| c.field)
+            .collect();
+        assert_eq!(
+            fields,
+            ["external_user_details.reference_id", "access_type"]
         );
     }
 }

@@ -5,12 +5,22 @@
 //! exists has passed the contract's limits (docs/api-contract.md §3.1, §3.4, §4). Every
 //! field is optional; an update's fields are tri-state (absent, null, value) and its
 //! metadata is a merge patch.
+//!
+//! These types are the console's own, one for both API versions: `external_id` is GA's
+//! `external_user_details.reference_id`, and [`NewProfile::body`] / [`ProfileUpdate::body`]
+//! write the wire form of the version the console speaks, refusing what that version
+//! cannot take (docs/api-versions.md, "Writing").
 
 use crate::error::FieldError;
+use crate::profiles::model::details::{
+    check_detail, detail_field, ExternalUserDetails, CANNOT_CLEAR,
+};
 use crate::profiles::model::limits::check_text;
 use crate::profiles::model::metadata::{Metadata, MetadataPatch};
-use crate::profiles::model::profile::{Lenient, Profile, Relationship};
+use crate::profiles::model::profile::{AccessType, Lenient, Profile, Relationship};
+use crate::profiles::model::version::ApiVersion;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
 /// An `external_id` or a `name`: 1 to 255 characters.
@@ -33,6 +43,70 @@ impl From<ProfileText> for String {
     fn from(text: ProfileText) -> Self {
         text.0
     }
+}
+
+/// GA's external user details besides `reference_id`, each checked by its own rule
+/// ([`check_detail`]). Values only: once set, a detail cannot be cleared.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Details(BTreeMap<String, String>);
+
+impl Details {
+    pub fn parse(map: BTreeMap<String, String>) -> Result<Self, Vec<FieldError>> {
+        let errors: Vec<FieldError> = map
+            .iter()
+            .filter_map(|(k, v)| check_detail(k, v).err())
+            .collect();
+        if errors.is_empty() {
+            Ok(Self(map))
+        } else {
+            Err(errors)
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
+    pub fn to_map(&self) -> BTreeMap<String, String> {
+        self.0.clone()
+    }
+}
+
+/// A create or update body in the form of one API version, made by [`NewProfile::body`]
+/// or [`ProfileUpdate::body`]: what the client sends as it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct WireBody(Value);
+
+impl WireBody {
+    pub fn as_value(&self) -> &Value {
+        &self.0
+    }
+}
+
+/// A field the version the console speaks does not take.
+fn not_in(version: ApiVersion, field: &str, instead: &str) -> FieldError {
+    FieldError::new(
+        field,
+        format!("is not part of the {} API; {instead}", version.as_str()),
+    )
+}
+
+/// `external_user_details` on the wire: the reference id and the other details.
+fn details_body(reference_id: Option<&str>, details: &Details) -> Option<Value> {
+    let mut map: Map<String, Value> = details
+        .iter()
+        .map(|(k, v)| (k.to_owned(), Value::from(v)))
+        .collect();
+    if let Some(reference_id) = reference_id {
+        map.insert("reference_id".into(), reference_id.into());
+    }
+    (!map.is_empty()).then_some(Value::Object(map))
 }
 
 /// An update field: left out, cleared with `null`, or set (docs/api-contract.md §4). The SDKs tell
@@ -116,8 +190,57 @@ pub struct NewProfile {
     pub name: Option<ProfileText>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub relationship: Option<Relationship>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub access_type: Option<AccessType>,
+    #[serde(skip_serializing_if = "Details::is_empty")]
+    pub details: Details,
     #[serde(skip_serializing_if = "Metadata::is_empty")]
     pub metadata: Metadata,
+}
+
+impl NewProfile {
+    /// The body of the create call in `version`'s form; a field that version does not
+    /// take is an error named by its field, never dropped or mapped silently.
+    pub fn body(&self, version: ApiVersion) -> Result<WireBody, Vec<FieldError>> {
+        let mut body = Map::new();
+        let mut errors = Vec::new();
+        if let Some(name) = &self.name {
+            body.insert("name".into(), name.as_str().into());
+        }
+        if !self.metadata.is_empty() {
+            body.insert("metadata".into(), json!(self.metadata.to_map()));
+        }
+        if version.has_relationship() {
+            if let Some(external_id) = &self.external_id {
+                body.insert("external_id".into(), external_id.as_str().into());
+            }
+            if let Some(relationship) = self.relationship {
+                body.insert("relationship".into(), relationship.as_str().into());
+            }
+            if self.access_type.is_some() {
+                errors.push(not_in(version, "access_type", "set the relationship"));
+            }
+            if let Some((key, _)) = self.details.iter().next() {
+                errors.push(not_in(version, &detail_field(key), "it came with GA"));
+            }
+        } else {
+            if self.relationship.is_some() {
+                errors.push(not_in(version, "relationship", "set the access type"));
+            }
+            if let Some(access_type) = self.access_type {
+                body.insert("access_type".into(), access_type.as_str().into());
+            }
+            let reference_id = self.external_id.as_ref().map(ProfileText::as_str);
+            if let Some(details) = details_body(reference_id, &self.details) {
+                body.insert("external_user_details".into(), details);
+            }
+        }
+        if errors.is_empty() {
+            Ok(WireBody(Value::Object(body)))
+        } else {
+            Err(errors)
+        }
+    }
 }
 
 /// Body of `POST /v1/user_profiles` as it arrives. `{}` is valid; unknown fields are
@@ -131,11 +254,17 @@ pub struct NewProfileInput {
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relationship: Option<Relationship>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_type: Option<AccessType>,
+    /// GA's details besides `reference_id` (which is `external_id`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub external_user_details: BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub metadata: BTreeMap<String, String>,
 }
 
-/// Every problem of the input, by field: `external_id`, `name`, then `metadata`.
+/// Every problem of the input, by field: `external_id`, `name`, the details, then
+/// `metadata`.
 impl TryFrom<NewProfileInput> for NewProfile {
     type Error = Vec<FieldError>;
 
@@ -147,15 +276,20 @@ impl TryFrom<NewProfileInput> for NewProfile {
         match (
             text("external_id", input.external_id),
             text("name", input.name),
+            Details::parse(input.external_user_details),
             Metadata::parse(pairs),
         ) {
-            (Ok(external_id), Ok(name), Ok(metadata)) => Ok(Self {
+            (Ok(external_id), Ok(name), Ok(details), Ok(metadata)) => Ok(Self {
                 external_id,
                 name,
                 relationship: input.relationship,
+                access_type: input.access_type,
+                details,
                 metadata,
             }),
-            (external_id, name, metadata) => Err(collect(external_id, name, metadata)),
+            (external_id, name, details, metadata) => {
+                Err(collect(external_id, name, details, metadata))
+            }
         }
     }
 }
@@ -166,6 +300,8 @@ impl From<NewProfile> for NewProfileInput {
             external_id: profile.external_id.map(String::from),
             name: profile.name.map(String::from),
             relationship: profile.relationship,
+            access_type: profile.access_type,
+            external_user_details: profile.details.to_map(),
             metadata: profile.metadata.to_map(),
         }
     }
@@ -181,6 +317,12 @@ pub struct ProfileUpdate {
     /// `null` leaves the relationship unchanged (docs/api-contract.md, judgement 4).
     #[serde(skip_serializing_if = "Field::is_absent")]
     pub relationship: Field<Relationship>,
+    /// `null` leaves the access type unchanged (docs/api-versions.md, judgement 4).
+    #[serde(skip_serializing_if = "Field::is_absent")]
+    pub access_type: Field<AccessType>,
+    /// Details to replace; a detail cannot be cleared.
+    #[serde(skip_serializing_if = "Details::is_empty")]
+    pub details: Details,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<MetadataPatch>,
 }
@@ -191,19 +333,109 @@ impl ProfileUpdate {
     /// moves `updated_at`.
     pub fn apply_to(&self, profile: &Profile) -> Profile {
         let mut after = profile.clone();
-        after.external_id = self
-            .external_id
-            .clone()
-            .map(String::from)
-            .apply(after.external_id);
+        let external_id = self.external_id.clone().map(String::from);
+        if let Some(details) = &mut after.external_user_details {
+            details.reference_id = external_id.apply(details.reference_id.take());
+            apply_details(details, &self.details);
+        } else if profile.access_type.is_some() {
+            let mut details = ExternalUserDetails {
+                reference_id: external_id.apply(None),
+                ..Default::default()
+            };
+            apply_details(&mut details, &self.details);
+            after.external_user_details = Some(details);
+        } else {
+            after.beta_external_id = external_id.apply(after.beta_external_id);
+        }
         after.name = self.name.clone().map(String::from).apply(after.name);
         if let Field::Value(relationship) = self.relationship {
-            after.relationship = Lenient::Known(relationship);
+            after.relationship = Some(Lenient::Known(relationship));
+        }
+        if let Field::Value(access_type) = self.access_type {
+            after.access_type = Some(Lenient::Known(access_type));
         }
         if let Some(patch) = &self.metadata {
             after.metadata = patch.apply(&after.metadata);
         }
         after
+    }
+}
+
+impl ProfileUpdate {
+    /// The body of the update call in `version`'s form (see [`NewProfile::body`]). Under
+    /// GA the External ID cannot be cleared: it is a detail.
+    pub fn body(&self, version: ApiVersion) -> Result<WireBody, Vec<FieldError>> {
+        let mut body = Map::new();
+        let mut errors = Vec::new();
+        let field = |f: &Field<ProfileText>| match f {
+            Field::Absent => None,
+            Field::Null => Some(Value::Null),
+            Field::Value(v) => Some(v.as_str().into()),
+        };
+        if let Some(name) = field(&self.name) {
+            body.insert("name".into(), name);
+        }
+        if let Some(patch) = &self.metadata {
+            let map: Map<String, Value> = patch
+                .iter()
+                .map(|(k, v)| (k.to_owned(), v.unwrap_or_default().into()))
+                .collect();
+            body.insert("metadata".into(), Value::Object(map));
+        }
+        if version.has_relationship() {
+            if let Some(external_id) = field(&self.external_id) {
+                body.insert("external_id".into(), external_id);
+            }
+            match self.relationship {
+                Field::Absent => {}
+                Field::Null => {
+                    body.insert("relationship".into(), Value::Null);
+                }
+                Field::Value(r) => {
+                    body.insert("relationship".into(), r.as_str().into());
+                }
+            }
+            if !self.access_type.is_absent() {
+                errors.push(not_in(version, "access_type", "set the relationship"));
+            }
+            if let Some((key, _)) = self.details.iter().next() {
+                errors.push(not_in(version, &detail_field(key), "it came with GA"));
+            }
+        } else {
+            if !self.relationship.is_absent() {
+                errors.push(not_in(version, "relationship", "set the access type"));
+            }
+            if let Field::Value(access_type) = self.access_type {
+                body.insert("access_type".into(), access_type.as_str().into());
+            }
+            if self.external_id == Field::Null {
+                errors.push(FieldError::new("external_id", CANNOT_CLEAR));
+            }
+            let reference_id = self.external_id.as_value().map(ProfileText::as_str);
+            if let Some(details) = details_body(reference_id, &self.details) {
+                body.insert("external_user_details".into(), details);
+            }
+        }
+        if errors.is_empty() {
+            Ok(WireBody(Value::Object(body)))
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+fn apply_details(details: &mut ExternalUserDetails, update: &Details) {
+    for (key, value) in update.iter() {
+        let slot = match key {
+            "account_status" => &mut details.account_status,
+            "country" => &mut details.country,
+            "email_hash" => &mut details.email_hash,
+            "entity_type" => &mut details.entity_type,
+            "name_hash" => &mut details.name_hash,
+            "onboarded_at" => &mut details.onboarded_at,
+            _ => continue,
+        };
+        *slot = Some(value.to_owned());
     }
 }
 
@@ -218,6 +450,11 @@ pub struct ProfileUpdateInput {
     pub name: Field<String>,
     #[serde(default, skip_serializing_if = "Field::is_absent")]
     pub relationship: Field<Relationship>,
+    #[serde(default, skip_serializing_if = "Field::is_absent")]
+    pub access_type: Field<AccessType>,
+    /// GA's details besides `reference_id`: values to replace, never `null`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub external_user_details: BTreeMap<String, String>,
     #[serde(
         default,
         deserialize_with = "present",
@@ -241,15 +478,20 @@ impl TryFrom<ProfileUpdateInput> for ProfileUpdate {
         match (
             text("external_id", input.external_id),
             text("name", input.name),
+            Details::parse(input.external_user_details),
             metadata,
         ) {
-            (Ok(external_id), Ok(name), Ok(metadata)) => Ok(Self {
+            (Ok(external_id), Ok(name), Ok(details), Ok(metadata)) => Ok(Self {
                 external_id,
                 name,
                 relationship: input.relationship,
+                access_type: input.access_type,
+                details,
                 metadata,
             }),
-            (external_id, name, metadata) => Err(collect(external_id, name, metadata)),
+            (external_id, name, details, metadata) => {
+                Err(collect(external_id, name, details, metadata))
+            }
         }
     }
 }
@@ -260,6 +502,8 @@ impl From<ProfileUpdate> for ProfileUpdateInput {
             external_id: update.external_id.map(String::from),
             name: update.name.map(String::from),
             relationship: update.relationship,
+            access_type: update.access_type,
+            external_user_details: update.details.to_map(),
             metadata: update.metadata.map(|patch| {
                 patch
                     .iter()
@@ -270,16 +514,19 @@ impl From<ProfileUpdate> for ProfileUpdateInput {
     }
 }
 
-/// Every error of a parse of the text fields and the metadata, in field order.
-fn collect<A, B, C>(
+/// Every error of a parse of the text fields, the details and the metadata, in field
+/// order.
+fn collect<A, B, C, D>(
     external_id: Result<A, FieldError>,
     name: Result<B, FieldError>,
-    metadata: Result<C, Vec<FieldError>>,
+    details: Result<C, Vec<FieldError>>,
+    metadata: Result<D, Vec<FieldError>>,
 ) -> Vec<FieldError> {
     external_id
         .err()
         .into_iter()
         .chain(name.err())
+        .chain(details.err().into_iter().flatten())
         .chain(metadata.err().into_iter().flatten())
         .collect()
 }
@@ -304,6 +551,7 @@ mod tests {
             name: Field::Null,
             relationship: Field::Value(Relationship::Resold),
             metadata: Some(MetadataPatch::parse([("plan", "")]).unwrap()),
+            ..ProfileUpdate::default()
         };
         assert_eq!(
             serde_json::to_value(&update).unwrap(),
@@ -336,6 +584,7 @@ mod tests {
     fn update_rejects_null_metadata_and_unknown_fields() {
         assert!(serde_json::from_value::<ProfileUpdateInput>(json!({"metadata": null})).is_err());
         assert!(serde_json::from_value::<ProfileUpdateInput>(json!({"access_type": "x"})).is_err());
+        assert!(serde_json::from_value::<ProfileUpdateInput>(json!({"trust_grants": {}})).is_err());
         assert!(serde_json::from_value::<NewProfileInput>(json!({"nme": "x"})).is_err());
         assert!(serde_json::from_value::<NewProfileInput>(json!({"metadata": {"a": 1}})).is_err());
     }
@@ -398,9 +647,9 @@ mod tests {
         }))
         .unwrap()
         .apply_to(&before);
-        assert_eq!(after.external_id, None);
+        assert_eq!(after.external_id(), None);
         assert_eq!(after.name.as_deref(), Some("Acme"));
-        assert_eq!(after.relationship.label(), "resold");
+        assert_eq!(after.kind(), "resold");
         assert_eq!(
             after.metadata,
             BTreeMap::from([
@@ -409,5 +658,75 @@ mod tests {
             ])
         );
         assert_eq!(after.updated_at, before.updated_at);
+    }
+
+    #[test]
+    fn each_version_gets_its_own_body_and_refuses_the_others_fields() {
+        let ga = ApiVersion::Ga;
+        let beta = ApiVersion::Beta20260324;
+        let created = new_profile(json!({
+            "external_id": "u-1", "name": "Acme", "access_type": "passthrough",
+            "external_user_details": {"country": "DE", "entity_type": "business"},
+        }))
+        .unwrap();
+        assert_eq!(
+            created.body(ga).unwrap().as_value(),
+            &json!({"name": "Acme", "access_type": "passthrough",
+                   "external_user_details": {"reference_id": "u-1", "country": "DE", "entity_type": "business"}})
+        );
+        let fields: Vec<String> = created
+            .body(beta)
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(fields, ["access_type", "external_user_details.country"]);
+
+        let beta_created =
+            new_profile(json!({"external_id": "u-1", "relationship": "internal"})).unwrap();
+        assert_eq!(
+            beta_created.body(beta).unwrap().as_value(),
+            &json!({"external_id": "u-1", "relationship": "internal"})
+        );
+        let refused = beta_created.body(ga).unwrap_err();
+        assert_eq!(
+            refused[0].field, "relationship",
+            "internal is never mapped silently"
+        );
+
+        let cleared = update(json!({"external_id": null, "name": null})).unwrap();
+        assert_eq!(
+            cleared.body(beta).unwrap().as_value(),
+            &json!({"external_id": null, "name": null})
+        );
+        assert_eq!(cleared.body(ga).unwrap_err()[0].message, CANNOT_CLEAR);
+
+        let changed = update(json!({
+            "external_id": "u-2", "access_type": "application",
+            "external_user_details": {"onboarded_at": "2024-11-02T08:15:00Z"},
+            "metadata": {"plan": ""},
+        }))
+        .unwrap();
+        assert_eq!(
+            changed.body(ga).unwrap().as_value(),
+            &json!({"access_type": "application", "metadata": {"plan": ""},
+                   "external_user_details": {"reference_id": "u-2", "onboarded_at": "2024-11-02T08:15:00Z"}})
+        );
+    }
+
+    #[test]
+    fn bad_details_are_named_by_their_field() {
+        let errors = new_profile(
+            json!({"external_user_details": {"country": "de", "entity_type": "person"}}),
+        )
+        .unwrap_err();
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "external_user_details.country",
+                "external_user_details.entity_type"
+            ]
+        );
     }
 }

@@ -4,16 +4,16 @@
 //! user's input, each problem next to its field.
 
 use crate::error::{AppError, FieldError};
-use crate::profiles::columns::ProfileColumns;
-use crate::profiles::grants::GrantBadge;
+use crate::profiles::columns::{labels, ProfileColumns, StandingCells};
 use crate::profiles::links::detail_href;
 use crate::profiles::location::ListLocation;
-use crate::profiles::model::{ProfileId, Relationship};
+use crate::profiles::model::{AccessType, EnforcementStatus, ProfileId, Relationship};
 use crate::profiles::search::query::{
     param, GrantFilter, SearchParams, SearchQuery, Sort, SEARCH_PATH,
 };
 use crate::profiles::search::results::{IndexStatus, SearchHit, SearchPage as Results};
 use crate::profiles::search::server::{read_index_status, search_profiles, RefreshIndex};
+use crate::profiles::spoken::spoken;
 use crate::timestamp::{relative, rfc3339, utc};
 use crate::ui::browser::now;
 use crate::ui::error_panel::ErrorPanel;
@@ -128,9 +128,28 @@ fn SearchForm(typed: Memo<SearchParams>, errors: Memo<Vec<FieldError>>) -> impl 
                 .collect_view()
         }
     };
-    let relationships = std::iter::once(("", "Any"))
-        .chain(Relationship::ALL.map(|r| (r.as_str(), r.as_str())))
+    let version = spoken();
+    let (kind_label, standing_label) = labels(version);
+    // The index keeps a relationship or an access type in one place; the filter offers
+    // what the version the console speaks calls it.
+    let (kind_param, kinds): (&'static str, Vec<&'static str>) = if version.has_relationship() {
+        (
+            param::RELATIONSHIP,
+            Relationship::ALL.map(Relationship::as_str).to_vec(),
+        )
+    } else {
+        (
+            param::ACCESS_TYPE,
+            AccessType::ALL.map(AccessType::as_str).to_vec(),
+        )
+    };
+    let kinds = std::iter::once(("", "Any"))
+        .chain(kinds.into_iter().map(|k| (k, k)))
         .collect::<Vec<_>>();
+    let enforcement = std::iter::once(("", "Any"))
+        .chain(EnforcementStatus::ALL.map(|s| (s.as_str(), s.as_str())))
+        .collect::<Vec<_>>();
+    let grant_label = format!("{} status", standing_label.trim_end_matches('s'));
     let grants = std::iter::once(("", "Any"))
         .chain(GrantFilter::ALL.map(|g| (g.as_str(), g.label())))
         .collect::<Vec<_>>();
@@ -150,13 +169,21 @@ fn SearchForm(typed: Memo<SearchParams>, errors: Memo<Vec<FieldError>>) -> impl 
             <fieldset class="filters">
                 <legend>"Filters"</legend>
                 <div class="field">
-                    <label for="search-relationship">"Relationship"</label>
-                    <select id="search-relationship" name=param::RELATIONSHIP aria-invalid=invalid(param::RELATIONSHIP)
-                        aria-describedby="search-relationship-error">{select(param::RELATIONSHIP, relationships)}</select>
-                    <p class="field-error" id="search-relationship-error">{error(param::RELATIONSHIP)}</p>
+                    <label for="search-kind">{kind_label}</label>
+                    <select id="search-kind" name=kind_param aria-invalid=invalid(kind_param)
+                        aria-describedby="search-kind-error">{select(kind_param, kinds)}</select>
+                    <p class="field-error" id="search-kind-error">{error(kind_param)}</p>
                 </div>
+                {version.is_ga().then(|| view! {
+                    <div class="field">
+                        <label for="search-enforcement">"Enforcement status"</label>
+                        <select id="search-enforcement" name=param::ENFORCEMENT aria-invalid=invalid(param::ENFORCEMENT)
+                            aria-describedby="search-enforcement-error">{select(param::ENFORCEMENT, enforcement)}</select>
+                        <p class="field-error" id="search-enforcement-error">{error(param::ENFORCEMENT)}</p>
+                    </div>
+                })}
                 <div class="field">
-                    <label for="search-grant">"Trust grant status"</label>
+                    <label for="search-grant">{grant_label}</label>
                     <select id="search-grant" name=param::GRANT aria-invalid=invalid(param::GRANT)
                         aria-describedby="search-grant-error">{select(param::GRANT, grants)}</select>
                     <p class="field-error" id="search-grant-error">{error(param::GRANT)}</p>
@@ -274,7 +301,7 @@ fn ResultList(search: SearchQuery, page: Results) -> impl IntoView {
     view! {
         <div class="table-wrap">
             <table class="profiles search-results">
-                <ProfileColumns extra="Matched"/>
+                <ProfileColumns version=spoken() extra="Matched"/>
                 <tbody>{rows}</tbody>
             </table>
         </div>
@@ -298,11 +325,7 @@ fn HitRow(hit: SearchHit, now: time::OffsetDateTime) -> impl IntoView {
         Ok(id) => view! { <a href=detail_href(&id, &ListLocation::default(), None) class="mono">{hit.id}</a> }.into_any(),
         Err(_) => view! { <span class="mono">{hit.id}</span> }.into_any(),
     };
-    let grants = hit
-        .grants
-        .into_iter()
-        .map(|(name, grant)| view! { <GrantBadge name grant/> })
-        .collect_view();
+    let version = spoken();
     let matched = hit.matched.map(|m| {
         view! {
             <span class="match-field">{m.field}": "</span>
@@ -317,8 +340,8 @@ fn HitRow(hit: SearchHit, now: time::OffsetDateTime) -> impl IntoView {
             </td>
             <td>{hit.name.unwrap_or_else(|| "—".into())}</td>
             <td class="mono">{hit.external_id.unwrap_or_else(|| "—".into())}</td>
-            <td>{hit.relationship}</td>
-            <td><div class="grants">{grants}</div></td>
+            <td>{hit.kind}</td>
+            <StandingCells version standing=hit.standing enforcement=hit.enforcement/>
             <td><time datetime=rfc3339(hit.created_at) title=utc(hit.created_at)>{relative(hit.created_at, now)}</time></td>
             <td class="matched">{matched}</td>
         </tr>

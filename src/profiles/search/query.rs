@@ -4,7 +4,9 @@
 //! field it belongs to.
 
 use crate::error::FieldError;
-use crate::profiles::model::{GrantStatus, Relationship, MAX_KEY_CHARS};
+use crate::profiles::model::{
+    AccessType, EnforcementStatus, GrantStatus, Relationship, MAX_KEY_CHARS,
+};
 use crate::web::encode_query;
 use serde::{Deserialize, Serialize};
 use time::{Date, Month};
@@ -83,7 +85,12 @@ impl Sort {
 pub struct SearchQuery {
     /// Trimmed, control characters removed; matched as a literal substring.
     pub text: String,
+    /// A 2026-03-24 relationship.
     pub relationship: Option<Relationship>,
+    /// A GA access type; the index keeps it where it keeps a relationship.
+    pub access_type: Option<AccessType>,
+    /// A GA enforcement status.
+    pub enforcement: Option<EnforcementStatus>,
     pub grant: Option<GrantFilter>,
     /// Created on or after this day (UTC).
     pub created_from: Option<Date>,
@@ -100,6 +107,8 @@ pub struct SearchQuery {
 pub mod param {
     pub const TEXT: &str = "q";
     pub const RELATIONSHIP: &str = "relationship";
+    pub const ACCESS_TYPE: &str = "access_type";
+    pub const ENFORCEMENT: &str = "enforcement";
     pub const GRANT: &str = "grant";
     pub const CREATED_FROM: &str = "created_from";
     pub const CREATED_TO: &str = "created_to";
@@ -116,6 +125,8 @@ pub mod param {
 pub struct SearchParams {
     pub q: Option<String>,
     pub relationship: Option<String>,
+    pub access_type: Option<String>,
+    pub enforcement: Option<String>,
     pub grant: Option<String>,
     pub created_from: Option<String>,
     pub created_to: Option<String>,
@@ -131,6 +142,8 @@ impl SearchParams {
         Self {
             q: get(param::TEXT),
             relationship: get(param::RELATIONSHIP),
+            access_type: get(param::ACCESS_TYPE),
+            enforcement: get(param::ENFORCEMENT),
             grant: get(param::GRANT),
             created_from: get(param::CREATED_FROM),
             created_to: get(param::CREATED_TO),
@@ -145,6 +158,8 @@ impl SearchParams {
         match name {
             param::TEXT => &self.q,
             param::RELATIONSHIP => &self.relationship,
+            param::ACCESS_TYPE => &self.access_type,
+            param::ENFORCEMENT => &self.enforcement,
             param::GRANT => &self.grant,
             param::CREATED_FROM => &self.created_from,
             param::CREATED_TO => &self.created_to,
@@ -209,6 +224,21 @@ impl SearchQuery {
             Relationship::parse(raw.trim())
                 .map_err(|e| errors.push(e))
                 .ok()
+        });
+        let access_type = given(param::ACCESS_TYPE).and_then(|raw| {
+            AccessType::parse(raw.trim())
+                .map_err(|e| errors.push(FieldError::new(param::ACCESS_TYPE, e.message)))
+                .ok()
+        });
+        let enforcement = given(param::ENFORCEMENT).and_then(|raw| {
+            let found = EnforcementStatus::parse(raw.trim());
+            if found.is_none() {
+                errors.push(FieldError::new(
+                    param::ENFORCEMENT,
+                    "must be unrestricted, pending, restricted or banned",
+                ));
+            }
+            found
         });
         let grant = given(param::GRANT).and_then(|raw| {
             let found = GrantFilter::ALL
@@ -275,6 +305,8 @@ impl SearchQuery {
             Ok(Self {
                 text,
                 relationship,
+                access_type,
+                enforcement,
                 grant,
                 created_from,
                 created_to,
@@ -287,10 +319,19 @@ impl SearchQuery {
         }
     }
 
+    /// The relationship or access type asked for, as the index keeps it.
+    pub fn kind(&self) -> Option<&'static str> {
+        self.relationship
+            .map(Relationship::as_str)
+            .or(self.access_type.map(AccessType::as_str))
+    }
+
     /// Whether anything narrows the index: text or a filter.
     pub fn is_empty(&self) -> bool {
         self.text.is_empty()
             && self.relationship.is_none()
+            && self.access_type.is_none()
+            && self.enforcement.is_none()
             && self.grant.is_none()
             && self.created_from.is_none()
             && self.created_to.is_none()
@@ -313,6 +354,18 @@ impl SearchQuery {
                 param::RELATIONSHIP,
                 self.relationship
                     .map(|r| r.as_str().to_owned())
+                    .unwrap_or_default(),
+            ),
+            (
+                param::ACCESS_TYPE,
+                self.access_type
+                    .map(|a| a.as_str().to_owned())
+                    .unwrap_or_default(),
+            ),
+            (
+                param::ENFORCEMENT,
+                self.enforcement
+                    .map(|e| e.as_str().to_owned())
                     .unwrap_or_default(),
             ),
             (

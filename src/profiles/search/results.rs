@@ -1,9 +1,7 @@
 //! What a search answers, and how fresh the index behind it is: the types the server
 //! functions send and the search page shows.
 
-use crate::profiles::model::TrustGrant;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
 /// One found profile, as the index last saw it.
@@ -12,11 +10,14 @@ pub struct SearchHit {
     pub id: String,
     pub external_id: Option<String>,
     pub name: Option<String>,
-    pub relationship: String,
+    /// The relationship (2026-03-24) or access type (GA), as it came.
+    pub kind: String,
     #[serde(with = "crate::timestamp")]
     pub created_at: OffsetDateTime,
-    /// Trust grants by name, as they came.
-    pub grants: BTreeMap<String, TrustGrant>,
+    /// Trust grants or programs, each with its status, as they came.
+    pub standing: Vec<(String, String)>,
+    /// GA's enforcement status, when the profile has one.
+    pub enforcement: Option<String>,
     /// The search text is this profile's id or external id, exactly.
     pub exact: bool,
     /// Where the text matched, when it did.

@@ -4,9 +4,10 @@
 //! version"). The client sends exactly one value for a beta and none for GA; the emulator
 //! reads the header the same way.
 
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ApiVersion {
     /// Generally available since 2026-10-20: `access_type`, `external_user_details`,
     /// `programs`, enforcement, `DELETE`, `action_urls`.
@@ -29,6 +30,21 @@ impl ApiVersion {
         Self::Beta20260818,
         Self::Beta20260904,
     ];
+
+    /// The versions the console speaks (`PROFILES_API_VERSION`); the emulator serves all.
+    pub const CONSOLE: [Self; 2] = [Self::Ga, Self::Beta20260324];
+
+    /// Reads the console's setting: `ga` or `2026-03-24`.
+    pub fn for_console(raw: &str) -> Result<Self, String> {
+        Self::CONSOLE
+            .into_iter()
+            .find(|v| v.as_str() == raw)
+            .ok_or_else(|| {
+                format!(
+                    "\"{raw}\" is not a version this console speaks: use \"ga\" or \"2026-03-24\""
+                )
+            })
+    }
 
     /// The `anthropic-beta` value that selects this version; `None` for GA.
     pub fn beta(self) -> Option<&'static str> {
@@ -94,6 +110,18 @@ impl fmt::Display for ApiVersion {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_console_speaks_ga_and_the_first_beta_only() {
+        assert_eq!(ApiVersion::for_console("ga"), Ok(ApiVersion::Ga));
+        assert_eq!(
+            ApiVersion::for_console("2026-03-24"),
+            Ok(ApiVersion::Beta20260324)
+        );
+        for other in ["2026-08-18", "GA", "", "user-profiles-2026-03-24"] {
+            assert!(ApiVersion::for_console(other).is_err(), "{other}");
+        }
+    }
 
     #[test]
     fn no_user_profiles_value_is_ga_and_the_first_one_wins() {
