@@ -15,6 +15,11 @@ export const CONSOLE_URL = "http://127.0.0.1:3100";
 export const EMULATOR_URL = "http://127.0.0.1:3110";
 /** A console whose upstream is the emulator above: tests that change data or inject faults use it. */
 export const HOOKED_CONSOLE_URL = "http://127.0.0.1:3120";
+/**
+ * A console speaking GA (the default) on its own built-in emulator, as a newcomer runs it
+ * today. The two above speak the 2026-03-24 beta, which every older flow was written for.
+ */
+export const GA_CONSOLE_URL = "http://127.0.0.1:3130";
 /** Its API key: a canary that must never come back from the console. */
 export const CANARY_KEY = "sk-ant-e2e-canary-not-a-real-key";
 /** With a key, sign-in is required: accounts `e2e-viewer`, `e2e-editor` and `e2e-admin`. */
@@ -63,7 +68,12 @@ export default defineConfig({
       // The console on its built-in emulator, as a newcomer runs it.
       command: `${bin} --listen 127.0.0.1:3100`,
       cwd: root,
-      env: { PROFILES_DATA_DIR: fresh("console"), RUST_LOG: "warn", ANTHROPIC_API_KEY: "" },
+      env: {
+        PROFILES_DATA_DIR: fresh("console"),
+        RUST_LOG: "warn",
+        ANTHROPIC_API_KEY: "",
+        PROFILES_API_VERSION: "2026-03-24",
+      },
       url: `${CONSOLE_URL}/profiles`,
       reuseExistingServer: false,
       timeout: 60_000,
@@ -93,9 +103,19 @@ export default defineConfig({
         PROFILES_INDEX_RATE: "1000",
         PROFILES_INDEX_POLL: "604800",
         PROFILES_WEBHOOK_SECRET: WEBHOOK_SECRET,
+        PROFILES_API_VERSION: "2026-03-24",
         ...(hookedDatabase ? { DATABASE_URL: hookedDatabase } : {}),
       },
       url: `${HOOKED_CONSOLE_URL}/healthz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+    },
+    {
+      // The console as the README's run command starts it: GA, no key, no setting.
+      command: `${bin} --listen 127.0.0.1:3130`,
+      cwd: root,
+      env: { PROFILES_DATA_DIR: fresh("ga"), RUST_LOG: "warn", ANTHROPIC_API_KEY: "" },
+      url: `${GA_CONSOLE_URL}/profiles`,
       reuseExistingServer: false,
       timeout: 60_000,
     },

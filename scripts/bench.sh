@@ -39,6 +39,9 @@ emulator=127.0.0.1:3210
 console=127.0.0.1:3200
 proxied=127.0.0.1:3201
 beta="anthropic-beta: user-profiles-2026-03-24"
+# The consoles speak the version the direct calls do, so each pair compares like with
+# like (the figures in docs/performance.md were taken on it).
+export PROFILES_API_VERSION=2026-03-24
 
 large=${BENCH_LARGE:-1000000}
 big_emulator=127.0.0.1:3212

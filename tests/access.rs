@@ -1032,7 +1032,7 @@ fn sign_ins_sign_outs_and_refusals_are_recorded_on_both_stores() {
                     FAILED,
                     FAILED,
                     "The viewer role may not create or edit profiles (POST /api/profiles/update).",
-                    "The editor role may not set a profile's relationship (change a profile's relationship).",
+                    "The editor role may not set a profile's relationship (change a profile's relationship or access type).",
                     "The viewer role may not read the audit log (GET /audit.csv).",
                 ]
             );

@@ -223,6 +223,43 @@ fn without_a_key_it_names_the_built_in_emulator() {
 }
 
 #[test]
+fn the_start_up_log_and_help_say_which_api_version_the_console_speaks() {
+    let mut server = Running::start(&[("RUST_LOG", "info")], &["--listen", "127.0.0.1:0"]);
+    let line = server.wait_for("backend: built-in emulator");
+    assert!(line.contains("api_version=ga"), "GA by default: {line}");
+    server.stop();
+
+    let beta = [("RUST_LOG", "info"), ("PROFILES_API_VERSION", "2026-03-24")];
+    let mut server = Running::start(&beta, &["--listen", "127.0.0.1:0"]);
+    let line = server.wait_for("backend: built-in emulator");
+    assert!(line.contains("api_version=2026-03-24"), "{line}");
+    server.stop();
+
+    let mut server = Running::start(
+        &[("PROFILES_API_VERSION", "2026-08-18")],
+        &["--listen", "127.0.0.1:0"],
+    );
+    let line = server.wait_for("is not a version this console speaks");
+    assert!(
+        line.contains("\"ga\"") && line.contains("\"2026-03-24\""),
+        "{line}"
+    );
+    assert!(!server.child.wait().unwrap().success());
+    server.stop();
+
+    let help = Command::new(env!("CARGO_BIN_EXE_profiles-admin"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    let help = String::from_utf8(help.stdout).unwrap();
+    assert!(
+        help.contains("--api-version") && help.contains("PROFILES_API_VERSION"),
+        "{help}"
+    );
+    assert!(help.contains("[default: ga]"), "{help}");
+}
+
+#[test]
 fn a_plain_http_base_url_off_this_machine_is_refused_at_start_up() {
     let mut server = Running::start(
         &[

@@ -8,8 +8,11 @@ use common::{valid_new, valid_update, TestDatabase, TestEmulator};
 use profiles_admin::db::Database;
 use profiles_admin::emulator::seed::{self, SEED_COUNT};
 use profiles_admin::index::sync::{self, SyncConfig};
-use profiles_admin::index::Index;
-use profiles_admin::profiles::model::{Field, NewProfileInput, ProfileUpdateInput, WireBody};
+use profiles_admin::index::{Index, Received};
+use profiles_admin::profiles::model::{
+    ApiVersion, Field, ListQuery, NewProfileInput, PageCursor, PageSize, ProfileUpdateInput,
+    WireBody,
+};
 use profiles_admin::profiles::search::query::SearchQuery;
 use profiles_admin::upstream::Client;
 use serde_json::json;
@@ -466,4 +469,102 @@ async fn two_consoles_on_one_postgres_sync_one_at_a_time_and_take_over() {
     assert_eq!(state.last_complete_count, Some(600));
     assert_eq!(state.lease_holder.as_deref(), Some(alive.holder.as_str()));
     alive.task.abort();
+}
+
+/// Every profile as the emulator lists it under `version`, as the JSON that came.
+async fn listed_as(emulator: &TestEmulator, version: ApiVersion) -> Vec<serde_json::Value> {
+    let client = emulator.client_with(|c| c.version = version);
+    let mut query = ListQuery {
+        limit: PageSize::new(100).unwrap(),
+        ..Default::default()
+    };
+    let mut all = Vec::new();
+    loop {
+        let page = client.list_raw(&query).await.unwrap().value;
+        all.extend(page.data);
+        match page.next_page.and_then(|c| PageCursor::parse(&c).ok()) {
+            Some(next) => query.page = Some(next),
+            None => return all,
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_index_built_under_the_beta_reads_after_switching_to_ga_and_finds_ga_fields() {
+    on_both(|db| {
+        Box::pin(async move {
+            let emulator = TestEmulator::start().await;
+            let index = Index::open(&db).await.unwrap();
+            let beta = listed_as(&emulator, ApiVersion::Beta20260324).await;
+            let received: Vec<Received> = beta
+                .iter()
+                .cloned()
+                .filter_map(Received::from_value)
+                .collect();
+            index.upsert(&received).await.unwrap();
+            let with_external: Vec<&serde_json::Value> = beta
+                .iter()
+                .filter(|p| p["external_id"].is_string())
+                .collect();
+            let external = with_external[0]["external_id"].as_str().unwrap();
+            let found = ids(&index, &search(&[("q", external)])).await;
+            assert_eq!(found[0], with_external[0]["id"].as_str().unwrap());
+            assert!(ids(&index, &search(&[("enforcement", "restricted")]))
+                .await
+                .is_empty());
+
+            // The console now speaks GA: the next reads replace each profile's JSON.
+            let ga = listed_as(&emulator, ApiVersion::Ga).await;
+            let received: Vec<Received> = ga
+                .iter()
+                .cloned()
+                .filter_map(Received::from_value)
+                .collect();
+            assert_eq!(received.len(), ga.len(), "every GA profile parses");
+            index.upsert(&received).await.unwrap();
+            assert_eq!(
+                ids(&index, &search(&[("q", external)])).await[0],
+                found[0],
+                "the reference id is the external id"
+            );
+
+            let expect = |field: &str, value: &str| -> Vec<String> {
+                let mut ids: Vec<String> = ga
+                    .iter()
+                    .filter(|p| p[field] == value)
+                    .map(|p| p["id"].as_str().unwrap().to_owned())
+                    .collect();
+                ids.sort();
+                ids
+            };
+            for status in ["unrestricted", "pending", "restricted", "banned"] {
+                let mut got = ids(&index, &search(&[("enforcement", status)])).await;
+                got.sort();
+                assert_eq!(got, expect("enforcement_status", status), "{status}");
+                assert!(!got.is_empty(), "the sample data has {status} profiles");
+            }
+            let mut passthrough = ids(&index, &search(&[("access_type", "passthrough")])).await;
+            passthrough.sort();
+            assert_eq!(passthrough, expect("access_type", "passthrough"));
+
+            let hit = index
+                .search(&search(&[("q", external)]))
+                .await
+                .unwrap()
+                .hits
+                .remove(0);
+            assert!(matches!(hit.kind.as_str(), "application" | "passthrough"));
+            assert!(hit.enforcement.is_some());
+            let hashed = ga
+                .iter()
+                .find_map(|p| p["external_user_details"]["email_hash"].as_str())
+                .expect("the sample data has email hashes");
+            let by_hash = index.search(&search(&[("q", hashed)])).await.unwrap();
+            assert_eq!(
+                by_hash.hits[0].matched.as_ref().unwrap().field,
+                "email hash"
+            );
+        })
+    })
+    .await;
 }

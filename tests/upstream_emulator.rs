@@ -21,6 +21,7 @@ fn query(limit: u32, order: Order, page: Option<&str>) -> ListQuery {
         limit: PageSize::new(limit).unwrap(),
         order,
         page: page.map(|p| PageCursor::parse(p).unwrap()),
+        enforcement: None,
     }
 }
 

@@ -246,6 +246,7 @@ impl Syncer {
             limit: PageSize::new(WALK_PAGE).expect("the API's largest page"),
             order: Order::Asc,
             page: cursor.clone(),
+            enforcement: None,
         };
         let page = match self.client.list_raw(&query).await {
             Ok(reply) => reply.value,
@@ -302,6 +303,7 @@ impl Syncer {
                 limit: PageSize::new(WALK_PAGE).expect("the API's largest page"),
                 order: Order::Desc,
                 page: cursor,
+                enforcement: None,
             };
             let page = self.client.list_raw(&query).await?.value;
             let mut fresh = Vec::new();

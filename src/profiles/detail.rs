@@ -13,6 +13,7 @@ use crate::profiles::links::{delete_href, detail_href, edit_href, from_param, DO
 use crate::profiles::location::ListLocation;
 use crate::profiles::model::{EnrollmentUrl, ExternalUserDetails, Profile, ProfileId, DETAILS};
 use crate::profiles::programs::ProgramsPanel;
+use crate::profiles::spoken::spoken;
 use crate::timestamp::{relative, rfc3339, utc};
 use crate::ui::browser::now;
 use crate::ui::copy::CopyButton;
@@ -153,7 +154,7 @@ fn ProfileView(
         {metadata}
         {if can(Permission::EnrollmentCreate) {
             view! {
-                <EnrollmentPanel id=id.clone() action=detail_href(&id, &from, None) initial=enrollment/>
+                <EnrollmentPanel id=id.clone() action=detail_href(&id, &from, None) initial=enrollment ga=spoken().is_ga()/>
             }
             .into_any()
         } else {

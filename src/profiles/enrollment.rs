@@ -1,4 +1,6 @@
-//! "Generate enrollment URL" on the detail page. The URL is a credential: it is fetched by
+//! "Generate enrollment URL" on the detail page (under GA "Generate enrollment link": an
+//! action URL for `enroll_end_user`, docs/api-versions.md). The URL is a credential: it is
+//! fetched by
 //! a POST (server function, or the form itself without JavaScript), shown once, answered
 //! with `Cache-Control: no-store`, and never put in a page address or a log line.
 
@@ -22,7 +24,23 @@ pub fn EnrollmentPanel(
     /// The detail page's own address: the no-JS form posts there.
     action: String,
     initial: Option<Result<EnrollmentUrl, AppError>>,
+    /// GA words it as the GA docs do: an enrollment link, which also opens the identity
+    /// check that clears a "verify" action.
+    ga: bool,
 ) -> impl IntoView {
+    let (heading, about, generate_label) = if ga {
+        (
+            "Enrollment link",
+            "A link for the end user to enroll in a program, or to pass the identity check that clears a restriction offering \"verify\". It is a credential: give it only to them.",
+            "Generate enrollment link",
+        )
+    } else {
+        (
+            "Enrollment URL",
+            "A link for the end user to enroll in a trust grant program. It is a credential: give it only to them.",
+            "Generate enrollment URL",
+        )
+    };
     let result = RwSignal::new(initial);
     let pending = RwSignal::new(false);
     let clock = RwSignal::new(now());
@@ -52,17 +70,15 @@ pub fn EnrollmentPanel(
     let has_url = move || matches!(result.get(), Some(Ok(_)));
     view! {
         <section class="enrollment" aria-labelledby="enrollment-heading">
-            <h2 id="enrollment-heading">"Enrollment URL"</h2>
-            <p class="muted">
-                "A link for the end user to enroll in a trust grant program. It is a credential: give it only to them."
-            </p>
+            <h2 id="enrollment-heading">{heading}</h2>
+            <p class="muted">{about}</p>
             {move || result.get().map(|answer| match answer {
                 Ok(url) => view! { <UrlView url clock/> }.into_any(),
                 Err(error) => view! { <ErrorPanel error/> }.into_any(),
             })}
             <form method="post" action=action on:submit=generate>
                 <button type="submit" class="primary" disabled=move || pending.get()>
-                    {move || if has_url() { "Generate new" } else { "Generate enrollment URL" }}
+                    {move || if has_url() { "Generate new" } else { generate_label }}
                 </button>
                 <span class="muted" role="status">{move || if pending.get() { " Generating…" } else { "" }}</span>
             </form>

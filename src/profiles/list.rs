@@ -9,7 +9,7 @@ use crate::profiles::columns::{ProfileColumns, StandingCells};
 use crate::profiles::goto::GOTO;
 use crate::profiles::links::{detail_href, new_href, DONE};
 use crate::profiles::location::ListLocation;
-use crate::profiles::model::{Order, PageCursor, PageSize, Profile, ProfileId};
+use crate::profiles::model::{EnforcementStatus, Order, PageCursor, PageSize, Profile, ProfileId};
 use crate::profiles::search::page::SearchBox;
 use crate::profiles::server::list_profiles;
 use crate::profiles::spoken::spoken;
@@ -54,7 +54,7 @@ pub fn ProfileListPage() -> impl IntoView {
         {notice}
         <SearchBox/>
         <div class="list-tools">
-            <ListControls limit=here.limit.get() order=here.order/>
+            <ListControls limit=here.limit.get() order=here.order enforcement=here.enforcement ga=spoken().is_ga()/>
             <GoToProfile goto>{hidden}</GoToProfile>
         </div>
         {match location {
@@ -69,32 +69,47 @@ pub fn ProfileListPage() -> impl IntoView {
     }
 }
 
-/// Page size and order: a GET form that works without JavaScript ("Apply"); in the
-/// island, a change opens the new address at once. Either starts again from the first
-/// page, because cursors belong to one order.
+/// Page size, order and, under GA, the API's enforcement filter: a GET form that works
+/// without JavaScript ("Apply"); in the island, a change opens the new address at once.
+/// Any of them starts again from the first page, because cursors belong to one query.
 #[island(lazy)]
-fn ListControls(limit: u32, order: Order) -> impl IntoView {
-    let apply = move |limit: u32, order: Order| {
+fn ListControls(
+    limit: u32,
+    order: Order,
+    enforcement: Option<EnforcementStatus>,
+    /// The filter is GA's: the 2026-03-24 beta has none.
+    ga: bool,
+) -> impl IntoView {
+    let apply = move |limit: u32, order: Order, enforcement: Option<EnforcementStatus>| {
         let location = ListLocation {
             limit: PageSize::new(limit).unwrap_or(PageSize::DEFAULT),
             order,
+            enforcement,
             ..ListLocation::default()
         };
         go_to(&location.href());
     };
     let on_limit = move |ev| {
         if let Ok(chosen) = event_target_value(&ev).parse() {
-            apply(chosen, order);
+            apply(chosen, order, enforcement);
         }
     };
     let on_order = move |ev| {
         if let Ok(chosen) = Order::parse(&event_target_value(&ev)) {
-            apply(limit, chosen);
+            apply(limit, chosen, enforcement);
         }
+    };
+    let on_enforcement = move |ev| {
+        apply(
+            limit,
+            order,
+            EnforcementStatus::parse(&event_target_value(&ev)),
+        );
     };
     // A choice made before the island was live (its Apply button then leaves) is
     // applied as soon as it is.
     let (limit_select, order_select) = (NodeRef::<Select>::new(), NodeRef::<Select>::new());
+    let enforcement_select = NodeRef::<Select>::new();
     Effect::new(move |_| {
         let (Some(shown_limit), Some(shown_order)) = (limit_select.get(), order_select.get())
         else {
@@ -102,8 +117,11 @@ fn ListControls(limit: u32, order: Order) -> impl IntoView {
         };
         let shown_limit = shown_limit.value().parse().unwrap_or(limit);
         let shown_order = Order::parse(&shown_order.value()).unwrap_or(order);
-        if (shown_limit, shown_order) != (limit, order) {
-            apply(shown_limit, shown_order);
+        let shown_enforcement = enforcement_select
+            .get()
+            .map_or(enforcement, |s| EnforcementStatus::parse(&s.value()));
+        if (shown_limit, shown_order, shown_enforcement) != (limit, order, enforcement) {
+            apply(shown_limit, shown_order, shown_enforcement);
         }
     });
     let mut sizes = PAGE_SIZES.to_vec();
@@ -129,6 +147,22 @@ fn ListControls(limit: u32, order: Order) -> impl IntoView {
                 <label for="list-order">"Order"</label>
                 <select id="list-order" name="order" autocomplete="off" node_ref=order_select on:change=on_order>{orders}</select>
             </div>
+            {ga.then(|| {
+                let statuses = std::iter::once(None)
+                    .chain(EnforcementStatus::ALL.map(Some))
+                    .map(|s| {
+                        let (value, label) = s.map_or(("", "Any"), |s| (s.as_str(), s.as_str()));
+                        view! { <option value=value selected=s == enforcement>{label}</option> }
+                    })
+                    .collect_view();
+                view! {
+                    <div class="field">
+                        <label for="list-enforcement">"Enforcement"</label>
+                        <select id="list-enforcement" name="enforcement" autocomplete="off" node_ref=enforcement_select
+                            on:change=on_enforcement>{statuses}</select>
+                    </div>
+                }
+            })}
             <button type="submit" class="secondary no-js">"Apply"</button>
         </form>
     }
@@ -193,6 +227,7 @@ fn ProfileTable(location: ListLocation) -> impl IntoView {
             location.limit.get(),
             location.order.as_str().to_owned(),
             location.current().map(|c| c.as_str().to_owned()),
+            location.enforcement.map(|s| s.as_str().to_owned()),
         )
         .await;
         match page {
@@ -203,7 +238,7 @@ fn ProfileTable(location: ListLocation) -> impl IntoView {
                     .and_then(|c| PageCursor::parse(c).ok())
                     .map(|c| location.next(c));
                 view! {
-                    <ProfileRows profiles=page.data location=location.clone()/>
+                    <ProfileRows profiles=page.data location=location.clone() more=next.is_some()/>
                     <Pager location next/>
                 }
                 .into_any()
@@ -217,8 +252,18 @@ fn ProfileTable(location: ListLocation) -> impl IntoView {
     })
 }
 
+/// `more`: another page follows. With GA's filter a page may hold fewer profiles than
+/// asked for, or none, and still not be the last.
 #[component]
-fn ProfileRows(profiles: Vec<Profile>, location: ListLocation) -> impl IntoView {
+fn ProfileRows(profiles: Vec<Profile>, location: ListLocation, more: bool) -> impl IntoView {
+    if profiles.is_empty() && location.enforcement.is_some() {
+        let text = if more {
+            "No profile on this page of the list has that enforcement status. The API looks at one page's worth of profiles at a time: Next looks further."
+        } else {
+            "No more profiles with that enforcement status."
+        };
+        return view! { <div class="empty-state"><p>{text}</p></div> }.into_any();
+    }
     if profiles.is_empty() {
         return view! {
             <div class="empty-state">

@@ -1,6 +1,6 @@
-//! A place in the profile list: page size, order, page number and the cursors of the last
-//! pages walked. The API only gives a forward cursor, so the cursors travel in the address
-//! (`?limit=&order=&page=&trail=`), and the place in one short token (`?from=`) through the
+//! A place in the profile list: page size, order, GA's enforcement filter, page number and
+//! the cursors of the last pages walked. The API only gives a forward cursor, so the
+//! cursors travel in the address (`?limit=&order=&enforcement=&page=&trail=`), and the place in one short token (`?from=`) through the
 //! detail and edit pages so that "Back to list" lands exactly there.
 //!
 //! Both are bounded, so a page's size does not grow with its depth: the address keeps the
@@ -9,7 +9,7 @@
 //! Where the cursors run out, the pager offers the first page instead of Previous.
 
 use crate::error::FieldError;
-use crate::profiles::model::{Order, PageCursor, PageSize};
+use crate::profiles::model::{EnforcementStatus, Order, PageCursor, PageSize};
 use crate::web::with_query;
 
 /// Separates cursors in `trail`; cursors never contain it (see [`PageCursor`]).
@@ -26,6 +26,8 @@ const MAX_PAGE: usize = 1_000_000_000;
 pub struct ListLocation {
     pub limit: PageSize,
     pub order: Order,
+    /// GA's list filter: only profiles in this enforcement status.
+    pub enforcement: Option<EnforcementStatus>,
     /// 1 for the first page.
     pub page: usize,
     /// Cursors of the last pages reached (at most [`MAX_TRAIL`]), oldest first; the last is
@@ -38,6 +40,7 @@ impl Default for ListLocation {
         Self {
             limit: PageSize::DEFAULT,
             order: Order::default(),
+            enforcement: None,
             page: 1,
             trail: Vec::new(),
         }
@@ -69,6 +72,18 @@ impl ListLocation {
                 None
             })
             .unwrap_or_default();
+        let enforcement = get("enforcement")
+            .filter(|raw| !raw.is_empty())
+            .and_then(|raw| {
+                let found = EnforcementStatus::parse(&raw);
+                if found.is_none() {
+                    errors.push(FieldError::new(
+                        "enforcement",
+                        "must be unrestricted, pending, restricted or banned",
+                    ));
+                }
+                found
+            });
         let mut trail = get("trail")
             .filter(|t| !t.is_empty())
             .map(|t| {
@@ -106,6 +121,7 @@ impl ListLocation {
             Ok(Self {
                 limit,
                 order,
+                enforcement,
                 page,
                 trail,
             })
@@ -145,6 +161,7 @@ impl ListLocation {
         Self {
             limit: self.limit,
             order: self.order,
+            enforcement: self.enforcement,
             ..Self::default()
         }
     }
@@ -152,24 +169,32 @@ impl ListLocation {
     /// This place in one query value (`limit~order~page~cursor`), carried through the
     /// detail and edit pages as `?from=`: only this page's cursor, so that it stays short.
     pub fn token(&self) -> String {
-        format!(
+        let mut token = format!(
             "{}~{}~{}~{}",
             self.limit.get(),
             self.order.as_str(),
             self.page,
             self.current().map(PageCursor::as_str).unwrap_or_default()
-        )
+        );
+        if let Some(status) = self.enforcement {
+            token.push('~');
+            token.push_str(status.as_str());
+        }
+        token
     }
 
     /// Reads [`Self::token`]; anything malformed is `None`, never an error page.
     pub fn from_token(raw: &str) -> Option<Self> {
-        let mut parts = raw.splitn(4, '~');
+        // Cursors never hold `~`; a token made before the filter existed has four parts.
+        let mut parts = raw.splitn(5, '~');
         let (limit, order, page, cursor) =
             (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+        let enforcement = parts.next().unwrap_or_default();
         Self::from_query(|k| match k {
             "limit" => Some(limit.to_owned()),
             "order" => Some(order.to_owned()),
             "page" => Some(page.to_owned()),
+            "enforcement" => Some(enforcement.to_owned()),
             _ => Some(cursor.to_owned()),
         })
         .ok()
@@ -189,6 +214,9 @@ impl ListLocation {
         }
         if self.order != Order::default() {
             params.push(("order", self.order.as_str().to_owned()));
+        }
+        if let Some(status) = self.enforcement {
+            params.push(("enforcement", status.as_str().to_owned()));
         }
         if self.page > 1 {
             params.push(("page", self.page.to_string()));
@@ -342,5 +370,30 @@ mod tests {
         }
         assert!(parse(&[("page", "9"), ("trail", "a,b")]).is_ok());
         assert!(parse(&[("page", "2"), ("trail", "a,b")]).is_err());
+    }
+
+    #[test]
+    fn the_enforcement_filter_travels_with_the_place() {
+        let filtered = parse(&[("enforcement", "restricted"), ("order", "asc")]).unwrap();
+        assert_eq!(filtered.enforcement, Some(EnforcementStatus::Restricted));
+        let second = filtered.next(cursor("page_AAA"));
+        assert_eq!(
+            second.href(),
+            "/profiles?order=asc&enforcement=restricted&page=2&trail=page_AAA"
+        );
+        assert_eq!(second.first(), filtered);
+        assert_eq!(
+            ListLocation::from_token(&second.token()),
+            Some(second.clone())
+        );
+        let old = ListLocation::from_token("20~desc~2~page_AAA").unwrap();
+        assert_eq!(
+            old.enforcement, None,
+            "a token from before the filter still reads"
+        );
+        assert_eq!(
+            parse(&[("enforcement", "frozen")]).unwrap_err()[0].field,
+            "enforcement"
+        );
     }
 }

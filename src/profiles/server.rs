@@ -22,30 +22,53 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 /// One page of profiles. `limit` 1–100, `order` `asc` or `desc`, `page` a cursor from a
-/// previous page's `next_page`. Upstream: `GET /v1/user_profiles`.
+/// previous page's `next_page`, `enforcement` (GA only) an enforcement status. Upstream:
+/// `GET /v1/user_profiles`.
 #[server(endpoint = "profiles/list")]
 pub async fn list_profiles(
     limit: u32,
     order: String,
     page: Option<String>,
+    enforcement: Option<String>,
 ) -> Result<ProfilePage, AppError> {
     Authorized::require(Permission::ProfilesRead).await?;
-    use crate::profiles::model::{ListQuery, Order, PageCursor, PageSize};
+    use crate::error::FieldError;
+    use crate::profiles::model::{EnforcementStatus, ListQuery, Order, PageCursor, PageSize};
+    let state = service::state()?;
+    let enforcement = match enforcement.as_deref() {
+        None | Some("") => Ok(None),
+        Some(_) if !state.upstream.version().is_ga() => Err(FieldError::new(
+            "enforcement",
+            "is a GA filter; this console speaks the 2026-03-24 beta",
+        )),
+        Some(raw) => EnforcementStatus::parse(raw).map(Some).ok_or_else(|| {
+            FieldError::new(
+                "enforcement",
+                "must be unrestricted, pending, restricted or banned",
+            )
+        }),
+    };
     let query = match (
         PageSize::new(limit),
         Order::parse(&order),
         page.as_deref().map(PageCursor::parse).transpose(),
+        enforcement,
     ) {
-        (Ok(limit), Ok(order), Ok(page)) => ListQuery { limit, order, page },
-        (limit, order, page) => {
-            let errors = [limit.err(), order.err(), page.err()]
+        (Ok(limit), Ok(order), Ok(page), Ok(enforcement)) => ListQuery {
+            limit,
+            order,
+            page,
+            enforcement,
+        },
+        (limit, order, page, enforcement) => {
+            let errors = [limit.err(), order.err(), page.err(), enforcement.err()]
                 .into_iter()
                 .flatten()
                 .collect();
             return Err(AppError::invalid(errors));
         }
     };
-    service::upstream("list", service::state()?.upstream.list(&query).await)
+    service::upstream("list", state.upstream.list(&query).await)
 }
 
 /// One profile. An id that is not a profile id is "not found" without any upstream call.

@@ -170,6 +170,9 @@ impl Client {
         if let Some(page) = &query.page {
             params.push(("page", page.as_str().to_owned()));
         }
+        if let Some(status) = query.enforcement {
+            params.push(("enforcement_status[]", status.as_str().to_owned()));
+        }
         self.send("list", Replay::Safe, || {
             self.request(Method::GET, url.clone()).query(&params)
         })

@@ -256,7 +256,10 @@ fn DetailField(
     let hint = if set {
         format!("{} Set: it can be changed, not cleared.", detail.hint)
     } else {
-        format!("{} Optional.", detail.hint)
+        format!(
+            "{} Optional; once set, it can be changed but not cleared.",
+            detail.hint
+        )
     };
     let control = if detail.choices.is_empty() {
         let input = NodeRef::<leptos::html::Input>::new();

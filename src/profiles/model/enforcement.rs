@@ -2,7 +2,7 @@
 //! "Enforcement"). Unknown statuses, kinds and reasons are kept and shown as they came;
 //! where a rule needs a meaning, an unknown status counts as restricted.
 
-use crate::profiles::model::profile::Lenient;
+use crate::profiles::model::lenient::Lenient;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 

@@ -3,7 +3,6 @@
 //! emulator, so all three say the same thing.
 
 use crate::error::FieldError;
-use crate::profiles::model::profile::{Lenient, Relationship};
 
 /// Most metadata pairs a profile may hold (docs/api-contract.md §2.1).
 pub const MAX_METADATA_KEYS: usize = 16;
@@ -70,21 +69,6 @@ pub fn check_metadata_value(key: &str, value: &str, mode: MetadataMode) -> Resul
     } else {
         Ok(())
     }
-}
-
-/// The seeds' rule: a resold profile stands for a company and must carry its name. The
-/// emulator enforces it on the stored result; the forms check it as the user types.
-pub fn check_resold_name(
-    relationship: &Lenient<Relationship>,
-    name: Option<&str>,
-) -> Result<(), FieldError> {
-    if *relationship == Lenient::Known(Relationship::Resold) && name.is_none() {
-        return Err(FieldError::new(
-            "name",
-            "is required when relationship is \"resold\"",
-        ));
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 //! Compiled for both targets: the browser uses it for live feedback, the server functions
 //! for the authoritative check, and the emulator to enforce the contract. No I/O here.
 //!
-//! One file per concept: [`version`], [`id`], [`profile`], [`details`], [`programs`],
+//! One file per concept: [`version`], [`id`], [`lenient`], [`profile`], [`details`], [`programs`],
 //! [`enforcement`], [`page`], [`write`] (create and update bodies), [`metadata`] (keys,
 //! values, a profile's metadata and a patch), [`limits`], [`deletion`] and, on the server, `changes` (comparing profiles); this module re-exports them as the model's one public face.
 //! Files inside it import each other directly, never through these re-exports.
@@ -15,6 +15,7 @@ pub mod deletion;
 pub mod details;
 pub mod enforcement;
 pub mod id;
+pub mod lenient;
 pub mod limits;
 pub mod metadata;
 pub mod page;
@@ -26,17 +27,19 @@ pub mod write;
 pub use details::{check_detail, detail_field, Detail, ExternalUserDetails, DETAILS};
 pub use enforcement::{ActionKind, EnforcementAction, EnforcementStatus};
 pub use id::ProfileId;
+pub use lenient::Lenient;
 pub use limits::{
-    check_metadata_key, check_metadata_value, check_resold_name, check_text, MetadataMode,
-    MAX_KEY_CHARS, MAX_METADATA_KEYS, MAX_TEXT_CHARS, MAX_VALUE_CHARS,
+    check_metadata_key, check_metadata_value, check_text, MetadataMode, MAX_KEY_CHARS,
+    MAX_METADATA_KEYS, MAX_TEXT_CHARS, MAX_VALUE_CHARS,
 };
 pub use metadata::{Metadata, MetadataKey, MetadataPatch, MetadataValue};
 pub use page::{ListQuery, Order, PageCursor, PageSize, ProfilePage};
 pub use profile::{
-    AccessType, DeletedProfile, EnrollmentUrl, GrantStatus, Lenient, Profile, Relationship,
-    TrustGrant,
+    check_resold_name, AccessType, DeletedProfile, EnrollmentUrl, Profile, Relationship, TrustGrant,
 };
-pub use programs::{CyberProgram, EfsProgram, Feature, FeatureStatus, Programs, Requirements};
+pub use programs::{
+    CyberProgram, EfsProgram, Feature, FeatureStatus, GrantStatus, Programs, Requirements,
+};
 pub use version::ApiVersion;
 pub use write::{
     Details, Field, NewProfile, NewProfileInput, ProfileText, ProfileUpdate, ProfileUpdateInput,

@@ -1,6 +1,7 @@
 //! One page of the list and how to ask for it: size, order and the opaque cursor.
 
 use crate::error::FieldError;
+use crate::profiles::model::enforcement::EnforcementStatus;
 use crate::profiles::model::profile::Profile;
 use serde::{Deserialize, Deserializer, Serialize};
 
@@ -128,6 +129,10 @@ pub struct ListQuery {
     pub order: Order,
     #[serde(default)]
     pub page: Option<PageCursor>,
+    /// GA only: profiles in this enforcement status. Pages may then hold fewer than
+    /// `limit` profiles, or none, and still have a next page (docs/api-versions.md).
+    #[serde(default)]
+    pub enforcement: Option<EnforcementStatus>,
 }
 
 #[cfg(test)]

@@ -7,7 +7,8 @@ use crate::error::FieldError;
 use crate::profiles::model::details::ExternalUserDetails;
 use crate::profiles::model::enforcement::{EnforcementAction, EnforcementStatus};
 use crate::profiles::model::id::ProfileId;
-use crate::profiles::model::programs::Programs;
+use crate::profiles::model::lenient::Lenient;
+use crate::profiles::model::programs::{GrantStatus, Programs};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
@@ -87,40 +88,19 @@ impl AccessType {
     }
 }
 
-/// Status of one trust grant (docs/api-contract.md §8).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum GrantStatus {
-    Active,
-    Pending,
-    Rejected,
-}
-
-impl GrantStatus {
-    pub const ALL: [GrantStatus; 3] = [Self::Active, Self::Pending, Self::Rejected];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Active => "active",
-            Self::Pending => "pending",
-            Self::Rejected => "rejected",
-        }
+/// The seeds' rule: a resold profile stands for a company and must carry its name. The
+/// emulator enforces it on the stored result; the forms check it as the user types.
+pub fn check_resold_name(
+    relationship: &Lenient<Relationship>,
+    name: Option<&str>,
+) -> Result<(), FieldError> {
+    if *relationship == Lenient::Known(Relationship::Resold) && name.is_none() {
+        return Err(FieldError::new(
+            "name",
+            "is required when relationship is \"resold\"",
+        ));
     }
-}
-
-/// A value read from upstream that a newer API version may extend. An unknown value is
-/// kept as it came, to be shown as it is, instead of failing the whole response.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum Lenient<T> {
-    Known(T),
-    Unknown(String),
-}
-
-impl<T: Default> Default for Lenient<T> {
-    fn default() -> Self {
-        Self::Known(T::default())
-    }
+    Ok(())
 }
 
 impl Lenient<Relationship> {
@@ -136,15 +116,6 @@ impl Lenient<AccessType> {
     pub fn label(&self) -> &str {
         match self {
             Self::Known(a) => a.as_str(),
-            Self::Unknown(raw) => raw,
-        }
-    }
-}
-
-impl Lenient<GrantStatus> {
-    pub fn label(&self) -> &str {
-        match self {
-            Self::Known(s) => s.as_str(),
             Self::Unknown(raw) => raw,
         }
     }

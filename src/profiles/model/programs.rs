@@ -1,11 +1,41 @@
-//! Programs (GA): the cyber program with its tiers and requirements, Enterprise Frontier
+//! Programs (GA) and their statuses, which the 2026-03-24 trust grants share: the cyber program with its tiers and requirements, Enterprise Frontier
 //! Safeguards (EFS) with its features, and any program a later API adds, kept as it came
 //! (docs/api-versions.md, "Programs"). Only a retrieve reports tiers, requirements and
 //! EFS in full; a list reports `tiers: {}` and `efs: null`, which never means "inactive".
 
-use crate::profiles::model::profile::{GrantStatus, Lenient};
+use crate::profiles::model::lenient::Lenient;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+
+/// Status of one trust grant (docs/api-contract.md §8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GrantStatus {
+    Active,
+    Pending,
+    Rejected,
+}
+
+impl GrantStatus {
+    pub const ALL: [GrantStatus; 3] = [Self::Active, Self::Pending, Self::Rejected];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Pending => "pending",
+            Self::Rejected => "rejected",
+        }
+    }
+}
+
+impl Lenient<GrantStatus> {
+    pub fn label(&self) -> &str {
+        match self {
+            Self::Known(s) => s.as_str(),
+            Self::Unknown(raw) => raw,
+        }
+    }
+}
 
 /// Whether a tier or an EFS feature applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -15,9 +15,10 @@ use crate::error::FieldError;
 use crate::profiles::model::details::{
     check_detail, detail_field, ExternalUserDetails, CANNOT_CLEAR,
 };
+use crate::profiles::model::lenient::Lenient;
 use crate::profiles::model::limits::check_text;
 use crate::profiles::model::metadata::{Metadata, MetadataPatch};
-use crate::profiles::model::profile::{AccessType, Lenient, Profile, Relationship};
+use crate::profiles::model::profile::{AccessType, Profile, Relationship};
 use crate::profiles::model::version::ApiVersion;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{json, Map, Value};

@@ -1,0 +1,205 @@
+// The console speaking GA, as the README's run command starts it (no key, no setting):
+// the GA columns and filters, the detail page's external user details, programs and
+// enforcement, the GA create and edit forms (details that cannot be cleared once set are
+// refused before anything is sent), and the enrollment link from an action URL. Every
+// flow with and without JavaScript, with the same accessible names.
+import { expect, test, type Page } from "@playwright/test";
+import { GA_CONSOLE_URL } from "../playwright.config";
+import { hydrated, watchForErrors } from "./helpers";
+
+test.use({ baseURL: GA_CONSOLE_URL });
+
+const resultRows = (page: Page) => page.locator("table.search-results tbody tr");
+const field = (page: Page, label: string) => page.getByLabel(label, { exact: true });
+
+/** Opens a search by address, again until the index (walked at start-up) answers it. */
+async function searchFor(page: Page, query: string) {
+  await expect(async () => {
+    await page.goto(`/profiles/search?${query}`);
+    await expect(resultRows(page).first()).toBeVisible({ timeout: 1_000 });
+  }).toPass();
+}
+
+for (const javaScriptEnabled of [true, false]) {
+  test.describe(javaScriptEnabled ? "GA, with JavaScript" : "GA, without JavaScript", () => {
+    test.use({ javaScriptEnabled });
+
+    test("the list and search show GA columns and filter by enforcement and access type", async ({ page }) => {
+      const errors = watchForErrors(page);
+      await page.goto("/profiles");
+      if (javaScriptEnabled) await hydrated(page);
+      await expect(page.locator("table.profiles thead th")).toHaveText([
+        "ID", "Name", "External ID", "Access type", "Programs", "Enforcement", "Created",
+      ]);
+      await expect(page.locator("table.profiles tbody tr td:nth-child(4)").first()).toHaveText(
+        /^(application|passthrough)$/,
+      );
+
+      await page.goto("/profiles/search");
+      await field(page, "Enforcement status").selectOption("banned");
+      await field(page, "Access type").selectOption("passthrough");
+      await page.getByRole("button", { name: "Search" }).click();
+      await expect(page).toHaveURL(/access_type=passthrough/);
+      await expect(page).toHaveURL(/enforcement=banned/);
+      await searchFor(page, "enforcement=restricted");
+      for (const cell of await resultRows(page).locator("td:nth-child(6)").allInnerTexts()) {
+        expect(cell.trim()).toBe("restricted");
+      }
+      await searchFor(page, "access_type=passthrough");
+      for (const cell of await resultRows(page).locator("td:nth-child(4)").allInnerTexts()) {
+        expect(cell.trim()).toBe("passthrough");
+      }
+      expect(errors).toEqual([]);
+      // A refused filter is named next to its field (the page answers 400).
+      await page.goto("/profiles/search?enforcement=frozen");
+      await expect(page.locator("#search-enforcement-error")).toContainText("must be unrestricted");
+    });
+
+    test("the list's enforcement filter pages through short pages to the end", async ({ page }) => {
+      await page.goto("/profiles?limit=20");
+      if (javaScriptEnabled) await hydrated(page);
+      await field(page, "Enforcement").selectOption("banned");
+      if (!javaScriptEnabled) {
+        await page.locator("form.list-controls").getByRole("button", { name: "Apply" }).click();
+      }
+      await expect(page).toHaveURL(/enforcement=banned/);
+      const seen: string[] = [];
+      let withRows = "";
+      // The API examines one page's worth of profiles per page: follow Next to the end.
+      for (let n = 1; n <= 20; n++) {
+        await expect(page.locator(".pager")).toContainText(`Page ${n}`);
+        for (const cell of await page.locator("table.profiles tbody tr td:nth-child(6)").allInnerTexts()) {
+          expect(cell.trim()).toBe("banned");
+        }
+        const ids = await page.locator("table.profiles tbody tr td:first-child a").allInnerTexts();
+        if (ids.length > 0 && !withRows) withRows = page.url();
+        seen.push(...ids);
+        const next = page.locator(".pager").getByRole("link", { name: "Next" });
+        if ((await next.count()) === 0) break;
+        await next.click();
+      }
+      await expect(page.locator(".pager").getByRole("link", { name: "Next" })).toHaveCount(0);
+      expect(seen.length).toBeGreaterThan(0);
+      expect(new Set(seen).size).toBe(seen.length);
+      // A banned profile opened from a filtered page comes back to that page.
+      await page.goto(withRows);
+      const rowsThere = await page.locator("table.profiles tbody tr td:first-child a").allInnerTexts();
+      await page.locator("table.profiles tbody tr td:first-child a").first().click();
+      await expect(page.locator("section", { has: page.getByRole("heading", { name: "Enforcement" }) }).locator(".badge").first()).toHaveText("banned");
+      await page.getByRole("link", { name: "← Back to list" }).click();
+      await expect(page).toHaveURL(/enforcement=banned/);
+      expect(await page.locator("table.profiles tbody tr td:first-child a").allInnerTexts()).toEqual(rowsThere);
+    });
+
+    test("a restricted profile's page shows its details, programs and enforcement actions", async ({ page }) => {
+      await searchFor(page, "enforcement=restricted");
+      await resultRows(page).first().locator("td:first-child a").click();
+      await expect(page.getByRole("heading", { name: "External user details" })).toBeVisible();
+      for (const label of ["Account status", "Country", "Entity type", "Onboarded at", "Email hash", "Name hash"]) {
+        await expect(page.locator("dl.facts dt", { hasText: new RegExp(`^${label}$`) })).toHaveCount(1);
+      }
+      await expect(page.locator("dl.facts dt", { hasText: /^Access type$/ })).toHaveCount(1);
+      await expect(page.getByRole("heading", { name: "Programs" })).toBeVisible();
+      const enforcement = page.locator("section", { has: page.getByRole("heading", { name: "Enforcement" }) });
+      await expect(enforcement.locator(".badge").first()).toHaveText("restricted");
+      const actions = page.getByRole("table", { name: "Open enforcement actions" });
+      await expect(actions.locator("thead th")).toHaveText(["Action", "Reason", "Opened", "Expires", "Verify", "Action ID"]);
+      await expect(actions.locator("tbody tr td:first-child").first()).toHaveText(/restriction|ban/);
+      await expect(actions.locator("tbody tr td:last-child").first()).toHaveText(/^enac_/);
+    });
+
+    test("an active cyber program shows its tiers, and the enrollment link comes from an action URL", async ({ page }) => {
+      await searchFor(page, "grant=active");
+      const links = await resultRows(page).locator("td:first-child a").evaluateAll((as) =>
+        as.map((a) => (a as HTMLAnchorElement).href),
+      );
+      // An active program may have no tiers (access to earlier models only): take the
+      // first that has them.
+      const tiers = page.getByRole("list", { name: "Cyber tiers" });
+      let found = false;
+      for (const href of links.slice(0, 8)) {
+        await page.goto(href);
+        await expect(page.getByRole("heading", { name: "Programs" })).toBeVisible();
+        if ((await tiers.count()) > 0) {
+          found = true;
+          break;
+        }
+      }
+      expect(found).toBe(true);
+      await expect(page.getByRole("heading", { name: "Cyber Verification Program" })).toBeVisible();
+      await expect(tiers.locator("li")).toHaveCount(3);
+      await expect(page.getByRole("list", { name: "Cyber tiers" })).toContainText("Specialized Access (a)");
+      if (javaScriptEnabled) await hydrated(page);
+      await page.getByRole("button", { name: "Generate enrollment link" }).click();
+      const link = page.locator(".enrollment-url a");
+      await expect(link).toHaveAttribute("href", /^https:\/\//);
+      await expect(page.locator(".enrollment-url")).toContainText("Expires");
+      if (javaScriptEnabled) await expect(page.locator(".countdown")).toContainText("left");
+      // A credential: never in the address.
+      expect(page.url()).not.toContain(await link.getAttribute("href"));
+    });
+
+    test("create with external user details, then edit: what is set can change but not be cleared", async ({ page }) => {
+      const suffix = javaScriptEnabled ? "js" : "nojs";
+      await page.goto("/profiles/new");
+      if (javaScriptEnabled) await hydrated(page);
+      await field(page, "External ID").fill(`ga-${suffix}`);
+      await field(page, "Name").fill(`GA flow ${suffix}`);
+      await field(page, "Access type").selectOption("passthrough");
+      await field(page, "Country").fill("de");
+      await field(page, "Entity type").selectOption("business");
+      await expect(field(page, "Country")).toHaveAttribute("aria-describedby", /field-country-hint/);
+      await expect(page.locator("#field-country-hint")).toContainText("once set");
+
+      if (javaScriptEnabled) {
+        // Checked as typed: the error is there before any submit.
+        await expect(page.locator("#field-country-error")).toContainText("two upper-case letters");
+      } else {
+        const refused = page.waitForResponse((r) => r.request().method() === "POST");
+        await page.getByRole("button", { name: "Create profile" }).click();
+        expect((await refused).status()).toBe(400);
+        await expect(page.locator("#field-country-error")).toContainText("two upper-case letters");
+        await expect(field(page, "External ID")).toHaveValue(`ga-${suffix}`);
+        await expect(field(page, "Entity type")).toHaveValue("business");
+      }
+      await field(page, "Country").fill("DE");
+      await page.getByRole("button", { name: "Create profile" }).click();
+      await expect(page.getByRole("status").filter({ hasText: "Profile created." })).toBeVisible();
+      const facts = page.locator("dl.facts");
+      await expect(facts.first()).toContainText(`ga-${suffix}`);
+      await expect(facts.first()).toContainText("passthrough");
+      const details = page.locator("section", { has: page.getByRole("heading", { name: "External user details" }) });
+      await expect(details).toContainText("DE");
+      await expect(details).toContainText("business");
+
+      await page.getByRole("link", { name: "Edit" }).click();
+      if (javaScriptEnabled) await hydrated(page);
+      await expect(page.locator("#field-country-hint")).toContainText("can be changed, not cleared");
+      // A choice that is set offers no "Not set".
+      await expect(field(page, "Entity type").locator("option", { hasText: "Not set" })).toHaveCount(0);
+      await expect(field(page, "Account status").locator("option", { hasText: "Not set" })).toHaveCount(1);
+      await field(page, "Country").fill("");
+      if (javaScriptEnabled) {
+        await expect(page.locator("#field-country-error")).toContainText("cannot be cleared once set");
+        await page.getByRole("button", { name: "Save" }).click();
+        await expect(page).toHaveURL(/\/edit/);
+      } else {
+        const refused = page.waitForResponse((r) => r.request().method() === "POST");
+        await page.getByRole("button", { name: "Save" }).click();
+        expect((await refused).status()).toBe(400);
+        await expect(page.locator("#field-country-error")).toContainText("cannot be cleared once set");
+      }
+      await field(page, "Country").fill("FR");
+      await field(page, "Account status").selectOption("suspended");
+      if (javaScriptEnabled) {
+        const summary = page.locator(".change-summary");
+        await expect(summary).toContainText("Country");
+        await expect(summary).toContainText("Account status");
+      }
+      await page.getByRole("button", { name: "Save" }).click();
+      await expect(page.getByRole("status").filter({ hasText: "Changes saved." })).toBeVisible();
+      await expect(details).toContainText("FR");
+      await expect(details).toContainText("suspended");
+    });
+  });
+}

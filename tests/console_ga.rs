@@ -1,0 +1,242 @@
+//! The console speaking GA (`PROFILES_API_VERSION=ga`) through its real router, with the
+//! client talking to the emulator over loopback: the headers and bodies GA takes, the
+//! fields GA cannot take refused before any upstream call, the API's own refusals next to
+//! their field, enrollment through an action URL, and audit entries naming GA fields.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use common::{on_shared_runtime, TestDatabase, TestEmulator};
+use profiles_admin::audit::query::Filter;
+use profiles_admin::audit::Entry;
+use profiles_admin::profiles::model::{ApiVersion, Profile};
+use serde_json::{json, Value};
+
+struct Console {
+    router: axum::Router,
+    emulator: TestEmulator,
+    data: TestDatabase,
+}
+
+impl Console {
+    async fn start() -> Self {
+        let emulator = TestEmulator::start().await;
+        let data = TestDatabase::sqlite().await;
+        let upstream = emulator.client_with(|c| c.version = ApiVersion::Ga);
+        Self {
+            router: common::open_console_router(upstream, &data.db).await,
+            emulator,
+            data,
+        }
+    }
+
+    async fn call(&self, endpoint: &str, body: Value) -> (StatusCode, String) {
+        let request = Request::post(format!("/api/profiles/{endpoint}"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string()))
+            .unwrap();
+        let (status, _, body) = common::oneshot(&self.router, request).await;
+        (status, body)
+    }
+
+    async fn form(&self, endpoint: &str, body: &str) -> (StatusCode, String) {
+        let request = Request::post(format!("/api/profiles/{endpoint}"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body.to_owned()))
+            .unwrap();
+        let (status, _, body) = common::oneshot(&self.router, request).await;
+        (status, body)
+    }
+
+    async fn entries(&self) -> Vec<Entry> {
+        let log = self.data.audit();
+        log.page(&Filter::default(), None, 100)
+            .await
+            .unwrap()
+            .entries
+    }
+}
+
+fn fields(entry: &Entry) -> Vec<&str> {
+    entry.changes.iter().map(|c| c.field.as_str()).collect()
+}
+
+#[test]
+fn a_ga_console_writes_ga_bodies_and_records_ga_fields() {
+    on_shared_runtime(async {
+        let console = Console::start().await;
+        let (status, body) = console
+            .call(
+                "create",
+                json!({"profile": {"name": "Acme", "external_id": "acme-1", "access_type": "passthrough",
+                    "external_user_details": {"country": "DE", "entity_type": "business"}}}),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let created: Profile = serde_json::from_str(&body).unwrap();
+        assert_eq!(created.external_id(), Some("acme-1"));
+        assert_eq!(created.kind(), "passthrough");
+        assert_eq!(created.relationship, None);
+        let details = created.external_user_details.clone().unwrap();
+        assert_eq!(
+            (details.country.as_deref(), details.entity_type.as_deref()),
+            (Some("DE"), Some("business"))
+        );
+        let seen = console.emulator.seen().await;
+        let create = seen.iter().find(|r| r.method == "POST").unwrap();
+        assert!(
+            create
+                .anthropic_beta
+                .as_deref()
+                .is_none_or(|b| !b.contains("user-profiles")),
+            "GA sends no user-profiles beta: {:?}",
+            create.anthropic_beta
+        );
+        let entry = &console.entries().await[0];
+        let named = fields(entry);
+        assert_eq!(
+            named[..5],
+            [
+                "external_user_details.country",
+                "external_user_details.entity_type",
+                "external_user_details.reference_id",
+                "name",
+                "access_type",
+            ],
+            "{named:?}"
+        );
+        assert!(!named.contains(&"external_id") && !named.contains(&"relationship"));
+
+        // Refused by the console before any upstream call: what GA cannot take.
+        let calls = console.emulator.seen().await.len();
+        for (update, field) in [
+            (json!({"external_id": null}), "external_id"),
+            (json!({"relationship": "internal"}), "relationship"),
+            (
+                json!({"external_user_details": {"country": "de"}}),
+                "external_user_details.country",
+            ),
+        ] {
+            let (status, body) = console
+                .call("update", json!({"id": created.id, "update": update}))
+                .await;
+            assert_eq!(status, 400, "{body}");
+            assert!(body.contains(field), "{field}: {body}");
+        }
+        assert_eq!(
+            console.emulator.seen().await.len(),
+            calls,
+            "nothing went upstream"
+        );
+
+        // Refused by the API, next to its field: a time too far in the future.
+        let (status, body) = console
+            .call(
+                "update",
+                json!({"id": created.id, "update": {"external_user_details": {"onboarded_at": "2999-01-01T00:00:00Z"}}}),
+            )
+            .await;
+        assert_eq!(status, 400, "{body}");
+        assert!(
+            body.contains("external_user_details.onboarded_at"),
+            "{body}"
+        );
+
+        let (status, body) = console
+            .call(
+                "update",
+                json!({"id": created.id, "update": {"external_id": "acme-2",
+                    "external_user_details": {"country": "FR", "account_status": "suspended"}}}),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let updated: Profile = serde_json::from_str(&body).unwrap();
+        assert_eq!(updated.external_id(), Some("acme-2"));
+        let entry = &console.entries().await[0];
+        assert_eq!(
+            fields(entry),
+            [
+                "external_user_details.account_status",
+                "external_user_details.country",
+                "external_user_details.reference_id"
+            ]
+        );
+        assert_eq!(entry.changes[1].old.as_deref(), Some("DE"));
+        assert_eq!(entry.changes[1].new.as_deref(), Some("FR"));
+
+        let (status, body) = console
+            .form("enrollment_url", &format!("id={}", created.id))
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let link: Value = serde_json::from_str(&body).unwrap();
+        assert!(link["url"].as_str().unwrap().starts_with("https://"));
+        let last = console.emulator.seen().await.pop().unwrap();
+        assert!(last.uri.ends_with("/action_urls"), "{}", last.uri);
+    });
+}
+
+#[test]
+fn the_list_takes_gas_enforcement_filter_and_a_beta_console_refuses_it() {
+    on_shared_runtime(async {
+        let console = Console::start().await;
+        let mut page: Option<String> = None;
+        let mut found = 0;
+        let mut pages = 0;
+        loop {
+            let mut form = "limit=20&order=desc&enforcement=restricted".to_owned();
+            if let Some(cursor) = &page {
+                form.push_str(&format!("&page={cursor}"));
+            }
+            let (status, body) = console.form("list", &form).await;
+            assert_eq!(status, 200, "{body}");
+            let listed: Value = serde_json::from_str(&body).unwrap();
+            for profile in listed["data"].as_array().unwrap() {
+                assert_eq!(profile["enforcement_status"], "restricted");
+                found += 1;
+            }
+            pages += 1;
+            match listed["next_page"].as_str() {
+                Some(next) => page = Some(next.to_owned()),
+                None => break,
+            }
+        }
+        assert!(found > 0 && pages > 1, "{found} in {pages} pages");
+        let lists: Vec<String> = console
+            .emulator
+            .seen()
+            .await
+            .into_iter()
+            .map(|r| r.uri)
+            .filter(|uri| uri.starts_with("/v1/user_profiles?"))
+            .collect();
+        assert_eq!(lists.len(), pages);
+        assert!(
+            lists
+                .iter()
+                .all(|uri| uri.contains("enforcement_status%5B%5D=restricted")),
+            "{lists:?}"
+        );
+
+        let (status, body) = console
+            .form("list", "limit=20&order=desc&enforcement=frozen")
+            .await;
+        assert_eq!(status, 400);
+        assert!(body.contains("enforcement"), "{body}");
+
+        let emulator = TestEmulator::start().await;
+        let data = TestDatabase::sqlite().await;
+        let beta = common::open_console_router(emulator.client(), &data.db).await;
+        let request = Request::post("/api/profiles/list")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from("limit=20&order=desc&enforcement=restricted"))
+            .unwrap();
+        let (status, _, body) = common::oneshot(&beta, request).await;
+        assert_eq!(status, 400, "{body}");
+        assert!(body.contains("is a GA filter"), "{body}");
+        assert!(
+            emulator.seen().await.is_empty(),
+            "refused before any upstream call"
+        );
+    });
+}
