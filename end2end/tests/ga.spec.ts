@@ -3,6 +3,7 @@
 // enforcement, the GA create and edit forms (details that cannot be cleared once set are
 // refused before anything is sent), and the enrollment link from an action URL. Every
 // flow with and without JavaScript, with the same accessible names.
+import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import { GA_CONSOLE_URL } from "../playwright.config";
 import { hydrated, watchForErrors } from "./helpers";
@@ -201,5 +202,34 @@ for (const javaScriptEnabled of [true, false]) {
       await expect(details).toContainText("FR");
       await expect(details).toContainText("suspended");
     });
+  });
+}
+
+for (const scheme of ["light", "dark"] as const) {
+  test(`GA pages: axe finds no serious or critical violation, and they hydrate under the CSP (${scheme})`, async ({ page }) => {
+    const csp: string[] = [];
+    page.on("console", (m) => {
+      if (m.text().includes("Content Security Policy")) csp.push(m.text());
+    });
+    await page.emulateMedia({ colorScheme: scheme });
+    await searchFor(page, "enforcement=restricted");
+    const restricted = (await resultRows(page).first().locator("td:first-child a").innerText()).trim();
+    for (const path of [
+      "/profiles",
+      "/profiles?enforcement=banned",
+      "/profiles/search?enforcement=restricted&access_type=application",
+      `/profiles/${restricted}`,
+      "/profiles/new",
+      `/profiles/${restricted}/edit`,
+    ]) {
+      await page.goto(path);
+      await hydrated(page);
+      const results = await new AxeBuilder({ page }).analyze();
+      const bad = results.violations
+        .filter((v) => v.impact === "serious" || v.impact === "critical")
+        .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+      expect(bad, path).toEqual([]);
+    }
+    expect(csp).toEqual([]);
   });
 }
