@@ -20,6 +20,8 @@ export const HOOKED_CONSOLE_URL = "http://127.0.0.1:3120";
  * today. The two above speak the 2026-03-24 beta, which every older flow was written for.
  */
 export const GA_CONSOLE_URL = "http://127.0.0.1:3130";
+/** A console speaking GA on the emulator above, with sign-in (its own accounts) and webhooks. */
+export const GA_HOOKED_CONSOLE_URL = "http://127.0.0.1:3140";
 /** Its API key: a canary that must never come back from the console. */
 export const CANARY_KEY = "sk-ant-e2e-canary-not-a-real-key";
 /** With a key, sign-in is required: accounts `e2e-viewer`, `e2e-editor` and `e2e-admin`. */
@@ -107,6 +109,24 @@ export default defineConfig({
         ...(hookedDatabase ? { DATABASE_URL: hookedDatabase } : {}),
       },
       url: `${HOOKED_CONSOLE_URL}/healthz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+    },
+    {
+      // The hooked console again, speaking GA: the webhook test drives enforcement on it.
+      command: `${accounts} && exec ${bin} --listen 127.0.0.1:3140 --max-retries 0`,
+      cwd: root,
+      env: {
+        PROFILES_DATA_DIR: fresh("hooked-ga"),
+        RUST_LOG: "warn",
+        ANTHROPIC_BASE_URL: EMULATOR_URL,
+        ANTHROPIC_API_KEY: CANARY_KEY,
+        E2E_PASSWORD,
+        PROFILES_INDEX_RATE: "1000",
+        PROFILES_INDEX_POLL: "604800",
+        PROFILES_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      },
+      url: `${GA_HOOKED_CONSOLE_URL}/healthz`,
       reuseExistingServer: false,
       timeout: 60_000,
     },

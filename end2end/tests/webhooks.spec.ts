@@ -4,7 +4,14 @@
 // and without JavaScript.
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { Webhook } from "standardwebhooks";
-import { ADMIN_STATE, EMULATOR_URL, HOOKED_CONSOLE_URL, WEBHOOK_SECRET } from "../playwright.config";
+import {
+  ADMIN_STATE,
+  E2E_PASSWORD,
+  EMULATOR_URL,
+  GA_HOOKED_CONSOLE_URL,
+  HOOKED_CONSOLE_URL,
+  WEBHOOK_SECRET,
+} from "../playwright.config";
 import { hydrated } from "./helpers";
 
 test.use({ baseURL: HOOKED_CONSOLE_URL });
@@ -20,7 +27,13 @@ function event(kind: string, profile: string, action?: string) {
 }
 
 /** Posts `body` as Anthropic would, signed by the library (or with `signature` instead). */
-async function deliver(request: APIRequestContext, id: string, body: string, signature?: string) {
+async function deliver(
+  request: APIRequestContext,
+  id: string,
+  body: string,
+  signature?: string,
+  console = HOOKED_CONSOLE_URL,
+) {
   const at = new Date();
   const headers = {
     "content-type": "application/json",
@@ -29,7 +42,7 @@ async function deliver(request: APIRequestContext, id: string, body: string, sig
     "webhook-signature": signature ?? signer.sign(id, at, body),
   };
   // No session cookie: the endpoint is for Anthropic, not for a signed-in user.
-  return request.post(`${HOOKED_CONSOLE_URL}/webhooks/anthropic`, { headers, data: body });
+  return request.post(`${console}/webhooks/anthropic`, { headers, data: body });
 }
 
 async function newProfile(page: Page, name: string): Promise<string> {
@@ -104,4 +117,62 @@ test("a webhook about an open profile shows in its History after a reload, with 
   await expect(plainHistory.locator("tbody tr")).toHaveCount(3);
   await expect(plainHistory.locator("tbody tr").first()).toContainText("Anthropic reported a change");
   await noScript.close();
+});
+
+test("GA: an enforcement webhook about an open profile shows in its History and its Enforcement after a reload, with and without JavaScript", async ({
+  browser,
+}) => {
+  const context = await browser.newContext({ baseURL: GA_HOOKED_CONSOLE_URL, storageState: { cookies: [], origins: [] } });
+  const signIn = await context.request.post("/sign-in", {
+    form: { name: "e2e-admin", password: E2E_PASSWORD, next: "/profiles" },
+    maxRedirects: 0,
+  });
+  expect(signIn.status()).toBe(303);
+  const page = await context.newPage();
+  const id = await newProfile(page, "GA Webhook Watcher");
+  await page.goto(`/profiles/${id}`);
+  await hydrated(page);
+  const enforcement = page.locator("section", { has: page.getByRole("heading", { name: "Enforcement" }) });
+  await expect(enforcement.locator(".badge").first()).toHaveText("unrestricted");
+  const history = page.getByRole("region", { name: "History" });
+  await expect(history.locator("tbody tr")).toHaveCount(1);
+
+  const opened = await page.request.post(`${EMULATOR_URL}/_emulator/profiles/${id}/enforcement_actions`, {
+    data: { kind: "restriction", reason: "fraud_or_abuse", verify: true },
+  });
+  const action = (await opened.json()).enforcement_actions.at(-1).id;
+  const delivered = event("user_profile.enforcement_action_opened", id, action);
+  const answer = await deliver(page.request, delivered.id, delivered.body, undefined, GA_HOOKED_CONSOLE_URL);
+  expect(answer.status()).toBe(200);
+  await expect(async () => {
+    await page.reload();
+    await expect(history.locator("tbody tr")).toHaveCount(2, { timeout: 500 });
+  }).toPass();
+  await hydrated(page);
+  const newest = history.locator("tbody tr").first();
+  await expect(newest).toContainText("Anthropic (webhook)");
+  await expect(newest).toContainText(`Enforcement action ${action} opened`);
+  await expect(newest.locator("ul.changes li")).toContainText([
+    `enforcement_actions.${action}: not set → restriction (Fraud or abuse), can be cleared by an identity check`,
+    "enforcement_status: unrestricted → restricted",
+  ]);
+  await expect(enforcement.locator(".badge").first()).toHaveText("restricted");
+  const actions = page.getByRole("table", { name: "Open enforcement actions" });
+  await expect(actions.locator("tbody tr")).toHaveCount(1);
+  await expect(actions.locator("tbody tr")).toContainText("Fraud or abuse");
+  await expect(actions.locator("tbody tr")).toContainText(action);
+
+  const noScript = await browser.newContext({
+    baseURL: GA_HOOKED_CONSOLE_URL,
+    javaScriptEnabled: false,
+    storageState: await context.storageState(),
+  });
+  const plain = await noScript.newPage();
+  await plain.goto(`/profiles/${id}`);
+  await expect(plain.getByRole("region", { name: "History" }).locator("tbody tr").first()).toContainText(
+    `Enforcement action ${action} opened`,
+  );
+  await expect(plain.getByRole("table", { name: "Open enforcement actions" }).locator("tbody tr")).toContainText(action);
+  await noScript.close();
+  await context.close();
 });
