@@ -240,3 +240,48 @@ fn the_list_takes_gas_enforcement_filter_and_a_beta_console_refuses_it() {
         );
     });
 }
+
+#[test]
+fn the_client_speaking_ga_reads_every_page_and_deletes() {
+    on_shared_runtime(async {
+        let emulator = TestEmulator::start().await;
+        let client = emulator.client_with(|c| c.version = ApiVersion::Ga);
+        let mut query = profiles_admin::profiles::model::ListQuery {
+            limit: profiles_admin::profiles::model::PageSize::new(100).unwrap(),
+            ..Default::default()
+        };
+        let mut listed = Vec::new();
+        loop {
+            let page = client.list(&query).await.unwrap().value;
+            listed.extend(page.data);
+            match page.next_page {
+                Some(next) => {
+                    query.page =
+                        Some(profiles_admin::profiles::model::PageCursor::parse(&next).unwrap())
+                }
+                None => break,
+            }
+        }
+        assert_eq!(listed.len(), profiles_admin::emulator::seed::SEED_COUNT);
+        assert!(listed
+            .iter()
+            .all(|p| p.relationship.is_none() && p.access_type.is_some()));
+        assert!(listed.iter().any(|p| p
+            .enforcement_actions
+            .as_ref()
+            .is_some_and(|a| !a.is_empty())));
+
+        let one = &listed[0];
+        let full = client.get(&one.id).await.unwrap().value;
+        assert_eq!(full.external_id(), one.external_id());
+        let deleted = client.delete(&one.id).await.unwrap().value;
+        assert_eq!(deleted.id, one.id);
+        for error in [
+            client.get(&one.id).await.unwrap_err(),
+            client.enrollment_url(&one.id).await.unwrap_err(),
+            client.delete(&one.id).await.unwrap_err(),
+        ] {
+            assert_eq!(error.kind, profiles_admin::upstream::ErrorKind::NotFound);
+        }
+    });
+}

@@ -1,7 +1,7 @@
 // The console speaking GA, as the README's run command starts it (no key, no setting):
 // the GA columns and filters, the detail page's external user details, programs and
 // enforcement, the GA create and edit forms (details that cannot be cleared once set are
-// refused before anything is sent), and the enrollment link from an action URL. Every
+// refused before anything is sent), delete, and the enrollment link from an action URL. Every
 // flow with and without JavaScript, with the same accessible names.
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
@@ -201,6 +201,13 @@ for (const javaScriptEnabled of [true, false]) {
       await expect(page.getByRole("status").filter({ hasText: "Changes saved." })).toBeVisible();
       await expect(details).toContainText("FR");
       await expect(details).toContainText("suspended");
+
+      // Deleting it: the page names it and wants its name or ID typed.
+      await page.getByRole("link", { name: "Delete", exact: true }).click();
+      await expect(page.getByRole("heading", { level: 1, name: `Delete GA flow ${suffix}` })).toBeVisible();
+      await page.getByLabel("Type the profile's ID or its name to confirm").fill(`GA flow ${suffix}`);
+      await page.getByRole("button", { name: "Delete profile" }).click();
+      await expect(page.getByRole("status").filter({ hasText: "Profile deleted." })).toBeVisible();
     });
   });
 }
