@@ -22,6 +22,7 @@ use profiles_admin::config::AuthArgs;
 use profiles_admin::db::{testing::fresh_postgres, Database, Location};
 use profiles_admin::error::AppError;
 use profiles_admin::hardening::Deployment;
+use profiles_admin::profiles::model::ApiVersion;
 use serde_json::json;
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -103,10 +104,35 @@ impl Console {
 
     /// `api_key_set: false` is the console on its built-in emulator (demo data).
     async fn start_keyed(args: AuthArgs, data: TempDir, db: Database, api_key_set: bool) -> Self {
+        Self::start_speaking(args, data, db, api_key_set, ApiVersion::Beta20260324).await
+    }
+
+    /// The three accounts on a console speaking `version`.
+    async fn local_speaking(version: ApiVersion) -> Self {
+        let data = tempfile::tempdir().unwrap();
+        let db = Database::open(&Store::Sqlite.location(&data).await)
+            .await
+            .unwrap();
+        for role in Role::ALL {
+            Accounts::new(&db)
+                .add(role.as_str(), role, PASSWORD)
+                .await
+                .unwrap();
+        }
+        Self::start_speaking(auth_args(AuthMode::Local), data, db, true, version).await
+    }
+
+    async fn start_speaking(
+        args: AuthArgs,
+        data: TempDir,
+        db: Database,
+        api_key_set: bool,
+        version: ApiVersion,
+    ) -> Self {
         let emulator = TestEmulator::start().await;
         let auth = configure(&args, &db, api_key_set).await.unwrap();
         let router = common::console_router(
-            emulator.client(),
+            emulator.client_with(|c| c.version = version),
             auth,
             Deployment::new(args.public_origin.as_ref()).unwrap(),
             &db,
@@ -426,6 +452,52 @@ fn only_admins_set_relationships() {
         // An editor may still create with the default relationship.
         let plain = Call {
             body: json!({"profile": {"name": "Plain", "relationship": "external"}}).to_string(),
+            ..create
+        };
+        assert_eq!(
+            console.call(&plain, Some(&editor)).await.status,
+            StatusCode::OK
+        );
+    });
+}
+
+#[test]
+fn only_admins_set_access_types_under_ga() {
+    on_shared_runtime(async {
+        let console = Console::local_speaking(ApiVersion::Ga).await;
+        let id = console.some_profile_id().await;
+        let editor = console.session("editor").await;
+        let admin = console.session("admin").await;
+        let change = Call {
+            path: "/api/profiles/update",
+            content_type: "application/json",
+            body: json!({"id": id, "update": {"access_type": "passthrough"}}).to_string(),
+            least: Role::Admin,
+        };
+        let create = Call {
+            path: "/api/profiles/create",
+            content_type: "application/json",
+            body: json!({"profile": {"name": "Passed through", "access_type": "passthrough"}})
+                .to_string(),
+            least: Role::Admin,
+        };
+        let clear = Call {
+            body: json!({"id": id, "update": {"access_type": null}}).to_string(),
+            ..change
+        };
+        for call in [&change, &create, &clear] {
+            console.emulator.forget_requests().await;
+            let refused = console.call(call, Some(&editor)).await;
+            assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", call.path);
+            assert_eq!(console.upstream_calls().await, 0);
+            let done = console.call(call, Some(&admin)).await;
+            assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+        }
+        // An editor still creates with the default access type, and edits GA details.
+        let plain = Call {
+            body: json!({"profile": {"name": "Plain", "access_type": "application",
+                "external_user_details": {"country": "DE"}}})
+            .to_string(),
             ..create
         };
         assert_eq!(
