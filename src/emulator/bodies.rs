@@ -4,8 +4,9 @@
 //! it; one no version knows is refused as unknown.
 
 use super::contract::ApiError;
-use super::record::{AccessType, AccountStatus, Details, EntityType, Record};
+use super::record::{AccountStatus, Details, EntityType, Record};
 use crate::error::FieldError;
+use crate::profiles::model::AccessType;
 use crate::profiles::model::ApiVersion;
 use crate::profiles::model::{check_text, Metadata, MetadataPatch, MAX_METADATA_KEYS};
 use serde::de::DeserializeOwned;

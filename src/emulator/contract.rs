@@ -4,10 +4,10 @@
 //! headers (§1), bodies, the list's query (§3.2, §5) and what an update does (§4).
 
 use super::cursor::{self, OrderBy, Position};
-use super::record::EnforcementStatus;
 use super::store::StoreError;
 use crate::error::FieldError;
 use crate::profiles::model::ApiVersion;
+use crate::profiles::model::EnforcementStatus;
 use crate::profiles::model::{Order, PageSize};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;

@@ -4,7 +4,7 @@
 //! (docs/api-contract.md, judgement 10). A plain `created_at` cursor keeps the form
 //! earlier emulators issued, so cursors a client holds stay good across an upgrade.
 
-use super::record::EnforcementStatus;
+use crate::profiles::model::EnforcementStatus;
 use crate::profiles::model::Order;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -44,15 +44,6 @@ pub struct Position {
     pub id: String,
 }
 
-fn status_str(s: EnforcementStatus) -> &'static str {
-    match s {
-        EnforcementStatus::Unrestricted => "unrestricted",
-        EnforcementStatus::Pending => "pending",
-        EnforcementStatus::Restricted => "restricted",
-        EnforcementStatus::Banned => "banned",
-    }
-}
-
 pub fn encode(position: &Position) -> String {
     let mut raw = format!(
         "{}|{}|{}",
@@ -61,7 +52,7 @@ pub fn encode(position: &Position) -> String {
         position.id
     );
     if position.order_by != OrderBy::CreatedAt || !position.filter.is_empty() {
-        let filter: Vec<&str> = position.filter.iter().map(|s| status_str(*s)).collect();
+        let filter: Vec<&str> = position.filter.iter().map(|s| s.as_str()).collect();
         let sort = match (position.order_by, &position.name_key) {
             (OrderBy::CreatedAt, _) => "c".to_owned(),
             (OrderBy::Name, None) => "n-".to_owned(),

@@ -4,19 +4,11 @@
 //! cannot say, that a 03-24 client made the profile `internal`. A record stored by an
 //! earlier emulator (a 03-24 profile) reads as the record it stands for.
 
-use crate::profiles::model::ApiVersion;
+use crate::profiles::model::{AccessType, ApiVersion, EnforcementStatus};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AccessType {
-    #[default]
-    Application,
-    Passthrough,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -155,28 +147,6 @@ impl Action {
             "opened_at": crate::timestamp::rfc3339(self.opened_at),
             "expires_at": self.expires_at.filter(|_| !ban).map(crate::timestamp::rfc3339),
         })
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EnforcementStatus {
-    Unrestricted,
-    Pending,
-    Restricted,
-    Banned,
-}
-
-impl EnforcementStatus {
-    pub const ALL: [Self; 4] = [
-        Self::Unrestricted,
-        Self::Pending,
-        Self::Restricted,
-        Self::Banned,
-    ];
-
-    pub fn parse(raw: &str) -> Option<Self> {
-        serde_json::from_value(Value::String(raw.to_owned())).ok()
     }
 }
 

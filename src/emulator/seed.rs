@@ -353,7 +353,7 @@ fn with_ga_data(mut record: Record, index: usize) -> Record {
         d.email_hash = Some(hex(&mut rng));
         d.name_hash = record.name.as_ref().map(|_| hex(&mut rng));
         d.entity_type = Some(match (record.access_type, index % 3) {
-            (super::record::AccessType::Application, _) => EntityType::Individual,
+            (crate::profiles::model::AccessType::Application, _) => EntityType::Individual,
             (_, 0) => EntityType::Business,
             (_, 1) => EntityType::NonProfit,
             _ => EntityType::Government,
@@ -542,7 +542,7 @@ mod tests {
 
     #[test]
     fn the_ga_sample_holds_every_status_tier_feature_and_action() {
-        use crate::emulator::record::EnforcementStatus;
+        use crate::profiles::model::EnforcementStatus;
         let records: Vec<Record> = records(SEED_COUNT).collect();
         let now = datetime!(2026-11-30 00:00 UTC);
         // The 03-24 picture is unchanged by the GA data.

@@ -347,6 +347,7 @@ fn TextField(
     }
 }
 
+/// The 2026-03-24 relationship: who the profile stands for.
 #[component]
 fn RelationshipField(
     value: RwSignal<String>,
@@ -354,11 +355,10 @@ fn RelationshipField(
     may_change: bool,
     errors: Signal<Vec<String>>,
 ) -> impl IntoView {
-    // A relationship this console does not know stays selectable, as it came.
     let unknown = loaded
         .map(|l| l.relationship)
         .filter(|r| Relationship::parse(r).is_err());
-    let mut choices: Vec<(String, &'static str)> = Relationship::ALL
+    let choices = Relationship::ALL
         .iter()
         .map(|r| {
             let meaning = match r {
@@ -369,39 +369,10 @@ fn RelationshipField(
             (r.as_str().to_owned(), meaning)
         })
         .collect();
-    if let Some(raw) = unknown {
-        choices.push((raw, "not known to this console; kept as it is"));
-    }
-    // Only admins set relationships; others see the current one as the only choice.
-    let current = value.get_untracked();
-    choices.retain(|(v, _)| may_change || *v == current);
-    let options = choices
-        .into_iter()
-        .map(|(v, meaning)| {
-            let label = format!("{v} — {meaning}");
-            let selected = v.clone();
-            view! { <option value=v selected=move || value.get() == selected>{label}</option> }
-        })
-        .collect_view();
-    let select = NodeRef::<leptos::html::Select>::new();
-    adopt_shown_value(value, move || select.get().map(|el| el.value()));
-    view! {
-        <div class="field">
-            <label for="field-relationship">"Relationship"</label>
-            <select id="field-relationship" name=names::RELATIONSHIP node_ref=select
-                on:change=move |ev| value.set(event_target_value(&ev))
-                aria-invalid=move || (!errors.get().is_empty()).to_string()
-                aria-describedby="field-relationship-error">
-                {options}
-            </select>
-            <p class="field-error" id="field-relationship-error" aria-live="polite">{move || errors.get().join(" ")}</p>
-            {(!may_change).then(|| view! { <p class="hint">"Only admins can change the relationship."</p> })}
-        </div>
-    }
+    view! { <KindField label="Relationship" name=names::RELATIONSHIP choices unknown value may_change errors/> }
 }
 
-/// GA's access type: who the platform gives access to. Like the relationship it
-/// replaces, only admins change it.
+/// GA's access type, which replaces the relationship.
 #[component]
 fn AccessTypeField(
     value: RwSignal<String>,
@@ -412,10 +383,27 @@ fn AccessTypeField(
     let unknown = loaded
         .map(|l| l.access_type)
         .filter(|a| AccessType::parse(a).is_err());
-    let mut choices: Vec<(String, &'static str)> = AccessType::ALL
+    let choices = AccessType::ALL
         .iter()
         .map(|a| (a.as_str().to_owned(), a.meaning()))
         .collect();
+    view! { <KindField label="Access type" name=names::ACCESS_TYPE choices unknown value may_change errors/> }
+}
+
+/// The relationship or the access type: a choice only admins make
+/// (`Permission::ProfilesRelationship`). A value this console does not know stays
+/// selectable, as it came; others see the current value as the only choice.
+#[component]
+fn KindField(
+    label: &'static str,
+    name: &'static str,
+    /// `(value, meaning)`.
+    mut choices: Vec<(String, &'static str)>,
+    unknown: Option<String>,
+    value: RwSignal<String>,
+    may_change: bool,
+    errors: Signal<Vec<String>>,
+) -> impl IntoView {
     if let Some(raw) = unknown {
         choices.push((raw, "not known to this console; kept as it is"));
     }
@@ -431,17 +419,21 @@ fn AccessTypeField(
         .collect_view();
     let select = NodeRef::<leptos::html::Select>::new();
     adopt_shown_value(value, move || select.get().map(|el| el.value()));
+    let id = format!("field-{name}");
+    let error_id = format!("{id}-error");
     view! {
         <div class="field">
-            <label for="field-access_type">"Access type"</label>
-            <select id="field-access_type" name=names::ACCESS_TYPE node_ref=select
+            <label for=id.clone()>{label}</label>
+            <select id=id name=name node_ref=select
                 on:change=move |ev| value.set(event_target_value(&ev))
                 aria-invalid=move || (!errors.get().is_empty()).to_string()
-                aria-describedby="field-access_type-error">
+                aria-describedby=error_id.clone()>
                 {options}
             </select>
-            <p class="field-error" id="field-access_type-error" aria-live="polite">{move || errors.get().join(" ")}</p>
-            {(!may_change).then(|| view! { <p class="hint">"Only admins can change the access type."</p> })}
+            <p class="field-error" id=error_id aria-live="polite">{move || errors.get().join(" ")}</p>
+            {(!may_change).then(|| view! {
+                <p class="hint">{format!("Only admins can change the {}.", label.to_lowercase())}</p>
+            })}
         </div>
     }
 }

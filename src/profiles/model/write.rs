@@ -90,6 +90,15 @@ impl WireBody {
     }
 }
 
+/// The body made, unless a field was refused.
+fn finish(body: Map<String, Value>, errors: Vec<FieldError>) -> Result<WireBody, Vec<FieldError>> {
+    if errors.is_empty() {
+        Ok(WireBody(Value::Object(body)))
+    } else {
+        Err(errors)
+    }
+}
+
 /// A field the version the console speaks does not take.
 fn not_in(version: ApiVersion, field: &str, instead: &str) -> FieldError {
     FieldError::new(
@@ -236,11 +245,7 @@ impl NewProfile {
                 body.insert("external_user_details".into(), details);
             }
         }
-        if errors.is_empty() {
-            Ok(WireBody(Value::Object(body)))
-        } else {
-            Err(errors)
-        }
+        finish(body, errors)
     }
 }
 
@@ -417,11 +422,7 @@ impl ProfileUpdate {
                 body.insert("external_user_details".into(), details);
             }
         }
-        if errors.is_empty() {
-            Ok(WireBody(Value::Object(body)))
-        } else {
-            Err(errors)
-        }
+        finish(body, errors)
     }
 }
 
