@@ -3,10 +3,9 @@
 // enforcement, the GA create and edit forms (details that cannot be cleared once set are
 // refused before anything is sent), delete, and the enrollment link from an action URL. Every
 // flow with and without JavaScript, with the same accessible names.
-import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import { GA_CONSOLE_URL } from "../playwright.config";
-import { hydrated, watchForErrors } from "./helpers";
+import { hydrated, seriousViolations, watchForErrors } from "./helpers";
 
 test.use({ baseURL: GA_CONSOLE_URL });
 
@@ -231,11 +230,7 @@ for (const scheme of ["light", "dark"] as const) {
     ]) {
       await page.goto(path);
       await hydrated(page);
-      const results = await new AxeBuilder({ page }).analyze();
-      const bad = results.violations
-        .filter((v) => v.impact === "serious" || v.impact === "critical")
-        .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-      expect(bad, path).toEqual([]);
+      expect(await seriousViolations(page), path).toEqual([]);
     }
     expect(csp).toEqual([]);
   });

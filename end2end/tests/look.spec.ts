@@ -1,9 +1,8 @@
 // Accessibility (axe-core: no serious or critical violation on any page, light and dark),
 // the remembered theme toggle, and a layout usable at 360 px.
-import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import { HOOKED_CONSOLE_URL } from "../playwright.config";
-import { hydrated, listedIds } from "./helpers";
+import { hydrated, listedIds, seriousViolations } from "./helpers";
 
 /** One of each page: list, search with results, detail, new, edit, delete, audit log, not found. */
 async function pages(page: Page): Promise<string[]> {
@@ -27,11 +26,7 @@ for (const scheme of ["light", "dark"] as const) {
     for (const path of await pages(page)) {
       await page.goto(path);
       await hydrated(page);
-      const results = await new AxeBuilder({ page }).analyze();
-      const bad = results.violations
-        .filter((v) => v.impact === "serious" || v.impact === "critical")
-        .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-      expect(bad, path).toEqual([]);
+      expect(await seriousViolations(page), path).toEqual([]);
     }
   });
 }
@@ -58,11 +53,7 @@ test.describe("the sign-in page and the signed-in layout", () => {
       await hydrated(list);
       pageAndPath.push([list, "/profiles"]);
       for (const [p, path] of pageAndPath) {
-        const results = await new AxeBuilder({ page: p }).analyze();
-        const bad = results.violations
-          .filter((v) => v.impact === "serious" || v.impact === "critical")
-          .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-        expect(bad, path).toEqual([]);
+        expect(await seriousViolations(p), path).toEqual([]);
         await p.setViewportSize({ width: 360, height: 740 });
         const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         expect(overflow, path).toBeLessThanOrEqual(0);

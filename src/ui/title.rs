@@ -6,7 +6,8 @@ use leptos_meta::Title;
 /// Sets the page title. leptos_meta 0.8.7 writes the title into the server-rendered HTML
 /// without escaping it (`leptos_meta/src/lib.rs`, `buf.push_str(&title)`), so a profile
 /// named `</title><script>…` would break out of the element. The server therefore escapes
-/// it here; the browser sets `document.title` as plain text and must not.
+/// it here. Pages are rendered on the server only, and no island sets a title; were one
+/// to, the browser sets `document.title` as plain text, which must not be escaped.
 #[component]
 pub fn PageTitle(#[prop(into)] text: String) -> impl IntoView {
     #[cfg(feature = "ssr")]
