@@ -195,6 +195,18 @@ impl Console {
         .await
     }
 
+    /// Each call: refused to the editor before any upstream call, done for the admin.
+    async fn refused_to_editors_done_for_admins(&self, calls: &[&Call], editor: &str, admin: &str) {
+        for call in calls {
+            self.emulator.forget_requests().await;
+            let refused = self.call(call, Some(editor)).await;
+            assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", call.path);
+            assert_eq!(self.upstream_calls().await, 0);
+            let done = self.call(call, Some(admin)).await;
+            assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+        }
+    }
+
     async fn call(&self, call: &Call, cookie: Option<&str>) -> Reply {
         let mut request = Request::post(call.path).header(header::CONTENT_TYPE, call.content_type);
         if let Some(cookie) = cookie {
@@ -441,14 +453,9 @@ fn only_admins_set_relationships() {
             body: json!({"id": id, "update": {"relationship": null}}).to_string(),
             ..change
         };
-        for call in [&change, &create, &clear] {
-            console.emulator.forget_requests().await;
-            let refused = console.call(call, Some(&editor)).await;
-            assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", call.path);
-            assert_eq!(console.upstream_calls().await, 0);
-            let done = console.call(call, Some(&admin)).await;
-            assert_eq!(done.status, StatusCode::OK, "{}", done.body);
-        }
+        console
+            .refused_to_editors_done_for_admins(&[&change, &create, &clear], &editor, &admin)
+            .await;
         // An editor may still create with the default relationship.
         let plain = Call {
             body: json!({"profile": {"name": "Plain", "relationship": "external"}}).to_string(),
@@ -485,14 +492,9 @@ fn only_admins_set_access_types_under_ga() {
             body: json!({"id": id, "update": {"access_type": null}}).to_string(),
             ..change
         };
-        for call in [&change, &create, &clear] {
-            console.emulator.forget_requests().await;
-            let refused = console.call(call, Some(&editor)).await;
-            assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", call.path);
-            assert_eq!(console.upstream_calls().await, 0);
-            let done = console.call(call, Some(&admin)).await;
-            assert_eq!(done.status, StatusCode::OK, "{}", done.body);
-        }
+        console
+            .refused_to_editors_done_for_admins(&[&change, &create, &clear], &editor, &admin)
+            .await;
         // An editor still creates with the default access type, and edits GA details.
         let plain = Call {
             body: json!({"profile": {"name": "Plain", "access_type": "application",

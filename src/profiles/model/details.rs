@@ -155,6 +155,38 @@ pub fn check_detail(key: &str, value: &str) -> Result<(), FieldError> {
     }
 }
 
+/// GA's external user details besides `reference_id`, each checked by its own rule
+/// ([`check_detail`]). Values only: once set, a detail cannot be cleared.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Details(BTreeMap<String, String>);
+
+impl Details {
+    pub fn parse(map: BTreeMap<String, String>) -> Result<Self, Vec<FieldError>> {
+        let errors: Vec<FieldError> = map
+            .iter()
+            .filter_map(|(k, v)| check_detail(k, v).err())
+            .collect();
+        if errors.is_empty() {
+            Ok(Self(map))
+        } else {
+            Err(errors)
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
+    pub fn to_map(&self) -> BTreeMap<String, String> {
+        self.0.clone()
+    }
+}
+
 /// The message for emptying a value that is set: the API keeps it.
 pub const CANNOT_CLEAR: &str =
     "cannot be cleared once set: enter a new value, or put back the current one";

@@ -2,7 +2,7 @@
 //! "Enforcement"). Unknown statuses, kinds and reasons are kept and shown as they came;
 //! where a rule needs a meaning, an unknown status counts as restricted.
 
-use crate::profiles::model::lenient::Lenient;
+use crate::profiles::model::lenient::{Lenient, WireName};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
@@ -47,12 +47,9 @@ impl EnforcementStatus {
     }
 }
 
-impl Lenient<EnforcementStatus> {
-    pub fn label(&self) -> &str {
-        match self {
-            Self::Known(s) => s.as_str(),
-            Self::Unknown(raw) => raw,
-        }
+impl WireName for EnforcementStatus {
+    fn wire_name(self) -> &'static str {
+        self.as_str()
     }
 }
 
@@ -64,12 +61,11 @@ pub enum ActionKind {
     Ban,
 }
 
-impl Lenient<ActionKind> {
-    pub fn label(&self) -> &str {
+impl WireName for ActionKind {
+    fn wire_name(self) -> &'static str {
         match self {
-            Self::Known(ActionKind::Restriction) => "restriction",
-            Self::Known(ActionKind::Ban) => "ban",
-            Self::Unknown(raw) => raw,
+            Self::Restriction => "restriction",
+            Self::Ban => "ban",
         }
     }
 }

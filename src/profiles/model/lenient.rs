@@ -17,3 +17,18 @@ impl<T: Default> Default for Lenient<T> {
         Self::Known(T::default())
     }
 }
+
+/// A known value's name on the wire.
+pub trait WireName: Copy {
+    fn wire_name(self) -> &'static str;
+}
+
+impl<T: WireName> Lenient<T> {
+    /// The value as it came: a known value's wire name, or the unknown one as sent.
+    pub fn label(&self) -> &str {
+        match self {
+            Self::Known(value) => value.wire_name(),
+            Self::Unknown(raw) => raw,
+        }
+    }
+}

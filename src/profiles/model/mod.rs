@@ -24,7 +24,7 @@ pub mod programs;
 pub mod version;
 pub mod write;
 
-pub use details::{check_detail, detail_field, Detail, ExternalUserDetails, DETAILS};
+pub use details::{check_detail, detail_field, Detail, Details, ExternalUserDetails, DETAILS};
 pub use enforcement::{ActionKind, EnforcementAction, EnforcementStatus};
 pub use id::ProfileId;
 pub use lenient::Lenient;
@@ -42,6 +42,5 @@ pub use programs::{
 };
 pub use version::ApiVersion;
 pub use write::{
-    Details, Field, NewProfile, NewProfileInput, ProfileText, ProfileUpdate, ProfileUpdateInput,
-    WireBody,
+    Field, NewProfile, NewProfileInput, ProfileText, ProfileUpdate, ProfileUpdateInput, WireBody,
 };

@@ -7,7 +7,7 @@ use crate::error::FieldError;
 use crate::profiles::model::details::ExternalUserDetails;
 use crate::profiles::model::enforcement::{EnforcementAction, EnforcementStatus};
 use crate::profiles::model::id::ProfileId;
-use crate::profiles::model::lenient::Lenient;
+use crate::profiles::model::lenient::{Lenient, WireName};
 use crate::profiles::model::programs::{GrantStatus, Programs};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -103,21 +103,15 @@ pub fn check_resold_name(
     Ok(())
 }
 
-impl Lenient<Relationship> {
-    pub fn label(&self) -> &str {
-        match self {
-            Self::Known(r) => r.as_str(),
-            Self::Unknown(raw) => raw,
-        }
+impl WireName for Relationship {
+    fn wire_name(self) -> &'static str {
+        self.as_str()
     }
 }
 
-impl Lenient<AccessType> {
-    pub fn label(&self) -> &str {
-        match self {
-            Self::Known(a) => a.as_str(),
-            Self::Unknown(raw) => raw,
-        }
+impl WireName for AccessType {
+    fn wire_name(self) -> &'static str {
+        self.as_str()
     }
 }
 

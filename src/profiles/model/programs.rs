@@ -3,7 +3,7 @@
 //! (docs/api-versions.md, "Programs"). Only a retrieve reports tiers, requirements and
 //! EFS in full; a list reports `tiers: {}` and `efs: null`, which never means "inactive".
 
-use crate::profiles::model::lenient::Lenient;
+use crate::profiles::model::lenient::{Lenient, WireName};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -28,12 +28,9 @@ impl GrantStatus {
     }
 }
 
-impl Lenient<GrantStatus> {
-    pub fn label(&self) -> &str {
-        match self {
-            Self::Known(s) => s.as_str(),
-            Self::Unknown(raw) => raw,
-        }
+impl WireName for GrantStatus {
+    fn wire_name(self) -> &'static str {
+        self.as_str()
     }
 }
 
@@ -45,12 +42,11 @@ pub enum FeatureStatus {
     Inactive,
 }
 
-impl Lenient<FeatureStatus> {
-    pub fn label(&self) -> &str {
+impl WireName for FeatureStatus {
+    fn wire_name(self) -> &'static str {
         match self {
-            Self::Known(FeatureStatus::Active) => "active",
-            Self::Known(FeatureStatus::Inactive) => "inactive",
-            Self::Unknown(raw) => raw,
+            Self::Active => "active",
+            Self::Inactive => "inactive",
         }
     }
 }

@@ -12,9 +12,7 @@
 //! cannot take (docs/api-versions.md, "Writing").
 
 use crate::error::FieldError;
-use crate::profiles::model::details::{
-    check_detail, detail_field, ExternalUserDetails, CANNOT_CLEAR,
-};
+use crate::profiles::model::details::{detail_field, Details, ExternalUserDetails, CANNOT_CLEAR};
 use crate::profiles::model::lenient::Lenient;
 use crate::profiles::model::limits::check_text;
 use crate::profiles::model::metadata::{Metadata, MetadataPatch};
@@ -43,38 +41,6 @@ impl ProfileText {
 impl From<ProfileText> for String {
     fn from(text: ProfileText) -> Self {
         text.0
-    }
-}
-
-/// GA's external user details besides `reference_id`, each checked by its own rule
-/// ([`check_detail`]). Values only: once set, a detail cannot be cleared.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-#[serde(transparent)]
-pub struct Details(BTreeMap<String, String>);
-
-impl Details {
-    pub fn parse(map: BTreeMap<String, String>) -> Result<Self, Vec<FieldError>> {
-        let errors: Vec<FieldError> = map
-            .iter()
-            .filter_map(|(k, v)| check_detail(k, v).err())
-            .collect();
-        if errors.is_empty() {
-            Ok(Self(map))
-        } else {
-            Err(errors)
-        }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
-    }
-
-    pub fn to_map(&self) -> BTreeMap<String, String> {
-        self.0.clone()
     }
 }
 
