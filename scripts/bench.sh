@@ -243,7 +243,7 @@ def sizes(path):
     return [len(get(path)), len(get(path, "br")), len(get(path, "gzip"))]
 path, first = "/profiles?limit=100", None
 for page in range(1, 501):
-    # Type-erased views mark text ends with <!>.
+    # Views mark where some dynamic text ends with <!>.
     body = get(path).decode().replace("<!>", "")
     if page == 1:
         first = sizes(path)

@@ -72,8 +72,7 @@ impl Console {
     }
 
     /// A page, or a download, as a browser asks for it. Pages come without the hydration
-    /// markers (`<!>`) that views put after dynamic text when components are type-erased,
-    /// as in every `cargo leptos` build.
+    /// markers (`<!>`) that views put after some dynamic text.
     async fn get(&self, path: &str) -> Reply {
         let mut reply = self
             .send(

@@ -1194,7 +1194,7 @@ fn the_search_page_renders_results_and_errors_without_javascript() {
 
 /// The address of a page's link named `label` (`<a href="…">label</a>`), unescaped.
 fn link(html: &str, label: &str) -> Option<String> {
-    // Type-erased views (how `cargo leptos` builds) mark text ends with `<!>`.
+    // Views mark where some dynamic text ends with `<!>`.
     let html = html.replace("<!>", "");
     let end = html.find(&format!(">{label}</a>"))?;
     let start = html[..end].rfind("href=\"")? + "href=\"".len();

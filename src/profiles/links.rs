@@ -38,6 +38,13 @@ pub fn detail_href(id: &ProfileId, from: &ListLocation, done: Option<&str>) -> S
     )
 }
 
+/// [`detail_href`] for every row of one list page: the rows share the list place, so it
+/// is encoded once per page rather than once per row.
+pub fn row_hrefs(from: &ListLocation) -> impl Fn(&ProfileId) -> String {
+    let query = with_query(String::new(), &[(FROM, from_value(from))]);
+    move |id| format!("/profiles/{id}{query}")
+}
+
 pub fn edit_href(id: &ProfileId, from: &ListLocation) -> String {
     with_query(format!("/profiles/{id}/edit"), &[(FROM, from_value(from))])
 }
@@ -75,6 +82,9 @@ mod tests {
             detail_href(&id, &deep, Some("saved")),
             "/profiles/uprof_abc?from=20~desc~2~page_X%3D&done=saved"
         );
+        for from in [&first, &deep] {
+            assert_eq!(row_hrefs(from)(&id), detail_href(&id, from, None));
+        }
         assert_eq!(
             edit_href(&id, &deep),
             "/profiles/uprof_abc/edit?from=20~desc~2~page_X%3D"

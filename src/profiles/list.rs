@@ -7,7 +7,7 @@ use crate::auth::{can, Permission};
 use crate::error::AppError;
 use crate::profiles::columns::{ProfileColumns, StandingCells};
 use crate::profiles::goto::GOTO;
-use crate::profiles::links::{detail_href, new_href, DONE};
+use crate::profiles::links::{new_href, row_hrefs, DONE};
 use crate::profiles::location::ListLocation;
 use crate::profiles::model::{EnforcementStatus, Order, PageCursor, PageSize, Profile, ProfileId};
 use crate::profiles::search::page::SearchBox;
@@ -277,10 +277,11 @@ fn ProfileRows(profiles: Vec<Profile>, location: ListLocation, more: bool) -> im
     }
     let now = now();
     let version = spoken();
+    let href_of = row_hrefs(&location);
     let rows = profiles
         .into_iter()
         .map(|p| {
-            let href = detail_href(&p.id, &location, None);
+            let href = href_of(&p.id);
             let external_id = p.external_id().unwrap_or("—").to_owned();
             let kind = p.kind().to_owned();
             let standing = p.standing();
