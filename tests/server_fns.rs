@@ -612,6 +612,9 @@ fn a_posted_enrollment_shows_the_url_once_and_is_never_cached() {
         assert_eq!(headers[header::CACHE_CONTROL], "no-store, no-transform");
         assert!(html.contains("https://platform.claude.com/user-profiles/enrollment/"));
         assert!(html.contains("rel=\"noopener noreferrer\""));
+        assert!(html.contains("Generate new"));
+        // Its countdown is the one island the panel has.
+        assert!(islands(&html).contains(&"UrlView"));
         assert!(
             headers.get(header::LOCATION).is_none(),
             "not in any address"
@@ -1300,7 +1303,8 @@ fn pages_are_html_with_islands_only_where_the_browser_is_needed() {
         let detail_islands = islands(&detail);
         assert_eq!(detail_islands.first(), Some(&"ThemeToggle"));
         assert!(detail_islands.contains(&"CopyButton"));
-        assert!(detail_islands.contains(&"EnrollmentPanel"));
+        // The enrollment form is a plain post: no link minted, no code for one.
+        assert!(!detail_islands.contains(&"UrlView"));
         assert_eq!(detail_islands.last(), Some(&"PageReady"));
 
         let (status, _, edit) = console.page(&format!("/profiles/{id}/edit")).await;

@@ -45,21 +45,25 @@ test.describe("signing in", () => {
     await page.goto("/sign-in");
     await signIn(page, "e2e-editor");
     await page.locator("table.profiles tbody tr td:first-child a").first().click();
+    await page.getByRole("link", { name: "Edit" }).click();
     await hydrated(page);
     // Signing out elsewhere (another tab) ends the session on the server.
     const out = await page.request.post("/sign-out", { maxRedirects: 0 });
     expect(out.status()).toBe(303);
-    // A call the open page makes (an island's server function) says so.
-    await page.getByRole("button", { name: "Generate enrollment URL" }).click();
+    // A call the open page makes (the form island's server function) says so.
+    await page.getByLabel("Name").fill(`Renamed ${Date.now()}`);
+    await page.getByRole("button", { name: "Save", exact: true }).click();
     const alert = page.getByRole("alert");
     await expect(alert).toContainText("Your session has ended. Sign in again to continue.");
     await expect(alert.getByRole("link", { name: "Sign in" })).toHaveAttribute("href", "/sign-in");
-    // Following a link of such a page asks for sign-in, and comes back after it.
-    await page.getByRole("link", { name: "← Back to list" }).click();
+    // Following a link of such a page (past the unsaved-changes prompt) asks for sign-in,
+    // and comes back after it.
+    page.once("dialog", (dialog) => dialog.accept());
+    await page.getByRole("link", { name: "← Back to profile" }).click();
     await expect(page).toHaveURL(/\/sign-in\?next=/);
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("Sign in to profiles-admin");
     await signIn(page, "e2e-editor");
-    await expect(page).toHaveURL(/\/profiles$/);
+    await expect(page).toHaveURL(/\/profiles\/uprof_\w+$/);
   });
 
   test("a failed sign-in says only that it failed and keeps the name", async ({ page }) => {

@@ -162,10 +162,12 @@ test.describe("enrollment URL", () => {
     await open(page, "/profiles");
     const id = (await listedIds(page))[2];
     await open(page, `/profiles/${id}`);
+    // A plain form post, with JavaScript too: the page comes back with the link.
     const [response] = await Promise.all([
-      page.waitForResponse((r) => r.url().endsWith("/api/profiles/enrollment_url")),
+      page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === `/profiles/${id}`),
       page.getByRole("button", { name: "Generate enrollment URL" }).click(),
     ]);
+    await hydrated(page);
     // A credential: never stored, never compressed (BREACH), though Chromium asks for br.
     expect(response.headers()["cache-control"]).toBe("no-store, no-transform");
     expect(response.headers()["content-encoding"]).toBeUndefined();
@@ -187,6 +189,7 @@ test.describe("enrollment URL", () => {
     await page.clock.setSystemTime(Date.now());
     await page.getByRole("button", { name: "Generate new" }).click();
     await expect(page.locator(".enrollment-url a")).not.toHaveAttribute("href", url);
+    await hydrated(page);
     await expect(page.locator(".countdown")).toBeVisible();
     expect(errors).toEqual([]);
   });

@@ -154,7 +154,7 @@ fn ProfileView(
         {metadata}
         {if can(Permission::EnrollmentCreate) {
             view! {
-                <EnrollmentPanel id=id.clone() action=detail_href(&id, &from, None) initial=enrollment ga=spoken().is_ga()/>
+                <EnrollmentPanel action=detail_href(&id, &from, None) answer=enrollment ga=spoken().is_ga()/>
             }
             .into_any()
         } else {

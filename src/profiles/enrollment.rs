@@ -1,29 +1,26 @@
 //! "Generate enrollment URL" on the detail page (under GA "Generate enrollment link": an
 //! action URL for `enroll_end_user`, docs/api-versions.md). The URL is a credential: it is
-//! fetched by
-//! a POST (server function, or the form itself without JavaScript), shown once, answered
-//! with `Cache-Control: no-store`, and never put in a page address or a log line.
+//! minted by a plain form post to the detail page, with or without JavaScript, shown once
+//! in the answer, which is `Cache-Control: no-store` and never compressed, and never put in
+//! a page address or a log line.
 
 use crate::error::AppError;
-use crate::profiles::model::{EnrollmentUrl, ProfileId};
-use crate::profiles::server::create_enrollment_url;
+use crate::profiles::model::EnrollmentUrl;
 use crate::timestamp::{countdown, rfc3339, utc};
 use crate::ui::browser::now;
 use crate::ui::copy::CopyButton;
 use crate::ui::error_panel::ErrorPanel;
-use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use std::time::Duration;
 
-/// An island, loaded on demand (its code is a WASM chunk of its own): with the WASM the
-/// button asks the server function and the countdown ticks; without it the form posts to
-/// the page, which comes back with the answer.
-#[island(lazy)]
+/// The panel, rendered on the server: its form posts to the detail page (`action`), which
+/// answers with the page and `answer`, the link just minted or why it was not. Only the
+/// link needs the browser (its countdown), so only the link is an island: a detail page
+/// nobody mints on loads no code for it.
+#[component]
 pub fn EnrollmentPanel(
-    id: ProfileId,
-    /// The detail page's own address: the no-JS form posts there.
     action: String,
-    initial: Option<Result<EnrollmentUrl, AppError>>,
+    answer: Option<Result<EnrollmentUrl, AppError>>,
     /// GA words it as the GA docs do: an enrollment link, which also opens the identity
     /// check that clears a "verify" action.
     ga: bool,
@@ -41,10 +38,32 @@ pub fn EnrollmentPanel(
             "Generate enrollment URL",
         )
     };
-    let result = RwSignal::new(initial);
-    let pending = RwSignal::new(false);
+    let label = if matches!(answer, Some(Ok(_))) {
+        "Generate new"
+    } else {
+        generate_label
+    };
+    view! {
+        <section class="enrollment" aria-labelledby="enrollment-heading">
+            <h2 id="enrollment-heading">{heading}</h2>
+            <p class="muted">{about}</p>
+            {answer.map(|answer| match answer {
+                Ok(url) => view! { <UrlView url/> }.into_any(),
+                Err(error) => view! { <ErrorPanel error/> }.into_any(),
+            })}
+            <form method="post" action=action>
+                <button type="submit" class="primary">{label}</button>
+            </form>
+        </section>
+    }
+}
+
+/// The link just minted, with the time it expires and, in the browser, a countdown that
+/// ticks once a second and strikes the link through once it has run out.
+#[island(lazy)]
+fn UrlView(url: EnrollmentUrl) -> impl IntoView {
     let clock = RwSignal::new(now());
-    // Effects run only in the browser: tick the countdown once a second.
+    // Effects run only in the browser.
     Effect::new(move |_| {
         let handle =
             set_interval_with_handle(move || clock.set(now()), Duration::from_secs(1)).ok();
@@ -54,40 +73,6 @@ pub fn EnrollmentPanel(
             }
         });
     });
-    let generate = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        if pending.get_untracked() {
-            return;
-        }
-        pending.set(true);
-        let id = id.to_string();
-        leptos::task::spawn_local(async move {
-            let answer = create_enrollment_url(id).await;
-            pending.set(false);
-            result.set(Some(answer));
-        });
-    };
-    let has_url = move || matches!(result.get(), Some(Ok(_)));
-    view! {
-        <section class="enrollment" aria-labelledby="enrollment-heading">
-            <h2 id="enrollment-heading">{heading}</h2>
-            <p class="muted">{about}</p>
-            {move || result.get().map(|answer| match answer {
-                Ok(url) => view! { <UrlView url clock/> }.into_any(),
-                Err(error) => view! { <ErrorPanel error/> }.into_any(),
-            })}
-            <form method="post" action=action on:submit=generate>
-                <button type="submit" class="primary" disabled=move || pending.get()>
-                    {move || if has_url() { "Generate new" } else { generate_label }}
-                </button>
-                <span class="muted" role="status">{move || if pending.get() { " Generating…" } else { "" }}</span>
-            </form>
-        </section>
-    }
-}
-
-#[component]
-fn UrlView(url: EnrollmentUrl, clock: RwSignal<time::OffsetDateTime>) -> impl IntoView {
     let expires = url.expires_at;
     let left = Memo::new(move |_| countdown(expires, clock.get()));
     let expired = move || left.with(Option::is_none);
