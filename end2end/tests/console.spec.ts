@@ -34,7 +34,7 @@ test.describe("list tools", () => {
   });
 
   test("a page size chosen before the list's island is live is applied once it is", async ({ page }) => {
-    const release = await holdIsland(page, "list_controls");
+    const release = await holdIsland(page, "main");
     await page.goto("/profiles");
     await page.getByLabel("Page size").selectOption("100");
     await expect(page).toHaveURL(/\/profiles$/);
@@ -44,7 +44,7 @@ test.describe("list tools", () => {
   });
 
   test("an id typed before Go to profile is live is the one it checks and opens", async ({ page }) => {
-    const release = await holdIsland(page, "go_to_profile");
+    const release = await holdIsland(page, "main");
     await page.goto("/profiles");
     const id = (await listedIds(page))[3];
     await page.getByLabel("Go to profile").fill(id);

@@ -22,14 +22,16 @@ export async function listedIds(page: Page): Promise<string[]> {
 }
 
 /**
- * Holds back the WASM chunk of the island named `island` (its split file's name, e.g.
- * `profile_editor`) until the returned function is called, so a test can act on the
- * server-rendered page before that island is live.
+ * Holds back the WASM file that carries an island until the returned function is called,
+ * so a test can act on the server-rendered page before that island is live: `main` for
+ * the islands in the main module (theme, Copy, the list's controls and Go to profile),
+ * or a lazy island's name (its split file's, e.g. `profile_editor`).
  */
 export async function holdIsland(page: Page, island: string): Promise<() => void> {
   let release = () => {};
   const held = new Promise<void>((resolve) => (release = resolve));
-  await page.route(new RegExp(`split_${island}[^/]*\\.wasm$`), async (route) => {
+  const file = island === "main" ? "/profiles-admin" : `/split_${island}[^/]*`;
+  await page.route(new RegExp(`${file}\\.wasm$`), async (route) => {
     await held;
     await route.continue();
   });

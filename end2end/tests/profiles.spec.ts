@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import { hydrated, listedIds, watchForErrors } from "./helpers";
 
 const SEEDED = 150;
@@ -124,6 +124,46 @@ test("the release bundle is served precompressed, within budget", async ({ reque
       expect((await response.body()).length, "decompresses to the same file").toBe(plainLength);
     }
   }
+});
+
+// The page budget (docs/performance.md): the WASM a page loads, as served gzip, at most
+// 200 KB. Each page in a fresh context, so that nothing comes from the cache unseen. The
+// create and edit pages (the form island) are still above it and not held here.
+test("a page without the create/edit form loads at most 200 KB of WASM", async ({ browser, baseURL }) => {
+  const weigh = async (path: string, act?: (page: Page) => Promise<void>) => {
+    const context = await browser.newContext({ baseURL });
+    const page = await context.newPage();
+    const loaded = new Set<string>();
+    page.on("response", (r) => {
+      if (r.url().endsWith(".wasm")) loaded.add(r.url());
+    });
+    await page.goto(path);
+    await hydrated(page);
+    if (act) await act(page);
+    let total = 0;
+    for (const url of loaded) {
+      const r = await context.request.get(url, { headers: { "accept-encoding": "gzip" } });
+      total += Number(r.headers()["content-length"]);
+    }
+    await context.close();
+    expect(loaded.size, path).toBeGreaterThan(0);
+    return total;
+  };
+  const context = await browser.newContext({ baseURL });
+  const list = await context.newPage();
+  await list.goto("/profiles");
+  const id = (await listedIds(list))[0];
+  await context.close();
+  for (const path of ["/profiles?limit=100", `/profiles/${id}`, "/profiles/search?q=a", "/audit"]) {
+    expect(await weigh(path), path).toBeLessThanOrEqual(200_000);
+  }
+  // With a minted link, whose countdown is a lazy island.
+  const minted = await weigh(`/profiles/${id}`, async (page) => {
+    await page.getByRole("button", { name: "Generate enrollment URL" }).click();
+    await hydrated(page);
+    await expect(page.locator(".countdown")).toBeVisible();
+  });
+  expect(minted, "detail with a link").toBeLessThanOrEqual(200_000);
 });
 
 // A deep list page keeps only its last cursors: Back to list from a profile lands on the

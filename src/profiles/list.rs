@@ -72,7 +72,8 @@ pub fn ProfileListPage() -> impl IntoView {
 /// Page size, order and, under GA, the API's enforcement filter: a GET form that works
 /// without JavaScript ("Apply"); in the island, a change opens the new address at once.
 /// Any of them starts again from the first page, because cursors belong to one query.
-#[island(lazy)]
+/// In the main module, as Go to profile: the list is the page the console opens on.
+#[island]
 fn ListControls(
     limit: u32,
     order: Order,
@@ -175,7 +176,7 @@ const PAGE_SIZES: [u32; 3] = [20, 50, 100];
 /// (the hidden fields, `children`), which the server answers with a redirect (`goto`)
 /// or, for a bad id, with this page and the error next to the field. In the island the id
 /// is checked as it is sent, so a bad one never leaves the page.
-#[island(lazy)]
+#[island]
 fn GoToProfile(goto: Option<String>, children: Children) -> impl IntoView {
     let typed = RwSignal::new(goto.clone().unwrap_or_default());
     let checked = RwSignal::new(goto.is_some());

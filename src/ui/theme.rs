@@ -73,8 +73,9 @@ impl Theme {
     }
 }
 
-/// An island: once the WASM runs, a choice applies at once, without a page load.
-#[island(lazy)]
+/// An island: once the WASM runs, a choice applies at once, without a page load. In the
+/// main module, not lazy: every page holds it (docs/architecture.md, "Server-first").
+#[island]
 pub fn ThemeToggle() -> impl IntoView {
     let theme = RwSignal::new(Theme::current());
     let change = move |ev| {
