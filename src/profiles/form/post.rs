@@ -1,6 +1,6 @@
-//! Plain HTML form posts: how the create, edit, delete and enrollment forms work before
-//! or without the WASM (docs/architecture.md); delete works this way only. Each POST goes to the address of the page holding the
-//! form.
+//! Plain HTML form posts: how the create and edit forms work before or without the WASM,
+//! and how the delete and enrollment forms always work (docs/architecture.md). Each POST
+//! goes to the address of the page holding the form.
 //! A save that succeeds redirects (303) to the profile; anything else answers with the same
 //! page rendered again around what the user typed, with the errors next to their fields;
 //! a role that may not do it (`Authorized::require_in`, checked first) is refused the same way.
