@@ -230,7 +230,8 @@ detail_id=$(curl -s -H "$beta" "http://$emulator/v1/user_profiles?limit=1" | sed
 # request, it does not depend on how long the other processes took to wake up.
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 seconds=${duration%s}
-per_request() { awk -v t="$1" -v rps="$(awk -F' [|] ' '{print $1}' <<<"$2")" -v s="$seconds" -v hz="$(getconf CLK_TCK)" \
+rps() { awk -F' [|] ' '{print $1}' <<<"$1"; }
+per_request() { awk -v t="$1" -v rps="$(rps "$2")" -v s="$seconds" -v hz="$(getconf CLK_TCK)" \
   'BEGIN {printf "%.0f", t / hz / (rps * s) * 1e6}'; }
 before=$(ticks "$emulator_pid")
 direct_one=$(connections=1 measure -H "$beta" "http://$emulator/v1/user_profiles?limit=100")
@@ -242,7 +243,6 @@ page_one_br=$(connections=1 measure -H "accept: text/html" -H "accept-encoding: 
 detail_one=$(connections=1 measure -H "accept: text/html" "${as_proxy[@]}" "http://$every_core/profiles/$detail_id")
 page_64_two=$(connections=64 measure -H "accept: text/html" "${as_proxy[@]}" "$page_url")
 page_64_one=$(connections=64 measure -H "accept: text/html" "${as_proxy[@]}" "http://$one_core/profiles?limit=100")
-rps() { awk -F' [|] ' '{print $1}' <<<"$1"; }
 # Page 500 of the walk console's list (100,000 profiles), reached by following Next.
 depth=$(python3 - "http://$walk_console" <<'PY'
 import html, re, sys, urllib.request, gzip
