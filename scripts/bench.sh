@@ -21,7 +21,8 @@
 #   9. server-first and fast, each figure beside its reference from this run: the 100-row
 #      list page and a detail page one request at a time against the direct upstream call
 #      (plain and brotli), with the CPU time each process spends per request; requests/s
-#      at 64 connections on two cores against one (`taskset -c 0`), with p99 against p50;
+#      at 64 connections on two cores against one (`taskset -c 0`), with p99 against p50,
+#      for the list page and for the search page (no upstream call);
 #      page 500 of the list against page 1 (raw, brotli, gzip), reached by following Next;
 #      navigation to interactive in headless Chromium (end2end/interactive.mjs) and the
 #      WASM each page loads
@@ -194,6 +195,12 @@ search_one=$(connections=1 measure -H "accept: text/html" "${as_proxy[@]}" "http
 list_row=$(measure -H "accept: text/html" "${as_proxy[@]}" "http://$walk_console/profiles?limit=25")
 search_row=$(measure -H "accept: text/html" "${as_proxy[@]}" "http://$walk_console/profiles/search?q=fjord")
 filter_row=$(measure -H "accept: text/html" "${as_proxy[@]}" "http://$walk_console/profiles/search?grant=pending&relationship=resold")
+# Every core on a page the console serves alone (search reads its own index, no upstream
+# call): the same process, then its threads pinned to one core.
+search_64_two=$(connections=64 measure -H "accept: text/html" "${as_proxy[@]}" "http://$walk_console/profiles/search?q=fjord")
+taskset -a -p -c 0 "$walk_pid" >/dev/null
+search_64_one=$(connections=64 measure -H "accept: text/html" "${as_proxy[@]}" "http://$walk_console/profiles/search?q=fjord")
+taskset -a -p -c "0-$(($(nproc) - 1))" "$walk_pid" >/dev/null
 
 # 8b. Search latency over 100,000 and $large indexed profiles, SQLite and PostgreSQL.
 search_table() {
@@ -239,6 +246,15 @@ direct_cpu=$(per_request "$(($(ticks "$emulator_pid") - before))" "$direct_one")
 before=$(ticks "$every_core_pid")
 page_one=$(connections=1 measure -H "accept: text/html" "${as_proxy[@]}" "$page_url")
 page_cpu=$(per_request "$(($(ticks "$every_core_pid") - before))" "$page_one")
+# Where the threads land decides this latency as much as the code does: a sleeping vCPU
+# takes ~0.1 ms to wake, the page crosses processes twice as often as the direct call, and
+# the placement changes from run to run. So also 5 short runs, alternating, each page
+# beside the direct call just before it.
+pair_ratios=$(for _ in 1 2 3 4 5; do
+  d=$(connections=1 duration=2s measure -H "$beta" "http://$emulator/v1/user_profiles?limit=100")
+  p=$(connections=1 duration=2s measure -H "accept: text/html" "${as_proxy[@]}" "$page_url")
+  awk -v a="$(ms "$p" 2)" -v b="$(ms "$d" 2)" 'BEGIN {printf "%.2f\n", a / b}'
+done | sort -n | awk '{v[NR] = $1} END {printf "median %.2f×, from %.2f× to %.2f×", v[int((NR + 1) / 2)], v[1], v[NR]}')
 page_one_br=$(connections=1 measure -H "accept: text/html" -H "accept-encoding: br" "${as_proxy[@]}" "$page_url")
 detail_one=$(connections=1 measure -H "accept: text/html" "${as_proxy[@]}" "http://$every_core/profiles/$detail_id")
 page_64_two=$(connections=64 measure -H "accept: text/html" "${as_proxy[@]}" "$page_url")
@@ -366,6 +382,8 @@ One request at a time, the same upstream (150 profiles), SSO proxy:
 | list page, brotli | $page_one_br | $(ratio "$(ms "$page_one_br" 2)" "$(ms "$direct_one" 2)") |
 | detail page \`GET /profiles/{id}\` | $detail_one | p99 = $(ratio "$(ms "$detail_one" 3)" "$(ms "$detail_one" 2)") its p50 |
 
+The list page against the direct call in 5 alternating 2-second runs: $pair_ratios.
+
 CPU time per request at one connection: the console's list page $page_cpu µs, the
 emulator's list call (the reference) $direct_cpu µs: $(ratio "$page_cpu" "$direct_cpu").
 
@@ -375,6 +393,14 @@ emulator's list call (the reference) $direct_cpu µs: $(ratio "$page_cpu" "$dire
 |---|---|---|---|---|
 | reference: one core (\`taskset -c 0\`, one runtime) | $page_64_one | p99 = $(ratio "$(ms "$page_64_one" 3)" "$(ms "$page_64_one" 2)") p50 |
 | every core ($(nproc)) | $page_64_two | $(ratio "$(rps "$page_64_two")" "$(rps "$page_64_one")") the requests/s; p99 = $(ratio "$(ms "$page_64_two" 3)" "$(ms "$page_64_two" 2)") p50 |
+
+64 connections, a page the console serves alone (the search page over the 100,000-profile
+index, \`/profiles/search?q=fjord\`; no upstream call, but wrk shares the cores):
+
+| | requests/s | p50 | p99 | |
+|---|---|---|---|---|
+| reference: one core (the same process, \`taskset -a -p -c 0\`) | $search_64_one | |
+| every core ($(nproc)) | $search_64_two | $(ratio "$(rps "$search_64_two")" "$(rps "$search_64_one")") the requests/s |
 
 Peak RSS after that load: every core $(peak "$every_core_pid"), one core $(peak "$one_core_pid").
 
