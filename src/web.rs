@@ -1,5 +1,6 @@
-//! Request and URL helpers every feature shares: query strings in and out, and the one
-//! check of an address the console may send a browser back to. Below every feature, so
+//! Request and URL helpers every feature shares: query strings in and out, the one
+//! check of an address the console may send a browser back to, and whether a request
+//! asks for JSON. Below every feature, so
 //! that a feature needing them imports no other feature.
 
 /// What a URL component keeps as it is: RFC 3986's unreserved characters.
@@ -38,6 +39,17 @@ pub fn with_query(path: String, params: &[(&str, String)]) -> String {
 }
 
 /// The value of query parameter `name` in a request's address (server side).
+/// The request asks for a JSON answer: a server function's call, or an island's form
+/// post (`ui::browser::post_form`). Such requests are never answered with a page or a
+/// redirect.
+#[cfg(feature = "ssr")]
+pub fn wants_json(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(axum::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("application/json"))
+}
+
 #[cfg(feature = "ssr")]
 pub fn query_param(uri: &axum::http::Uri, name: &str) -> Option<String> {
     url::form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes())

@@ -838,6 +838,38 @@ fn viewers_see_no_controls_they_cannot_use_and_forms_refuse_them() {
     });
 }
 
+/// The create/edit island posts its form asking for JSON, and is answered in JSON whoever
+/// sends it: signed out (a session that ended under the form) 401, so the island keeps
+/// what was typed and says so instead of being sent to sign in; a viewer 403. Nothing
+/// reaches the API.
+#[test]
+fn an_islands_form_post_is_refused_in_json() {
+    on_shared_runtime(async {
+        let console = Console::local(|_| {}).await;
+        let id = console.some_profile_id().await;
+        let viewer = console.session("viewer").await;
+        console.emulator.forget_requests().await;
+        for path in ["/profiles/new".to_owned(), format!("/profiles/{id}/edit")] {
+            for (cookie, status, error) in [
+                (None, StatusCode::UNAUTHORIZED, AppError::SignInRequired),
+                (Some(&viewer), StatusCode::FORBIDDEN, AppError::Forbidden),
+            ] {
+                let mut request = Request::post(&path)
+                    .header(header::ACCEPT, "application/json")
+                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+                if let Some(cookie) = cookie {
+                    request = request.header(header::COOKIE, cookie);
+                }
+                let body = Body::from("name=Changed&relationship=external&intent=save");
+                let reply = console.send(request.body(body).unwrap()).await;
+                assert_eq!(reply.status, status, "{path}: {}", reply.body);
+                assert_eq!(app_error(&reply.body), error, "{path}");
+            }
+        }
+        assert_eq!(console.upstream_calls().await, 0);
+    });
+}
+
 #[test]
 fn proxy_mode_believes_identity_headers_from_the_proxy_only() {
     on_shared_runtime(async {

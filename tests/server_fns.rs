@@ -12,8 +12,9 @@ use common::{on_shared_runtime, TestEmulator};
 use leptos::prelude::LeptosOptions;
 use leptos::server_fn::error::FromServerFnError;
 use profiles_admin::auth::gate::Auth;
-use profiles_admin::error::AppError;
+use profiles_admin::error::{AppError, FieldError};
 use profiles_admin::hardening::Deployment;
+use profiles_admin::profiles::form::handover::Saved;
 use profiles_admin::profiles::model::{Profile, ProfilePage};
 use profiles_admin::router::app;
 use profiles_admin::state::AppState;
@@ -418,11 +419,30 @@ impl Console {
         path: &str,
         pairs: &[(&str, &str)],
     ) -> (StatusCode, axum::http::HeaderMap, String) {
+        self.post_form_accepting(path, pairs, "text/html").await
+    }
+
+    /// The same form post as the create/edit island sends it (`ui::browser::post_form`).
+    async fn post_form_for_json(
+        &self,
+        path: &str,
+        pairs: &[(&str, &str)],
+    ) -> (StatusCode, axum::http::HeaderMap, String) {
+        self.post_form_accepting(path, pairs, "application/json")
+            .await
+    }
+
+    async fn post_form_accepting(
+        &self,
+        path: &str,
+        pairs: &[(&str, &str)],
+        accept: &str,
+    ) -> (StatusCode, axum::http::HeaderMap, String) {
         let body: String = url::form_urlencoded::Serializer::new(String::new())
             .extend_pairs(pairs)
             .finish();
         let request = Request::post(path)
-            .header(header::ACCEPT, "text/html")
+            .header(header::ACCEPT, accept)
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .body(Body::from(body))
             .unwrap();
@@ -475,6 +495,106 @@ fn a_posted_create_form_redirects_to_the_new_profile_or_comes_back_with_its_inpu
         assert_eq!(created.name.as_deref(), Some("Acme"));
         assert_eq!(created.external_id(), Some("ext_<b>"));
         assert_eq!(created.metadata["plan"], "pro");
+    });
+}
+
+/// The island's save is the same form post asking for JSON: the same outcome as without
+/// JavaScript, as the profile's address to go to or the error, field errors placed on the
+/// form's own fields.
+#[test]
+fn an_islands_form_post_gets_the_same_outcome_as_json() {
+    on_shared_runtime(async {
+        let console = Console::start().await;
+        let mut typed = vec![
+            ("external_id", "ext_json"),
+            ("name", ""),
+            ("relationship", "resold"),
+            ("row-0-key", "plan"),
+            ("row-0-value", "pro"),
+            ("intent", "save"),
+        ];
+        let (status, headers, body) = console
+            .post_form_for_json("/profiles/new?from=50~asc~1~", &typed)
+            .await;
+        assert_eq!(status, 400, "{body}");
+        assert_eq!(headers[header::CACHE_CONTROL], "no-store");
+        let refused: AppError = serde_json::from_str(&body).unwrap();
+        assert_eq!(
+            refused,
+            AppError::invalid(vec![FieldError::new(
+                "name",
+                "is required when relationship is \"resold\""
+            )])
+        );
+        assert_eq!(console.upstream_calls().await, 0);
+
+        typed[1] = ("name", "Made by the island");
+        let (status, _, body) = console
+            .post_form_for_json("/profiles/new?from=50~asc~1~", &typed)
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let saved: Saved = serde_json::from_str(&body).unwrap();
+        let id = saved
+            .location
+            .strip_prefix("/profiles/")
+            .and_then(|rest| rest.strip_suffix("?from=50~asc~1~&done=created"))
+            .unwrap_or_else(|| panic!("{}", saved.location));
+        let (_, body) = console.form("get", &format!("id={id}")).await;
+        let created: Profile = serde_json::from_str(&body).unwrap();
+        assert_eq!(created.name.as_deref(), Some("Made by the island"));
+
+        // Saving the edit form unchanged sends nothing and says nothing was saved, with
+        // or without JavaScript.
+        let edit = format!("/profiles/{id}/edit");
+        let loaded_at = profiles_admin::timestamp::rfc3339(created.updated_at);
+        let unchanged = [
+            ("external_id", "ext_json"),
+            ("name", "Made by the island"),
+            ("relationship", "resold"),
+            ("loaded_external_id", "ext_json"),
+            ("loaded_name", "Made by the island"),
+            ("loaded_relationship", "resold"),
+            ("loaded_updated_at", loaded_at.as_str()),
+            ("overwrite", "0"),
+            ("row-0-key", "plan"),
+            ("row-0-value", "pro"),
+            ("row-0-orig-key", "plan"),
+            ("row-0-orig-value", "pro"),
+            ("row-0-removed", "0"),
+            ("intent", "save"),
+        ];
+        console.emulator.forget_requests().await;
+        let (status, _, body) = console.post_form_for_json(&edit, &unchanged).await;
+        assert_eq!(status, 200, "{body}");
+        let saved: Saved = serde_json::from_str(&body).unwrap();
+        assert_eq!(saved.location, format!("/profiles/{id}"));
+        let (status, headers, _) = console.post_form(&edit, &unchanged).await;
+        assert_eq!(status, 303);
+        assert_eq!(headers[header::LOCATION], format!("/profiles/{id}"));
+        assert_eq!(
+            console.upstream_calls().await,
+            0,
+            "an unchanged form sends nothing"
+        );
+
+        // Changed elsewhere after the form loaded: 409, and nothing written.
+        let (status, _) = console
+            .json("update", json!({"id": id, "update": {"name": "Elsewhere"}}))
+            .await;
+        assert_eq!(status, 200);
+        let mut mine = unchanged.to_vec();
+        mine[1] = ("name", "Mine");
+        let (status, _, body) = console.post_form_for_json(&edit, &mine).await;
+        assert_eq!(status, 409, "{body}");
+        assert!(matches!(
+            serde_json::from_str::<AppError>(&body).unwrap(),
+            AppError::Changed { .. }
+        ));
+        mine[7] = ("overwrite", "1");
+        let (status, _, body) = console.post_form_for_json(&edit, &mine).await;
+        assert_eq!(status, 200, "{body}");
+        let saved: Saved = serde_json::from_str(&body).unwrap();
+        assert_eq!(saved.location, format!("/profiles/{id}?done=saved"));
     });
 }
 

@@ -50,12 +50,13 @@ test.describe("signing in", () => {
     // Signing out elsewhere (another tab) ends the session on the server.
     const out = await page.request.post("/sign-out", { maxRedirects: 0 });
     expect(out.status()).toBe(303);
-    // A call the open page makes (the form island's server function) says so.
+    // A save from the open form (the island's form post) says so, and keeps what was typed.
     await page.getByLabel("Name").fill(`Renamed ${Date.now()}`);
     await page.getByRole("button", { name: "Save", exact: true }).click();
     const alert = page.getByRole("alert");
     await expect(alert).toContainText("Your session has ended. Sign in again to continue.");
     await expect(alert.getByRole("link", { name: "Sign in" })).toHaveAttribute("href", "/sign-in");
+    await expect(page.getByLabel("Name")).toHaveValue(/^Renamed \d+$/);
     // Following a link of such a page (past the unsaved-changes prompt) asks for sign-in,
     // and comes back after it.
     page.once("dialog", (dialog) => dialog.accept());

@@ -245,7 +245,7 @@ test.describe("create and edit", () => {
     await expect(page.locator("table.metadata tbody tr")).toHaveText(["kv"]);
   });
 
-  test("edit: the metadata editor computes the patch and shows it before saving", async ({ page, request }) => {
+  test("edit: the metadata editor shows the changes before saving, and the form post saves them", async ({ page, request }) => {
     const created = await request.post(`${HOOKED_CONSOLE_URL}/api/profiles/create`, {
       data: { profile: { name: "Ada", external_id: "user_ada", metadata: { plan: "pro", region: "eu", seats: "3" } } },
     });
@@ -274,14 +274,19 @@ test.describe("create and edit", () => {
       "Metadata \"region\": removed (was “eu”)",
       "Metadata \"tier\": added “gold”",
     ]);
+    // The island posts the form to its own address, as without JavaScript (the patch
+    // is made on the server from what was loaded and what is posted), answered in JSON.
     const [response] = await Promise.all([
-      page.waitForResponse((r) => r.url().endsWith("/api/profiles/update")),
+      page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === `/profiles/${id}/edit`),
       page.getByRole("button", { name: "Save", exact: true }).click(),
     ]);
-    expect(response.request().postDataJSON().update).toEqual({
-      external_id: null,
-      metadata: { plan: "team", region: "", tier: "gold" },
-    });
+    expect(response.request().headers()["accept"]).toBe("application/json");
+    const posted = new URLSearchParams(response.request().postData() ?? "");
+    expect([posted.get("intent"), posted.get("external_id"), posted.get("loaded_external_id")]).toEqual(["save", "", "user_ada"]);
+    expect([posted.get("row-0-value"), posted.get("row-1-removed"), posted.get("row-2-removed")]).toEqual(["team", "1", "0"]);
+    expect([posted.get("row-3-key"), posted.get("row-3-value")]).toEqual(["tier", "gold"]);
+    expect([response.status(), response.headers()["content-type"]]).toEqual([200, "application/json"]);
+    await expect(page).toHaveURL(new RegExp(`/profiles/${id}\\?done=saved$`));
     await expect(page.getByRole("status").filter({ hasText: "Changes saved." })).toBeVisible();
     await expect(page.locator("table.metadata tbody tr")).toHaveText(["planteam", "seats3", "tiergold"]);
     await expect(page.locator("dl.facts dd").nth(1)).toHaveText("—");

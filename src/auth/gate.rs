@@ -9,6 +9,7 @@ use crate::auth::proxy::{ProxyAuth, Refusal, TrustedProxies};
 use crate::auth::{AuthMode, Role, User};
 use crate::db::Sessions;
 use crate::error::AppError;
+use crate::web::wants_json;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderValue, Method};
 use axum::middleware::Next;
@@ -126,7 +127,8 @@ pub async fn gate(State(auth): State<Arc<Auth>>, mut request: Request, next: Nex
     if open_path(path) {
         return next.run(request).await;
     }
-    let api = path.starts_with("/api/");
+    // Server functions, and an island's form posts, are told why in JSON.
+    let api = path.starts_with("/api/") || wants_json(request.headers());
     match refusal {
         Refusal::Forged => {
             tracing::warn!(peer = ?peer(&request), "refused: identity headers from an untrusted address");

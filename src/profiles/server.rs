@@ -1,8 +1,9 @@
-//! Server functions: the browser's only door to profile data. Each one is a public HTTP
-//! endpoint at a stable path under `/api/profiles/`, answers POST only, checks the user's
-//! permission first (`Authorized::require`, which records a refusal), parses its input
-//! into the model's valid-by-construction types before any upstream call, and hands the
-//! work to the profile service (`profiles::service`), which the no-JS form posts share.
+//! Server functions: what the pages read profiles through as they render, and the
+//! console's JSON API for scripts. Each one is a public HTTP endpoint at a stable path
+//! under `/api/profiles/`, answers POST only, checks the user's permission first
+//! (`Authorized::require`, which records a refusal), parses its input into the model's
+//! valid-by-construction types before any upstream call, and hands the work to the
+//! profile service (`profiles::service`), which the pages' form posts share.
 //! Only [`AppError`] text comes back on failure; every change is recorded in the audit
 //! trail.
 

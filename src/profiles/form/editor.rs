@@ -1,12 +1,13 @@
 //! The create and edit form, with its metadata editor. It is a real HTML form: before or
 //! without the WASM every button posts it to the page's own address (see `form/post.rs`).
-//! It is also an island, loaded on demand: once live, the same buttons act in place and
-//! saving calls the server functions. Either way the rules are [`ProfileForm`]'s, checked
-//! as the user types.
+//! It is also an island, loaded on demand: once live, the editor's buttons act in place and
+//! saving posts the same form to the same address, answered in JSON. Either way the rules
+//! are [`ProfileForm`]'s, checked as the user types and again on the server.
 
 use crate::error::{AppError, FieldError};
 use crate::profiles::form::checks::messages_for;
-use crate::profiles::form::data::{char_count, names, Loaded, ProfileForm};
+use crate::profiles::form::data::{char_count, names, Intent, Loaded, ProfileForm};
+use crate::profiles::form::handover::saved_or_refused;
 use crate::profiles::form::metadata_editor::MetadataEditor;
 use crate::profiles::form::state::FormState;
 use crate::profiles::form::summary::ChangeSummary;
@@ -15,8 +16,9 @@ use crate::profiles::location::ListLocation;
 use crate::profiles::model::{
     AccessType, Detail, ProfileId, Relationship, DETAILS, MAX_TEXT_CHARS,
 };
-use crate::profiles::server::{create_profile, update_profile};
-use crate::ui::browser::{adopt_shown_value, confirm_before_leaving, focus_first, go_to};
+use crate::ui::browser::{
+    adopt_shown_value, confirm_before_leaving, focus_first, go_to, post_form,
+};
 use crate::ui::error_panel::{ErrorPanel, RequestId};
 use crate::ui::status::set_http_status;
 use leptos::ev::SubmitEvent;
@@ -91,63 +93,36 @@ pub fn ProfileEditor(
         })
     };
 
-    let submit = {
-        let target = target.clone();
-        let from = from.clone();
-        move |ev: SubmitEvent| {
-            ev.prevent_default();
-            if pending.get_untracked() {
-                return;
-            }
-            let snapshot = form.get_untracked();
-            let from = from.clone();
-            let done = move |id: &ProfileId, what: &str| {
-                saved.set(true);
-                go_to(&detail_href(id, &from, Some(what)));
-            };
-            match &target {
-                Target::Create => {
-                    let Ok(profile) = snapshot.new_profile() else {
-                        focus_first("[aria-invalid=true]");
-                        return;
-                    };
-                    pending.set(true);
-                    leptos::task::spawn_local(async move {
-                        let result = create_profile(profile.into()).await;
-                        pending.set(false);
-                        match result {
-                            Ok(created) => done(&created.id, "created"),
-                            Err(e) => server_error.set(Some(snapshot.place(e))),
-                        }
-                    });
-                }
-                Target::Edit(id) => {
-                    let Ok(update) = snapshot.update() else {
-                        focus_first("[aria-invalid=true]");
-                        return;
-                    };
-                    let id = id.clone();
-                    if update == Default::default() {
-                        done(&id, "");
-                        return;
-                    }
-                    let guard = snapshot.guard();
-                    pending.set(true);
-                    leptos::task::spawn_local(async move {
-                        let result = update_profile(id.to_string(), update.into(), guard).await;
-                        pending.set(false);
-                        match result {
-                            Ok(_) => done(&id, "saved"),
-                            Err(e @ AppError::Changed { .. }) => {
-                                state.overwrite.set(true);
-                                server_error.set(Some(e));
-                            }
-                            Err(e) => server_error.set(Some(snapshot.place(e))),
-                        }
-                    });
-                }
-            }
+    // Saving posts the form to its own address, as without JavaScript, and asks for
+    // the outcome as JSON: in place of a page, the profile to go to or the error to show
+    // next to what the user typed, which stays (a session that ended included).
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
         }
+        if checked.with(|errors| !errors.is_empty()) {
+            focus_first("[aria-invalid=true]");
+            return;
+        }
+        pending.set(true);
+        let answer = post_form(&ev, names::INTENT, &Intent::Save.value());
+        leptos::task::spawn_local(async move {
+            let outcome = saved_or_refused(answer.await);
+            pending.set(false);
+            match outcome {
+                Ok(location) => {
+                    saved.set(true);
+                    go_to(&location);
+                }
+                Err(e) => {
+                    if matches!(e, AppError::Changed { .. }) {
+                        state.overwrite.set(true);
+                    }
+                    server_error.set(Some(e));
+                }
+            }
+        });
     };
 
     let (action, save_label, cancel) = match &target {

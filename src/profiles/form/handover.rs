@@ -1,9 +1,11 @@
-//! What a form posted without JavaScript came back with. The server renders the answer
-//! page with it in context, and the page hands it to its island as props.
+//! What a posted form comes back with. Without JavaScript the server renders the answer
+//! page with it in context, and the page hands it to its island as props; the island's
+//! own posts (`Accept: application/json`) get it as JSON: [`Saved`], or the [`AppError`].
 
 use crate::error::AppError;
 use crate::profiles::form::data::ProfileForm;
 use crate::profiles::model::EnrollmentUrl;
+use crate::ui::browser::Answer;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -13,6 +15,29 @@ use serde::{Deserialize, Serialize};
 pub struct PostedForm {
     pub form: ProfileForm,
     pub error: Option<AppError>,
+}
+
+/// A save that succeeded, answered to an island: the page to go to, which a post without
+/// JavaScript is redirected to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Saved {
+    pub location: String,
+}
+
+/// Reads an island's form post answer: where to go after a save, or why it did not happen.
+pub fn saved_or_refused(answer: Option<Answer>) -> Result<String, AppError> {
+    let Some(Answer { status, body }) = answer else {
+        return Err(AppError::Request("no answer came back".into()));
+    };
+    if (200..300).contains(&status) {
+        serde_json::from_str::<Saved>(&body)
+            .map(|saved| saved.location)
+            .map_err(|_| AppError::Request(format!("an unreadable answer (status {status})")))
+    } else {
+        Err(serde_json::from_str::<AppError>(&body).unwrap_or_else(|_| {
+            AppError::Request(format!("an unreadable answer (status {status})"))
+        }))
+    }
 }
 
 /// The answer to "Generate enrollment URL" posted from the detail page.
@@ -29,4 +54,57 @@ pub struct PostedDelete {
 /// The posted outcome of type `T` for this page, if the server renders it for a POST.
 pub fn posted<T: Clone + Send + Sync + 'static>() -> Option<T> {
     use_context::<T>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::FieldError;
+
+    fn answer(status: u16, body: &str) -> Option<Answer> {
+        Some(Answer {
+            status,
+            body: body.into(),
+        })
+    }
+
+    #[test]
+    fn an_island_reads_where_to_go_or_why_not() {
+        let saved = Saved {
+            location: "/profiles/uprof_a?done=saved".into(),
+        };
+        assert_eq!(
+            saved_or_refused(answer(200, &serde_json::to_string(&saved).unwrap())),
+            Ok(saved.location)
+        );
+        let refused = AppError::invalid(vec![FieldError::new("name", "is too long")]);
+        assert_eq!(
+            saved_or_refused(answer(400, &serde_json::to_string(&refused).unwrap())),
+            Err(refused)
+        );
+        assert_eq!(
+            saved_or_refused(answer(
+                401,
+                &serde_json::to_string(&AppError::SignInRequired).unwrap()
+            )),
+            Err(AppError::SignInRequired)
+        );
+        // A proxy's error page, or a 200 that is not ours: said as such, never a panic.
+        assert_eq!(
+            saved_or_refused(answer(502, "<html>Bad gateway</html>")),
+            Err(AppError::Request(
+                "an unreadable answer (status 502)".into()
+            ))
+        );
+        assert_eq!(
+            saved_or_refused(answer(200, "<html></html>")),
+            Err(AppError::Request(
+                "an unreadable answer (status 200)".into()
+            ))
+        );
+        assert_eq!(
+            saved_or_refused(None),
+            Err(AppError::Request("no answer came back".into()))
+        );
+    }
 }

@@ -1,9 +1,11 @@
-//! Plain HTML form posts: how the create and edit forms work before or without the WASM,
-//! and how the delete and enrollment forms always work (docs/architecture.md). Each POST
-//! goes to the address of the page holding the form.
+//! Plain HTML form posts: the one path of every write from the console's pages, with or
+//! without JavaScript (docs/architecture.md, "One path per write"). Each POST goes to the
+//! address of the page holding the form.
 //! A save that succeeds redirects (303) to the profile; anything else answers with the same
 //! page rendered again around what the user typed, with the errors next to their fields;
 //! a role that may not do it (`Authorized::require_in`, checked first) is refused the same way.
+//! The create/edit island posts the same form asking for JSON, and gets the same outcome as
+//! JSON: the profile's address, or the error (`handover::Saved`, `AppError`).
 //! Server functions are not used here because their form fallback redirects to the Referer
 //! and drops both the result and the input.
 
@@ -11,21 +13,21 @@ use crate::auth::authorized::Authorized;
 use crate::auth::Permission;
 use crate::error::AppError;
 use crate::profiles::form::data::{Intent, ProfileForm};
-use crate::profiles::form::handover::{PostedDelete, PostedEnrollment, PostedForm};
+use crate::profiles::form::handover::{PostedDelete, PostedEnrollment, PostedForm, Saved};
 use crate::profiles::links::{after_delete_href, detail_href, from_param, FROM};
 use crate::profiles::location::ListLocation;
 use crate::profiles::model::deletion::CONFIRM;
 use crate::profiles::model::ProfileId;
 use crate::profiles::service;
 use crate::state::AppState;
-use crate::web::query_param;
+use crate::web::{query_param, wants_json};
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
-use axum::{Extension, Router};
+use axum::{Extension, Json, Router};
 use futures::future::BoxFuture;
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -109,7 +111,11 @@ async fn render(
         .get::<PageRenderer>()
         .cloned()
         .expect("routes() adds the renderer to every request");
-    let mut response = render(state, parts, Arc::new(context)).await;
+    no_store(render(state, parts, Arc::new(context)).await)
+}
+
+/// Marks an answer uncacheable: it holds what the user typed, or a fresh credential.
+fn no_store(mut response: Response) -> Response {
     response
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -129,7 +135,9 @@ async fn create(State(state): State<AppState>, request: Request) -> Response {
         (Ok(user), Intent::Save) => match form.new_profile() {
             Err(errors) => Some(AppError::invalid(errors)),
             Ok(profile) => match service::create(&state, &user, profile).await {
-                Ok(created) => return see_other(detail_href(&created.id, &from, Some("created"))),
+                Ok(created) => {
+                    return saved(&parts, detail_href(&created.id, &from, Some("created")))
+                }
                 Err(e) => Some(form.place(e)),
             },
         },
@@ -138,8 +146,7 @@ async fn create(State(state): State<AppState>, request: Request) -> Response {
             None
         }
     };
-    let posted = PostedForm { form, error };
-    render(state, parts, move || provide_context(posted.clone())).await
+    not_saved(state, parts, form, error).await
 }
 
 async fn edit(State(state): State<AppState>, request: Request) -> Response {
@@ -156,14 +163,43 @@ async fn edit(State(state): State<AppState>, request: Request) -> Response {
     let allowed = Authorized::require_in(&parts, Permission::ProfilesWrite).await;
     let error = match (allowed, intent) {
         (Err(refused), _) => Some(refused),
-        (Ok(user), Intent::Save) => save(&state, &user, &id, &mut form).await.err(),
+        (Ok(user), Intent::Save) => match save(&state, &user, &id, &mut form).await {
+            // An unchanged form saves nothing, and the profile says nothing was saved.
+            Ok(changed) => {
+                let done = changed.then_some("saved");
+                return saved(&parts, detail_href(&id, &from, done));
+            }
+            Err(e) => Some(e),
+        },
         (Ok(_), other) => {
             form.apply(other);
             None
         }
     };
+    not_saved(state, parts, form, error).await
+}
+
+/// A save that succeeded: a redirect to the profile, or for an island its address.
+fn saved(parts: &Parts, location: String) -> Response {
+    if wants_json(&parts.headers) {
+        no_store(Json(Saved { location }).into_response())
+    } else {
+        see_other(location)
+    }
+}
+
+/// A form that was not saved: the page again around what the user typed, with why (or
+/// with the editor button's change); for an island, only why.
+async fn not_saved(
+    state: AppState,
+    parts: Parts,
+    form: ProfileForm,
+    error: Option<AppError>,
+) -> Response {
     match error {
-        None if intent == Intent::Save => see_other(detail_href(&id, &from, Some("saved"))),
+        Some(error) if wants_json(&parts.headers) => {
+            no_store((error.status_code(), Json(error)).into_response())
+        }
         error => {
             let posted = PostedForm { form, error };
             render(state, parts, move || provide_context(posted.clone())).await
@@ -171,21 +207,21 @@ async fn edit(State(state): State<AppState>, request: Request) -> Response {
     }
 }
 
-/// Saves an edit form; an unchanged form saves nothing. After a "changed elsewhere"
-/// refusal the form is marked so that the next save overwrites.
+/// Saves an edit form and says whether anything changed; an unchanged form saves nothing.
+/// After a "changed elsewhere" refusal the form is marked so that the next save overwrites.
 async fn save(
     state: &AppState,
     user: &Authorized,
     id: &ProfileId,
     form: &mut ProfileForm,
-) -> Result<(), AppError> {
+) -> Result<bool, AppError> {
     let update = form.update().map_err(AppError::invalid)?;
     if update == Default::default() {
-        return Ok(());
+        return Ok(false);
     }
     let result = service::update(state, user, id, update, form.guard().as_deref()).await;
     match result {
-        Ok(_) => Ok(()),
+        Ok(_) => Ok(true),
         Err(e @ AppError::Changed { .. }) => {
             form.overwrite = true;
             Err(e)
