@@ -6,6 +6,7 @@ use crate::error::AppError;
 use crate::profiles::form::data::ProfileForm;
 use crate::profiles::model::EnrollmentUrl;
 use crate::ui::browser::Answer;
+use crate::web::own_path;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -24,15 +25,19 @@ pub struct Saved {
     pub location: String,
 }
 
-/// Reads an island's form post answer: where to go after a save, or why it did not happen.
+/// Reads an island's form post answer: where to go after a save (a page of this console
+/// only), or why it did not happen.
 pub fn saved_or_refused(answer: Option<Answer>) -> Result<String, AppError> {
     let Some(Answer { status, body }) = answer else {
         return Err(AppError::Request("no answer came back".into()));
     };
     if (200..300).contains(&status) {
+        // Only ever a page of this console, whatever answered.
         serde_json::from_str::<Saved>(&body)
+            .ok()
+            .filter(|saved| own_path(&saved.location).is_some())
             .map(|saved| saved.location)
-            .map_err(|_| AppError::Request(format!("an unreadable answer (status {status})")))
+            .ok_or_else(|| AppError::Request(format!("an unreadable answer (status {status})")))
     } else {
         Err(serde_json::from_str::<AppError>(&body).unwrap_or_else(|_| {
             AppError::Request(format!("an unreadable answer (status {status})"))
@@ -101,6 +106,13 @@ mod tests {
             Err(AppError::Request(
                 "an unreadable answer (status 200)".into()
             ))
+        );
+        assert_eq!(
+            saved_or_refused(answer(200, r#"{"location":"//evil.example/"}"#)),
+            Err(AppError::Request(
+                "an unreadable answer (status 200)".into()
+            )),
+            "never another site"
         );
         assert_eq!(
             saved_or_refused(None),
