@@ -1,7 +1,7 @@
 //! Request and URL helpers every feature shares: query strings in and out, the one
 //! check of an address the console may send a browser back to, and whether a request
-//! asks for JSON. Below every feature, so
-//! that a feature needing them imports no other feature.
+//! asks for JSON. Below every feature, so that a feature needing them imports no other
+//! feature.
 
 /// What a URL component keeps as it is: RFC 3986's unreserved characters.
 pub const ESCAPED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
@@ -38,7 +38,6 @@ pub fn with_query(path: String, params: &[(&str, String)]) -> String {
     }
 }
 
-/// The value of query parameter `name` in a request's address (server side).
 /// The request asks for a JSON answer: a server function's call, or an island's form
 /// post (`ui::browser::post_form`). Such requests are never answered with a page or a
 /// redirect.
@@ -50,6 +49,7 @@ pub fn wants_json(headers: &axum::http::HeaderMap) -> bool {
         .is_some_and(|accept| accept.contains("application/json"))
 }
 
+/// The value of query parameter `name` in a request's address (server side).
 #[cfg(feature = "ssr")]
 pub fn query_param(uri: &axum::http::Uri, name: &str) -> Option<String> {
     url::form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes())
