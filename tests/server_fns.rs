@@ -1429,10 +1429,18 @@ fn pages_are_html_with_islands_only_where_the_browser_is_needed() {
 
         let (status, _, edit) = console.page(&format!("/profiles/{id}/edit")).await;
         assert_eq!(status, 200);
-        assert_eq!(
-            islands(&edit),
-            ["ThemeToggle", "ProfileEditor", "PageReady"]
-        );
+        assert_eq!(islands(&edit), ["ThemeToggle", "LiveEditor", "PageReady"]);
+        // The form is in the page once, as HTML: the island that makes it live is given
+        // the version it speaks and why it came back, and reads the rest from the form.
+        let props = edit
+            .split("data-component=\"LiveEditor")
+            .nth(1)
+            .and_then(|rest| rest.split("data-props=\"").nth(1))
+            .and_then(|rest| rest.split('"').next())
+            .expect("the editor island's props");
+        let props: Value = serde_json::from_str(&props.replace("&quot;", "\"")).unwrap();
+        let keys: Vec<&String> = props.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["error", "version"]);
 
         let (status, _, search) = console.page("/profiles/search?q=a").await;
         assert_eq!(status, 200);

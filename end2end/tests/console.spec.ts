@@ -261,10 +261,16 @@ test.describe("create and edit", () => {
     await entry(page, 1).getByLabel("Value").fill("team");
     await entry(page, 2).getByRole("button", { name: "Remove" }).click();
     await expect(entry(page, 2).getByText("Marked for removal")).toBeVisible();
+    // Focus goes to the button that takes the pressed one's place.
+    await expect(entry(page, 2).getByRole("button", { name: "Undo" })).toBeFocused();
+    await expect(entry(page, 2).getByLabel("Key")).toHaveAttribute("readonly", "");
     await expect(page.getByText("2/16 entries")).toBeVisible();
     await entry(page, 3).getByRole("button", { name: "Remove" }).click();
     await entry(page, 3).getByRole("button", { name: "Undo" }).click();
+    await expect(entry(page, 3).getByRole("button", { name: "Remove" })).toBeFocused();
+    await expect(entry(page, 3).getByText("Marked for removal")).toBeHidden();
     await page.getByRole("button", { name: "Add entry" }).click();
+    await expect(entry(page, 4).getByLabel("Key")).toBeFocused();
     await entry(page, 4).getByLabel("Key").fill("tier");
     await entry(page, 4).getByLabel("Value").fill("gold");
     const summary = page.locator(".change-summary li");
@@ -380,7 +386,7 @@ test.describe("create and edit", () => {
   test("what is typed before the form is live is kept, and saved", async ({ page, request }) => {
     const created = await request.post(`${HOOKED_CONSOLE_URL}/api/profiles/create`, { data: { profile: { name: "Early" } } });
     const id = (await created.json()).id;
-    const release = await holdIsland(page, "profile_editor");
+    const release = await holdIsland(page, "live_editor");
     await page.goto(`/profiles/${id}/edit`);
     await page.getByLabel("Name").fill("Typed early");
     await expect(page.locator(".app")).toHaveAttribute("data-hydrated", "false");

@@ -25,7 +25,7 @@ export async function listedIds(page: Page): Promise<string[]> {
  * Holds back the WASM file that carries an island until the returned function is called,
  * so a test can act on the server-rendered page before that island is live: `main` for
  * the islands in the main module (theme, Copy, the list's controls and Go to profile),
- * or a lazy island's name (its split file's, e.g. `profile_editor`).
+ * or a lazy island's name (its split file's, e.g. `live_editor`).
  */
 export async function holdIsland(page: Page, island: string): Promise<() => void> {
   let release = () => {};

@@ -23,7 +23,7 @@ pub fn NewProfilePage() -> impl IntoView {
             None => (ProfileForm::for_create(spoken()), None),
         };
         let may_change_relationship = can(Permission::ProfilesRelationship);
-        view! { <ProfileEditor target=Target::Create initial error from may_change_relationship/> }
+        view! { <ProfileEditor target=Target::Create form=initial error from may_change_relationship/> }
             .into_any()
     } else {
         view! { <ErrorPanel error=AppError::Forbidden/> }.into_any()

@@ -46,7 +46,7 @@ fn LoadedEdit(id: ProfileId) -> impl IntoView {
             <PageTitle text=heading.clone()/>
             <p><a href=back>"← Back to profile"</a></p>
             <PageHeading text=heading/>
-            <ProfileEditor target=Target::Edit(id) initial error from may_change_relationship/>
+            <ProfileEditor target=Target::Edit(id) form=initial error from may_change_relationship/>
         }
         .into_any()
     })

@@ -187,49 +187,41 @@ pub struct Answer {
     pub body: String,
 }
 
-/// Posts the form `ev` submits to its own address, with the fields the browser would
-/// send and `name=value` for the button, asking for a JSON answer. This is how an island
-/// enhances a plain form post: the same address, body and rules as without JavaScript
+/// Posts `form` to its own address, with the fields the browser would send and
+/// `name=value` for the button, asking for a JSON answer. This is how an island enhances
+/// a plain form post: the same address, body and rules as without JavaScript
 /// (docs/architecture.md, "One path per write"). `None` when no answer came back.
+#[cfg(feature = "hydrate")]
 pub fn post_form(
-    ev: &leptos::ev::SubmitEvent,
+    form: &web_sys::HtmlFormElement,
     name: &str,
     value: &str,
 ) -> impl std::future::Future<Output = Option<Answer>> + 'static {
-    #[cfg(feature = "hydrate")]
-    {
-        use wasm_bindgen::JsCast;
-        let sent = (|| {
-            let form = ev.target()?.dyn_into::<web_sys::HtmlFormElement>().ok()?;
-            let fields = web_sys::FormData::new_with_form(&form).ok()?;
-            fields.set_with_str(name, value).ok()?;
-            let body = web_sys::UrlSearchParams::new_with_str_sequence_sequence(&fields).ok()?;
-            let headers = web_sys::Headers::new().ok()?;
-            headers.set("accept", "application/json").ok()?;
-            let init = web_sys::RequestInit::new();
-            init.set_method("POST");
-            init.set_body(&body);
-            init.set_headers(&headers);
-            Some(web_sys::window()?.fetch_with_str_and_init(&form.action(), &init))
-        })();
-        async move {
-            use wasm_bindgen_futures::JsFuture;
-            let response = JsFuture::from(sent?).await.ok()?;
-            let response = response.dyn_into::<web_sys::Response>().ok()?;
-            let body = JsFuture::from(response.text().ok()?)
-                .await
-                .ok()?
-                .as_string()?;
-            Some(Answer {
-                status: response.status(),
-                body,
-            })
-        }
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = (ev, name, value);
-        std::future::ready(None)
+    use wasm_bindgen::JsCast;
+    let sent = (|| {
+        let fields = web_sys::FormData::new_with_form(form).ok()?;
+        fields.set_with_str(name, value).ok()?;
+        let body = web_sys::UrlSearchParams::new_with_str_sequence_sequence(&fields).ok()?;
+        let headers = web_sys::Headers::new().ok()?;
+        headers.set("accept", "application/json").ok()?;
+        let init = web_sys::RequestInit::new();
+        init.set_method("POST");
+        init.set_body(&body);
+        init.set_headers(&headers);
+        Some(web_sys::window()?.fetch_with_str_and_init(&form.action(), &init))
+    })();
+    async move {
+        use wasm_bindgen_futures::JsFuture;
+        let response = JsFuture::from(sent?).await.ok()?;
+        let response = response.dyn_into::<web_sys::Response>().ok()?;
+        let body = JsFuture::from(response.text().ok()?)
+            .await
+            .ok()?
+            .as_string()?;
+        Some(Answer {
+            status: response.status(),
+            body,
+        })
     }
 }
 

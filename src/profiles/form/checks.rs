@@ -19,6 +19,29 @@ pub fn messages_for<'a>(errors: &'a [FieldError], field: &str) -> Vec<&'a str> {
         .collect()
 }
 
+/// What is shown next to a field: its messages on one line; empty when it has none.
+pub fn message_line(errors: &[FieldError], field: &str) -> String {
+    messages_for(errors, field).join(" ")
+}
+
+/// The errors shown next to the fields: the form's own, then those of a refused save that
+/// it does not repeat. The server renders them and the live form shows them as the user
+/// types, both by this rule.
+pub fn shown_errors(form: &ProfileForm, refusal: Option<&AppError>) -> Vec<FieldError> {
+    let mut errors = form.check();
+    if let Some(AppError::Invalid {
+        errors: refused, ..
+    }) = refusal
+    {
+        for e in refused {
+            if !errors.contains(e) {
+                errors.push(e.clone());
+            }
+        }
+    }
+    errors
+}
+
 impl ProfileForm {
     /// The relationship the profile will have: unchanged if the user left an unknown one
     /// as it was.

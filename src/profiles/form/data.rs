@@ -96,10 +96,16 @@ impl Intent {
         match self {
             Self::Save => "save".into(),
             Self::AddRow => "add".into(),
-            Self::Remove(i) => format!("remove-{i}"),
-            Self::Undo(i) => format!("undo-{i}"),
+            Self::Remove(i) => row_intent("remove", i),
+            Self::Undo(i) => row_intent("undo", i),
         }
     }
+}
+
+/// The value of a row's Remove or Undo button: `remove-3`. The index is a placeholder in
+/// the row template the browser copies (`metadata_editor::Slot`).
+pub fn row_intent(kind: &str, index: impl std::fmt::Display) -> String {
+    format!("{kind}-{index}")
 }
 
 /// Names of the form's inputs; one place, used by the view and by [`ProfileForm::from_pairs`].
@@ -128,7 +134,7 @@ pub mod names {
     }
 
     /// `row-3-key`, `row-3-value`, `row-3-orig-key`, `row-3-orig-value`, `row-3-removed`.
-    pub fn row(index: usize, part: &str) -> String {
+    pub fn row(index: impl std::fmt::Display, part: &str) -> String {
         format!("row-{index}-{part}")
     }
 }
@@ -300,4 +306,14 @@ impl ProfileForm {
 /// Length as the contract counts it: Unicode scalar values.
 pub fn char_count(s: &str) -> usize {
     s.chars().count()
+}
+
+/// A field's counter: `12/64`, characters typed of the most allowed.
+pub fn counter(typed: &str, max: usize) -> String {
+    format!("{}/{max}", char_count(typed))
+}
+
+/// The metadata editor's counter: `3/16 entries`, entries saved of the most allowed.
+pub fn entries_counter(form: &ProfileForm) -> String {
+    format!("{}/{MAX_METADATA_KEYS} entries", form.live_count())
 }

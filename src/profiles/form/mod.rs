@@ -8,19 +8,20 @@
 //! `application/x-www-form-urlencoded` pairs.
 //!
 //! One folder: [`data`] (the form and reading it from a post), [`checks`], [`patch`]
-//! (what saving sends), [`summary`], the editor components ([`editor`],
-//! [`metadata_editor`]) over the form's signals ([`state`]), the no-JS post (`post`, server only) and the hand-over of what
-//! was posted into hydration ([`handover`]).
+//! (what saving sends), [`summary`], the form's markup, rendered on the server only
+//! ([`editor`], [`metadata_editor`], [`field`]), the island that makes it live in the browser
+//! ([`live`]), the post (`post`, server only) and what a post answers ([`handover`]).
 
 pub mod checks;
 pub mod data;
 pub mod editor;
+pub mod field;
 pub mod handover;
+pub mod live;
 pub mod metadata_editor;
 pub mod patch;
 #[cfg(feature = "ssr")]
 pub mod post;
-pub mod state;
 pub mod summary;
 
 #[cfg(test)]

@@ -96,28 +96,38 @@ fn describe(change: &SummaryLine) -> String {
     }
 }
 
-/// The changes a save would make, kept up to date as the user types.
+/// How one line reads: `Name: “a” → “b”`, the field's name in bold. The server renders
+/// it and the live form writes it as the user types (`form/live.rs`).
+pub fn line_parts(line: &SummaryLine) -> (&str, String) {
+    (&line.what, format!(": {}", describe(line)))
+}
+
+/// The changes a save would make. The live form keeps the `data-summary` part up to date.
 #[component]
-pub fn ChangeSummary(form: Memo<ProfileForm>) -> impl IntoView {
-    let changes = Memo::new(move |_| form.with(ProfileForm::summary));
+pub fn ChangeSummary(lines: Vec<SummaryLine>) -> impl IntoView {
+    let body = if lines.is_empty() {
+        view! { <p class="muted">{NO_CHANGES}</p> }.into_any()
+    } else {
+        view! {
+            <ul>
+                {lines.iter().map(|line| {
+                    let (what, rest) = line_parts(line);
+                    view! { <li><strong>{what.to_owned()}</strong>{rest}</li> }
+                }).collect_view()}
+            </ul>
+        }
+        .into_any()
+    };
     view! {
         <section class="change-summary" aria-labelledby="changes-heading">
             <h2 id="changes-heading">"Changes to save"</h2>
-            {move || {
-                let changes = changes.get();
-                if changes.is_empty() {
-                    view! { <p class="muted">"No changes yet."</p> }.into_any()
-                } else {
-                    view! {
-                        <ul>
-                            {changes.into_iter().map(|c| view! { <li><strong>{c.what.clone()}</strong>": "{describe(&c)}</li> }).collect_view()}
-                        </ul>
-                    }.into_any()
-                }
-            }}
+            <div data-summary="">{body}</div>
         </section>
     }
 }
+
+/// What the summary says when saving would change nothing.
+pub const NO_CHANGES: &str = "No changes yet.";
 
 #[cfg(test)]
 mod tests {

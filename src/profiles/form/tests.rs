@@ -1,7 +1,7 @@
 //! The form's rules, end to end: reading, checking, patching and summarising.
 
-use crate::error::FieldError;
-use crate::profiles::form::checks::messages_for;
+use crate::error::{AppError, FieldError};
+use crate::profiles::form::checks::{messages_for, shown_errors};
 use crate::profiles::form::data::{names, Intent, MetaRow, ProfileForm};
 use crate::profiles::model::*;
 use serde_json::json;
@@ -362,4 +362,22 @@ fn a_posted_ga_form_reads_back() {
     }
     let (back, _) = ProfileForm::from_pairs(&pairs, ApiVersion::Ga);
     assert_eq!(back, form);
+}
+
+#[test]
+fn the_errors_shown_are_the_forms_own_then_a_refusals_not_repeated() {
+    let mut form = ProfileForm::for_create(ApiVersion::Beta20260324);
+    form.relationship = "resold".into();
+    let own = form.check();
+    assert_eq!(own.len(), 1, "{own:?}");
+    let refusal = AppError::Invalid {
+        errors: vec![own[0].clone(), FieldError::new("row-0-key", "taken")],
+        request_id: None,
+    };
+    assert_eq!(
+        shown_errors(&form, Some(&refusal)),
+        vec![own[0].clone(), FieldError::new("row-0-key", "taken")]
+    );
+    assert_eq!(shown_errors(&form, Some(&AppError::Forbidden)), own);
+    assert_eq!(shown_errors(&form, None), own);
 }
