@@ -1,6 +1,7 @@
 //! What a posted form comes back with. Without JavaScript the server renders the answer
-//! page with it in context, and the page hands it to its island as props; the island's
-//! own posts (`Accept: application/json`) get it as JSON: [`Saved`], or the [`AppError`].
+//! page with it in context: the page around what was posted, its islands given only what
+//! they need of it. The island's own posts (`Accept: application/json`) get it as JSON:
+//! [`Saved`], or the [`AppError`].
 
 use crate::error::AppError;
 use crate::profiles::form::data::ProfileForm;

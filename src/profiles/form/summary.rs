@@ -4,11 +4,10 @@
 use crate::profiles::form::data::{char_count, non_empty, ProfileForm};
 use crate::profiles::model::{Field, DETAILS};
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// One line of the change summary shown before saving.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SummaryLine {
     /// "Name", "External ID", "Relationship", "Access type", a detail's label, or
     /// `Metadata "plan"`.
