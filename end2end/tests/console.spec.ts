@@ -298,6 +298,18 @@ test.describe("create and edit", () => {
     await expect(page.locator("dl.facts dd").nth(1)).toHaveText("—");
   });
 
+  test("edit: the change summary shows what is typed as text, never as markup", async ({ page, request }) => {
+    const created = await request.post(`${HOOKED_CONSOLE_URL}/api/profiles/create`, { data: { profile: { name: "Plain" } } });
+    const id = (await created.json()).id;
+    await open(page, `/profiles/${id}/edit`);
+    const typed = "<img src=x onerror=window.pwned=1>";
+    await page.getByLabel("Name").fill(typed);
+    await expect(page.locator(".change-summary li")).toHaveText([`Name: “Plain” → “${typed}”`]);
+    await expect(page.locator(".change-summary strong")).toHaveText(["Name"]);
+    expect(await page.locator(".live-editor img").count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+  });
+
   test("edit: the editor flags bad keys and values and stops at 16 entries", async ({ page, request }) => {
     const created = await request.post(`${HOOKED_CONSOLE_URL}/api/profiles/create`, { data: { profile: {} } });
     const id = (await created.json()).id;

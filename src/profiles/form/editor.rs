@@ -4,7 +4,7 @@
 //! [`LiveEditor`] island around it makes it live once its WASM arrives: checks as the
 //! user types, the editor's buttons in place, and saving by posting the same form to the
 //! same address, answered in JSON. Either way the rules are [`ProfileForm`]'s, and the
-//! markup is this file's alone (docs/architecture.md, "The editor").
+//! markup is the server's alone (docs/architecture.md, "The editor").
 
 use crate::error::AppError;
 use crate::profiles::form::checks::shown_errors;
@@ -28,6 +28,7 @@ pub enum Target {
     Edit(ProfileId),
 }
 
+/// The form of the create and edit pages, inside the island that makes it live.
 #[component]
 pub fn ProfileEditor(
     target: Target,
@@ -72,7 +73,7 @@ pub fn ProfileEditor(
             <form class="profile-form" method="post" action=action novalidate>
                 // Enter in a field submits with the first submit button: make that "save",
                 // not a row's "Remove".
-                <button type="submit" name=names::INTENT value="save" class="default-submit" tabindex="-1" aria-hidden="true">
+                <button type="submit" name=names::INTENT value=Intent::Save.value() class="default-submit" tabindex="-1" aria-hidden="true">
                     {save_label}
                 </button>
                 <TextField label="External ID" name=names::EXTERNAL_ID value=form.external_id.clone() shown=shown.clone()
