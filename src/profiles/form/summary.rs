@@ -64,11 +64,16 @@ impl ProfileForm {
             .filter_map(|r| r.original.clone())
             .collect();
         for (key, value) in patch.metadata.unwrap_or_default() {
-            changes.push(SummaryLine {
-                what: format!("Metadata \"{key}\""),
-                before: before.get(&key).cloned(),
-                after: non_empty(&value),
-            });
+            let (was, now) = (before.get(&key).cloned(), non_empty(&value));
+            // A key added without a value changes nothing; saving it is refused anyway
+            // ("Enter a value"), next to its row.
+            if was.is_some() || now.is_some() {
+                changes.push(SummaryLine {
+                    what: format!("Metadata \"{key}\""),
+                    before: was,
+                    after: now,
+                });
+            }
         }
         changes
     }

@@ -93,6 +93,19 @@ fn renaming_a_key_deletes_the_old_one_and_removing_then_readding_is_a_no_op() {
 }
 
 #[test]
+fn a_new_key_without_a_value_is_no_change_to_summarise() {
+    let mut form = ProfileForm::for_edit(&profile(), ApiVersion::Beta20260324);
+    form.rows.push(row("tier", ""));
+    assert!(form.summary().is_empty());
+    assert_eq!(
+        messages_for(&form.check(), "row-3-value"),
+        ["Enter a value; to delete an entry, use Remove"]
+    );
+    form.rows[3].value = "gold".into();
+    assert_eq!(form.summary().len(), 1);
+}
+
+#[test]
 fn emptied_text_fields_are_cleared_with_null_and_relationship_changes_are_sent() {
     let mut form = ProfileForm::for_edit(&profile(), ApiVersion::Beta20260324);
     form.external_id.clear();
