@@ -108,16 +108,16 @@ mod dom {
         else {
             return;
         };
-        let read_now = ProfileForm::from_pairs(&pairs(&form), version).0;
+        let (fields, typed) = read(&form, version);
         let live = Live {
             version,
             refusal,
             served: StoredValue::new(ProfileForm::from_pairs(&served_pairs(&form), version).0),
-            last: StoredValue::new(read_now),
+            last: StoredValue::new(typed.clone()),
             pending: StoredValue::new(false),
             saved: StoredValue::new(false),
         };
-        live.show(&form);
+        live.show(&form, &fields, &typed);
         listen(&form, "input", {
             let form = form.clone();
             move |_| live.edited(&form)
@@ -132,20 +132,20 @@ mod dom {
         });
         let form = send_wrapper::SendWrapper::new(form);
         confirm_before_leaving(
-            move || !live.saved.get_value() && live.read(&form) != live.served.get_value(),
+            move || !live.saved.get_value() && live.read(&form).1 != live.served.get_value(),
             LEAVE_WARNING,
         );
     }
 
     impl Live {
-        fn read(&self, form: &HtmlFormElement) -> ProfileForm {
-            ProfileForm::from_pairs(&pairs(form), self.version).0
+        fn read(&self, form: &HtmlFormElement) -> (Vec<(String, String)>, ProfileForm) {
+            read(form, self.version)
         }
 
         /// After any change of the form: a refusal's field errors go stale with it; a
         /// "changed elsewhere" warning stays until the next save, which it governs.
         fn edited(&self, form: &HtmlFormElement) {
-            let now = self.read(form);
+            let (fields, now) = self.read(form);
             if self.last.with_value(|last| *last != now)
                 && self.refusal.with_untracked(|r| {
                     r.as_ref()
@@ -154,17 +154,15 @@ mod dom {
             {
                 self.refusal.set(None);
             }
+            self.show(form, &fields, &now);
             self.last.set_value(now);
-            self.show(form);
         }
 
         /// Writes the errors, counters, the Add button's state and the summary.
-        fn show(&self, form: &HtmlFormElement) {
-            let pairs = pairs(form);
-            let typed = ProfileForm::from_pairs(&pairs, self.version).0;
+        fn show(&self, form: &HtmlFormElement, fields: &[(String, String)], typed: &ProfileForm) {
             let errors = self
                 .refusal
-                .with_untracked(|r| shown_errors(&typed, r.as_ref()));
+                .with_untracked(|r| shown_errors(typed, r.as_ref()));
             for slot in all(form, "[data-errors-for]") {
                 let field = slot.get_attribute("data-errors-for").unwrap_or_default();
                 let messages = message_line(&errors, &field);
@@ -180,17 +178,17 @@ mod dom {
                     .get_attribute("data-max")
                     .and_then(|m| m.parse().ok())
                     .unwrap_or_default();
-                let typed = pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| v);
-                slot.set_text_content(Some(&counter(typed.map_or("", String::as_str), max)));
+                let value = fields.iter().find(|(k, _)| *k == name).map(|(_, v)| v);
+                slot.set_text_content(Some(&counter(value.map_or("", String::as_str), max)));
             }
             if let Some(count) = first(form, "#metadata-count") {
-                count.set_text_content(Some(&entries_counter(&typed)));
+                count.set_text_content(Some(&entries_counter(typed)));
             }
             if let Some(add) = first(form, &add_button()) {
                 let _ = add.toggle_attribute_with_force("disabled", !typed.can_add_row());
             }
             if let Some(slot) = first(form, "[data-summary]") {
-                show_summary(&slot, &typed);
+                show_summary(&slot, typed);
             }
         }
 
@@ -206,7 +204,7 @@ mod dom {
             let intent = Intent::parse(&button.get_attribute("value").unwrap_or_default());
             match intent {
                 Intent::Save => return,
-                Intent::AddRow => add_row(form, &self.read(form)),
+                Intent::AddRow => add_row(form, &self.read(form).1),
                 Intent::Remove(i) => mark_row(form, i, true),
                 Intent::Undo(i) => mark_row(form, i, false),
             }
@@ -219,8 +217,9 @@ mod dom {
             if self.pending.get_value() {
                 return;
             }
-            if !self.read(form).check().is_empty() {
-                self.show(form);
+            let (fields, typed) = self.read(form);
+            if !typed.check().is_empty() {
+                self.show(form, &fields, &typed);
                 focus_first(".live-editor [aria-invalid=true]");
                 return;
             }
@@ -244,8 +243,9 @@ mod dom {
                             }
                         }
                         live.refusal.set(Some(error));
-                        live.last.set_value(live.read(&form));
-                        live.show(&form);
+                        let (fields, typed) = live.read(&form);
+                        live.show(&form, &fields, &typed);
+                        live.last.set_value(typed);
                     }
                 }
             });
@@ -371,6 +371,13 @@ mod dom {
         if let Some(body) = body {
             let _ = slot.append_child(&body);
         }
+    }
+
+    /// The fields as the browser would post them, and the form they make.
+    fn read(form: &HtmlFormElement, version: ApiVersion) -> (Vec<(String, String)>, ProfileForm) {
+        let fields = pairs(form);
+        let typed = ProfileForm::from_pairs(&fields, version).0;
+        (fields, typed)
     }
 
     /// The fields as the browser would post them.
