@@ -347,6 +347,143 @@ fn the_endpoint_skips_sign_in_and_the_csrf_check_and_nothing_else() {
 }
 
 #[test]
+fn a_flood_of_unsigned_posts_never_refuses_a_signed_delivery() {
+    on_shared_runtime(async {
+        let console = Console::start(TestDatabase::sqlite().await, Some(SECRET)).await;
+        let profile = console.emulator.first_profile_id().await;
+        let mut limited = 0;
+        for n in 0..400 {
+            let forged = signed("whe_forged", now(), format!("v1,{n}"));
+            let (status, _) = console.post(&forged, "{}").await;
+            if status == StatusCode::TOO_MANY_REQUESTS {
+                limited += 1;
+            } else {
+                assert_eq!(status, StatusCode::UNAUTHORIZED);
+            }
+        }
+        assert!(
+            limited > 0,
+            "forged posts stay bounded: none of 400 was limited"
+        );
+        let body = event("whe_real", "user_profile.program_status_updated", &profile);
+        assert_eq!(
+            console.deliver("whe_real", &body).await,
+            (StatusCode::OK, "received".into()),
+            "Anthropic's delivery is taken in whatever came before it"
+        );
+        assert_eq!(console.webhook_entries(&profile, 1).await.len(), 1);
+    });
+}
+
+#[test]
+fn a_signed_delivery_whose_fields_break_their_form_is_refused_and_never_recorded() {
+    on_shared_runtime(async {
+        let console = Console::start(TestDatabase::sqlite().await, Some(SECRET)).await;
+        let profile = console.emulator.first_profile_id().await;
+        let kind = "user_profile.enforcement_action_opened";
+        let huge = "a".repeat(60_000);
+        let with = |id: &str, action: &str| {
+            json!({"type": "event", "id": id, "created_at": "2026-11-30T12:00:00Z",
+                "data": {"type": kind, "id": profile, "enforcement_action_id": action,
+                         "organization_id": "o"}})
+            .to_string()
+        };
+        let cases = [
+            (
+                "a 60,000-character event id",
+                "whe_ok1",
+                with(&format!("whe_{huge}"), "enac_1"),
+            ),
+            (
+                "markup in the event id",
+                "whe_ok2",
+                with("whe_<img src=x>", "enac_1"),
+            ),
+            (
+                "a newline in the action id",
+                "whe_ok3",
+                with("whe_3", "enac_1\nforged line"),
+            ),
+            (
+                "a 60,000-character action id",
+                "whe_ok4",
+                with("whe_4", &format!("enac_{huge}")),
+            ),
+            ("an empty webhook-id", "", with("whe_5", "enac_1")),
+            (
+                "a 200-character webhook-id",
+                &*"w".repeat(200),
+                with("whe_6", "enac_1"),
+            ),
+        ];
+        for (what, webhook_id, body) in &cases {
+            let (status, text) = console.deliver(webhook_id, body).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{what}: {text}");
+            assert!(
+                text.len() < 200,
+                "{what}: the refusal repeats nothing: {text}"
+            );
+        }
+        // The same delivery with every field in form goes through, and is the only entry.
+        let (status, _) = console
+            .deliver("whe_fine", &with("whe_fine", "enac_01b"))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let entries = console.webhook_entries(&profile, 1).await;
+        assert_eq!(entries.len(), 1, "{entries:?}");
+        assert!(entries[0]
+            .detail
+            .as_deref()
+            .unwrap()
+            .starts_with("Enforcement action enac_01b opened"));
+    });
+}
+
+#[test]
+fn a_refused_re_read_is_recorded_in_the_consoles_words_with_the_request_id() {
+    on_shared_runtime(async {
+        let console = Console::start(TestDatabase::sqlite().await, Some(SECRET)).await;
+        let profile = console.emulator.first_profile_id().await;
+        let upstream = "request: invalid x-api-key: [redacted]";
+        console
+            .emulator
+            .faults(
+                json!({"sequence": [{"kind": "answer", "status": 400, "body": {
+                "type": "error", "request_id": "req_0123456789abcdefghijklmn",
+                "error": {"type": "invalid_request_error", "message": upstream}}}]}),
+            )
+            .await;
+        let body = event(
+            "whe_refused",
+            "user_profile.program_status_updated",
+            &profile,
+        );
+        assert_eq!(
+            console.deliver("whe_refused", &body).await.0,
+            StatusCode::OK
+        );
+        let entries = console.webhook_entries(&profile, 1).await;
+        let entry = &entries[0];
+        assert_eq!(entry.outcome, Outcome::Failed);
+        let detail = entry.detail.as_deref().unwrap();
+        assert!(
+            detail.ends_with(
+                "reading the profile failed: the User Profiles API refused the request."
+            ),
+            "{detail}"
+        );
+        assert!(!detail.contains("x-api-key"), "{detail}");
+        assert!(
+            entry
+                .upstream_request_id
+                .as_deref()
+                .is_some_and(|id| id.starts_with("req_")),
+            "{entry:?}"
+        );
+    });
+}
+
+#[test]
 fn without_a_secret_there_is_no_endpoint_and_unknown_events_are_acknowledged() {
     on_shared_runtime(async {
         let off = Console::start(TestDatabase::sqlite().await, None).await;

@@ -93,8 +93,8 @@ impl Trail {
     }
 
     /// Records something that happened to `profile` without an upstream call of its own
-    /// to wait for (a webhook's event, once the profile is read again). A failure to
-    /// record is logged.
+    /// to wait for (a webhook's event, once the profile is read again), with the upstream
+    /// `request-id` of that read. A failure to record is logged.
     pub async fn record_about(
         &self,
         action: Action,
@@ -102,8 +102,10 @@ impl Trail {
         outcome: Outcome,
         detail: Option<String>,
         changes: Vec<Change>,
+        upstream_request_id: Option<String>,
     ) {
-        let entry = self.entry(action, Some(profile.to_string()), outcome, detail, changes);
+        let mut entry = self.entry(action, Some(profile.to_string()), outcome, detail, changes);
+        entry.upstream_request_id = upstream_request_id;
         let Some(log) = &self.log else {
             tracing::error!(action = action.as_str(), "no audit trail to record this in");
             return;
@@ -189,7 +191,8 @@ impl Attempt {
 
 fn outcome_of(error: &AppError) -> Outcome {
     match error {
-        AppError::Uncertain { .. } => Outcome::Uncertain,
+        // A 2xx whose answer was lost: the change was probably made.
+        AppError::Uncertain { .. } | AppError::Unconfirmed { .. } => Outcome::Uncertain,
         AppError::Changed { .. } | AppError::Forbidden => Outcome::Refused,
         _ => Outcome::Failed,
     }

@@ -7,6 +7,7 @@
 use crate::audit::record::Trail;
 use crate::audit::{Action, Outcome};
 use crate::error::AppError;
+use crate::profiles::model::id::is_prefixed_id;
 use crate::profiles::model::{changes, ProfileId};
 use crate::profiles::service;
 use crate::state::AppState;
@@ -37,11 +38,48 @@ pub struct Data {
     pub enforcement_action_id: Option<String>,
 }
 
+/// Longest event type taken (`user_profile.enforcement_action_resolved` has 41).
+const MAX_EVENT_TYPE: usize = 64;
+
 impl Event {
+    /// The envelope and the fields the console reads, each in its documented form
+    /// (docs/webhooks.md, "What the console checks"): the event id `whe_…`, the type in
+    /// lower case, and for a `user_profile.*` event the profile's `uprof_…` and any
+    /// `enac_…`. A delivery that breaks one is refused whole, so nothing else ever reaches
+    /// the History or the log.
     pub fn parse(body: &[u8]) -> Result<Self, String> {
-        let event: Self = serde_json::from_slice(body).map_err(|e| e.to_string())?;
+        let event: Self = serde_json::from_slice(body).map_err(|e| format!("not an event: {e}"))?;
         if event.envelope != "event" {
-            return Err(format!("type is {:?}, not \"event\"", event.envelope));
+            return Err("not an event: its type is not \"event\"".into());
+        }
+        if !is_prefixed_id(&event.id, "whe_") {
+            return Err("the event id is not \"whe_\" followed by letters and digits".into());
+        }
+        let kind = &event.data.kind;
+        let plain_type = !kind.is_empty()
+            && kind.len() <= MAX_EVENT_TYPE
+            && kind
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'.');
+        if !plain_type {
+            return Err("the event type is not lower-case letters, digits, \"_\" and \".\"".into());
+        }
+        if kind.starts_with("user_profile.")
+            && !event
+                .data
+                .id
+                .as_deref()
+                .is_some_and(|id| is_prefixed_id(id, ProfileId::PREFIX))
+        {
+            return Err("the profile id is not \"uprof_\" followed by letters and digits".into());
+        }
+        if let Some(action) = &event.data.enforcement_action_id {
+            if !is_prefixed_id(action, "enac_") {
+                return Err(
+                    "the enforcement action id is not \"enac_\" followed by letters and digits"
+                        .into(),
+                );
+            }
         }
         Ok(event)
     }
@@ -89,29 +127,47 @@ pub async fn process(state: AppState, webhook_id: String, headers: HeaderMap, ev
     let before = state.index.stored(id.as_str()).await.ok().flatten();
     let trail = Trail::new(ACTOR.into(), None, &headers, Some(state.audit.clone()));
     let detail = format!("{what} ({}, event {})", event.data.kind, event.id);
-    let (outcome, detail, changes) = match service::get(&state, &id).await {
+    let (outcome, detail, changes, request_id) = match service::get(&state, &id).await {
         Ok(after) => {
             let changes = before
                 .map(|before| changes::between(&before, &after))
                 .unwrap_or_default();
-            (Outcome::Succeeded, detail, changes)
+            (Outcome::Succeeded, detail, changes, None)
         }
         Err(AppError::NotFound) => {
             if let Err(e) = state.index.mark_gone(id.as_str()).await {
                 tracing::warn!(%id, error = %e, "cannot mark a profile gone in the index");
             }
             let detail = format!("{detail}; the profile no longer exists");
-            (Outcome::Succeeded, detail, Vec::new())
+            (Outcome::Succeeded, detail, Vec::new(), None)
         }
         Err(e) => {
             tracing::warn!(webhook_id, %id, error = %e, "cannot read a profile a webhook named");
-            let detail = format!("{detail}; reading the profile failed: {e}");
-            (Outcome::Failed, detail, Vec::new())
+            let detail = format!("{detail}; reading the profile failed: {}", read_failure(&e));
+            let request_id = e.request_id().map(str::to_owned);
+            (Outcome::Failed, detail, Vec::new(), request_id)
         }
     };
     trail
-        .record_about(Action::WebhookEvent, &id, outcome, Some(detail), changes)
+        .record_about(
+            Action::WebhookEvent,
+            &id,
+            outcome,
+            Some(detail),
+            changes,
+            request_id,
+        )
         .await;
+}
+
+/// Why re-reading a profile failed, in the console's own words. A refusal carries the
+/// API's own message (it may quote the request); it stays in the server log, and the
+/// History gets the entry's upstream request id instead.
+fn read_failure(error: &AppError) -> String {
+    match error {
+        AppError::Invalid { .. } => "the User Profiles API refused the request.".to_owned(),
+        other => other.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -142,5 +198,75 @@ mod tests {
         assert_eq!(other.describe(), None);
         assert!(Event::parse(br#"{"type":"ping","id":"x","data":{"type":"y"}}"#).is_err());
         assert!(Event::parse(b"not json").is_err());
+    }
+
+    fn event(id: &str, kind: &str, profile: &str, action: Option<&str>) -> String {
+        let mut data = serde_json::json!({"type": kind, "id": profile, "organization_id": "o"});
+        if let Some(action) = action {
+            data["enforcement_action_id"] = action.into();
+        }
+        serde_json::json!({"type": "event", "id": id, "created_at": "2026-10-15T17:02:41Z", "data": data})
+            .to_string()
+    }
+
+    #[test]
+    fn every_field_that_reaches_the_history_has_its_documented_form() {
+        let opened = "user_profile.enforcement_action_opened";
+        let good = event("whe_4f2a9c1e", opened, "uprof_01a", Some("enac_01b"));
+        assert!(Event::parse(good.as_bytes()).is_ok());
+        let huge = "a".repeat(60_000);
+        for (body, field) in [
+            (
+                event(&format!("whe_{huge}"), opened, "uprof_1", None),
+                "event id",
+            ),
+            (event("whe_<b>x</b>", opened, "uprof_1", None), "event id"),
+            (event("whe_a\nb", opened, "uprof_1", None), "event id"),
+            (event("", opened, "uprof_1", None), "event id"),
+            (event("msg_1", opened, "uprof_1", None), "event id"),
+            (
+                event("whe_1", opened, "uprof_1", Some(&format!("enac_{huge}"))),
+                "enforcement action id",
+            ),
+            (
+                event("whe_1", opened, "uprof_1", Some("enac_<i>")),
+                "enforcement action id",
+            ),
+            (
+                event("whe_1", opened, "uprof_1", Some("")),
+                "enforcement action id",
+            ),
+            (event("whe_1", opened, "uprof_../x", None), "profile id"),
+            (
+                event("whe_1", "user_profile.<b>", "uprof_1", None),
+                "event type",
+            ),
+            (event("whe_1", &huge, "uprof_1", None), "event type"),
+        ] {
+            let refused = Event::parse(body.as_bytes()).unwrap_err();
+            assert!(
+                refused.contains(field),
+                "{refused} for {}",
+                &body[..body.len().min(120)]
+            );
+            assert!(refused.len() < 120, "the refusal never repeats the value");
+        }
+    }
+
+    #[test]
+    fn a_failed_re_read_is_recorded_in_the_consoles_words() {
+        let refused = AppError::Invalid {
+            errors: vec![crate::error::FieldError::new(
+                "request",
+                "invalid x-api-key: [redacted]",
+            )],
+            request_id: Some("req_1".into()),
+        };
+        assert_eq!(
+            read_failure(&refused),
+            "the User Profiles API refused the request."
+        );
+        let down = AppError::Unavailable { request_id: None };
+        assert_eq!(read_failure(&down), down.to_string());
     }
 }

@@ -20,33 +20,59 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
-/// Verifies, deduplicates and acknowledges; the processing runs after the answer.
+/// Longest `webhook-id` taken: the API's are `whe_` + 32 characters; Standard Webhooks
+/// senders use ids of that order. It is the replay key and goes into the log.
+const MAX_WEBHOOK_ID: usize = 128;
+
+/// Whether a `webhook-id` can serve as the replay key: 1 to [`MAX_WEBHOOK_ID`] visible
+/// ASCII characters (no space, no control character, no markup beyond ASCII punctuation).
+fn acceptable_webhook_id(raw: &str) -> bool {
+    !raw.is_empty() && raw.len() <= MAX_WEBHOOK_ID && raw.bytes().all(|b| b.is_ascii_graphic())
+}
+
+/// Verifies first (constant-time, and cheap beside anything else done here), then limits
+/// what is signed and what is not apart, so that forged posts never use up what
+/// Anthropic's deliveries are taken under; then checks the delivery's fields, deduplicates
+/// and acknowledges. The processing runs after the answer.
 async fn receive(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let Some(receiver) = state.webhooks.clone() else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    if receiver.limiter.check().is_err() {
-        tracing::warn!("webhook refused: too many deliveries");
-        return (StatusCode::TOO_MANY_REQUESTS, [("retry-after", "1")]).into_response();
-    }
     let id = header(&headers, "webhook-id");
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
-    if let Err(refusal) = receiver.secrets.verify(
+    let verified = receiver.secrets.verify(
         id,
         header(&headers, "webhook-timestamp"),
         header(&headers, "webhook-signature"),
         &body,
         now,
-    ) {
+    );
+    if let Err(refusal) = verified {
+        if receiver.unsigned.check().is_err() {
+            return too_many();
+        }
         tracing::warn!(reason = %refusal, "webhook refused");
         return (StatusCode::UNAUTHORIZED, refusal.to_string()).into_response();
     }
-    let id = id.expect("a verified delivery has an id").to_owned();
+    if receiver.signed.check().is_err() {
+        tracing::warn!("webhook refused: too many deliveries");
+        return too_many();
+    }
+    let id = id.expect("a verified delivery has an id");
+    if !acceptable_webhook_id(id) {
+        tracing::warn!("webhook refused: its webhook-id is empty, too long or not plain ASCII");
+        return (
+            StatusCode::BAD_REQUEST,
+            format!("webhook-id must be 1 to {MAX_WEBHOOK_ID} visible ASCII characters"),
+        )
+            .into_response();
+    }
+    let id = id.to_owned();
     let event = match events::Event::parse(&body) {
         Ok(event) => event,
         Err(e) => {
             tracing::warn!(webhook_id = %id, error = %e, "webhook refused: not an event");
-            return (StatusCode::BAD_REQUEST, "not an event").into_response();
+            return (StatusCode::BAD_REQUEST, e.to_string()).into_response();
         }
     };
     match receiver.deliveries.first_time(&id).await {
@@ -63,4 +89,29 @@ async fn receive(State(state): State<AppState>, headers: HeaderMap, body: Bytes)
     }
     tokio::spawn(events::process(state, id, headers, event));
     (StatusCode::OK, "received").into_response()
+}
+
+fn too_many() -> Response {
+    (StatusCode::TOO_MANY_REQUESTS, [("retry-after", "1")]).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_webhook_id_is_a_bounded_plain_token() {
+        for ok in [
+            "whe_4f2a9c1e7b3d5a8f0e6c2b9d1a7f3e5c",
+            "msg_p5jXN8AQM9LWM0D4loKWxJek",
+            "a",
+        ] {
+            assert!(acceptable_webhook_id(ok), "{ok}");
+        }
+        let long = "w".repeat(MAX_WEBHOOK_ID + 1);
+        for bad in ["", "a b", "<b>x</b>\n", "id\r\nX: y", "é", long.as_str()] {
+            assert!(!acceptable_webhook_id(bad), "{bad:?}");
+        }
+        assert!(acceptable_webhook_id(&"w".repeat(MAX_WEBHOOK_ID)));
+    }
 }

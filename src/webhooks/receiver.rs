@@ -7,18 +7,24 @@ use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use std::num::NonZeroU32;
 use std::sync::Arc;
 
-/// Deliveries accepted per second, with bursts up to [`BURST`]: far above what one
+/// Signed deliveries taken per second, with bursts up to [`BURST`]: far above what one
 /// organization's profile events come to, low enough that a flood cannot starve the
 /// console or its API quota.
 const PER_SECOND: u32 = 20;
+/// The same bound holds, apart, for posts that fail verification: forged traffic spends
+/// its own allowance and never the one Anthropic's deliveries are taken under.
 const BURST: u32 = 100;
 
-/// What receiving needs: the secrets and the record of deliveries seen.
+/// What receiving needs: the secrets, the record of deliveries seen, and two rate limits,
+/// one for what is signed and one for what is not.
 #[derive(Clone)]
 pub struct Receiver {
     pub(super) secrets: Arc<Secrets>,
     pub(super) deliveries: Deliveries,
-    pub(super) limiter: Arc<DefaultDirectRateLimiter>,
+    /// Verified deliveries.
+    pub(super) signed: Arc<DefaultDirectRateLimiter>,
+    /// Posts refused by the signature check: answered 401 within this bound, 429 past it.
+    pub(super) unsigned: Arc<DefaultDirectRateLimiter>,
 }
 
 impl Receiver {
@@ -28,7 +34,8 @@ impl Receiver {
         Self {
             secrets: Arc::new(secrets),
             deliveries: Deliveries::new(db),
-            limiter: Arc::new(RateLimiter::direct(quota)),
+            signed: Arc::new(RateLimiter::direct(quota)),
+            unsigned: Arc::new(RateLimiter::direct(quota)),
         }
     }
 }

@@ -4,8 +4,19 @@ use crate::error::FieldError;
 use serde::{Deserialize, Deserializer, Serialize};
 use std::fmt;
 
-/// Longest id body we accept after `uprof_`; real ids have 24 (docs/api-contract.md §1).
+/// Longest id body we accept after its prefix; real ids have 24 (docs/api-contract.md §1).
 const MAX_ID_BODY: usize = 64;
+
+/// Whether `raw` has the form of the API's ids: `prefix` (`uprof_`, `enac_`, `whe_`) then
+/// 1–64 ASCII letters or digits. Nothing else may go into a URL, a log line or a record.
+pub fn is_prefixed_id(raw: &str, prefix: &str) -> bool {
+    raw.strip_prefix(prefix).is_some_and(|body| {
+        !body.is_empty()
+            && body.len() <= MAX_ID_BODY
+            && body.bytes().all(|b| b.is_ascii_alphanumeric())
+    })
+}
+
 /// A profile id that is safe to put in an upstream URL path: `uprof_` then 1–64 ASCII
 /// letters or digits. The upstream client accepts only this type, so `..`, `/`, `%2e`
 /// and friends can never reach a URL (docs/security.md, threat model).
@@ -17,11 +28,7 @@ impl ProfileId {
     pub const PREFIX: &'static str = "uprof_";
 
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
-        let body = raw.strip_prefix(Self::PREFIX).unwrap_or_default();
-        let valid = !body.is_empty()
-            && body.len() <= MAX_ID_BODY
-            && body.bytes().all(|b| b.is_ascii_alphanumeric());
-        if valid {
+        if is_prefixed_id(raw, Self::PREFIX) {
             Ok(Self(raw.to_owned()))
         } else {
             Err(FieldError::new(
