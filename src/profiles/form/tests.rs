@@ -394,3 +394,39 @@ fn the_errors_shown_are_the_forms_own_then_a_refusals_not_repeated() {
     assert_eq!(shown_errors(&form, Some(&AppError::Forbidden)), own);
     assert_eq!(shown_errors(&form, None), own);
 }
+
+#[test]
+fn a_nul_or_a_control_character_in_a_hash_is_refused_next_to_its_field() {
+    let mut form = ProfileForm::for_create(ApiVersion::Ga);
+    form.external_id = "acme\0".into();
+    form.name = "Ana\nMaría".into();
+    form.details
+        .insert("email_hash".into(), "e3b0\0c442".into());
+    form.details.insert("name_hash".into(), "e3b0\tc442".into());
+    form.rows.push(row("no\0te", "fine"));
+    form.rows.push(row("plan", "pro\0"));
+    form.rows.push(row("note", "two\nlines\tand a tab"));
+    let errors = form.check();
+    assert_eq!(
+        messages_for(&errors, names::EXTERNAL_ID),
+        ["must not contain the NUL character"]
+    );
+    assert!(
+        messages_for(&errors, names::NAME).is_empty(),
+        "a line break in a name is text"
+    );
+    for hash in ["email_hash", "name_hash"] {
+        assert_eq!(
+            messages_for(&errors, &names::detail(hash)).len(),
+            1,
+            "{hash}"
+        );
+    }
+    assert_eq!(messages_for(&errors, &names::row(0, "key")).len(), 1);
+    assert_eq!(messages_for(&errors, &names::row(1, "value")).len(), 1);
+    assert!(messages_for(&errors, &names::row(2, "value")).is_empty());
+    assert!(
+        form.new_profile().is_err(),
+        "nothing with a NUL is ever sent"
+    );
+}

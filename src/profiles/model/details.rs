@@ -5,7 +5,7 @@
 //! [`DETAILS`].
 
 use crate::error::FieldError;
-use crate::profiles::model::limits::check_text;
+use crate::profiles::model::limits::check_hash;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -150,7 +150,7 @@ pub fn check_detail(key: &str, value: &str) -> Result<(), FieldError> {
             field,
             "must be a complete RFC 3339 time with an offset, e.g. 2024-11-02T08:15:00Z",
         )),
-        "email_hash" | "name_hash" => check_text(&field, value),
+        "email_hash" | "name_hash" => check_hash(&field, value),
         _ => Ok(()),
     }
 }
