@@ -91,7 +91,7 @@ impl Database {
                     .filename(&path)
                     .create_if_missing(true)
                     .journal_mode(SqliteJournalMode::Wal)
-                    .busy_timeout(ACQUIRE_TIMEOUT);
+                    .busy_timeout(BUSY_TIMEOUT);
                 let url = sqlite_url(&path);
                 let store_pool = SqlitePoolOptions::new()
                     .max_connections(2)
@@ -163,11 +163,43 @@ fn sqlite_url(path: &Path) -> String {
 }
 
 async fn any_pool(url: &str) -> Result<AnyPool, sqlx::Error> {
+    let sqlite = url.starts_with("sqlite:");
     AnyPoolOptions::new()
         .max_connections(MAX_CONNECTIONS)
         .acquire_timeout(ACQUIRE_TIMEOUT)
+        .after_connect(move |conn, _| {
+            Box::pin(async move {
+                if sqlite {
+                    // A statement that finds the database locked waits this long for it,
+                    // rather than failing at once.
+                    let sql = format!("PRAGMA busy_timeout = {}", BUSY_TIMEOUT.as_millis());
+                    sqlx::query(&sql).execute(conn).await?;
+                }
+                Ok(())
+            })
+        })
         .connect(url)
         .await
+}
+
+/// How long a statement waits for SQLite's write lock, which one connection holds at a
+/// time, before it fails with "database is locked".
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Begins a transaction that writes. SQLite's plain `BEGIN` takes the write lock only at
+/// the transaction's first write, and a transaction that has read by then cannot wait for
+/// it: when another connection wrote meanwhile it fails at once ("database is locked",
+/// codes 5 and 517), whatever the busy timeout. `BEGIN IMMEDIATE` takes the lock first,
+/// waiting up to [`BUSY_TIMEOUT`] for it. PostgreSQL locks rows as they are written.
+pub async fn begin_write(
+    pool: &AnyPool,
+    postgres: bool,
+) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+    if postgres {
+        pool.begin().await
+    } else {
+        pool.begin_with("BEGIN IMMEDIATE").await
+    }
 }
 
 /// SQL built at run time, with `$N` placeholders, and its arguments, built together so

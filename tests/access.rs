@@ -9,7 +9,7 @@ use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};
 use axum::Router;
-use common::{auth_args, on_shared_runtime, TestEmulator};
+use common::{auth_args, on_shared_runtime, session_cookie, TestEmulator};
 use leptos::server_fn::error::FromServerFnError;
 use profiles_admin::audit::query::Filter;
 use profiles_admin::audit::store::AuditLog;
@@ -231,16 +231,6 @@ impl Console {
     async fn upstream_calls(&self) -> usize {
         self.emulator.seen().await.len()
     }
-}
-
-fn session_cookie(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with(SESSION_COOKIE))
-        .and_then(|v| v.split(';').next())
-        .map(str::to_owned)
 }
 
 /// One call of a server function, as the browser would make it.

@@ -568,3 +568,133 @@ async fn an_index_built_under_the_beta_reads_after_switching_to_ga_and_finds_ga_
     })
     .await;
 }
+
+/// 8 clients × 25 updates through the console, each client an editor of its own on its
+/// own profile, at once: every write-through lands (SQLite's write transactions take the
+/// lock up front and wait for it), so each client's last value is findable as soon as
+/// its update answered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_updates_are_all_findable_at_once() {
+    use axum::body::Body;
+    use axum::http::Request;
+    use profiles_admin::auth::{accounts::Accounts, AuthMode, Role};
+    const PASSWORD: &str = "a long enough password";
+    for data in TestDatabase::both().await {
+        let emulator = TestEmulator::start().await;
+        for client in 0..8 {
+            Accounts::new(&data.db)
+                .add(&format!("editor{client}"), Role::Editor, PASSWORD)
+                .await
+                .unwrap();
+        }
+        let auth = profiles_admin::auth::setup::configure(
+            &common::auth_args(AuthMode::Local),
+            &data.db,
+            true,
+        )
+        .await
+        .unwrap();
+        let router = common::console_router(
+            emulator.client(),
+            auth,
+            profiles_admin::hardening::Deployment::default(),
+            &data.db,
+        )
+        .await;
+        let page = emulator.get_json("/v1/user_profiles?limit=8").await;
+        let targets: Vec<String> = page["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["id"].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(targets.len(), 8);
+        let mut clients = Vec::new();
+        for (client, id) in targets.iter().enumerate() {
+            let sign_in = Request::post("/sign-in")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(Body::from(format!(
+                    "name=editor{client}&password={}",
+                    PASSWORD.replace(' ', "+")
+                )))
+                .unwrap();
+            let (_, headers, _) = common::oneshot(&router, sign_in).await;
+            let cookie = common::session_cookie(&headers).expect("signed in");
+            let (router, id) = (router.clone(), id.clone());
+            clients.push(tokio::spawn(async move {
+                for update in 0..25 {
+                    let body = json!({"id": id, "update": {"name": format!("client{client}-update{update:02}")}});
+                    let request = Request::post("/api/profiles/update")
+                        .header("content-type", "application/json")
+                        .header("cookie", &cookie)
+                        .body(Body::from(body.to_string()))
+                        .unwrap();
+                    let (status, _, answer) = common::oneshot(&router, request).await;
+                    assert_eq!(status, 200, "{answer}");
+                }
+            }));
+        }
+        for client in clients {
+            client.await.unwrap();
+        }
+        let index = Index::open(&data.db).await.unwrap();
+        for (client, id) in targets.iter().enumerate() {
+            let last = format!("client{client}-update24");
+            assert_eq!(
+                ids(&index, &search(&[("q", &last)])).await,
+                std::slice::from_ref(id),
+                "{} on {}",
+                last,
+                data.db.describe()
+            );
+        }
+    }
+}
+
+/// A write-through that fails is kept, counted in the freshness line and written again
+/// once the database takes it; never dropped in silence.
+#[tokio::test]
+async fn a_failed_write_through_waits_and_is_written_again() {
+    on_both(|db| {
+        Box::pin(async move {
+            let index = Index::open(&db).await.unwrap();
+            let profile: profiles_admin::profiles::model::Profile = serde_json::from_value(json!({
+                "id": "uprof_waiting1", "created_at": "2026-03-15T10:00:00Z",
+                "updated_at": "2026-03-15T10:00:00Z", "name": "Waiting Wanda"
+            }))
+            .unwrap();
+            // Counted now, so that the freshness line reads while the table is away.
+            assert_eq!(index.status(false).await.unwrap().waiting_writes, 0);
+            let away = "ALTER TABLE indexed_profiles RENAME TO indexed_profiles_away";
+            sqlx::query(away).execute(db.pool()).await.unwrap();
+            index.write_through(Received::from_profile(&profile)).await;
+            assert_eq!(index.waiting_writes(), 1);
+            assert_eq!(index.status(false).await.unwrap().waiting_writes, 1);
+            assert!(index.write_waiting().await.is_err(), "still away");
+            let back = "ALTER TABLE indexed_profiles_away RENAME TO indexed_profiles";
+            sqlx::query(back).execute(db.pool()).await.unwrap();
+            index.write_waiting().await.unwrap();
+            assert_eq!(index.waiting_writes(), 0);
+            assert_eq!(
+                ids(&index, &search(&[("q", "Waiting Wanda")])).await,
+                ["uprof_waiting1"]
+            );
+            // A copy older than what the index holds by then is not written over it.
+            let newer = profiles_admin::profiles::model::Profile {
+                name: Some("Newer Nora".into()),
+                updated_at: profile.updated_at + time::Duration::seconds(5),
+                ..profile.clone()
+            };
+            index.write_through(Received::from_profile(&newer)).await;
+            sqlx::query(away).execute(db.pool()).await.unwrap();
+            index.write_through(Received::from_profile(&profile)).await;
+            sqlx::query(back).execute(db.pool()).await.unwrap();
+            index.write_waiting().await.unwrap();
+            assert_eq!(
+                ids(&index, &search(&[("q", "Newer Nora")])).await,
+                ["uprof_waiting1"]
+            );
+        })
+    })
+    .await;
+}

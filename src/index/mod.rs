@@ -1,9 +1,14 @@
 //! The profile index (server only): the console's own copy of every profile, because the
 //! API has no search, no filter, no count and only a forward cursor (docs/index.md).
-//! [`store`] writes profiles in, [`search`] finds them, [`sync`] keeps them fresh.
+//! [`store`] writes profiles in, [`search`] finds them, [`sync`] keeps them fresh,
+//! [`write_through`] puts in what the console has just read or changed.
 
+pub mod received;
 pub mod search;
 pub mod store;
 pub mod sync;
+mod waiting;
+pub mod write_through;
 
-pub use store::{Index, Received};
+pub use received::Received;
+pub use store::Index;

@@ -2,6 +2,8 @@
 //! write-through), and the sync's shared state. Tables are in `migrations/0003_index.sql`;
 //! the text-search structures, whose syntax differs between the databases, are made here.
 
+use super::received::Received;
+use super::waiting::Waiting;
 use crate::db::{Database, Statement};
 use crate::profiles::model::Profile;
 use crate::timestamp::stamp;
@@ -21,38 +23,7 @@ pub struct Index {
     pub(super) postgres: bool,
     count: Arc<Mutex<Option<(Instant, u64)>>>,
     wake: Arc<Notify>,
-}
-
-/// One profile as received: parsed (leniently) for the columns, and its JSON as it came,
-/// unknown fields and all.
-#[derive(Debug, Clone)]
-pub struct Received {
-    pub profile: Profile,
-    pub raw: String,
-}
-
-impl Received {
-    /// From one element of a list page; `None` if it is not a profile at all (no id or
-    /// no creation time), which the caller counts and logs.
-    pub fn from_value(value: serde_json::Value) -> Option<Self> {
-        let raw = value.to_string();
-        serde_json::from_value(value)
-            .ok()
-            .map(|profile| Self { profile, raw })
-    }
-
-    /// A profile the console holds typed (after its own create or update, or a detail
-    /// page); the next walk brings back any field this version does not know.
-    pub fn from_profile(profile: &Profile) -> Self {
-        let mut raw = serde_json::to_value(profile).expect("profiles always serialize");
-        if let Some(object) = raw.as_object_mut() {
-            object.insert("type".into(), "user_profile".into());
-        }
-        Self {
-            profile: profile.clone(),
-            raw: raw.to_string(),
-        }
-    }
+    waiting: Arc<std::sync::Mutex<Waiting>>,
 }
 
 /// The key of a profile's row in SQLite's full-text table: FNV-1a of the id, 63 bits, so
@@ -124,14 +95,32 @@ impl Index {
             postgres,
             count: Arc::default(),
             wake: Arc::default(),
+            waiting: Arc::default(),
         })
     }
 
     /// Writes `profiles` in, in one transaction, as seen by the current walk.
     pub async fn upsert(&self, profiles: &[Received]) -> Result<(), sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         self.upsert_in(&mut tx, profiles).await?;
         tx.commit().await
+    }
+
+    /// A transaction that writes, holding the write lock from its start
+    /// ([`crate::db::begin_write`]).
+    pub(super) async fn begin_write(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        crate::db::begin_write(&self.pool, self.postgres).await
+    }
+
+    /// The write-throughs waiting to be written again.
+    pub(super) fn lock_waiting(&self) -> std::sync::MutexGuard<'_, Waiting> {
+        // Only ever held for a few map operations, never across an await: a poisoned
+        // lock's map is still whole.
+        self.waiting
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// [`Index::upsert`] inside a caller's transaction. A profile listed twice keeps the
@@ -410,26 +399,5 @@ mod tests {
         }))
         .unwrap();
         assert_eq!(search_text(&ga), "uprof_3\nacct-9\nAcme\ne3b0c442");
-    }
-
-    #[test]
-    fn a_received_profile_keeps_what_this_version_does_not_know() {
-        let value = serde_json::json!({
-            "type": "user_profile", "id": "uprof_1",
-            "created_at": "2026-03-15T10:00:00Z", "updated_at": "2026-03-15T10:00:00Z",
-            "relationship": "partner", "programs": {"cyber": {"status": "approved"}},
-            "trust_grants": {"efs": {"status": "suspended"}}
-        });
-        let received = Received::from_value(value.clone()).unwrap();
-        assert_eq!(
-            serde_json::from_str::<serde_json::Value>(&received.raw).unwrap(),
-            value
-        );
-        assert_eq!(received.profile.kind(), "partner");
-        assert_eq!(
-            received.profile.trust_grants["efs"].status.label(),
-            "suspended"
-        );
-        assert!(Received::from_value(serde_json::json!({"name": "no id"})).is_none());
     }
 }

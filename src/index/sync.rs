@@ -13,7 +13,8 @@
 //! - one console syncs at a time: it holds a lease in the shared database, renewed with
 //!   every step; when it stops renewing, another takes over, where the walk was.
 
-use super::store::{Index, Received};
+use super::received::Received;
+use super::store::Index;
 use crate::profiles::model::{ListQuery, Order, PageCursor, PageSize};
 use crate::profiles::search::results::{IndexStatus, WalkProgress};
 use crate::timestamp::{parse, stamp};
@@ -422,7 +423,7 @@ impl Index {
         next: &str,
         lease: Duration,
     ) -> Result<bool, sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         self.upsert_in(&mut tx, profiles).await?;
         let result = sqlx::query(
             "UPDATE index_sync SET walk_cursor = $1, walk_pages = walk_pages + 1, \
@@ -454,7 +455,7 @@ impl Index {
     ) -> Result<Option<WalkDone>, sqlx::Error> {
         let now = OffsetDateTime::now_utc();
         let seconds = started.map_or(0.0, |s| (now - s).as_seconds_f64().max(0.0));
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         self.upsert_in(&mut tx, profiles).await?;
         let result = sqlx::query(
             "UPDATE index_sync SET walk_running = 0, walk_cursor = NULL, \
@@ -548,6 +549,7 @@ impl Index {
         });
         Ok(IndexStatus {
             indexed,
+            waiting_writes: self.waiting_writes(),
             last_complete_at: state.last_complete_at.as_deref().and_then(parse),
             walk,
             last_error: state.last_error.filter(|_| admin),

@@ -359,3 +359,14 @@ pub fn valid_update(
         .body(profiles_admin::profiles::model::ApiVersion::Beta20260324)
         .expect("a 2026-03-24 update")
 }
+
+/// The session cookie (`name=value`) a sign-in's answer sets, if it set one.
+pub fn session_cookie(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers
+        .get_all(axum::http::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(profiles_admin::auth::setup::SESSION_COOKIE))
+        .and_then(|v| v.split(';').next())
+        .map(str::to_owned)
+}

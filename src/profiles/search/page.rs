@@ -239,6 +239,11 @@ fn Freshness(status: IndexStatus) -> impl IntoView {
             w.pages, w.profiles, w.rate
         )
     });
+    let waiting = match status.waiting_writes {
+        0 => None,
+        1 => Some(" 1 recent change is waiting to be written to the index; it is retried until it is in.".to_owned()),
+        n => Some(format!(" {n} recent changes are waiting to be written to the index; they are retried until they are in.")),
+    };
     let refresh = status.can_refresh.then(|| {
         let action = ServerAction::<RefreshIndex>::new();
         view! {
@@ -261,6 +266,7 @@ fn Freshness(status: IndexStatus) -> impl IntoView {
                 <strong>{format!("{} profiles indexed", status.indexed)}</strong>
                 "; last complete sync " {when(status.last_complete_at)} ". "
                 {walk}
+                {waiting}
                 {status.refresh_requested.then_some(" A refresh has been requested.")}
                 " Opening a result shows the live profile."
             </p>

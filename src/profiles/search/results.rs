@@ -47,6 +47,9 @@ pub struct SearchPage {
 pub struct IndexStatus {
     /// Profiles in the index (not counting those a complete walk no longer found).
     pub indexed: u64,
+    /// Profiles this console read or changed whose write into the index failed and is
+    /// being retried: until then a search may show them as they were.
+    pub waiting_writes: u64,
     #[serde(with = "crate::timestamp::option")]
     pub last_complete_at: Option<OffsetDateTime>,
     pub walk: Option<WalkProgress>,
