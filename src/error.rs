@@ -37,6 +37,20 @@ pub enum AppError {
          Check the profile list before trying again."
     )]
     Uncertain { request_id: Option<String> },
+    /// The API took a change (it answered 2xx) but its answer could not be read: the change
+    /// was probably made, and the console cannot show it.
+    #[error(
+        "The User Profiles API accepted the change, but its answer could not be read, so the \
+         change was probably made. Check the profile before trying again."
+    )]
+    Unconfirmed { request_id: Option<String> },
+    /// The API answered a read with something that is not the documented JSON: an
+    /// upstream fault, not the console's.
+    #[error(
+        "The User Profiles API answered with something the console cannot read. Please try \
+         again; if this persists, contact an administrator."
+    )]
+    Unreadable { request_id: Option<String> },
     /// The API refused our credentials: an operator must fix the configuration.
     #[error("The console is not configured correctly. Please contact an administrator.")]
     Misconfigured { request_id: Option<String> },
@@ -108,6 +122,8 @@ impl AppError {
             Self::Invalid { request_id, .. }
             | Self::Unavailable { request_id }
             | Self::Uncertain { request_id }
+            | Self::Unconfirmed { request_id }
+            | Self::Unreadable { request_id }
             | Self::Misconfigured { request_id } => request_id.as_deref(),
             _ => None,
         }
@@ -124,6 +140,7 @@ impl AppError {
             Self::Changed { .. } => 409,
             Self::Unavailable { .. } | Self::AuditUnavailable => 503,
             Self::Uncertain { .. } => 504,
+            Self::Unconfirmed { .. } | Self::Unreadable { .. } => 502,
             Self::Misconfigured { .. } | Self::Internal { .. } => 500,
         }
     }

@@ -45,6 +45,7 @@ pub fn app(state: AppState) -> Router {
             crate::profiles::goto::goto_redirect,
         ))
         .layer(axum::middleware::from_fn_with_state(auth.clone(), gate))
+        .layer(axum::middleware::from_fn(server_fn_redirect))
         .layer(axum::Extension(state.audit.clone()))
         // Anthropic's deliveries: outside the sign-in gate, signed instead (docs/webhooks.md).
         .merge(crate::webhooks::routes())
@@ -107,6 +108,31 @@ async fn home() -> Response {
         [(axum::http::header::LOCATION, "/profiles")],
     )
         .into_response()
+}
+
+/// A server function called by a plain form (`Accept: text/html`) answers with a redirect
+/// to the request's `Referer`, whatever it holds: the framework's form fallback, which
+/// would send a browser to `//evil.example/x` or `javascript:…` as readily as back to the
+/// page. Every redirect a server function answers goes to a page of this console, else to
+/// `/` (`web::return_path`, the rule `/theme` follows too).
+async fn server_fn_redirect(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let server_fn = request.uri().path().starts_with(crate::web::SERVER_FNS);
+    let mut response = next.run(request).await;
+    if !server_fn {
+        return response;
+    }
+    if let Some(location) = response.headers().get(axum::http::header::LOCATION) {
+        let back = crate::web::return_path(location.to_str().unwrap_or_default());
+        let back =
+            axum::http::HeaderValue::from_str(&back).expect("return_path gives visible ASCII only");
+        response
+            .headers_mut()
+            .insert(axum::http::header::LOCATION, back);
+    }
+    response
 }
 
 /// Server functions answer every error with 500, including undecodable arguments. Give

@@ -10,6 +10,10 @@ pub const ESCAPED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUM
     .remove(b'_')
     .remove(b'~');
 
+/// Where the server functions are served (Leptos' default prefix, which every `#[server]`
+/// of the console keeps).
+pub const SERVER_FNS: &str = "/api/";
+
 /// Longest address the console sends a browser back to.
 const MAX_RETURN: usize = 2048;
 
@@ -57,6 +61,24 @@ pub fn query_param(uri: &axum::http::Uri, name: &str) -> Option<String> {
         .map(|(_, v)| v.into_owned())
 }
 
+/// Where to send a browser back to, from a `Referer` or a `Location` that another piece of
+/// code made: the path and query of an absolute URL (a browser's `Referer` names this
+/// console's origin; a foreign one's path is only ever a path of ours), or the address as
+/// it is, if it is a page of this console ([`own_path`]); else `/`. `//evil.example/x`,
+/// `/\evil.example` and `javascript:…` all come back as `/`.
+#[cfg(feature = "ssr")]
+pub fn return_path(raw: &str) -> String {
+    let path = match url::Url::parse(raw) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") => match url.query() {
+            Some(query) => format!("{}?{query}", url.path()),
+            None => url.path().to_owned(),
+        },
+        Ok(_) => return "/".to_owned(),
+        Err(_) => raw.to_owned(),
+    };
+    own_path(&path).map_or_else(|| "/".to_owned(), str::to_owned)
+}
+
 /// `raw` if it is an address of this console to send a browser back to: a path of ours,
 /// never another site (`//evil.example`, `/\evil.example`), visible ASCII only so that
 /// it is always a valid `Location`.
@@ -97,5 +119,27 @@ mod tests {
             assert_eq!(own_path(foreign), None, "{foreign:?}");
         }
         assert_eq!(own_path(&format!("/{}", "a".repeat(MAX_RETURN))), None);
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn a_browser_goes_back_only_to_a_page_of_this_console() {
+        for (raw, back) in [
+            ("http://127.0.0.1:3000/search?q=a%20b", "/search?q=a%20b"),
+            ("https://console.example/profiles", "/profiles"),
+            ("/audit?actor=ana", "/audit?actor=ana"),
+            // A foreign origin's path is a path of ours: nothing leaves the console.
+            ("https://evil.example/x", "/x"),
+            ("//evil.example/x", "/"),
+            ("/\\evil.example", "/"),
+            ("javascript:alert(1)", "/"),
+            ("data:text/html,<script>", "/"),
+            ("", "/"),
+            ("profiles", "/"),
+            ("http://127.0.0.1:3000/a b", "/a%20b"),
+            ("/a\r\nSet-Cookie: x", "/"),
+        ] {
+            assert_eq!(return_path(raw), back, "{raw:?}");
+        }
     }
 }

@@ -27,7 +27,7 @@ struct Console {
     router: Router,
     emulator: TestEmulator,
     /// The audit trail's database, kept for as long as the console.
-    _data: common::TestDatabase,
+    data: common::TestDatabase,
 }
 
 impl Console {
@@ -42,7 +42,7 @@ impl Console {
         Self {
             router: common::open_console_router(upstream, &data.db).await,
             emulator,
-            _data: data,
+            data,
         }
     }
 
@@ -319,6 +319,81 @@ fn a_create_whose_connection_dropped_is_reported_as_uncertain() {
         assert_eq!(status, 504);
         assert!(matches!(app_error(&body), AppError::Uncertain { .. }));
         assert_eq!(console.upstream_calls().await, 1, "never replayed");
+    });
+}
+
+/// A 2xx the console cannot read: for a write, the API took it (probably made, recorded
+/// as uncertain, with the request id); for a read, the API answered something unreadable,
+/// an upstream fault rather than the console's.
+#[test]
+fn an_unreadable_2xx_is_an_unconfirmed_write_or_an_unreadable_read() {
+    on_shared_runtime(async {
+        let console = Console::start().await;
+        let id = console.some_profile().await.id;
+        let update = json!({"id": id, "update": {"name": "Unconfirmed"}});
+
+        // The update's "changed elsewhere" read gets the unreadable answer: nothing is sent.
+        console
+            .emulator
+            .faults(json!({"sequence": [{"kind": "malformed"}]}))
+            .await;
+        let (status, body) = console.json("update", update.clone()).await;
+        assert_eq!(status, 502, "{body}");
+        assert!(
+            matches!(
+                app_error(&body),
+                AppError::Unreadable {
+                    request_id: Some(_)
+                }
+            ),
+            "{body}"
+        );
+
+        // The update itself gets it: the API took the write.
+        console
+            .emulator
+            .faults(json!({"sequence": [{"kind": "delay", "ms": 0}, {"kind": "malformed"}]}))
+            .await;
+        let (status, body) = console.json("update", update).await;
+        assert_eq!(status, 502, "{body}");
+        let error = app_error(&body);
+        let AppError::Unconfirmed {
+            request_id: Some(request_id),
+        } = &error
+        else {
+            panic!("{body}")
+        };
+        assert!(error.to_string().contains("probably made"), "{error}");
+
+        let entries = console
+            .data
+            .audit()
+            .page(&profiles_admin::audit::query::Filter::default(), None, 10)
+            .await
+            .unwrap()
+            .entries;
+        let outcomes: Vec<_> = entries.iter().map(|e| e.outcome).collect();
+        assert_eq!(
+            outcomes,
+            [
+                profiles_admin::audit::Outcome::Uncertain,
+                profiles_admin::audit::Outcome::Failed
+            ],
+            "newest first: the unconfirmed write, then the one never sent"
+        );
+        assert_eq!(entries[0].upstream_request_id.as_ref(), Some(request_id));
+
+        // A list read the same way.
+        console
+            .emulator
+            .faults(json!({"sequence": [{"kind": "malformed"}]}))
+            .await;
+        let (status, body) = console.form("list", "limit=1&order=desc").await;
+        assert_eq!(status, 502, "{body}");
+        assert!(
+            matches!(app_error(&body), AppError::Unreadable { .. }),
+            "{body}"
+        );
     });
 }
 
@@ -744,6 +819,78 @@ fn a_posted_enrollment_shows_the_url_once_and_is_never_cached() {
             .form("enrollment_url", &format!("id={}", profile.id))
             .await;
         assert_eq!(status, 200);
+    });
+}
+
+/// The page after a write shows the write's outcome, the one the audit trail records; a
+/// read that fails after it is a notice on that page, never the page.
+#[test]
+fn a_write_is_shown_as_it_went_even_when_the_page_after_it_cannot_read_the_profile() {
+    on_shared_runtime(async {
+        let console = Console::start().await;
+        let audit = console.data.audit();
+        let newest = || async {
+            audit
+                .page(&profiles_admin::audit::query::Filter::default(), None, 1)
+                .await
+                .unwrap()
+                .entries
+                .remove(0)
+        };
+        let profile = console.some_profile().await;
+
+        // A link minted, then every read of the page after it fails.
+        console
+            .emulator
+            .faults(json!({"sequence": [{"kind": "delay", "ms": 0},
+                {"kind": "status", "status": 500}, {"kind": "status", "status": 500},
+                {"kind": "status", "status": 500}]}))
+            .await;
+        let (status, headers, html) = console
+            .post_form(&format!("/profiles/{}", profile.id), &[])
+            .await;
+        assert_eq!(status, 200, "{html}");
+        assert_eq!(headers[header::CACHE_CONTROL], "no-store, no-transform");
+        assert!(
+            html.contains("https://platform.claude.com/user-profiles/enrollment/"),
+            "the link is shown"
+        );
+        assert!(
+            html.contains("could not be read again"),
+            "the failed read is a notice"
+        );
+        assert!(html.contains("unavailable right now"));
+        let minted = newest().await;
+        assert_eq!(minted.action, profiles_admin::audit::Action::EnrollmentUrl);
+        assert_eq!(minted.outcome, profiles_admin::audit::Outcome::Succeeded);
+
+        // A delete whose answer is lost, then every read of the page after it fails.
+        console
+            .emulator
+            .faults(
+                json!({"sequence": [{"kind": "delay", "ms": 0}, {"kind": "drop"},
+                {"kind": "drop"}, {"kind": "drop"}, {"kind": "drop"}]}),
+            )
+            .await;
+        let (status, _, html) = console
+            .post_form(
+                &format!("/profiles/{}/delete", profile.id),
+                &[("confirm", profile.id.as_str())],
+            )
+            .await;
+        assert_eq!(status, 504, "{html}");
+        assert!(html.contains("may or may not have taken effect"), "{html}");
+        assert!(html.contains("could not be read again"));
+        let deleted = newest().await;
+        assert_eq!(deleted.action, profiles_admin::audit::Action::ProfileDelete);
+        assert_eq!(deleted.outcome, profiles_admin::audit::Outcome::Uncertain);
+
+        // With the API back, the same delete page reads the profile as before.
+        let (status, _, html) = console
+            .page(&format!("/profiles/{}/delete", profile.id))
+            .await;
+        assert_eq!(status, 200);
+        assert!(!html.contains("could not be read again"));
     });
 }
 
@@ -1445,5 +1592,47 @@ fn pages_are_html_with_islands_only_where_the_browser_is_needed() {
         let (status, _, search) = console.page("/profiles/search?q=a").await;
         assert_eq!(status, 200);
         assert_eq!(islands(&search), ["ThemeToggle", "PageReady"]);
+    });
+}
+
+/// Every server function, called as a plain form (`Accept: text/html`) with a `Referer`
+/// that names another site or no place at all, redirects only to a page of this console:
+/// the framework's form fallback would send the browser wherever the `Referer` said.
+#[test]
+fn a_server_function_posted_as_a_form_redirects_only_to_this_console() {
+    on_shared_runtime(async {
+        let console = Console::start().await;
+        let paths: Vec<&str> = leptos::server_fn::axum::server_fn_paths()
+            .map(|(path, _)| path)
+            .collect();
+        assert!(
+            paths.len() >= 10,
+            "every server function is registered: {paths:?}"
+        );
+        for path in paths {
+            for (referer, back) in [
+                ("//evil.example/x", "/"),
+                ("https://evil.example/x", "/x"),
+                ("/\\evil.example", "/"),
+                ("javascript:alert(1)", "/"),
+            ] {
+                let request = Request::post(path)
+                    .header(header::ACCEPT, "text/html")
+                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .header(header::REFERER, referer)
+                    .body(Body::from("limit=1"))
+                    .unwrap();
+                let (status, headers, _) = console.send(request).await;
+                assert!(status.is_redirection(), "{path} from {referer:?}: {status}");
+                let location = headers[header::LOCATION].to_str().unwrap();
+                // A failed call carries its error in the query (the framework's form errors).
+                let path_part = location.split('?').next().unwrap();
+                assert_eq!(path_part, back, "{path} from {referer:?}: {location}");
+                assert!(
+                    profiles_admin::web::own_path(location).is_some(),
+                    "{path} from {referer:?}: {location}"
+                );
+            }
+        }
     });
 }

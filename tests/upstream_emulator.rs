@@ -427,7 +427,7 @@ async fn added_latency_delays_every_request_until_cleared() {
 }
 
 #[tokio::test]
-async fn malformed_json_is_an_invalid_response_and_not_retried() {
+async fn malformed_json_is_an_unreadable_answer_and_not_retried() {
     let emulator = TestEmulator::start().await;
     emulator
         .faults(json!({"sequence": [{"kind": "malformed"}]}))
@@ -437,7 +437,7 @@ async fn malformed_json_is_an_invalid_response_and_not_retried() {
         .list(&ListQuery::default())
         .await
         .unwrap_err();
-    assert_eq!(err.kind, ErrorKind::InvalidResponse);
+    assert_eq!((err.kind, err.status), (ErrorKind::Unreadable, Some(200)));
     assert_eq!(emulator.seen().await.len(), 1);
 }
 

@@ -107,7 +107,7 @@ pub async fn gate(State(auth): State<Arc<Auth>>, mut request: Request, next: Nex
     };
     let refusal = match found {
         Ok(user) => {
-            if request.uri().path().starts_with("/api/") {
+            if request.uri().path().starts_with(crate::web::SERVER_FNS) {
                 if let Err(wait) = auth.limits.call(&user.name) {
                     tracing::warn!(user = %user.name, "refused: too many calls");
                     let mut response = refuse(true, AppError::TooManyRequests);
@@ -128,7 +128,7 @@ pub async fn gate(State(auth): State<Arc<Auth>>, mut request: Request, next: Nex
         return next.run(request).await;
     }
     // Server functions, and an island's form posts, are told why in JSON.
-    let api = path.starts_with("/api/") || wants_json(request.headers());
+    let api = path.starts_with(crate::web::SERVER_FNS) || wants_json(request.headers());
     match refusal {
         Refusal::Forged => {
             tracing::warn!(peer = ?peer(&request), "refused: identity headers from an untrusted address");

@@ -27,11 +27,23 @@ pub fn with_profile<V: IntoView + 'static>(
     title: &'static str,
     page: impl FnOnce(Profile) -> V + Send + 'static,
 ) -> impl IntoView {
+    with_profile_or(id, page, move |error| match error {
+        AppError::NotFound => view! { <NotFound/> }.into_any(),
+        error => view! { <ErrorPage title error/> }.into_any(),
+    })
+}
+
+/// Renders `page` with the profile once it is loaded, or `unread` with why it could not
+/// be read: for a page that answers a write, whose outcome a failed read must never hide.
+pub fn with_profile_or<V: IntoView + 'static, U: IntoView + 'static>(
+    id: ProfileId,
+    page: impl FnOnce(Profile) -> V + Send + 'static,
+    unread: impl FnOnce(AppError) -> U + Send + 'static,
+) -> impl IntoView {
     Suspend::new(async move {
         match get_profile(id.to_string()).await {
             Ok(profile) => page(profile).into_any(),
-            Err(AppError::NotFound) => view! { <NotFound/> }.into_any(),
-            Err(error) => view! { <ErrorPage title error/> }.into_any(),
+            Err(error) => unread(error).into_any(),
         }
     })
 }

@@ -5,12 +5,12 @@
 
 use crate::auth::{can, Permission};
 use crate::error::AppError;
-use crate::profiles::by_id::{with_profile, with_profile_id};
+use crate::profiles::by_id::{with_profile, with_profile_id, with_profile_or};
 use crate::profiles::form::handover::{posted, PostedDelete};
 use crate::profiles::links::{delete_href, detail_href, from_param, FROM};
 use crate::profiles::model::deletion::CONFIRM;
-use crate::profiles::model::ProfileId;
-use crate::ui::error_panel::{ErrorPage, ErrorPanel};
+use crate::profiles::model::{Profile, ProfileId};
+use crate::ui::error_panel::{ErrorPage, ErrorPanel, ReadFailed};
 use crate::ui::heading::PageHeading;
 use crate::ui::status::set_http_status;
 use crate::ui::title::PageTitle;
@@ -26,7 +26,10 @@ pub fn DeleteProfilePage() -> impl IntoView {
 fn LoadedDelete(id: ProfileId) -> impl IntoView {
     let from = use_query_map().with_untracked(|q| from_param(q.get(FROM)));
     let posted = posted::<PostedDelete>();
-    with_profile(id.clone(), "Delete profile", move |profile| {
+    let answered = posted.clone().map(|p| p.error);
+    let back_to_list = from.href();
+    let read_id = id.clone();
+    let page = move |profile: Profile| {
         if !can(Permission::ProfilesDelete) {
             return view! { <ErrorPage title="Delete profile" error=AppError::Forbidden/> }
                 .into_any();
@@ -96,5 +99,27 @@ fn LoadedDelete(id: ProfileId) -> impl IntoView {
             </section>
         }
         .into_any()
-    })
+    };
+    match answered {
+        // The page answers a delete that did not go as asked: why, whatever the read after it.
+        Some(error) => with_profile_or(read_id, page, move |unread| {
+            view! { <DeleteAnswer error unread back_to_list/> }
+        })
+        .into_any(),
+        None => with_profile(read_id, "Delete profile", page).into_any(),
+    }
+}
+
+/// The answer to a delete whose page could not read the profile again: the delete's
+/// outcome (its status is the page's), then the failed read as a notice. After an outcome
+/// that is unknown, a read that finds no profile says that the delete probably happened.
+#[component]
+fn DeleteAnswer(error: AppError, unread: AppError, back_to_list: String) -> impl IntoView {
+    view! {
+        <PageTitle text="Delete profile"/>
+        <p><a href=back_to_list>"← Back to list"</a></p>
+        <PageHeading text="Delete profile"/>
+        <ErrorPanel error/>
+        <ReadFailed error=unread/>
+    }
 }

@@ -4,7 +4,7 @@
 use crate::audit::view::ProfileHistory;
 use crate::auth::{can, Permission};
 use crate::error::AppError;
-use crate::profiles::by_id::{with_profile, with_profile_id};
+use crate::profiles::by_id::{with_profile, with_profile_id, with_profile_or};
 use crate::profiles::enforcement::EnforcementPanel;
 use crate::profiles::enrollment::EnrollmentPanel;
 use crate::profiles::form::handover::{posted, PostedEnrollment};
@@ -17,7 +17,7 @@ use crate::profiles::spoken::spoken;
 use crate::timestamp::{relative, rfc3339, utc};
 use crate::ui::browser::now;
 use crate::ui::copy::CopyButton;
-use crate::ui::error_panel::ErrorPanel;
+use crate::ui::error_panel::{ErrorPanel, ReadFailed};
 use crate::ui::heading::PageHeading;
 use crate::ui::title::PageTitle;
 use leptos::prelude::*;
@@ -33,9 +33,41 @@ pub fn ProfileDetailPage() -> impl IntoView {
 fn LoadedProfile(id: ProfileId) -> impl IntoView {
     let (from, done) = use_query_map().with_untracked(|q| (from_param(q.get(FROM)), q.get(DONE)));
     let enrollment = posted::<PostedEnrollment>().map(|PostedEnrollment(answer)| answer);
-    with_profile(id, "Profile", move |profile| {
-        view! { <ProfileView profile from done enrollment/> }
-    })
+    match enrollment.clone() {
+        // The page answers a mint: the link (or why not) is shown whatever the read after it.
+        Some(answer) => {
+            let (page_from, page_id) = (from.clone(), id.clone());
+            with_profile_or(
+                id,
+                move |profile| view! { <ProfileView profile from=page_from done enrollment/> },
+                move |unread| view! { <MintAnswer id=page_id from answer unread/> },
+            )
+            .into_any()
+        }
+        None => with_profile(id, "Profile", move |profile| {
+            view! { <ProfileView profile from done enrollment/> }
+        })
+        .into_any(),
+    }
+}
+
+/// The answer to a mint whose page could not read the profile again: what the mint did,
+/// as the audit trail records it, then the failed read as a notice.
+#[component]
+fn MintAnswer(
+    id: ProfileId,
+    from: ListLocation,
+    answer: Result<EnrollmentUrl, AppError>,
+    unread: AppError,
+) -> impl IntoView {
+    let heading = id.to_string();
+    view! {
+        <PageTitle text=heading.clone()/>
+        <p><a href=from.href()>"← Back to list"</a></p>
+        <PageHeading text=heading/>
+        <EnrollmentPanel action=detail_href(&id, &from, None) answer=Some(answer) ga=spoken().is_ga()/>
+        <ReadFailed error=unread/>
+    }
 }
 
 /// A time in UTC, with its distance from now.

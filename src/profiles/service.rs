@@ -25,12 +25,13 @@ pub fn state() -> Result<AppState, AppError> {
 }
 
 /// Writes a profile the console has just read or changed into the index at once
-/// (docs/index.md), so a search finds it as it is now. A failure is logged and left to
-/// the next sync: it is never the user's problem.
+/// (docs/index.md), so a search finds it as it is now. A failure is never the user's
+/// problem: the index writes it again until it is in (`index::write_through`).
 async fn write_through(state: &AppState, profile: &Profile) {
-    if let Err(e) = state.index.upsert(&[Received::from_profile(profile)]).await {
-        tracing::warn!(id = %profile.id, error = %e, "cannot write a profile through to the index");
-    }
+    state
+        .index
+        .write_through(Received::from_profile(profile))
+        .await;
 }
 
 /// One profile, live from the API, written through to the index.
@@ -69,7 +70,7 @@ pub async fn create(
         .trail()
         .begin(Action::ProfileCreate, None, asked.clone())
         .await?;
-    match upstream_reply("create", state.upstream.create(&body).await) {
+    match upstream_write("create", state.upstream.create(&body).await) {
         Ok(Reply { value, request_id }) => {
             write_through(state, &value).await;
             let made = changes::created(&value);
@@ -135,7 +136,7 @@ pub async fn update(
         Some(loaded) if current.updated_at != loaded => Err(AppError::Changed {
             updated_at: crate::timestamp::utc(current.updated_at),
         }),
-        _ => upstream_reply("update", state.upstream.update(id, &body).await),
+        _ => upstream_write("update", state.upstream.update(id, &body).await),
     };
     match outcome {
         Ok(Reply { value, request_id }) => {
@@ -170,7 +171,7 @@ pub async fn delete(
         .trail()
         .begin(Action::ProfileDelete, Some(id), held.clone())
         .await?;
-    match upstream_reply("delete", state.upstream.delete(id).await) {
+    match upstream_write("delete", state.upstream.delete(id).await) {
         Ok(Reply { request_id, .. }) => {
             if let Err(e) = state.index.mark_gone(id.as_str()).await {
                 tracing::warn!(%id, error = %e, "cannot mark a deleted profile gone in the index");
@@ -195,7 +196,7 @@ pub async fn enrollment_url(
         .trail()
         .begin(Action::EnrollmentUrl, Some(id), Vec::new())
         .await?;
-    match upstream_reply("enrollment_url", state.upstream.enrollment_url(id).await) {
+    match upstream_write("enrollment_url", state.upstream.enrollment_url(id).await) {
         Ok(Reply { value, request_id }) => {
             attempt.succeeded(None, Vec::new(), request_id).await;
             Ok(value)
@@ -223,29 +224,40 @@ pub fn profile_id(raw: &str) -> Result<ProfileId, AppError> {
     ProfileId::parse(raw).map_err(|_| AppError::NotFound)
 }
 
-/// Maps an upstream result to what the browser may see; the details go to the log.
+/// Maps the result of a read to what the browser may see; the details go to the log.
 pub fn upstream<T>(
     op: &'static str,
     result: Result<Reply<T>, UpstreamError>,
 ) -> Result<T, AppError> {
-    upstream_reply(op, result).map(|reply| reply.value)
+    result
+        .map(|reply| reply.value)
+        .map_err(|e| mapped(op, e, Call::Read))
 }
 
-/// [`upstream`], keeping the upstream `request-id` of a success (for the audit trail).
-pub fn upstream_reply<T>(
+/// The same for a write, keeping the upstream `request-id` of a success (for the audit
+/// trail). A 2xx whose answer cannot be read took the write: it is
+/// [`AppError::Unconfirmed`], recorded as uncertain, never as failed.
+pub fn upstream_write<T>(
     op: &'static str,
     result: Result<Reply<T>, UpstreamError>,
 ) -> Result<Reply<T>, AppError> {
-    let e = match result {
-        Ok(reply) => return Ok(reply),
-        Err(e) => e,
-    };
+    result.map_err(|e| mapped(op, e, Call::Write))
+}
+
+/// Whether a call only reads, or asks the API to change something.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Call {
+    Read,
+    Write,
+}
+
+fn mapped(op: &'static str, e: UpstreamError, call: Call) -> AppError {
     tracing::warn!(op, error = %e, "upstream call failed");
     let request_id = e.request_id.clone();
     if e.outcome_unknown {
-        return Err(AppError::Uncertain { request_id });
+        return AppError::Uncertain { request_id };
     }
-    Err(match e.kind {
+    match e.kind {
         ErrorKind::NotFound => AppError::NotFound,
         ErrorKind::InvalidRequest | ErrorKind::TooLarge | ErrorKind::Conflict => {
             AppError::Invalid {
@@ -261,10 +273,9 @@ pub fn upstream_reply<T>(
         | ErrorKind::Timeout
         | ErrorKind::Connect
         | ErrorKind::Dropped => AppError::Unavailable { request_id },
-        ErrorKind::InvalidResponse => {
-            AppError::internal("upstream answered with an unexpected body")
-        }
-    })
+        ErrorKind::Unreadable if call == Call::Write => AppError::Unconfirmed { request_id },
+        ErrorKind::Unreadable | ErrorKind::InvalidResponse => AppError::Unreadable { request_id },
+    }
 }
 
 /// The API's validation messages start with the field they concern
@@ -376,11 +387,25 @@ mod tests {
             assert_eq!(got, expected, "{kind:?} outcome_unknown={outcome_unknown}");
             assert!(!got.to_string().contains("anthropic.com"));
         }
-        let internal = upstream::<()>(
-            "get",
-            Err(err(ErrorKind::InvalidResponse, Some(200), false)),
-        )
-        .unwrap_err();
-        assert!(matches!(internal, AppError::Internal { .. }));
+        let unreadable = err(ErrorKind::Unreadable, Some(200), false);
+        assert_eq!(
+            upstream::<()>("get", Err(unreadable.clone())).unwrap_err(),
+            AppError::Unreadable {
+                request_id: Some("req_1".into())
+            },
+            "a read: the API answered something unreadable"
+        );
+        assert_eq!(
+            upstream_write::<()>("update", Err(unreadable)).unwrap_err(),
+            AppError::Unconfirmed {
+                request_id: Some("req_1".into())
+            },
+            "a write: the API took it"
+        );
+        let redirect = err(ErrorKind::InvalidResponse, Some(302), false);
+        assert!(matches!(
+            upstream_write::<()>("update", Err(redirect)).unwrap_err(),
+            AppError::Unreadable { .. }
+        ));
     }
 }

@@ -33,6 +33,19 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
     }
 }
 
+/// A read that failed after a write that did not: said below the write's outcome, which it
+/// never replaces, and without changing the page's status (the write's).
+#[component]
+pub fn ReadFailed(error: AppError) -> impl IntoView {
+    let request_id = error.request_id().map(str::to_owned);
+    view! {
+        <div class="notice" role="status" data-testid="read-failed">
+            <p>"The profile could not be read again to show it as it is now: " {error.to_string()}</p>
+            {request_id.map(|id| view! { <RequestId id/> })}
+        </div>
+    }
+}
+
 /// The upstream `request-id`, for support to quote, with a Copy button.
 #[component]
 pub fn RequestId(id: String) -> impl IntoView {

@@ -107,8 +107,8 @@ pub fn ThemeToggle() -> impl IntoView {
 }
 
 /// `POST /theme` (no-JS toggle): remembers the choice and returns to the page it came
-/// from: the path of the `Referer`, if it is a page of this console
-/// ([`crate::web::own_path`]; a path such as `//evil.example/x` is not), else `/`.
+/// from: the path of the `Referer`, if it is a page of this console, else `/`
+/// ([`crate::web::return_path`]).
 #[cfg(feature = "ssr")]
 pub async fn post_theme(
     headers: axum::http::HeaderMap,
@@ -120,13 +120,7 @@ pub async fn post_theme(
     let back = headers
         .get(header::REFERER)
         .and_then(|v| v.to_str().ok())
-        .and_then(|r| url::Url::parse(r).ok())
-        .map(|u| match u.query() {
-            Some(q) => format!("{}?{q}", u.path()),
-            None => u.path().to_owned(),
-        })
-        .filter(|back| crate::web::own_path(back).is_some())
-        .unwrap_or_else(|| "/".to_owned());
+        .map_or_else(|| "/".to_owned(), crate::web::return_path);
     let cookie = match theme.attribute() {
         Some(v) => format!("{COOKIE}={v}; Path=/; Max-Age={MAX_AGE}; SameSite=Lax"),
         None => format!("{COOKIE}=; Path=/; Max-Age=0; SameSite=Lax"),

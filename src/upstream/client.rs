@@ -321,7 +321,7 @@ impl Client {
                 }),
                 Err(e) => Err(Failure {
                     error: UpstreamError {
-                        kind: ErrorKind::InvalidResponse,
+                        kind: ErrorKind::Unreadable,
                         status: Some(status),
                         message: format!("response body is not the documented JSON: {e}"),
                         request_id: header_id,

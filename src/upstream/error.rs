@@ -32,7 +32,10 @@ pub enum ErrorKind {
     Connect,
     /// The connection broke after the request was sent: it may have been processed.
     Dropped,
-    /// A success status with a body that is not the documented JSON, or a redirect.
+    /// A success status with a body that is not the documented JSON: the API did what was
+    /// asked, and its answer is lost.
+    Unreadable,
+    /// A redirect, which the API never answers: nothing was done.
     InvalidResponse,
 }
 
