@@ -224,6 +224,16 @@ impl Statement {
         format!("${}", self.count)
     }
 
+    /// Appends a placeholder for each of `values` and returns them comma-separated, for
+    /// an `IN (…)` list.
+    pub fn texts<'a>(&mut self, values: impl IntoIterator<Item = &'a str>) -> String {
+        values
+            .into_iter()
+            .map(|value| self.text(value))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     pub fn optional(&mut self, value: Option<&str>) -> String {
         self.args
             .add(value.map(str::to_owned))

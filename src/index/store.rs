@@ -182,14 +182,8 @@ impl Index {
             Vec::new()
         } else {
             let mut select = Statement::new();
-            let ids: Vec<_> = unique
-                .iter()
-                .map(|r| select.text(r.profile.id.as_str()))
-                .collect();
-            select.sql = format!(
-                "SELECT doc FROM indexed_profiles WHERE id IN ({})",
-                ids.join(", ")
-            );
+            let ids = select.texts(unique.iter().map(|r| r.profile.id.as_str()));
+            select.sql = format!("SELECT doc FROM indexed_profiles WHERE id IN ({ids})");
             sqlx::query_scalar_with(&select.sql, select.args)
                 .fetch_all(&mut *conn)
                 .await?
@@ -198,14 +192,8 @@ impl Index {
 
         for table in ["indexed_grants", "indexed_metadata_keys"] {
             let mut delete = Statement::new();
-            let ids: Vec<_> = unique
-                .iter()
-                .map(|r| delete.text(r.profile.id.as_str()))
-                .collect();
-            delete.sql = format!(
-                "DELETE FROM {table} WHERE profile_id IN ({})",
-                ids.join(", ")
-            );
+            let ids = delete.texts(unique.iter().map(|r| r.profile.id.as_str()));
+            delete.sql = format!("DELETE FROM {table} WHERE profile_id IN ({ids})");
             delete.execute(conn).await?;
         }
         let mut grants = Statement::new();

@@ -57,14 +57,8 @@ impl Index {
         }
         let mut tx = self.begin_write().await?;
         let mut newer = crate::db::Statement::new();
-        let ids: Vec<String> = held
-            .iter()
-            .map(|r| newer.text(r.profile.id.as_str()))
-            .collect();
-        newer.sql = format!(
-            "SELECT id, updated_at FROM indexed_profiles WHERE id IN ({})",
-            ids.join(", ")
-        );
+        let ids = newer.texts(held.iter().map(|r| r.profile.id.as_str()));
+        newer.sql = format!("SELECT id, updated_at FROM indexed_profiles WHERE id IN ({ids})");
         let stored: BTreeMap<String, String> = sqlx::query_as_with(&newer.sql, newer.args)
             .fetch_all(&mut *tx)
             .await?
