@@ -195,6 +195,40 @@ test.describe("enrollment URL", () => {
   });
 });
 
+for (const javaScriptEnabled of [true, false]) {
+  test.describe(`a write shown as it went (JavaScript ${javaScriptEnabled ? "on" : "off"})`, () => {
+    test.use({ baseURL: HOOKED_CONSOLE_URL, javaScriptEnabled });
+
+    test("a link minted while the profile cannot be read again is still shown", async ({ page, request }) => {
+      const created = await request.post(`${HOOKED_CONSOLE_URL}/api/profiles/create`, {
+        data: { profile: { name: "Read Fails After Mint" } },
+      });
+      const id = (await created.json()).id;
+      await page.goto(`/profiles/${id}`);
+      if (javaScriptEnabled) await hydrated(page);
+      // The mint goes through; every read of the page after it fails.
+      await request.put(`${EMULATOR_URL}/_emulator/faults`, {
+        data: {
+          latency_ms: 0,
+          sequence: [{ kind: "delay", ms: 0 }, ...Array(3).fill({ kind: "status", status: 500, headers: {} })],
+        },
+      });
+      try {
+        const [response] = await Promise.all([
+          page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === `/profiles/${id}`),
+          page.getByRole("button", { name: "Generate enrollment URL" }).click(),
+        ]);
+        expect(response.status()).toBe(200);
+        await expect(page.locator(".enrollment-url a")).toHaveAttribute("href", /^https:\/\/platform\.claude\.com\//);
+        await expect(page.getByTestId("read-failed")).toContainText("could not be read again");
+        await expect(page.getByTestId("read-failed")).toContainText("unavailable right now");
+      } finally {
+        await request.delete(`${EMULATOR_URL}/_emulator/faults`);
+      }
+    });
+  });
+}
+
 test.describe("create and edit", () => {
   test.use({ baseURL: HOOKED_CONSOLE_URL });
 
