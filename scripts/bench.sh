@@ -20,7 +20,8 @@
 #      100,000 and 1,000,000 indexed profiles on SQLite and PostgreSQL (examples/search_bench.rs)
 #   9. server-first and fast, each figure beside its reference from this run: the 100-row
 #      list page and a detail page one request at a time against the direct upstream call
-#      (plain and brotli), with the CPU time each process spends per request; requests/s
+#      (uncompressed, with the accept-encoding a browser sends, and gzip only; and the
+#      encoder's CPU per level on that page), with the CPU time each process spends per request; requests/s
 #      at 64 connections on two cores against one (`taskset -c 0`), with p99 against p50,
 #      for the list page and for the search page (no upstream call);
 #      page 500 of the list against page 1 (raw, brotli, gzip), reached by following Next;
@@ -54,7 +55,7 @@ one_core=127.0.0.1:3204
 
 echo "building release…" >&2
 bash scripts/release.sh >/dev/null 2>&1
-cargo build --release --features ssr --example search_bench >/dev/null 2>&1
+cargo build --release --features ssr --example search_bench --example compression_levels >/dev/null 2>&1
 bash scripts/postgres.sh status || stop_postgres=1
 postgres_url=$(bash scripts/postgres.sh start)
 
@@ -255,7 +256,21 @@ pair_ratios=$(for _ in 1 2 3 4 5; do
   p=$(connections=1 duration=2s measure -H "accept: text/html" "${as_proxy[@]}" "$page_url")
   awk -v a="$(ms "$p" 2)" -v b="$(ms "$d" 2)" 'BEGIN {printf "%.2f\n", a / b}'
 done | sort -n | awk '{v[NR] = $1} END {printf "median %.2f×, from %.2f× to %.2f×", v[int((NR + 1) / 2)], v[1], v[NR]}')
-page_one_br=$(connections=1 measure -H "accept: text/html" -H "accept-encoding: br" "${as_proxy[@]}" "$page_url")
+# The same page compressed as a browser asks for it (Chromium's accept-encoding), and as
+# a client without brotli does, beside the uncompressed page above; the encoder's CPU per
+# level on that page's HTML; the bytes each way.
+browser_encoding="gzip, deflate, br, zstd"
+page_one_browser=$(connections=1 measure -H "accept: text/html" -H "accept-encoding: $browser_encoding" "${as_proxy[@]}" "$page_url")
+page_one_gzip=$(connections=1 measure -H "accept: text/html" -H "accept-encoding: gzip" "${as_proxy[@]}" "$page_url")
+encoded_as() {
+  curl -s -o "$work/page.$1" -D - -H "accept: text/html" -H "accept-encoding: $2" "${as_proxy[@]}" "$page_url" |
+    awk 'tolower($1) == "content-encoding:" {gsub(/\r/, "", $2); got = $2} END {print (got ? got : "identity")}'
+}
+browser_got=$(encoded_as browser "$browser_encoding")
+gzip_got=$(encoded_as gzip gzip)
+encoded_as html identity >/dev/null
+page_bytes="$(stat -c %s "$work/page.html") B as HTML, $(stat -c %s "$work/page.browser") B as $browser_got, $(stat -c %s "$work/page.gzip") B as $gzip_got"
+levels=$(target/release/examples/compression_levels "$work/page.html" | tail -n +5)
 detail_one=$(connections=1 measure -H "accept: text/html" "${as_proxy[@]}" "http://$every_core/profiles/$detail_id")
 page_64_two=$(connections=64 measure -H "accept: text/html" "${as_proxy[@]}" "$page_url")
 page_64_one=$(connections=64 measure -H "accept: text/html" "${as_proxy[@]}" "http://$one_core/profiles?limit=100")
@@ -379,8 +394,17 @@ One request at a time, the same upstream (150 profiles), SSO proxy:
 |---|---|---|---|---|
 | reference: the direct upstream call \`GET /v1/user_profiles?limit=100\` | $direct_one | 1 |
 | list page \`GET /profiles?limit=100\` | $page_one | $(ratio "$(ms "$page_one" 2)" "$(ms "$direct_one" 2)") |
-| list page, brotli | $page_one_br | $(ratio "$(ms "$page_one_br" 2)" "$(ms "$direct_one" 2)") |
+| list page, as a browser asks (\`$browser_encoding\`: $browser_got) | $page_one_browser | $(ratio "$(ms "$page_one_browser" 2)" "$(ms "$direct_one" 2)"); $(ratio "$(ms "$page_one_browser" 2)" "$(ms "$page_one" 2)") the uncompressed page |
+| list page, gzip only ($gzip_got) | $page_one_gzip | $(ratio "$(ms "$page_one_gzip" 2)" "$(ms "$direct_one" 2)"); $(ratio "$(ms "$page_one_gzip" 2)" "$(ms "$page_one" 2)") the uncompressed page |
 | detail page \`GET /profiles/{id}\` | $detail_one | p99 = $(ratio "$(ms "$detail_one" 3)" "$(ms "$detail_one" 2)") its p50 |
+
+The list page on the wire: $page_bytes.
+
+What each level costs and saves on that page's HTML, in this process (\`examples/compression_levels.rs\`, median of 200):
+
+| encoder | bytes | median ms | bytes saved per ms |
+|---|---|---|---|
+$levels
 
 The list page against the direct call in 5 alternating 2-second runs: $pair_ratios.
 
