@@ -627,6 +627,28 @@ async fn the_emulator_registers_endpoints_as_the_admin_api_does() {
         fetched.get("signing_secret").is_none(),
         "shown only when created"
     );
+    // Exactly the endpoint object's fields: unlike most objects it has no `type`.
+    let mut fields: Vec<&str> = fetched
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    fields.sort_unstable();
+    assert_eq!(
+        fields,
+        [
+            "created_at",
+            "description",
+            "disabled_reason",
+            "enabled_events",
+            "id",
+            "name",
+            "state",
+            "updated_at",
+            "url"
+        ]
+    );
     for bad in [
         json!({"url": "http://console.example/hook", "enabled_events": PROFILE_EVENTS}),
         json!({"url": "https://console.example/hook", "enabled_events": []}),

@@ -72,7 +72,8 @@ pub struct Requirements {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cyber {
     pub status: ProgramStatus,
-    /// Every tier of [`CYBER_TIERS`], or none (access to earlier models only).
+    /// The tiers of [`CYBER_TIERS`] as set; one not held is `inactive` (none at all:
+    /// access to earlier models only, or a program set through the trust-grant hook).
     pub tiers: BTreeMap<String, Switch>,
     /// What the active tiers require; shown only while a tier is active.
     pub requirements: Option<Requirements>,
@@ -297,11 +298,21 @@ impl Record {
 
     fn programs_wire(&self, view: View) -> Value {
         let cyber = self.programs.cyber.as_ref().map(|c| match view {
+            // A retrieve reports every tier, a tier never switched on as `inactive` (access to
+            // earlier models only, or a program set through the trust-grant hook); `{}` is
+            // only for the responses that do not report tiers.
             View::Full => {
                 let any_active = c.tiers.values().any(|t| *t == Switch::Active);
+                let tiers: Map<_, _> = CYBER_TIERS
+                    .iter()
+                    .map(|t| {
+                        let status = c.tiers.get(*t).copied().unwrap_or(Switch::Inactive);
+                        (t.to_string(), json!({ "status": status }))
+                    })
+                    .collect();
                 json!({
                     "status": c.status,
-                    "tiers": c.tiers.iter().map(|(k, v)| (k.clone(), json!({"status": v}))).collect::<Map<_, _>>(),
+                    "tiers": tiers,
                     "requirements": c.requirements.filter(|_| any_active),
                 })
             }
@@ -531,6 +542,35 @@ mod tests {
         assert_eq!(
             reduced["programs"],
             json!({"cyber": {"status": "active", "tiers": {}, "requirements": null}, "efs": null})
+        );
+    }
+
+    #[test]
+    fn a_retrieve_reports_every_tier_even_for_earlier_models_only() {
+        let mut record = example();
+        record.programs.cyber.as_mut().unwrap().tiers = BTreeMap::new();
+        let full = record.render(ApiVersion::Ga, View::Full, NOW);
+        assert_eq!(
+            full["programs"]["cyber"],
+            json!({"status": "active", "requirements": null, "tiers": {
+                "a": {"status": "inactive"}, "b": {"status": "inactive"}, "c": {"status": "inactive"}}})
+        );
+        record.programs.cyber.as_mut().unwrap().tiers =
+            BTreeMap::from([("b".into(), Switch::Active)]);
+        let full = record.render(ApiVersion::Ga, View::Full, NOW);
+        assert_eq!(
+            full["programs"]["cyber"]["tiers"]["a"],
+            json!({"status": "inactive"})
+        );
+        assert_eq!(
+            full["programs"]["cyber"]["tiers"]["b"],
+            json!({"status": "active"})
+        );
+        let reduced = record.render(ApiVersion::Ga, View::Reduced, NOW);
+        assert_eq!(
+            reduced["programs"]["cyber"]["tiers"],
+            json!({}),
+            "a list reports none"
         );
     }
 

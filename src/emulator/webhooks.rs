@@ -71,7 +71,6 @@ impl Endpoint {
     fn wire(&self) -> Value {
         json!({
             "id": self.id,
-            "type": "webhook_endpoint",
             "created_at": crate::timestamp::rfc3339(self.created_at),
             "updated_at": crate::timestamp::rfc3339(self.updated_at),
             "url": self.url,
