@@ -111,8 +111,8 @@ fn LoadedDelete(id: ProfileId) -> impl IntoView {
 }
 
 /// The answer to a delete whose page could not read the profile again: the delete's
-/// outcome (its status is the page's), then the failed read as a notice. After an outcome
-/// that is unknown, a read that finds no profile says that the delete probably happened.
+/// outcome (its status is the page's), then the failed read as a notice; after an outcome
+/// that is unknown, a notice that the profile does not exist tells that it went.
 #[component]
 fn DeleteAnswer(error: AppError, unread: AppError, back_to_list: String) -> impl IntoView {
     view! {

@@ -61,11 +61,21 @@ fn MintAnswer(
     unread: AppError,
 ) -> impl IntoView {
     let heading = id.to_string();
+    let outcome = if can(Permission::EnrollmentCreate) {
+        view! { <EnrollmentPanel action=detail_href(&id, &from, None) answer=Some(answer) ga=spoken().is_ga()/> }
+            .into_any()
+    } else {
+        // A refused post says why, and offers nothing to press.
+        answer
+            .err()
+            .map(|error| view! { <ErrorPanel error/> })
+            .into_any()
+    };
     view! {
         <PageTitle text=heading.clone()/>
         <p><a href=from.href()>"← Back to list"</a></p>
         <PageHeading text=heading/>
-        <EnrollmentPanel action=detail_href(&id, &from, None) answer=Some(answer) ga=spoken().is_ga()/>
+        {outcome}
         <ReadFailed error=unread/>
     }
 }
