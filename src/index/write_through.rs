@@ -1,8 +1,9 @@
 //! Writing through: a profile the console has just read or changed goes into the index at
-//! once, so that a search finds it as it is now (docs/index.md, "Writing through"). A write
-//! that fails (the database busy past its timeout, or away) is never dropped in silence:
-//! it waits here, the newest copy of each profile, and is written again with backoff
-//! until it is in; the freshness line counts what still waits.
+//! once, so that a search finds it as it is now (docs/index.md, "Sync"). A write that
+//! fails (the database busy past its timeout, or away) is never dropped in silence: it
+//! waits here, the newest copy of each profile, and is written again with backoff until
+//! it is in; the freshness line counts what still waits. It waits in memory: a console
+//! that stops forgets it, and the next walk brings the profile back.
 
 use super::received::Received;
 use super::store::Index;
