@@ -894,6 +894,49 @@ fn a_write_is_shown_as_it_went_even_when_the_page_after_it_cannot_read_the_profi
     });
 }
 
+/// A profile's page lists the other profiles with its external id, from the index, as
+/// links to their pages; a profile whose external id is its own shows no such section.
+#[test]
+fn a_profiles_page_lists_the_others_with_its_external_id() {
+    on_shared_runtime(async {
+        let console = Console::start().await;
+        let mut made = Vec::new();
+        for (name, external_id) in [
+            ("Twin One", "shared-7"),
+            ("Twin Two", "shared-7"),
+            ("Alone", "alone-8"),
+        ] {
+            let (status, body) = console
+                .json(
+                    "create",
+                    json!({"profile": {"name": name, "external_id": external_id}}),
+                )
+                .await;
+            assert_eq!(status, 200, "{body}");
+            made.push(serde_json::from_str::<Profile>(&body).unwrap().id);
+        }
+        let (status, _, html) = console.page(&format!("/profiles/{}", made[0])).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("Same external ID"), "{html}");
+        assert!(html.contains("1 other profile has"));
+        assert!(html.contains(&format!("href=\"/profiles/{}", made[1])));
+        assert!(html.contains("Twin Two"));
+        assert!(!html.contains(&format!("/profiles/{}\"", made[2])));
+        let (_, _, alone) = console.page(&format!("/profiles/{}", made[2])).await;
+        assert!(!alone.contains("Same external ID"));
+        // The server function answers the same, and a malformed id names no profile.
+        let (status, body) = console
+            .form("same-external-id", &format!("id={}", made[1]))
+            .await;
+        assert_eq!(status, 200);
+        assert!(
+            body.contains(made[0].as_str()) && !body.contains(made[1].as_str()),
+            "{body}"
+        );
+        assert_eq!(console.form("same-external-id", "id=..%2F").await.0, 404);
+    });
+}
+
 /// Sends `request` asking for `encoding`; answers the status, the headers and the body
 /// as it came, decompressed as its `content-encoding` says.
 async fn encoded(
@@ -1601,7 +1644,6 @@ fn pages_are_html_with_islands_only_where_the_browser_is_needed() {
 #[test]
 fn a_server_function_posted_as_a_form_redirects_only_to_this_console() {
     on_shared_runtime(async {
-        let console = Console::start().await;
         let paths: Vec<&str> = leptos::server_fn::axum::server_fn_paths()
             .map(|(path, _)| path)
             .collect();
@@ -1609,14 +1651,16 @@ fn a_server_function_posted_as_a_form_redirects_only_to_this_console() {
             paths.len() >= 10,
             "every server function is registered: {paths:?}"
         );
-        for path in paths {
-            for (referer, back) in [
-                ("//evil.example/x", "/"),
-                ("https://evil.example/x", "/x"),
-                ("/\\evil.example", "/"),
-                ("javascript:alert(1)", "/"),
-            ] {
-                let request = Request::post(path)
+        for (referer, back) in [
+            ("//evil.example/x", "/"),
+            ("https://evil.example/x", "/x"),
+            ("/\\evil.example", "/"),
+            ("javascript:alert(1)", "/"),
+        ] {
+            // A console each round: one user's calls are rate limited (40 in a burst).
+            let console = Console::start().await;
+            for path in &paths {
+                let request = Request::post(*path)
                     .header(header::ACCEPT, "text/html")
                     .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
                     .header(header::REFERER, referer)

@@ -196,8 +196,26 @@ test.describe("enrollment URL", () => {
 });
 
 for (const javaScriptEnabled of [true, false]) {
-  test.describe(`a write shown as it went (JavaScript ${javaScriptEnabled ? "on" : "off"})`, () => {
+  test.describe(`a profile's page (JavaScript ${javaScriptEnabled ? "on" : "off"})`, () => {
     test.use({ baseURL: HOOKED_CONSOLE_URL, javaScriptEnabled });
+
+    test("a profile's page lists the others with its external ID, each opening its page", async ({ page, request }) => {
+      const externalId = `twin-${Date.now()}`;
+      const ids: string[] = [];
+      for (const name of ["Twin Older", "Twin Newer"]) {
+        const created = await request.post(`${HOOKED_CONSOLE_URL}/api/profiles/create`, {
+          data: { profile: { name, external_id: externalId } },
+        });
+        ids.push((await created.json()).id);
+      }
+      await page.goto(`/profiles/${ids[0]}`);
+      if (javaScriptEnabled) await hydrated(page);
+      const same = page.getByRole("region", { name: "Same external ID" });
+      await expect(same).toContainText("1 other profile has the external ID");
+      await same.getByRole("link", { name: "Twin Newer" }).click();
+      await expect(page.getByRole("heading", { level: 1 })).toHaveText("Twin Newer");
+      await expect(page.getByRole("region", { name: "Same external ID" }).getByRole("link", { name: "Twin Older" })).toBeVisible();
+    });
 
     test("a link minted while the profile cannot be read again is still shown", async ({ page, request }) => {
       const created = await request.post(`${HOOKED_CONSOLE_URL}/api/profiles/create`, {

@@ -75,6 +75,26 @@ pub(super) fn fts_phrase(text: &str) -> String {
 }
 
 impl Index {
+    /// The other profiles the index holds with the external id (GA: reference id) that it
+    /// holds for `id`, newest first, at most `limit`: (id, name). None when it holds no
+    /// external id for `id`. One range of the external id's index, whatever the size.
+    pub async fn sharing_external_id(
+        &self,
+        id: &str,
+        limit: u32,
+    ) -> Result<Vec<(String, Option<String>)>, sqlx::Error> {
+        sqlx::query_as(
+            "SELECT o.id, o.name FROM indexed_profiles p \
+             JOIN indexed_profiles o ON o.external_id = p.external_id AND o.id <> p.id \
+             WHERE p.id = $1 AND o.gone_at IS NULL \
+             ORDER BY o.created_at DESC, o.id DESC LIMIT $2",
+        )
+        .bind(id)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+    }
+
     /// One page of results for `query`.
     pub async fn search(&self, query: &SearchQuery) -> Result<SearchPage, SearchError> {
         let after = query.after.as_deref().map(Position::decode).transpose()?;

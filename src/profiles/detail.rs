@@ -5,6 +5,7 @@ use crate::audit::view::ProfileHistory;
 use crate::auth::{can, Permission};
 use crate::error::AppError;
 use crate::profiles::by_id::{with_profile, with_profile_id, with_profile_or};
+use crate::profiles::duplicates::SameExternalIdPanel;
 use crate::profiles::enforcement::EnforcementPanel;
 use crate::profiles::enrollment::EnrollmentPanel;
 use crate::profiles::form::handover::{posted, PostedEnrollment};
@@ -159,6 +160,9 @@ fn ProfileView(
         ().into_any()
     };
     let id = profile.id.clone();
+    let same_external_id = profile.external_id().map(|external_id| {
+        view! { <SameExternalIdPanel id=id.clone() external_id=external_id.to_owned() from=from.clone()/> }
+    });
     view! {
         <PageTitle text=heading.clone()/>
         <p><a href=from.href()>"← Back to list"</a></p>
@@ -190,6 +194,7 @@ fn ProfileView(
             <dt>"Updated"</dt>
             <dd>{when(profile.updated_at)}</dd>
         </dl>
+        {same_external_id}
         {details}
         {standing}
         <h2>"Metadata"</h2>

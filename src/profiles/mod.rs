@@ -8,6 +8,7 @@ pub mod columns;
 pub mod create;
 pub mod delete;
 pub mod detail;
+pub mod duplicates;
 pub mod edit;
 pub mod enforcement;
 pub mod enrollment;
