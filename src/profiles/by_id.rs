@@ -20,17 +20,22 @@ pub fn with_profile_id<V: IntoView + 'static>(page: impl FnOnce(ProfileId) -> V)
     }
 }
 
-/// Renders `page` with the profile once it is loaded. A profile the API does not know is
-/// "not found"; any other failure is an error page titled `title`.
+/// Renders `page` with the profile once it is loaded, or [`unread_page`] when it cannot be.
 pub fn with_profile<V: IntoView + 'static>(
     id: ProfileId,
     title: &'static str,
     page: impl FnOnce(Profile) -> V + Send + 'static,
 ) -> impl IntoView {
-    with_profile_or(id, page, move |error| match error {
+    with_profile_or(id, page, move |error| unread_page(title, error))
+}
+
+/// What a page about one profile shows when the profile cannot be read: "not found" for
+/// a profile the API does not know, else an error page titled `title`.
+pub fn unread_page(title: &'static str, error: AppError) -> AnyView {
+    match error {
         AppError::NotFound => view! { <NotFound/> }.into_any(),
         error => view! { <ErrorPage title error/> }.into_any(),
-    })
+    }
 }
 
 /// Renders `page` with the profile once it is loaded, or `unread` with why it could not

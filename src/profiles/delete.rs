@@ -5,7 +5,7 @@
 
 use crate::auth::{can, Permission};
 use crate::error::AppError;
-use crate::profiles::by_id::{with_profile, with_profile_id, with_profile_or};
+use crate::profiles::by_id::{unread_page, with_profile_id, with_profile_or};
 use crate::profiles::form::handover::{posted, PostedDelete};
 use crate::profiles::links::{delete_href, detail_href, from_param, FROM};
 use crate::profiles::model::deletion::CONFIRM;
@@ -100,14 +100,12 @@ fn LoadedDelete(id: ProfileId) -> impl IntoView {
         }
         .into_any()
     };
-    match answered {
-        // The page answers a delete that did not go as asked: why, whatever the read after it.
-        Some(error) => with_profile_or(read_id, page, move |unread| {
-            view! { <DeleteAnswer error unread back_to_list/> }
-        })
-        .into_any(),
-        None => with_profile(read_id, "Delete profile", page).into_any(),
-    }
+    with_profile_or(read_id, page, move |unread| match answered {
+        // A page answering a delete that did not go as asked says why, whatever the read
+        // after it.
+        Some(error) => view! { <DeleteAnswer error unread back_to_list/> }.into_any(),
+        None => unread_page("Delete profile", unread),
+    })
 }
 
 /// The answer to a delete whose page could not read the profile again: the delete's

@@ -4,7 +4,7 @@
 use crate::audit::view::ProfileHistory;
 use crate::auth::{can, Permission};
 use crate::error::AppError;
-use crate::profiles::by_id::{with_profile, with_profile_id, with_profile_or};
+use crate::profiles::by_id::{unread_page, with_profile_id, with_profile_or};
 use crate::profiles::duplicates::SameExternalIdPanel;
 use crate::profiles::enforcement::EnforcementPanel;
 use crate::profiles::enrollment::EnrollmentPanel;
@@ -34,22 +34,18 @@ pub fn ProfileDetailPage() -> impl IntoView {
 fn LoadedProfile(id: ProfileId) -> impl IntoView {
     let (from, done) = use_query_map().with_untracked(|q| (from_param(q.get(FROM)), q.get(DONE)));
     let enrollment = posted::<PostedEnrollment>().map(|PostedEnrollment(answer)| answer);
-    match enrollment.clone() {
-        // The page answers a mint: the link (or why not) is shown whatever the read after it.
-        Some(answer) => {
-            let (page_from, page_id) = (from.clone(), id.clone());
-            with_profile_or(
-                id,
-                move |profile| view! { <ProfileView profile from=page_from done enrollment/> },
-                move |unread| view! { <MintAnswer id=page_id from answer unread/> },
-            )
-            .into_any()
-        }
-        None => with_profile(id, "Profile", move |profile| {
-            view! { <ProfileView profile from done enrollment/> }
-        })
-        .into_any(),
-    }
+    let page_from = from.clone();
+    let page_id = id.clone();
+    let page_enrollment = enrollment.clone();
+    with_profile_or(
+        id,
+        move |profile| view! { <ProfileView profile from=page_from done enrollment=page_enrollment/> },
+        // A page answering a mint shows the link (or why not) whatever the read after it.
+        move |unread| match enrollment {
+            Some(answer) => view! { <MintAnswer id=page_id from answer unread/> }.into_any(),
+            None => unread_page("Profile", unread),
+        },
+    )
 }
 
 /// The answer to a mint whose page could not read the profile again: what the mint did,
