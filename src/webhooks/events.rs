@@ -24,6 +24,9 @@ pub struct Event {
     #[serde(rename = "type")]
     envelope: String,
     pub data: Data,
+    /// The profile a `user_profile.*` event is about, as [`Event::parse`] read it.
+    #[serde(skip)]
+    pub profile: Option<ProfileId>,
 }
 
 /// The event's payload; the fields the console reads, the rest ignored.
@@ -48,7 +51,8 @@ impl Event {
     /// `enac_…`. A delivery that breaks one is refused whole, so nothing else ever reaches
     /// the History or the log.
     pub fn parse(body: &[u8]) -> Result<Self, String> {
-        let event: Self = serde_json::from_slice(body).map_err(|e| format!("not an event: {e}"))?;
+        let mut event: Self =
+            serde_json::from_slice(body).map_err(|e| format!("not an event: {e}"))?;
         if event.envelope != "event" {
             return Err("not an event: its type is not \"event\"".into());
         }
@@ -64,14 +68,14 @@ impl Event {
         if !plain_type {
             return Err("the event type is not lower-case letters, digits, \"_\" and \".\"".into());
         }
-        if kind.starts_with("user_profile.")
-            && !event
-                .data
-                .id
-                .as_deref()
-                .is_some_and(|id| is_prefixed_id(id, ProfileId::PREFIX))
-        {
-            return Err("the profile id is not \"uprof_\" followed by letters and digits".into());
+        if kind.starts_with("user_profile.") {
+            let profile = event.data.id.as_deref().map(ProfileId::parse);
+            let Some(Ok(profile)) = profile else {
+                return Err(
+                    "the profile id is not \"uprof_\" followed by letters and digits".into(),
+                );
+            };
+            event.profile = Some(profile);
         }
         if let Some(action) = &event.data.enforcement_action_id {
             if !is_prefixed_id(action, "enac_") {
@@ -111,17 +115,8 @@ pub async fn process(state: AppState, webhook_id: String, headers: HeaderMap, ev
         );
         return;
     };
-    let Some(id) = event
-        .data
-        .id
-        .as_deref()
-        .and_then(|raw| ProfileId::parse(raw).ok())
-    else {
-        tracing::warn!(
-            webhook_id,
-            event_type = event.data.kind,
-            "webhook event names no valid profile id"
-        );
+    // `describe` names only `user_profile.*` events, which `Event::parse` gave a profile.
+    let Some(id) = event.profile.clone() else {
         return;
     };
     let before = state.index.stored(id.as_str()).await.ok().flatten();
