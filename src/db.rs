@@ -191,6 +191,11 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// it: when another connection wrote meanwhile it fails at once ("database is locked",
 /// codes 5 and 517), whatever the busy timeout. `BEGIN IMMEDIATE` takes the lock first,
 /// waiting up to [`BUSY_TIMEOUT`] for it. PostgreSQL locks rows as they are written.
+///
+/// Only for transactions whose caller is not cancelled midway: a task aborted while it
+/// holds one (the sync loop, in `tests/index.rs`) was seen to leave the lock held, and
+/// every later writer timing out. The sync's page writes use a plain `BEGIN`; when one
+/// meets a concurrent writer it fails and the sync retries that page (docs/index.md).
 pub async fn begin_write(
     pool: &AnyPool,
     postgres: bool,
