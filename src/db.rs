@@ -192,18 +192,30 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// codes 5 and 517), whatever the busy timeout. `BEGIN IMMEDIATE` takes the lock first,
 /// waiting up to [`BUSY_TIMEOUT`] for it. PostgreSQL locks rows as they are written.
 ///
-/// Only for transactions whose caller is not cancelled midway: a task aborted while it
-/// holds one (the sync loop, in `tests/index.rs`) was seen to leave the lock held, and
-/// every later writer timing out. The sync's page writes use a plain `BEGIN`; when one
-/// meets a concurrent writer it fails and the sync retries that page (docs/index.md).
+/// The beginning runs in a task of its own, to its end, whoever waits for it. sqlx
+/// begins with a statement of ours in two steps (the statement, then a check that SQLite
+/// is in a transaction); a caller dropped between them (a request whose client went
+/// away, an aborted sync) left a transaction that no [`sqlx::Transaction`] owned, so
+/// nothing rolled it back and its connection kept the write lock for good. A whole
+/// `Transaction` dropped at any later point rolls back before its connection is used
+/// again. (A plain `pool.begin()` has no such gap.)
 pub async fn begin_write(
     pool: &AnyPool,
     postgres: bool,
 ) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
-    if postgres {
-        pool.begin().await
-    } else {
-        pool.begin_with("BEGIN IMMEDIATE").await
+    let pool = pool.clone();
+    let begun = tokio::spawn(async move {
+        if postgres {
+            pool.begin().await
+        } else {
+            pool.begin_with("BEGIN IMMEDIATE").await
+        }
+    });
+    match begun.await {
+        Ok(begun) => begun,
+        Err(stopped) if stopped.is_panic() => std::panic::resume_unwind(stopped.into_panic()),
+        // Only when the runtime shuts down, as the pool does.
+        Err(_) => Err(sqlx::Error::PoolClosed),
     }
 }
 
@@ -390,5 +402,36 @@ mod tests {
             Database::open(&location).await.unwrap();
         }
         assert!(dir.path().join(DATABASE_FILE).exists());
+    }
+
+    /// A write transaction given up while it begins (a request whose client went away, an
+    /// aborted task) must not keep SQLite's write lock: every later writer would wait for
+    /// it and fail. Each round stops the beginning after one more poll, so the rounds
+    /// together stop it at each of its waits.
+    #[tokio::test]
+    async fn a_write_given_up_while_it_begins_leaves_the_database_writable() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::open(&Location::Sqlite(dir.path().into()))
+            .await
+            .unwrap();
+        for polls in 1..=64 {
+            let mut begin = Box::pin(begin_write(db.pool(), false));
+            for _ in 0..polls {
+                if futures::poll!(begin.as_mut()).is_ready() {
+                    break;
+                }
+                tokio::task::yield_now().await;
+            }
+            drop(begin);
+            let mut tx = tokio::time::timeout(BUSY_TIMEOUT * 2, begin_write(db.pool(), false))
+                .await
+                .expect("the write lock is free within the busy timeout")
+                .unwrap_or_else(|e| panic!("after giving up at poll {polls}: {e}"));
+            sqlx::query("DELETE FROM users")
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+        }
     }
 }

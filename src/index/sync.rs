@@ -423,7 +423,7 @@ impl Index {
         next: &str,
         lease: Duration,
     ) -> Result<bool, sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         self.upsert_in(&mut tx, profiles).await?;
         let result = sqlx::query(
             "UPDATE index_sync SET walk_cursor = $1, walk_pages = walk_pages + 1, \
@@ -455,7 +455,7 @@ impl Index {
     ) -> Result<Option<WalkDone>, sqlx::Error> {
         let now = OffsetDateTime::now_utc();
         let seconds = started.map_or(0.0, |s| (now - s).as_seconds_f64().max(0.0));
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         self.upsert_in(&mut tx, profiles).await?;
         let result = sqlx::query(
             "UPDATE index_sync SET walk_running = 0, walk_cursor = NULL, \
