@@ -13,6 +13,7 @@
 
 use profiles_admin::db::{Database, Location};
 use profiles_admin::emulator::seed;
+use profiles_admin::index::received::How;
 use profiles_admin::index::{Index, Received};
 use profiles_admin::profiles::search::query::SearchQuery;
 use secrecy::SecretString;
@@ -46,7 +47,7 @@ async fn main() {
         let started = Instant::now();
         let mut batch = Vec::with_capacity(BATCH);
         for profile in seed::profiles(count).skip(usize::try_from(have).unwrap_or(0)) {
-            batch.push(Received::from_profile(&profile));
+            batch.push(Received::from_profile(&profile, How::Walk));
             if batch.len() == BATCH {
                 index.upsert(&batch).await.expect("a batch is written");
                 batch.clear();

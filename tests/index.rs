@@ -7,6 +7,7 @@ mod common;
 use common::{valid_new, valid_update, TestDatabase, TestEmulator};
 use profiles_admin::db::Database;
 use profiles_admin::emulator::seed::{self, SEED_COUNT};
+use profiles_admin::index::received::How;
 use profiles_admin::index::sync::{self, SyncConfig};
 use profiles_admin::index::{Index, Received};
 use profiles_admin::profiles::model::{
@@ -29,6 +30,7 @@ fn config(rate: f64) -> SyncConfig {
         lease: Duration::from_secs(2),
         backoff: Duration::from_millis(50),
         pause: Duration::from_millis(300),
+        check_programs: false,
     }
 }
 
@@ -499,7 +501,7 @@ async fn an_index_built_under_the_beta_reads_after_switching_to_ga_and_finds_ga_
             let received: Vec<Received> = beta
                 .iter()
                 .cloned()
-                .filter_map(Received::from_value)
+                .filter_map(|value| Received::from_value(value, time::OffsetDateTime::now_utc()))
                 .collect();
             index.upsert(&received).await.unwrap();
             let with_external: Vec<&serde_json::Value> = beta
@@ -518,7 +520,7 @@ async fn an_index_built_under_the_beta_reads_after_switching_to_ga_and_finds_ga_
             let received: Vec<Received> = ga
                 .iter()
                 .cloned()
-                .filter_map(Received::from_value)
+                .filter_map(|value| Received::from_value(value, time::OffsetDateTime::now_utc()))
                 .collect();
             assert_eq!(received.len(), ga.len(), "every GA profile parses");
             index.upsert(&received).await.unwrap();
@@ -667,7 +669,9 @@ async fn a_failed_write_through_waits_and_is_written_again() {
             assert_eq!(index.status(false).await.unwrap().waiting_writes, 0);
             let away = "ALTER TABLE indexed_profiles RENAME TO indexed_profiles_away";
             sqlx::query(away).execute(db.pool()).await.unwrap();
-            index.write_through(Received::from_profile(&profile)).await;
+            index
+                .write_through(Received::from_profile(&profile, How::Write))
+                .await;
             assert_eq!(index.waiting_writes(), 1);
             assert_eq!(index.status(false).await.unwrap().waiting_writes, 1);
             assert!(index.write_waiting().await.is_err(), "still away");
@@ -685,15 +689,264 @@ async fn a_failed_write_through_waits_and_is_written_again() {
                 updated_at: profile.updated_at + time::Duration::seconds(5),
                 ..profile.clone()
             };
-            index.write_through(Received::from_profile(&newer)).await;
+            index
+                .write_through(Received::from_profile(&newer, How::Write))
+                .await;
             sqlx::query(away).execute(db.pool()).await.unwrap();
-            index.write_through(Received::from_profile(&profile)).await;
+            index
+                .write_through(Received::from_profile(&profile, How::Write))
+                .await;
             sqlx::query(back).execute(db.pool()).await.unwrap();
             index.write_waiting().await.unwrap();
             assert_eq!(
                 ids(&index, &search(&[("q", "Newer Nora")])).await,
                 ["uprof_waiting1"]
             );
+        })
+    })
+    .await;
+}
+
+/// The GA profiles of the emulator, each as one page of a list shows it.
+async fn listed_ga(emulator: &TestEmulator) -> Vec<Received> {
+    let now = time::OffsetDateTime::now_utc();
+    listed_as(emulator, ApiVersion::Ga)
+        .await
+        .into_iter()
+        .filter_map(|value| Received::from_value(value, now))
+        .collect()
+}
+
+#[tokio::test]
+async fn the_program_pass_learns_what_a_list_does_not_report_within_the_walks_rate_and_resumes() {
+    on_both(|db| {
+        Box::pin(async move {
+            let emulator = TestEmulator::start_seeded(40).await;
+            let ga = emulator.client_with(|c| c.version = ApiVersion::Ga);
+            let profiles = listed_ga(&emulator).await;
+            let (cyber, restricted) = (
+                profiles[7].profile.id.to_string(),
+                profiles[31].profile.id.to_string(),
+            );
+            let (status, _) = emulator
+                .hook(
+                    reqwest::Method::PUT,
+                    &format!("/_emulator/profiles/{cyber}/programs"),
+                    json!({"cyber": {"status": "active", "tiers": {"a": "active", "b": "inactive", "c": "inactive"},
+                           "requirements": {"data_retention": true, "human_review": false}},
+                           "efs": {"status": "pending", "features": {"cmek": "inactive"}}}),
+                )
+                .await;
+            assert_eq!(status, 200);
+            let (status, _) = emulator
+                .hook(
+                    reqwest::Method::POST,
+                    &format!("/_emulator/profiles/{restricted}/enforcement_actions"),
+                    json!({"kind": "restriction", "reason": "unsupported_region", "verify": true}),
+                )
+                .await;
+            assert_eq!(status, 200);
+            emulator.forget_requests().await;
+
+            let index = Index::open(&db).await.unwrap();
+            let rate = 25.0;
+            let started = tokio::time::Instant::now();
+            let pass = SyncConfig {
+                check_programs: true,
+                ..config(rate)
+            };
+            let first = sync::spawn(index.clone(), ga.clone(), pass.clone());
+            until("half the programs learned", || async {
+                index.sync_state().await.unwrap().last_complete_at.is_some()
+                    && index.programs_backlog().await.unwrap() <= 20
+            })
+            .await;
+            first.task.abort();
+            let _ = first.task.await;
+            let seen = emulator.seen().await;
+            let elapsed = started.elapsed().as_secs_f64();
+            // One budget for the walk and the pass: never more than the rate allows.
+            assert!(
+                seen.len() as f64 <= rate * elapsed + 1.0,
+                "{} requests in {elapsed:.2} s at {rate}/s",
+                seen.len()
+            );
+            let retrieves: Vec<&str> = seen
+                .iter()
+                .filter(|r| r.method == "GET" && r.uri.starts_with("/v1/user_profiles/"))
+                .map(|r| r.uri.trim_start_matches("/v1/user_profiles/"))
+                .collect();
+            // Profiles in the review queue are retrieved before any other.
+            let queue: std::collections::BTreeSet<String> = listed_ga(&emulator)
+                .await
+                .into_iter()
+                .filter(|r| profiles_admin::index::statuses::in_queue(&r.profile))
+                .map(|r| r.profile.id.to_string())
+                .collect();
+            assert!(queue.contains(&restricted) && queue.len() < 20, "{queue:?}");
+            let first: std::collections::BTreeSet<String> = retrieves
+                .iter()
+                .take(queue.len())
+                .map(|id| (*id).to_owned())
+                .collect();
+            assert_eq!(first, queue);
+
+            // A new process goes on with what is still unknown, not from the start.
+            let left = index.programs_backlog().await.unwrap();
+            assert!(left > 0 && left < 40, "{left}");
+            emulator.forget_requests().await;
+            let second = sync::spawn(index.clone(), ga.clone(), pass);
+            until("every profile's programs learned", || async {
+                index.programs_backlog().await.unwrap() == 0
+            })
+            .await;
+            let again = emulator
+                .seen()
+                .await
+                .into_iter()
+                .filter(|r| r.method == "GET" && r.uri.starts_with("/v1/user_profiles/"))
+                .count() as u64;
+            second.task.abort();
+            // The ones left, plus what the pass retrieved while the condition was polled.
+            assert!(again >= left && again <= left + 3, "{again} retrieves for {left} left");
+
+            let known = index.known_programs(&cyber).await.unwrap().unwrap();
+            let programs = known.programs.unwrap();
+            let cyber_program = programs.cyber.unwrap();
+            assert_eq!(cyber_program.status.label(), "active");
+            assert_eq!(cyber_program.tiers["a"].status.label(), "active");
+            assert_eq!(programs.efs.unwrap().status.label(), "pending");
+            assert_eq!(known.how, "retrieve");
+            // Search's program filter reads what the retrieve reported, which the list
+            // (efs: null) cannot tell.
+            assert!(ids(&index, &search(&[("grant", "pending")]))
+                .await
+                .contains(&cyber));
+            // A walk after that does not unlearn it.
+            index.upsert(&listed_ga(&emulator).await).await.unwrap();
+            let after_walk = index.known_programs(&cyber).await.unwrap().unwrap();
+            assert_eq!(after_walk.learned_at, known.learned_at);
+            assert!(ids(&index, &search(&[("grant", "pending")]))
+                .await
+                .contains(&cyber));
+        })
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn each_status_change_is_recorded_once_whichever_way_it_arrives() {
+    on_both(|db| {
+        Box::pin(async move {
+            let emulator = TestEmulator::start_seeded(5).await;
+            let ga = emulator.client_with(|c| c.version = ApiVersion::Ga);
+            let index = Index::open(&db).await.unwrap();
+            // The first sighting is no change.
+            index.upsert(&listed_ga(&emulator).await).await.unwrap();
+            let id = emulator.first_profile_id().await;
+            let profile_id = profiles_admin::profiles::model::ProfileId::parse(&id).unwrap();
+            assert!(index.timeline(&id, 50).await.unwrap().is_empty());
+
+            let (_, opened) = emulator
+                .hook(
+                    reqwest::Method::POST,
+                    &format!("/_emulator/profiles/{id}/enforcement_actions"),
+                    json!({"kind": "restriction", "reason": "high_harm", "verify": true}),
+                )
+                .await;
+            let action = opened["enforcement_actions"][0]["id"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+            // Observed by a walk, a retrieve and a webhook's re-read, in that order in
+            // time, and written in the opposite order.
+            let walk = listed_ga(&emulator).await;
+            let retrieved = ga.get(&profile_id).await.unwrap().value;
+            let retrieve = Received::from_profile(&retrieved, How::Retrieve);
+            let webhook = Received::from_profile(
+                &retrieved,
+                How::Webhook {
+                    event_at: Some(time::macros::datetime!(2026-10-15 17:02:41 UTC)),
+                },
+            );
+            index.write_through(webhook).await;
+            index.write_through(retrieve).await;
+            index.upsert(&walk).await.unwrap();
+            let timeline = index.timeline(&id, 50).await.unwrap();
+            let got: Vec<_> = timeline
+                .iter()
+                .map(|e| {
+                    (
+                        e.subject.as_str(),
+                        e.old_status.as_deref(),
+                        e.new_status.as_str(),
+                        e.how.as_str(),
+                    )
+                })
+                .collect();
+            let action_subject = format!("action:{action}");
+            assert_eq!(got.len(), 2, "{got:?}");
+            assert!(got.contains(&("enforcement", Some("unrestricted"), "restricted", "webhook")));
+            assert!(got.contains(&(action_subject.as_str(), None, "open", "webhook")));
+            assert!(timeline
+                .iter()
+                .all(|e| e.event_at.as_deref() == Some("2026-10-15T17:02:41.000000Z")));
+            let detail = timeline
+                .iter()
+                .find(|e| e.subject == action_subject)
+                .and_then(|e| e.detail.clone())
+                .unwrap();
+            assert!(
+                detail.contains("high_harm") && detail.contains("verify"),
+                "{detail}"
+            );
+
+            // Resolved: seen by a write's answer first, then a walk; recorded once.
+            let (status, _) = emulator
+                .hook(
+                    reqwest::Method::DELETE,
+                    &format!("/_emulator/profiles/{id}/enforcement_actions/{action}"),
+                    json!(null),
+                )
+                .await;
+            assert_eq!(status, 200);
+            let walk = listed_ga(&emulator).await;
+            let updated = ga
+                .update(
+                    &profile_id,
+                    &profiles_admin::profiles::model::ProfileUpdate::try_from(ProfileUpdateInput {
+                        name: Field::Value("Renamed".into()),
+                        ..Default::default()
+                    })
+                    .unwrap()
+                    .body(ApiVersion::Ga)
+                    .unwrap(),
+                )
+                .await
+                .unwrap()
+                .value;
+            index
+                .write_through(Received::from_profile(&updated, How::Write))
+                .await;
+            index.upsert(&walk).await.unwrap();
+            let timeline = index.timeline(&id, 50).await.unwrap();
+            assert_eq!(timeline.len(), 4, "{timeline:?}");
+            let resolved: Vec<_> = timeline[..2]
+                .iter()
+                .map(|e| (e.subject.as_str(), e.new_status.as_str(), e.how.as_str()))
+                .collect();
+            assert!(resolved.contains(&("enforcement", "unrestricted", "write")));
+            assert!(resolved.contains(&(action_subject.as_str(), "resolved", "write")));
+            // No other profile changed.
+            for other in listed_ga(&emulator).await {
+                if other.profile.id.as_str() != id {
+                    assert!(index
+                        .timeline(other.profile.id.as_str(), 5)
+                        .await
+                        .unwrap()
+                        .is_empty());
+                }
+            }
         })
     })
     .await;

@@ -1,12 +1,17 @@
 //! The profile index (server only): the console's own copy of every profile, because the
 //! API has no search, no filter, no count and only a forward cursor (docs/index.md).
 //! [`store`] writes profiles in, [`search`] finds them, [`sync`] keeps them fresh,
-//! [`write_through`] puts in what the console has just read or changed.
+//! [`write_through`] puts in what the console has just read or changed; [`programs`]
+//! keeps programs as a retrieve reports them and [`timeline`] each status change
+//! ([`statuses`] says what changed).
 
+pub mod programs;
 pub mod received;
 pub mod search;
+pub mod statuses;
 pub mod store;
 pub mod sync;
+pub mod timeline;
 mod waiting;
 pub mod write_through;
 

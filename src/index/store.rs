@@ -2,12 +2,16 @@
 //! write-through), and the sync's shared state. Tables are in `migrations/0003_index.sql`;
 //! the text-search structures, whose syntax differs between the databases, are made here.
 
+use super::programs::ProgramsColumns;
 use super::received::Received;
+use super::statuses;
+use super::timeline::Review;
 use super::waiting::Waiting;
 use crate::db::{Database, Statement};
 use crate::profiles::model::Profile;
 use crate::timestamp::stamp;
 use sqlx::AnyPool;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use time::OffsetDateTime;
@@ -139,10 +143,26 @@ impl Index {
             return Ok(());
         }
         let now = stamp(OffsetDateTime::now_utc());
+        let known = self.stored_rows(conn, &unique).await?;
+        let held = self.held_statuses(conn, &unique).await?;
+        let mut review = Review::default();
+        let mut effective = Vec::with_capacity(unique.len());
+        for r in &unique {
+            let id = r.profile.id.as_str();
+            let stored = known.get(id);
+            let at = stamp(r.observed_at);
+            let comparison = statuses::compare(
+                held.get(id).unwrap_or(&BTreeMap::new()),
+                &statuses::observe(r),
+                &at,
+            );
+            review.add(id, r, comparison);
+            effective.push(ProgramsColumns::after(stored, r, &at));
+        }
 
         let mut rows = Statement::new();
         let mut values = Vec::new();
-        for r in &unique {
+        for (r, programs) in unique.iter().zip(&effective) {
             let p = &r.profile;
             let row = [
                 rows.text(p.id.as_str()),
@@ -158,6 +178,10 @@ impl Index {
                 rows.text(search_text(p)),
                 rows.text(r.raw.clone()),
                 rows.text(now.clone()),
+                rows.optional(programs.programs.as_deref()),
+                rows.text(programs.at.clone()),
+                rows.optional(programs.how.as_deref()),
+                rows.int(programs.due),
             ];
             values.push(format!(
                 "({}, (SELECT walk FROM index_sync WHERE id = 1), NULL)",
@@ -166,27 +190,24 @@ impl Index {
         }
         rows.sql = format!(
             "INSERT INTO indexed_profiles (id, doc, external_id, name, unnamed, sort_name, relationship, \
-             enforcement_status, created_at, updated_at, search_text, raw, indexed_at, seen_walk, gone_at) VALUES {} \
+             enforcement_status, created_at, updated_at, search_text, raw, indexed_at, \
+             programs, programs_at, programs_how, programs_due, seen_walk, gone_at) VALUES {} \
              ON CONFLICT (id) DO UPDATE SET external_id = excluded.external_id, \
              name = excluded.name, unnamed = excluded.unnamed, sort_name = excluded.sort_name, \
              relationship = excluded.relationship, \
              enforcement_status = excluded.enforcement_status, created_at = excluded.created_at, \
              updated_at = excluded.updated_at, search_text = excluded.search_text, \
              raw = excluded.raw, indexed_at = excluded.indexed_at, \
+             programs = excluded.programs, programs_at = excluded.programs_at, \
+             programs_how = excluded.programs_how, programs_due = excluded.programs_due, \
              seen_walk = excluded.seen_walk, gone_at = NULL",
             values.join(", ")
         );
-        // SQLite's full-text rows of the profiles already indexed, replaced below; asking
-        // first spares the full-text table a delete for every new profile.
-        let known: Vec<i64> = if self.postgres {
+        // SQLite's full-text rows of the profiles already indexed, replaced below.
+        let known_docs: Vec<i64> = if self.postgres {
             Vec::new()
         } else {
-            let mut select = Statement::new();
-            let ids = select.texts(unique.iter().map(|r| r.profile.id.as_str()));
-            select.sql = format!("SELECT doc FROM indexed_profiles WHERE id IN ({ids})");
-            sqlx::query_scalar_with(&select.sql, select.args)
-                .fetch_all(&mut *conn)
-                .await?
+            known.values().map(|stored| stored.doc).collect()
         };
         rows.execute(conn).await?;
 
@@ -198,8 +219,8 @@ impl Index {
         }
         let mut grants = Statement::new();
         let mut values = Vec::new();
-        for r in &unique {
-            for (name, status) in r.profile.standing() {
+        for (r, programs) in unique.iter().zip(&effective) {
+            for (name, status) in programs.profile.standing() {
                 values.push(format!(
                     "({}, {}, {})",
                     grants.text(r.profile.id.as_str()),
@@ -234,10 +255,12 @@ impl Index {
             keys.execute(conn).await?;
         }
 
+        review.write(conn).await?;
+
         if !self.postgres {
-            if !known.is_empty() {
+            if !known_docs.is_empty() {
                 let mut delete = Statement::new();
-                let docs: Vec<_> = known.iter().map(|d| delete.int(*d)).collect();
+                let docs: Vec<_> = known_docs.iter().map(|d| delete.int(*d)).collect();
                 delete.sql = format!(
                     "DELETE FROM profile_text WHERE rowid IN ({})",
                     docs.join(", ")

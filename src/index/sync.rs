@@ -5,6 +5,8 @@
 //!   admin asks; profiles a complete walk did not see are marked gone. Oldest first, so
 //!   that profiles created during the walk are at its end and are seen too;
 //! - between walks, the newest profiles, until one the index knows;
+//! - between those, under GA, the program pass: one retrieve at a time of the profile
+//!   whose programs are most due (`programs.rs`), for ever, least recently learned first;
 //! - one request at a time, at most `PROFILES_INDEX_RATE` a second, through the client's
 //!   retry policy (which honours `retry-after`); a failed step waits and resumes where it
 //!   was, a refused key pauses the sync instead of hammering the API;
@@ -13,9 +15,9 @@
 //! - one console syncs at a time: it holds a lease in the shared database, renewed with
 //!   every step; when it stops renewing, another takes over, where the walk was.
 
-use super::received::Received;
+use super::received::{How, Received};
 use super::store::Index;
-use crate::profiles::model::{ListQuery, Order, PageCursor, PageSize};
+use crate::profiles::model::{ListQuery, Order, PageCursor, PageSize, ProfileId};
 use crate::profiles::search::results::{IndexStatus, WalkProgress};
 use crate::timestamp::{parse, stamp};
 use crate::upstream::{Client, ErrorKind, UpstreamError};
@@ -45,6 +47,10 @@ pub struct SyncConfig {
     pub backoff: Duration,
     /// Wait after the key is refused, or after failures pile up.
     pub pause: Duration,
+    /// Whether the program pass runs between walks (docs/review.md): under GA, whose
+    /// list reports programs incompletely. The 2026-03-24 list reports trust grants in
+    /// full.
+    pub check_programs: bool,
 }
 
 impl SyncConfig {
@@ -56,6 +62,7 @@ impl SyncConfig {
             lease: client.longest_call() + Duration::from_secs(30),
             backoff: Duration::from_secs(5),
             pause: Duration::from_secs(300),
+            check_programs: client.version().is_ga(),
         }
     }
 }
@@ -216,6 +223,12 @@ impl Syncer {
             self.pick_up_new().await?;
             self.last_pick_up = Some(Instant::now());
         }
+        if self.config.check_programs {
+            if let Some(id) = self.index.next_program_check().await? {
+                self.check_programs(&id).await?;
+                return Ok(Step::Again);
+            }
+        }
         let poll_due = self
             .config
             .poll
@@ -294,6 +307,29 @@ impl Syncer {
         Ok(())
     }
 
+    /// One step of the program pass: retrieves the profile whose programs are most due
+    /// and writes what the retrieve reported. A profile that is gone, or whose retrieve
+    /// is refused, goes to the end of the cycle; any other failure is the step's.
+    async fn check_programs(&mut self, id: &ProfileId) -> Result<(), StepError> {
+        self.pace().await;
+        match self.client.get(id).await {
+            Ok(reply) => {
+                let received = Received::from_profile(&reply.value, How::Retrieve);
+                self.index.upsert(std::slice::from_ref(&received)).await?;
+            }
+            Err(e) if e.kind == ErrorKind::NotFound => {
+                self.index.mark_gone(id.as_str()).await?;
+                self.index.program_check_skipped(id).await?;
+            }
+            Err(e) if e.kind == ErrorKind::InvalidRequest => {
+                tracing::warn!(%id, error = %e, "the program pass could not retrieve a profile; it goes to the end of the cycle");
+                self.index.program_check_skipped(id).await?;
+            }
+            Err(e) => return Err(e.into()),
+        }
+        Ok(())
+    }
+
     /// Newest first, until a profile the index knows.
     async fn pick_up_new(&mut self) -> Result<(), StepError> {
         let mut cursor = None;
@@ -334,7 +370,11 @@ impl Syncer {
 /// The profiles of a page; an element that is not a profile is logged and skipped.
 fn received(data: Vec<serde_json::Value>) -> Vec<Received> {
     let total = data.len();
-    let kept: Vec<_> = data.into_iter().filter_map(Received::from_value).collect();
+    let observed_at = OffsetDateTime::now_utc();
+    let kept: Vec<_> = data
+        .into_iter()
+        .filter_map(|value| Received::from_value(value, observed_at))
+        .collect();
     if kept.len() < total {
         tracing::warn!(
             skipped = total - kept.len(),

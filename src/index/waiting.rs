@@ -84,7 +84,7 @@ mod tests {
             "id": id, "created_at": "2026-03-15T10:00:00Z", "updated_at": updated_at
         }))
         .unwrap();
-        Received::from_profile(&profile)
+        Received::from_profile(&profile, super::super::received::How::Write)
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::audit::Action;
 use crate::auth::authorized::Authorized;
 use crate::auth::Permission;
 use crate::error::{AppError, FieldError};
-use crate::index::Received;
+use crate::index::received::{How, Received};
 use crate::profiles::model::{changes, deletion};
 use crate::profiles::model::{
     AccessType, EnrollmentUrl, NewProfile, Profile, ProfileId, ProfileUpdate, Relationship,
@@ -27,17 +27,23 @@ pub fn state() -> Result<AppState, AppError> {
 /// Writes a profile the console has just read or changed into the index at once
 /// (docs/index.md), so a search finds it as it is now. A failure is never the user's
 /// problem: the index writes it again until it is in (`index::write_through`).
-async fn write_through(state: &AppState, profile: &Profile) {
+async fn write_through(state: &AppState, profile: &Profile, how: How) {
     state
         .index
-        .write_through(Received::from_profile(profile))
+        .write_through(Received::from_profile(profile, how))
         .await;
 }
 
 /// One profile, live from the API, written through to the index.
 pub async fn get(state: &AppState, id: &ProfileId) -> Result<Profile, AppError> {
+    get_as(state, id, How::Retrieve).await
+}
+
+/// [`get`], saying why the profile is read (a webhook's re-read), for the status
+/// timeline.
+pub async fn get_as(state: &AppState, id: &ProfileId, how: How) -> Result<Profile, AppError> {
     let profile = upstream("get", state.upstream.get(id).await)?;
-    write_through(state, &profile).await;
+    write_through(state, &profile, how).await;
     Ok(profile)
 }
 
@@ -72,7 +78,7 @@ pub async fn create(
         .await?;
     match upstream_write("create", state.upstream.create(&body).await) {
         Ok(Reply { value, request_id }) => {
-            write_through(state, &value).await;
+            write_through(state, &value, How::Write).await;
             let made = changes::created(&value);
             attempt
                 .succeeded(Some(value.id.to_string()), made, request_id)
@@ -140,7 +146,7 @@ pub async fn update(
     };
     match outcome {
         Ok(Reply { value, request_id }) => {
-            write_through(state, &value).await;
+            write_through(state, &value, How::Write).await;
             let made = changes::between(&current, &value);
             attempt.succeeded(None, made, request_id).await;
             Ok(value)

@@ -7,6 +7,7 @@
 use crate::audit::record::Trail;
 use crate::audit::{Action, Outcome};
 use crate::error::AppError;
+use crate::index::received::How;
 use crate::profiles::model::id::is_prefixed_id;
 use crate::profiles::model::{changes, ProfileId};
 use crate::profiles::service;
@@ -24,6 +25,10 @@ pub struct Event {
     #[serde(rename = "type")]
     envelope: String,
     pub data: Data,
+    /// When Anthropic says the event happened, as it came; the status timeline shows it
+    /// beside when the console observed the change.
+    #[serde(default)]
+    pub created_at: Option<String>,
     /// The profile a `user_profile.*` event is about, as [`Event::parse`] read it.
     #[serde(skip)]
     pub profile: Option<ProfileId>,
@@ -122,7 +127,13 @@ pub async fn process(state: AppState, webhook_id: String, headers: HeaderMap, ev
     let before = state.index.stored(id.as_str()).await.ok().flatten();
     let trail = Trail::new(ACTOR.into(), None, &headers, Some(state.audit.clone()));
     let detail = format!("{what} ({}, event {})", event.data.kind, event.id);
-    let (outcome, detail, changes, request_id) = match service::get(&state, &id).await {
+    let how = How::Webhook {
+        event_at: event
+            .created_at
+            .as_deref()
+            .and_then(crate::timestamp::parse),
+    };
+    let (outcome, detail, changes, request_id) = match service::get_as(&state, &id, how).await {
         Ok(after) => {
             let changes = before
                 .map(|before| changes::between(&before, &after))

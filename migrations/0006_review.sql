@@ -1,0 +1,45 @@
+-- Programs as a retrieve reports them, and each status change the index observes
+-- (docs/review.md). A list, a create and an update report programs incompletely, so the
+-- programs a retrieve (or a webhook's re-read) reported are kept apart from the list's
+-- copy in `raw`, with when and how they were learned. `programs_due` orders the
+-- background pass that retrieves profiles: 0 unknown or stale and in the review queue,
+-- 1 unknown or stale, 2 known; within a rank, the least recently learned first.
+ALTER TABLE indexed_profiles ADD COLUMN programs TEXT;
+ALTER TABLE indexed_profiles ADD COLUMN programs_at TEXT NOT NULL DEFAULT '';
+ALTER TABLE indexed_profiles ADD COLUMN programs_how TEXT;
+ALTER TABLE indexed_profiles ADD COLUMN programs_due BIGINT NOT NULL DEFAULT 1;
+
+CREATE INDEX indexed_profiles_by_programs_due
+    ON indexed_profiles (programs_due, programs_at, id);
+
+-- Each profile's current status per subject (`grant:cyber`, `program:efs`, `tier:a`,
+-- `feature:cmek`, `enforcement`, `action:enac_…`), since when, and the time of the
+-- observation it rests on (`as_of`): an observation older than that is not allowed to
+-- undo it, so that a slow list page cannot record a change back.
+CREATE TABLE profile_statuses (
+    profile_id TEXT NOT NULL,
+    subject    TEXT NOT NULL,
+    status     TEXT NOT NULL,
+    detail     TEXT,
+    since      TEXT NOT NULL,
+    as_of      TEXT NOT NULL,
+    PRIMARY KEY (profile_id, subject)
+);
+
+-- The status timeline: one row per change observed, never for a profile's first
+-- sighting. `how` is walk, retrieve, write or webhook; `event_at` is a webhook's own
+-- event time.
+CREATE TABLE status_changes (
+    id          TEXT PRIMARY KEY,
+    profile_id  TEXT NOT NULL,
+    subject     TEXT NOT NULL,
+    old_status  TEXT,
+    new_status  TEXT NOT NULL,
+    detail      TEXT,
+    observed_at TEXT NOT NULL,
+    how         TEXT NOT NULL,
+    event_at    TEXT
+);
+
+CREATE INDEX status_changes_by_profile ON status_changes (profile_id, observed_at, id);
+CREATE INDEX status_changes_by_time ON status_changes (observed_at, id);
