@@ -291,6 +291,12 @@ fn calls(id: &str) -> Vec<Call> {
             least: Role::Viewer,
         },
         Call {
+            path: "/api/profiles/status-timeline",
+            content_type: form,
+            body: format!("id={id}"),
+            least: Role::Viewer,
+        },
+        Call {
             path: "/api/profiles/search",
             content_type: form,
             body: "search[q]=Acme".into(),
@@ -400,8 +406,8 @@ fn server_functions_given_an_empty_or_blank_id_name_no_profile() {
             .collect();
         assert_eq!(
             with_id.len(),
-            5,
-            "get, update, enrollment_url, same-external-id and history take an id"
+            6,
+            "get, update, enrollment_url, same-external-id, status-timeline and history take an id"
         );
         for blank in ["", "  ", "%20%20"] {
             console.emulator.forget_requests().await;

@@ -285,3 +285,60 @@ fn the_client_speaking_ga_reads_every_page_and_deletes() {
         }
     });
 }
+
+/// A profile's page shows its status timeline: nothing for a profile as first seen, then
+/// each change once, in words, however often the page is read.
+#[test]
+fn a_profiles_page_shows_each_status_change_once_in_its_timeline() {
+    on_shared_runtime(async {
+        let console = Console::start().await;
+        let (status, body) = console
+            .call("create", json!({"profile": {"name": "Timeline Co"}}))
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let id = serde_json::from_str::<Profile>(&body).unwrap().id;
+        let page = || async {
+            let request = Request::get(format!("/profiles/{id}"))
+                .body(Body::empty())
+                .unwrap();
+            let (status, _, html) = common::oneshot(&console.router, request).await;
+            assert_eq!(status, StatusCode::OK);
+            html
+        };
+        let html = page().await;
+        assert!(html.contains("Status timeline"), "{html}");
+        assert!(html.contains("No status change observed"));
+
+        let (status, _) = console
+            .emulator
+            .hook(
+                reqwest::Method::POST,
+                &format!("/_emulator/profiles/{id}/enforcement_actions"),
+                json!({"kind": "restriction", "reason": "unsupported_region", "verify": true,
+                       "expires_at": "2027-01-01T00:00:00Z"}),
+            )
+            .await;
+        assert_eq!(status, 200);
+        page().await;
+        let html = page().await;
+        assert!(!html.contains("No status change observed"));
+        assert_eq!(
+            html.matches("unrestricted → restricted").count(),
+            1,
+            "{html}"
+        );
+        assert!(html.contains("Enforcement action enac_"));
+        assert!(html.contains(
+            "Restriction, Unsupported region, can be cleared now with an identity check, expires 2027-01-01 00:00 UTC"
+        ));
+        let (status, body) = console.form("status-timeline", &format!("id={id}")).await;
+        assert_eq!(status, StatusCode::OK);
+        let timeline: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(timeline["rows"].as_array().unwrap().len(), 2, "{body}");
+        assert_eq!(timeline["rows"][0]["how"], "retrieve");
+        assert_eq!(
+            console.form("status-timeline", "id=..%2F").await.0,
+            StatusCode::NOT_FOUND
+        );
+    });
+}

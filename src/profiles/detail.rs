@@ -15,6 +15,7 @@ use crate::profiles::location::ListLocation;
 use crate::profiles::model::{EnrollmentUrl, ExternalUserDetails, Profile, ProfileId, DETAILS};
 use crate::profiles::programs::ProgramsPanel;
 use crate::profiles::spoken::spoken;
+use crate::profiles::timeline::StatusTimeline;
 use crate::timestamp::{relative, rfc3339, utc};
 use crate::ui::browser::now;
 use crate::ui::copy::CopyButton;
@@ -204,6 +205,7 @@ fn ProfileView(
             // A refused no-JS post still says why.
             enrollment.and_then(Result::err).map(|error| view! { <ErrorPanel error/> }).into_any()
         }}
+        <StatusTimeline id=id.clone()/>
         <ProfileHistory id=id.clone() from=from.clone()/>
         <details class="raw">
             <summary>"Raw JSON"</summary>

@@ -25,3 +25,4 @@ pub mod server;
 #[cfg(feature = "ssr")]
 pub mod service;
 pub mod spoken;
+pub mod timeline;

@@ -98,15 +98,20 @@ impl EnforcementAction {
 
     /// The reason in words; unknown reasons as they came.
     pub fn reason_text(&self) -> String {
-        match self.reason.as_deref() {
-            Some("unsupported_region") => "Unsupported region".into(),
-            Some("fraud_or_abuse") => "Fraud or abuse".into(),
-            Some("high_harm") => "High harm".into(),
-            Some("usage_policy_violation") => "Usage policy violation".into(),
-            Some("account_compromise") => "Account compromise".into(),
-            Some("unspecified") | None => "Unspecified".into(),
-            Some(other) => other.to_owned(),
-        }
+        reason_words(self.reason.as_deref())
+    }
+}
+
+/// An action's reason in words, as the API names it; unknown reasons as they came.
+pub fn reason_words(reason: Option<&str>) -> String {
+    match reason {
+        Some("unsupported_region") => "Unsupported region".into(),
+        Some("fraud_or_abuse") => "Fraud or abuse".into(),
+        Some("high_harm") => "High harm".into(),
+        Some("usage_policy_violation") => "Usage policy violation".into(),
+        Some("account_compromise") => "Account compromise".into(),
+        Some("unspecified") | None => "Unspecified".into(),
+        Some(other) => other.to_owned(),
     }
 }
 
