@@ -12,6 +12,25 @@ ALTER TABLE indexed_profiles ADD COLUMN programs_due BIGINT NOT NULL DEFAULT 1;
 CREATE INDEX indexed_profiles_by_programs_due
     ON indexed_profiles (programs_due, programs_at, id);
 
+-- The review queue's tabs, each one range of an index (docs/review.md, "The queue"),
+-- worked out when a profile is written: whether an open restriction can be cleared now
+-- with an identity check; since when the profile has waited on Anthropic (a program or
+-- grant pending, a check under review); whether a program or grant was rejected; the
+-- soonest end of an open restriction; when a status last changed; and when and by whom
+-- an enrollment link was last minted for it here ('' never; the link itself never).
+ALTER TABLE indexed_profiles ADD COLUMN can_clear BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE indexed_profiles ADD COLUMN waiting_since TEXT;
+ALTER TABLE indexed_profiles ADD COLUMN rejected BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE indexed_profiles ADD COLUMN expires_at TEXT;
+ALTER TABLE indexed_profiles ADD COLUMN status_changed_at TEXT;
+ALTER TABLE indexed_profiles ADD COLUMN link_minted_at TEXT NOT NULL DEFAULT '';
+ALTER TABLE indexed_profiles ADD COLUMN link_minted_by TEXT;
+
+CREATE INDEX indexed_profiles_can_clear ON indexed_profiles (can_clear, link_minted_at, id);
+CREATE INDEX indexed_profiles_waiting ON indexed_profiles (waiting_since, id);
+CREATE INDEX indexed_profiles_rejected ON indexed_profiles (rejected, id);
+CREATE INDEX indexed_profiles_expiring ON indexed_profiles (expires_at, id);
+
 -- Each profile's current status per subject (`grant:cyber`, `program:efs`, `tier:a`,
 -- `feature:cmek`, `enforcement`, `action:enac_…`), since when, and the time of the
 -- observation it rests on (`as_of`): an observation older than that is not allowed to

@@ -9,6 +9,7 @@ use crate::profiles::detail::ProfileDetailPage;
 use crate::profiles::edit::EditProfilePage;
 use crate::profiles::list::ProfileListPage;
 use crate::profiles::search::page::SearchPage;
+use crate::review::page::ReviewPage;
 use crate::ui::heading::PageReady;
 use crate::ui::status::NotFound;
 use crate::ui::theme::{Theme, ThemeToggle};
@@ -78,6 +79,7 @@ pub fn App() -> impl IntoView {
                     <a href="/profiles" class="brand">"profiles-admin"</a>
                     <nav aria-label="Main">
                         <A href="/profiles">"Profiles"</A>
+                        <A href="/review">"Review"</A>
                         <span class="admin-links"><AdminLinks/></span>
                     </nav>
                     <ThemeToggle/>
@@ -92,6 +94,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/profiles/:id/edit") view=EditProfilePage ssr=SsrMode::Async/>
                         <Route path=path!("/profiles/:id/delete") view=DeleteProfilePage ssr=SsrMode::Async/>
                         <Route path=path!("/audit") view=AuditLogPage ssr=SsrMode::Async/>
+                        <Route path=path!("/review") view=ReviewPage ssr=SsrMode::Async/>
                     </Routes>
                 </main>
                 <PageReady/>

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod auth;
 pub mod error;
 pub mod profiles;
+pub mod review;
 pub mod timestamp;
 pub mod ui;
 pub mod web;

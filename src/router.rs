@@ -32,6 +32,7 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::profiles::form::post::routes(PageRenderer::new(
             shell,
         )))
+        .merge(crate::review::post::routes(PageRenderer::new(shell)))
         .merge(crate::auth::sign_in::routes())
         .merge(crate::audit::csv::routes())
         .route("/theme", axum::routing::post(crate::ui::theme::post_theme))

@@ -291,6 +291,12 @@ fn calls(id: &str) -> Vec<Call> {
             least: Role::Viewer,
         },
         Call {
+            path: "/api/review/queue",
+            content_type: form,
+            body: "params%5Btab%5D=changed".into(),
+            least: Role::Viewer,
+        },
+        Call {
             path: "/api/profiles/status-timeline",
             content_type: form,
             body: format!("id={id}"),

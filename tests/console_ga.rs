@@ -342,3 +342,107 @@ fn a_profiles_page_shows_each_status_change_once_in_its_timeline() {
         );
     });
 }
+
+/// `/review`: each tab a link with its count; on *Can clear now* an admin generates a
+/// row's link in place, shown once in that row and never cached, and the row says when
+/// and by whom; a bad address is refused by its field.
+#[test]
+fn the_review_queue_lists_who_can_clear_now_and_generates_their_link_in_place() {
+    use profiles_admin::index::received::How;
+    use profiles_admin::index::{Index, Received};
+    on_shared_runtime(async {
+        let console = Console::start().await;
+        let client = console.emulator.client_with(|c| c.version = ApiVersion::Ga);
+        let index = Index::open(&console.data.db).await.unwrap();
+        let mut query = profiles_admin::profiles::model::ListQuery {
+            limit: profiles_admin::profiles::model::PageSize::new(100).unwrap(),
+            ..Default::default()
+        };
+        loop {
+            let page = client.list(&query).await.unwrap().value;
+            let retrieved: Vec<Received> = page
+                .data
+                .iter()
+                .map(|p| Received::from_profile(p, How::Walk))
+                .collect();
+            index.upsert(&retrieved).await.unwrap();
+            match page.next_page {
+                Some(next) => {
+                    query.page =
+                        Some(profiles_admin::profiles::model::PageCursor::parse(&next).unwrap())
+                }
+                None => break,
+            }
+        }
+        let (rows, _) = index
+            .queue_page(profiles_admin::review::tabs::Tab::CanClear, 14, None, 100)
+            .await
+            .unwrap();
+        let first = rows
+            .first()
+            .expect("the seed has someone who can clear now")
+            .id
+            .clone();
+        let get = |path: String| {
+            let router = console.router.clone();
+            async move {
+                let request = Request::get(path).body(Body::empty()).unwrap();
+                let (status, headers, html) = common::oneshot(&router, request).await;
+                // Without the renderer's markers, to read as a user would.
+                (status, headers, html.replace("<!>", ""))
+            }
+        };
+        let (status, _, html) = get("/review".into()).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            html.contains(r#"href="/review""#),
+            "the navigation links to it"
+        );
+        let tab = format!(
+            r#"<a href="/review?tab=can-clear" aria-current="page">Can clear now <span class="count">{}</span></a>"#,
+            rows.len()
+        );
+        assert!(html.contains(&tab), "{html}");
+        for label in [
+            "Waiting on Anthropic",
+            "Restricted",
+            "Banned",
+            "Rejected",
+            "Expiring soon",
+            "Changed recently",
+        ] {
+            assert!(html.contains(label), "{label}");
+        }
+        assert!(html.contains(&format!("href=\"/profiles/{first}")));
+        assert!(html.contains("No link generated from this console yet"));
+        assert!(html.contains("Generate enrollment link"));
+
+        let request = Request::post("/review?tab=can-clear")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!("profile={first}")))
+            .unwrap();
+        let (status, headers, html) = common::oneshot(&console.router, request).await;
+        let html = html.replace("<!>", "");
+        assert_eq!(status, StatusCode::OK, "{html}");
+        assert!(headers[header::CACHE_CONTROL]
+            .to_str()
+            .unwrap()
+            .contains("no-store"));
+        assert!(html.contains("class=\"enrollment-url"), "{html}");
+        assert!(html.contains("Link last generated"));
+        let minted = console.entries().await;
+        assert_eq!(
+            minted[0].action,
+            profiles_admin::audit::Action::EnrollmentUrl
+        );
+        assert_eq!(minted[0].profile_id.as_deref(), Some(first.as_str()));
+        // The link is in the answer only: the next look at the queue shows who and when.
+        let (_, _, html) = get("/review?tab=can-clear".into()).await;
+        assert!(!html.contains("class=\"enrollment-url"));
+
+        let (_, _, html) = get("/review?tab=everyone".into()).await;
+        assert!(html.contains("is not a tab of the review queue"), "{html}");
+        let (_, _, html) = get("/review?tab=expiring&days=999".into()).await;
+        assert!(html.contains("must be a whole number of days from 1 to 366"));
+    });
+}

@@ -15,6 +15,7 @@ use profiles_admin::profiles::model::{
     WireBody,
 };
 use profiles_admin::profiles::search::query::SearchQuery;
+use profiles_admin::review::tabs::Tab;
 use profiles_admin::upstream::Client;
 use serde_json::json;
 use std::collections::HashMap;
@@ -947,6 +948,156 @@ async fn each_status_change_is_recorded_once_whichever_way_it_arrives() {
                         .is_empty());
                 }
             }
+        })
+    })
+    .await;
+}
+
+/// Every profile of the emulator, retrieved (programs in full), as the program pass
+/// would write it.
+async fn retrieved_ga(emulator: &TestEmulator) -> Vec<Received> {
+    let ga = emulator.client_with(|c| c.version = ApiVersion::Ga);
+    let mut all = Vec::new();
+    for listed in listed_ga(emulator).await {
+        let profile = ga.get(&listed.profile.id).await.unwrap().value;
+        all.push(Received::from_profile(&profile, How::Retrieve));
+    }
+    all
+}
+
+/// Every row of a tab, a few at a time by its keyset, as the pages' "Next" links go.
+async fn whole_tab(index: &Index, tab: Tab, days: u32) -> Vec<String> {
+    let mut ids = Vec::new();
+    let mut after = None;
+    loop {
+        let (rows, more) = index
+            .queue_page(tab, days, after.as_ref(), 4)
+            .await
+            .unwrap();
+        ids.extend(rows.iter().map(|r| r.id.clone()));
+        if !more {
+            return ids;
+        }
+        after = rows.last().map(|r| r.after.clone());
+    }
+}
+
+#[tokio::test]
+async fn each_queue_tab_holds_exactly_the_profiles_it_names_and_counts_them() {
+    use profiles_admin::profiles::model::{ActionKind, EnforcementStatus, Lenient};
+    on_both(|db| {
+        Box::pin(async move {
+            let emulator = TestEmulator::start().await;
+            let ending = time::OffsetDateTime::now_utc() + time::Duration::days(5);
+            let first = emulator.first_profile_id().await;
+            let (status_code, _) = emulator
+                .hook(
+                    reqwest::Method::POST,
+                    &format!("/_emulator/profiles/{first}/enforcement_actions"),
+                    json!({"kind": "restriction", "reason": "unsupported_region", "verify": true,
+                           "expires_at": profiles_admin::timestamp::rfc3339(ending)}),
+                )
+                .await;
+            assert_eq!(status_code, 200);
+            let index = Index::open(&db).await.unwrap();
+            index.upsert(&listed_ga(&emulator).await).await.unwrap();
+            let retrieved = retrieved_ga(&emulator).await;
+            index.upsert(&retrieved).await.unwrap();
+
+            // The same rules, written from the model, over the same profiles.
+            let soon = time::OffsetDateTime::now_utc() + time::Duration::days(14);
+            let status = |p: &profiles_admin::profiles::model::Profile, s| {
+                p.enforcement_status == Some(Lenient::Known(s))
+            };
+            let expected = |tab: Tab| -> std::collections::BTreeSet<String> {
+                retrieved
+                    .iter()
+                    .map(|r| &r.profile)
+                    .filter(|p| {
+                        let actions = p.enforcement_actions.clone().unwrap_or_default();
+                        let restrictions = actions
+                            .iter()
+                            .filter(|a| a.kind == Lenient::Known(ActionKind::Restriction));
+                        let standing = p.standing();
+                        match tab {
+                            Tab::CanClear => {
+                                status(p, EnforcementStatus::Restricted)
+                                    && restrictions.clone().any(|a| a.offers_verify())
+                            }
+                            Tab::Waiting => {
+                                status(p, EnforcementStatus::Pending)
+                                    || standing.iter().any(|(_, s)| s == "pending")
+                            }
+                            Tab::Restricted => status(p, EnforcementStatus::Restricted),
+                            Tab::Banned => status(p, EnforcementStatus::Banned),
+                            Tab::Rejected => standing.iter().any(|(_, s)| s == "rejected"),
+                            Tab::Expiring => restrictions
+                                .clone()
+                                .any(|a| a.expires_at.is_some_and(|at| at <= soon)),
+                            Tab::Changed => false,
+                        }
+                    })
+                    .map(|p| p.id.to_string())
+                    .collect()
+            };
+            let tabs = Tab::ALL;
+            let counts = index.queue_counts(&tabs, 14, 7).await.unwrap();
+            for (tab, count) in counts {
+                let paged = whole_tab(&index, tab, 14).await;
+                let unique: std::collections::BTreeSet<String> = paged.iter().cloned().collect();
+                assert_eq!(unique.len(), paged.len(), "{tab:?}: a row on two pages");
+                assert_eq!(unique, expected(tab), "{tab:?}");
+                assert_eq!(count, paged.len() as u64, "{tab:?}");
+                if tab != Tab::Changed {
+                    assert!(!paged.is_empty(), "the seed has someone in {tab:?}");
+                }
+            }
+
+            // Can clear now: those sent a link go after those never sent one.
+            let can_clear = whole_tab(&index, Tab::CanClear, 14).await;
+            index.link_minted(&can_clear[0], "ana").await.unwrap();
+            let after_mint = whole_tab(&index, Tab::CanClear, 14).await;
+            assert_eq!(after_mint.last(), Some(&can_clear[0]));
+            let (rows, _) = index
+                .queue_page(Tab::CanClear, 14, None, 100)
+                .await
+                .unwrap();
+            let sent = rows.iter().find(|r| r.id == can_clear[0]).unwrap();
+            assert_eq!(sent.link_minted_by.as_deref(), Some("ana"));
+
+            // A restriction opened since: two changes, on Changed recently, newest first.
+            let id = expected(Tab::Banned).into_iter().next().unwrap();
+            let waiting_before = whole_tab(&index, Tab::Waiting, 14).await;
+            let (status_code, _) = emulator
+                .hook(
+                    reqwest::Method::POST,
+                    &format!("/_emulator/profiles/{id}/enforcement_actions"),
+                    json!({"kind": "restriction", "reason": "high_harm", "verify": false}),
+                )
+                .await;
+            assert_eq!(status_code, 200);
+            let ga = emulator.client_with(|c| c.version = ApiVersion::Ga);
+            let profile_id = profiles_admin::profiles::model::ProfileId::parse(&id).unwrap();
+            let again = ga.get(&profile_id).await.unwrap().value;
+            index
+                .upsert(&[Received::from_profile(&again, How::Retrieve)])
+                .await
+                .unwrap();
+            let (changed, _) = index.queue_page(Tab::Changed, 7, None, 100).await.unwrap();
+            assert_eq!(
+                changed.len(),
+                1,
+                "a banned profile stays banned: only the action opens"
+            );
+            assert_eq!(changed[0].id, id);
+            assert!(changed[0]
+                .change
+                .as_ref()
+                .unwrap()
+                .subject
+                .starts_with("action:enac_"));
+            // Nothing else moved.
+            assert_eq!(whole_tab(&index, Tab::Waiting, 14).await, waiting_before);
         })
     })
     .await;

@@ -62,6 +62,8 @@ pub enum Permission {
     UsersManage,
     /// Start a complete walk of the profile index now, and see its sync errors.
     IndexManage,
+    /// Act on the review queue: generate a link from a row, mark a row followed up.
+    ReviewAct,
 }
 
 impl Permission {
@@ -76,6 +78,7 @@ impl Permission {
             Self::AuditRead => "read the audit log",
             Self::UsersManage => "manage console users",
             Self::IndexManage => "refresh the profile index",
+            Self::ReviewAct => "act on the review queue",
         }
     }
 }
@@ -101,9 +104,8 @@ impl Role {
         match permission {
             ProfilesRead => true,
             ProfilesWrite | EnrollmentCreate => self >= Self::Editor,
-            ProfilesRelationship | ProfilesDelete | AuditRead | UsersManage | IndexManage => {
-                self == Self::Admin
-            }
+            ProfilesRelationship | ProfilesDelete | AuditRead | UsersManage | IndexManage
+            | ReviewAct => self == Self::Admin,
         }
     }
 }

@@ -5,8 +5,12 @@
 //! keeps programs as a retrieve reports them and [`timeline`] each status change
 //! ([`statuses`] says what changed).
 
+mod counts;
+mod observed;
 pub mod programs;
+pub mod queue;
 pub mod received;
+mod row;
 pub mod search;
 pub mod statuses;
 pub mod store;

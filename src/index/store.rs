@@ -2,16 +2,16 @@
 //! write-through), and the sync's shared state. Tables are in `migrations/0003_index.sql`;
 //! the text-search structures, whose syntax differs between the databases, are made here.
 
-use super::programs::ProgramsColumns;
+use super::counts::CountCache;
+use super::observed::{held_statuses, Review};
 use super::received::Received;
+use super::row::{stored_rows, ProgramsColumns, QueueColumns};
 use super::statuses;
-use super::timeline::Review;
 use super::waiting::Waiting;
 use crate::db::{Database, Statement};
 use crate::profiles::model::Profile;
 use crate::timestamp::stamp;
 use sqlx::AnyPool;
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use time::OffsetDateTime;
@@ -28,6 +28,7 @@ pub struct Index {
     count: Arc<Mutex<Option<(Instant, u64)>>>,
     wake: Arc<Notify>,
     waiting: Arc<std::sync::Mutex<Waiting>>,
+    counts: Arc<std::sync::Mutex<CountCache>>,
 }
 
 /// The key of a profile's row in SQLite's full-text table: FNV-1a of the id, 63 bits, so
@@ -100,6 +101,7 @@ impl Index {
             count: Arc::default(),
             wake: Arc::default(),
             waiting: Arc::default(),
+            counts: Arc::default(),
         })
     }
 
@@ -116,6 +118,14 @@ impl Index {
         &self,
     ) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
         crate::db::begin_write(&self.pool, self.postgres).await
+    }
+
+    /// The review queue's cached counts.
+    pub(super) fn lock_counts(&self) -> std::sync::MutexGuard<'_, CountCache> {
+        // Held for a map lookup or insert, never across an await.
+        self.counts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// The write-throughs waiting to be written again.
@@ -143,26 +153,39 @@ impl Index {
             return Ok(());
         }
         let now = stamp(OffsetDateTime::now_utc());
-        let known = self.stored_rows(conn, &unique).await?;
-        let held = self.held_statuses(conn, &unique).await?;
+        let known = stored_rows(conn, &unique, self.postgres).await?;
+        let held = held_statuses(conn, &unique).await?;
         let mut review = Review::default();
         let mut effective = Vec::with_capacity(unique.len());
+        let mut queue = Vec::with_capacity(unique.len());
         for r in &unique {
             let id = r.profile.id.as_str();
             let stored = known.get(id);
             let at = stamp(r.observed_at);
-            let comparison = statuses::compare(
-                held.get(id).unwrap_or(&BTreeMap::new()),
-                &statuses::observe(r),
+            let mut after = held.get(id).cloned().unwrap_or_default();
+            let comparison = statuses::compare(&after, &statuses::observe(r), &at);
+            for subject in &comparison.end {
+                after.remove(subject);
+            }
+            for (subject, status) in &comparison.hold {
+                after.insert(subject.clone(), status.clone());
+            }
+            let programs = ProgramsColumns::after(stored, r, &at);
+            let changed = !comparison.changes.is_empty();
+            queue.push(QueueColumns::of(
+                &programs.profile,
+                &after,
+                stored.map(|s| &s.queue),
+                changed,
                 &at,
-            );
+            ));
             review.add(id, r, comparison);
-            effective.push(ProgramsColumns::after(stored, r, &at));
+            effective.push(programs);
         }
 
         let mut rows = Statement::new();
         let mut values = Vec::new();
-        for (r, programs) in unique.iter().zip(&effective) {
+        for ((r, programs), queued) in unique.iter().zip(&effective).zip(&queue) {
             let p = &r.profile;
             let row = [
                 rows.text(p.id.as_str()),
@@ -182,6 +205,11 @@ impl Index {
                 rows.text(programs.at.clone()),
                 rows.optional(programs.how.as_deref()),
                 rows.int(programs.due),
+                rows.int(i64::from(queued.can_clear)),
+                rows.optional(queued.waiting_since.as_deref()),
+                rows.int(i64::from(queued.rejected)),
+                rows.optional(queued.expires_at.as_deref()),
+                rows.optional(queued.status_changed_at.as_deref()),
             ];
             values.push(format!(
                 "({}, (SELECT walk FROM index_sync WHERE id = 1), NULL)",
@@ -191,7 +219,8 @@ impl Index {
         rows.sql = format!(
             "INSERT INTO indexed_profiles (id, doc, external_id, name, unnamed, sort_name, relationship, \
              enforcement_status, created_at, updated_at, search_text, raw, indexed_at, \
-             programs, programs_at, programs_how, programs_due, seen_walk, gone_at) VALUES {} \
+             programs, programs_at, programs_how, programs_due, can_clear, waiting_since, \
+             rejected, expires_at, status_changed_at, seen_walk, gone_at) VALUES {} \
              ON CONFLICT (id) DO UPDATE SET external_id = excluded.external_id, \
              name = excluded.name, unnamed = excluded.unnamed, sort_name = excluded.sort_name, \
              relationship = excluded.relationship, \
@@ -200,7 +229,9 @@ impl Index {
              raw = excluded.raw, indexed_at = excluded.indexed_at, \
              programs = excluded.programs, programs_at = excluded.programs_at, \
              programs_how = excluded.programs_how, programs_due = excluded.programs_due, \
-             seen_walk = excluded.seen_walk, gone_at = NULL",
+             can_clear = excluded.can_clear, waiting_since = excluded.waiting_since, \
+             rejected = excluded.rejected, expires_at = excluded.expires_at, \
+             status_changed_at = excluded.status_changed_at, seen_walk = excluded.seen_walk, gone_at = NULL",
             values.join(", ")
         );
         // SQLite's full-text rows of the profiles already indexed, replaced below.

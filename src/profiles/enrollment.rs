@@ -61,7 +61,7 @@ pub fn EnrollmentPanel(
 /// The link just minted, with the time it expires and, in the browser, a countdown that
 /// ticks once a second and strikes the link through once it has run out.
 #[island(lazy)]
-fn UrlView(url: EnrollmentUrl) -> impl IntoView {
+pub fn UrlView(url: EnrollmentUrl) -> impl IntoView {
     let clock = RwSignal::new(now());
     // Effects run only in the browser.
     Effect::new(move |_| {

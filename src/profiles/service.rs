@@ -205,6 +205,14 @@ pub async fn enrollment_url(
     match upstream_write("enrollment_url", state.upstream.enrollment_url(id).await) {
         Ok(Reply { value, request_id }) => {
             attempt.succeeded(None, Vec::new(), request_id).await;
+            // For the review queue: when and by whom, never the link.
+            if let Err(e) = state
+                .index
+                .link_minted(id.as_str(), &user.user().name)
+                .await
+            {
+                tracing::warn!(%id, error = %e, "cannot record in the index that a link was generated");
+            }
             Ok(value)
         }
         Err(e) => {

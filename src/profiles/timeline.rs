@@ -60,7 +60,7 @@ pub async fn status_timeline(id: String) -> Result<Timeline, AppError> {
 
 /// The timeline's entries in words (server only: the page is rendered there).
 #[cfg(feature = "ssr")]
-mod words {
+pub mod words {
     use super::TimelineRow;
     use crate::index::statuses::{ENDED, OPEN, RESOLVED};
     use crate::index::timeline::TimelineEntry;

@@ -72,9 +72,9 @@ pub fn routes(renderer: PageRenderer) -> Router<AppState> {
         .layer(Extension(renderer))
 }
 
-type Pairs = Vec<(String, String)>;
+pub type Pairs = Vec<(String, String)>;
 
-async fn read_form(request: Request) -> Result<(Parts, Pairs), Response> {
+pub async fn read_form(request: Request) -> Result<(Parts, Pairs), Response> {
     let (parts, body) = request.into_parts();
     let bytes = axum::body::to_bytes(body, MAX_FORM_BODY)
         .await
@@ -101,7 +101,7 @@ fn see_other(location: String) -> Response {
 
 /// Renders the page at the request's address with `context` provided, like a GET would,
 /// and marks it uncacheable: it holds what the user typed or a fresh credential.
-async fn render(
+pub async fn render(
     state: AppState,
     parts: Parts,
     context: impl Fn() + Send + Sync + 'static,

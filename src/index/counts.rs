@@ -1,0 +1,17 @@
+//! The review queue's tab counts, kept a few seconds (`queue.rs` counts them).
+
+use crate::review::tabs::Tab;
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+/// How long the tabs' counts are shown before they are counted again.
+pub(super) const COUNTS_TTL: Duration = Duration::from_secs(10);
+
+/// The count of each tab the version speaks.
+pub type Counts = Vec<(Tab, u64)>;
+
+/// Cached counts, by the windows they were counted for.
+#[derive(Default)]
+pub(super) struct CountCache {
+    pub(super) by_window: BTreeMap<(u32, u32), (Instant, Counts)>,
+}

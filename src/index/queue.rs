@@ -1,0 +1,221 @@
+//! The review queue in the index (docs/review.md, "The queue"): the columns each tab
+//! reads, worked out when a profile is written, and one keyset query per tab and page,
+//! each a range of one database index, so a page and its counts never scan every row.
+
+use super::counts::{Counts, COUNTS_TTL};
+use super::store::Index;
+use crate::review::tabs::{After, Tab};
+use crate::timestamp::stamp;
+use sqlx::Row;
+use std::time::Instant;
+use time::OffsetDateTime;
+
+/// One row of a tab, as the index holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueRow {
+    pub id: String,
+    /// The profile as last received, with its programs as known.
+    pub raw: String,
+    pub programs: Option<String>,
+    pub programs_at: String,
+    pub waiting_since: Option<String>,
+    pub expires_at: Option<String>,
+    pub link_minted_at: String,
+    pub link_minted_by: Option<String>,
+    /// On *Changed recently*: the change.
+    pub change: Option<super::timeline::TimelineEntry>,
+    /// Where the next page starts, if this row is a page's last.
+    pub after: After,
+}
+
+const PROFILE_COLUMNS: &str = "p.id, p.raw, p.programs, p.programs_at, p.waiting_since, \
+     p.expires_at, p.link_minted_at, p.link_minted_by";
+
+impl Index {
+    /// A tab's condition over `indexed_profiles p` (and `status_changes c`), and the
+    /// column it is ordered by before the id, if any. The window's bound is `$1`.
+    fn tab_sql(tab: Tab) -> (&'static str, Option<&'static str>) {
+        match tab {
+            Tab::CanClear => ("p.can_clear = 1", Some("p.link_minted_at")),
+            Tab::Waiting => ("p.waiting_since IS NOT NULL", Some("p.waiting_since")),
+            Tab::Restricted => ("p.enforcement_status = 'restricted'", None),
+            Tab::Banned => ("p.enforcement_status = 'banned'", None),
+            Tab::Rejected => ("p.rejected = 1", None),
+            Tab::Expiring => (
+                "p.expires_at IS NOT NULL AND p.expires_at <= $1",
+                Some("p.expires_at"),
+            ),
+            Tab::Changed => ("c.observed_at >= $1", Some("c.observed_at")),
+        }
+    }
+
+    /// The bound of a tab's window, `days` from now: ahead for *Expiring soon*, back for
+    /// *Changed recently*.
+    fn window(tab: Tab, days: u32) -> String {
+        let span = time::Duration::days(i64::from(days));
+        let now = OffsetDateTime::now_utc();
+        stamp(if tab == Tab::Changed {
+            now - span
+        } else {
+            now + span
+        })
+    }
+
+    /// One page of a tab: up to `limit` rows after `after`, and whether there are more.
+    pub async fn queue_page(
+        &self,
+        tab: Tab,
+        days: u32,
+        after: Option<&After>,
+        limit: u32,
+    ) -> Result<(Vec<QueueRow>, bool), sqlx::Error> {
+        let (condition, key) = Self::tab_sql(tab);
+        let mut sql = crate::db::Statement::new();
+        let bound = sql.text(Self::window(tab, days));
+        // Every condition names `$1`, the window's bound, or tests it trivially.
+        let condition = format!("({condition}) AND ({bound} = {bound})");
+        let (from, id, order) = if tab == Tab::Changed {
+            (
+                "status_changes c JOIN indexed_profiles p ON p.id = c.profile_id",
+                "c.id",
+                "DESC",
+            )
+        } else {
+            ("indexed_profiles p", "p.id", "ASC")
+        };
+        let op = if order == "DESC" { "<" } else { ">" };
+        let keyset = match (after, key) {
+            (None, _) => String::new(),
+            (Some(a), Some(key)) => {
+                let (k, i) = (sql.text(a.key.clone()), sql.text(a.id.clone()));
+                format!(" AND ({key} {op} {k} OR ({key} = {k} AND {id} {op} {i}))")
+            }
+            (Some(a), None) => format!(" AND {id} {op} {}", sql.text(a.id.clone())),
+        };
+        let (sort_key, order_by) = match key {
+            Some(key) => (key, format!("{key} {order}, {id} {order}")),
+            None => ("''", format!("{id} {order}")),
+        };
+        let change_columns = if tab == Tab::Changed {
+            ", c.id AS change_id, c.subject, c.old_status, c.new_status, c.detail, \
+             c.observed_at, c.how, c.event_at"
+        } else {
+            ""
+        };
+        sql.sql = format!(
+            "SELECT {PROFILE_COLUMNS}{change_columns}, {sort_key} AS sort_key FROM {from} \
+             WHERE {condition} AND p.gone_at IS NULL{keyset} ORDER BY {order_by} LIMIT {}",
+            limit + 1
+        );
+        let rows = sqlx::query_with(&sql.sql, sql.args)
+            .fetch_all(&self.pool)
+            .await?;
+        let more = rows.len() > limit as usize;
+        let rows = rows
+            .into_iter()
+            .take(limit as usize)
+            .map(|row| {
+                let change = if tab == Tab::Changed {
+                    Some(super::timeline::TimelineEntry {
+                        subject: row.try_get("subject")?,
+                        old_status: row.try_get("old_status")?,
+                        new_status: row.try_get("new_status")?,
+                        detail: row.try_get("detail")?,
+                        observed_at: row.try_get("observed_at")?,
+                        how: row.try_get("how")?,
+                        event_at: row.try_get("event_at")?,
+                    })
+                } else {
+                    None
+                };
+                let id: String = row.try_get("id")?;
+                let after = After {
+                    key: row
+                        .try_get::<Option<String>, _>("sort_key")?
+                        .unwrap_or_default(),
+                    id: if tab == Tab::Changed {
+                        row.try_get("change_id")?
+                    } else {
+                        id.clone()
+                    },
+                };
+                Ok(QueueRow {
+                    id,
+                    raw: row.try_get("raw")?,
+                    programs: row.try_get("programs")?,
+                    programs_at: row.try_get("programs_at")?,
+                    waiting_since: row.try_get("waiting_since")?,
+                    expires_at: row.try_get("expires_at")?,
+                    link_minted_at: row.try_get("link_minted_at")?,
+                    link_minted_by: row.try_get("link_minted_by")?,
+                    change,
+                    after,
+                })
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        Ok((rows, more))
+    }
+
+    /// How many rows each of `tabs` holds, with the windows given; each a count down
+    /// one index range, and counted again at most every [`COUNTS_TTL`].
+    pub async fn queue_counts(
+        &self,
+        tabs: &[Tab],
+        expiring_days: u32,
+        changed_days: u32,
+    ) -> Result<Counts, sqlx::Error> {
+        let window = (expiring_days, changed_days);
+        if let Some((at, counts)) = self.lock_counts().by_window.get(&window) {
+            if at.elapsed() < COUNTS_TTL && counts.iter().map(|(t, _)| *t).eq(tabs.iter().copied())
+            {
+                return Ok(counts.clone());
+            }
+        }
+        let mut counts = Vec::with_capacity(tabs.len());
+        for &tab in tabs {
+            let days = if tab == Tab::Changed {
+                changed_days
+            } else {
+                expiring_days
+            };
+            let (condition, _) = Self::tab_sql(tab);
+            let from = if tab == Tab::Changed {
+                "status_changes c JOIN indexed_profiles p ON p.id = c.profile_id"
+            } else {
+                "indexed_profiles p"
+            };
+            let sql = format!(
+                "SELECT COUNT(*) FROM {from} WHERE ({condition}) AND ($1 = $1) AND p.gone_at IS NULL"
+            );
+            let n: i64 = sqlx::query_scalar(&sql)
+                .bind(Self::window(tab, days))
+                .fetch_one(&self.pool)
+                .await?;
+            counts.push((tab, u64::try_from(n).unwrap_or_default()));
+        }
+        self.lock_counts()
+            .by_window
+            .insert(window, (Instant::now(), counts.clone()));
+        Ok(counts)
+    }
+
+    /// Forgets the cached counts, after a change the user should see at once.
+    pub(super) fn forget_counts(&self) {
+        self.lock_counts().by_window.clear();
+    }
+
+    /// Records that an enrollment link (or action URL) was minted for `id` by `account`,
+    /// for *Can clear now*: when and by whom, never the link.
+    pub async fn link_minted(&self, id: &str, account: &str) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "UPDATE indexed_profiles SET link_minted_at = $1, link_minted_by = $2 WHERE id = $3",
+        )
+        .bind(stamp(OffsetDateTime::now_utc()))
+        .bind(account)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        self.forget_counts();
+        Ok(())
+    }
+}

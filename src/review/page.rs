@@ -1,0 +1,229 @@
+//! `/review`: the review queue. Each tab is a link with its count, a shareable address,
+//! paged by keyset with a "Next" link; everything works without JavaScript. On *Can
+//! clear now* an admin generates a row's enrollment link in place: a plain form post to
+//! the page, whose answer shows the link once, in that row.
+
+use crate::error::AppError;
+use crate::profiles::enrollment::UrlView;
+use crate::profiles::form::handover::posted;
+use crate::profiles::links::detail_href;
+use crate::profiles::location::ListLocation;
+use crate::profiles::model::{EnrollmentUrl, ProfileId};
+use crate::review::server::{review_queue, QueuePage, ReviewRow, TabCount};
+use crate::review::tabs::{param, ReviewParams, Tab, MAX_DAYS, REVIEW_PATH};
+use crate::ui::error_panel::ErrorPanel;
+use crate::ui::heading::PageHeading;
+use crate::ui::title::PageTitle;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+use serde::{Deserialize, Serialize};
+
+/// The name of the posted field naming the row to generate a link for.
+pub const PROFILE_FIELD: &str = "profile";
+
+/// The answer to "Generate enrollment link" posted from a row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostedQueueLink {
+    pub id: String,
+    pub answer: Result<EnrollmentUrl, AppError>,
+}
+
+#[component]
+pub fn ReviewPage() -> impl IntoView {
+    let query = use_query_map();
+    let params = Memo::new(move |_| query.with(|q| ReviewParams::from_query(|name| q.get(name))));
+    let page = Resource::new(move || params.get(), review_queue);
+    let minted = posted::<PostedQueueLink>();
+    view! {
+        <PageTitle text="Review"/>
+        <PageHeading text="Review"/>
+        <Transition fallback=|| view! { <p class="muted">"Reading the queue…"</p> }>
+            {move || {
+                let minted = minted.clone();
+                Suspend::new(async move {
+                    match page.await {
+                        Ok(page) => view! { <Queue page minted/> }.into_any(),
+                        Err(AppError::Invalid { errors, .. }) => view! {
+                            <ErrorPanel error=AppError::invalid(errors)/>
+                            <p><a href=REVIEW_PATH>"Open the review queue"</a></p>
+                        }
+                        .into_any(),
+                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                    }
+                })
+            }}
+        </Transition>
+    }
+}
+
+#[component]
+fn Queue(page: QueuePage, minted: Option<PostedQueueLink>) -> impl IntoView {
+    let QueuePage {
+        query,
+        ga,
+        tabs,
+        rows,
+        next,
+        walked,
+        programs_backlog,
+        can_act,
+    } = page;
+    let tab_links = tabs
+        .into_iter()
+        .map(|TabCount { tab, count }| {
+            let current = (tab == query.tab).then_some("page");
+            view! {
+                <a href=query.href(tab, None) aria-current=current>
+                    {tab.label()} " " <span class="count">{count}</span>
+                </a>
+            }
+        })
+        .collect_view();
+    let absent = (!ga).then(|| view! {
+        <p class="muted">
+            "This console speaks the 2026-03-24 beta, whose profiles carry trust grants and no enforcement: "
+            "the tabs for restrictions, bans, expiry and clearing need GA's enforcement fields and are absent."
+        </p>
+    });
+    let freshness = {
+        let walked = walked.map_or_else(
+            || "The index has not completed a walk yet.".to_owned(),
+            |at| format!("Index last walked completely {}.", at.text),
+        );
+        let programs = programs_backlog.map(|n| match n {
+            0 => " Every profile's programs have been retrieved since its last change.".to_owned(),
+            1 => " 1 profile's programs are not yet retrieved, or stale: shown as a list reports them.".to_owned(),
+            n => format!(" {n} profiles' programs are not yet retrieved, or stale: shown as a list reports them."),
+        });
+        format!("{walked}{}", programs.unwrap_or_default())
+    };
+    let window = query.tab.default_days().map(|_| {
+        let label = if query.tab == Tab::Expiring { "Ending within (days)" } else { "In the last (days)" };
+        view! {
+            <form method="get" action=REVIEW_PATH class="inline review-window">
+                <input type="hidden" name=param::TAB value=query.tab.as_str()/>
+                <div class="field">
+                    <label for="review-days">{label}</label>
+                    <input id="review-days" type="number" name=param::DAYS min="1" max=MAX_DAYS.to_string()
+                        value=query.days.to_string()/>
+                </div>
+                <button type="submit" class="secondary">"Show"</button>
+            </form>
+        }
+    });
+    let when_heading = match query.tab {
+        Tab::Waiting => "Waiting since",
+        Tab::Expiring => "Expires",
+        Tab::Changed => "Observed",
+        Tab::Rejected => "",
+        _ => "Opened",
+    };
+    let empty = rows.is_empty();
+    let next_link = next.map(|after| view! {
+        <nav class="pager" aria-label="Queue pages"><a href=query.href(query.tab, Some(&after))>"Next"</a></nav>
+    });
+    let first_link = query.after.is_some().then(|| {
+        view! {
+            <p><a href=query.href(query.tab, None)>"First page"</a></p>
+        }
+    });
+    let action = query.href(query.tab, query.after.as_ref());
+    let tab = query.tab;
+    let body = rows
+        .into_iter()
+        .map(|row| {
+            let answer = minted
+                .as_ref()
+                .filter(|m| m.id == row.id.as_str())
+                .map(|m| m.answer.clone());
+            view! { <Row row tab can_act action=action.clone() answer/> }
+        })
+        .collect_view();
+    view! {
+        <nav class="review-tabs" aria-label="Review queue">{tab_links}</nav>
+        {absent}
+        <p class="muted freshness">{freshness}</p>
+        <p>{query.tab.meaning(query.days)}</p>
+        {window}
+        {if empty {
+            view! { <p class="muted">"Nobody here."</p> }.into_any()
+        } else {
+            view! {
+                <table class="review">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Profile"</th>
+                            <th scope="col">"Status"</th>
+                            <th scope="col">"Detail"</th>
+                            <th scope="col">{when_heading}</th>
+                            <th scope="col">"Programs known"</th>
+                            {(tab == Tab::CanClear).then(|| view! { <th scope="col">"Enrollment link"</th> })}
+                        </tr>
+                    </thead>
+                    <tbody>{body}</tbody>
+                </table>
+            }
+            .into_any()
+        }}
+        {next_link}
+        {first_link}
+    }
+}
+
+#[component]
+fn Row(
+    row: ReviewRow,
+    tab: Tab,
+    can_act: bool,
+    action: String,
+    answer: Option<Result<EnrollmentUrl, AppError>>,
+) -> impl IntoView {
+    let ReviewRow {
+        id,
+        name,
+        external_id,
+        status,
+        detail,
+        when,
+        link,
+        knowledge,
+    } = row;
+    let href = detail_href(&id, &ListLocation::default(), None);
+    let shown = name.unwrap_or_else(|| id.to_string());
+    let link_cell = (tab == Tab::CanClear).then(|| {
+        view! {
+            <td>
+                <p class="muted">{link}</p>
+                {answer.map(|answer| match answer {
+                    Ok(url) => view! { <UrlView url/> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                })}
+                {can_act.then(|| view! { <LinkForm id=id.clone() action=action.clone()/> })}
+            </td>
+        }
+    });
+    view! {
+        <tr>
+            <td>
+                <a href=href>{shown}</a>
+                <br/><span class="mono muted">{id.to_string()}</span>
+                {external_id.map(|e| view! { <br/><span class="muted">"External ID "<span class="mono">{e}</span></span> })}
+            </td>
+            <td>{status}</td>
+            <td>{detail}</td>
+            <td>{when.map(|w| view! { <time datetime=w.datetime>{w.text}</time> })}</td>
+            <td class="muted">{knowledge}</td>
+            {link_cell}
+        </tr>
+    }
+}
+
+#[component]
+fn LinkForm(id: ProfileId, action: String) -> impl IntoView {
+    view! {
+        <form method="post" action=action>
+            <input type="hidden" name=PROFILE_FIELD value=id.to_string()/>
+            <button type="submit" class="primary">"Generate enrollment link"</button>
+        </form>
+    }
+}

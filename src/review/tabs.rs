@@ -1,0 +1,320 @@
+//! The review queue's address: which tab, where a page starts, and the tab's window
+//! (`/review?tab=expiring&days=14&after=…`). Read once, for the browser and again on the
+//! server; a value out of range is refused next to its field, never guessed.
+
+use crate::error::FieldError;
+use crate::profiles::model::ProfileId;
+use serde::{Deserialize, Serialize};
+
+pub const REVIEW_PATH: &str = "/review";
+
+/// The names in the address.
+pub mod param {
+    pub const TAB: &str = "tab";
+    pub const AFTER: &str = "after";
+    pub const DAYS: &str = "days";
+}
+
+/// Restrictions ending within this many days are *Expiring soon*, unless the address says.
+pub const DEFAULT_EXPIRING_DAYS: u32 = 14;
+/// Changes within this many days are *Changed recently*, unless the address says.
+pub const DEFAULT_CHANGED_DAYS: u32 = 7;
+/// The longest window either tab takes.
+pub const MAX_DAYS: u32 = 366;
+
+/// One tab of the queue (docs/review.md, "The queue").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Tab {
+    CanClear,
+    Waiting,
+    Restricted,
+    Banned,
+    Rejected,
+    Expiring,
+    Changed,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 7] = [
+        Self::CanClear,
+        Self::Waiting,
+        Self::Restricted,
+        Self::Banned,
+        Self::Rejected,
+        Self::Expiring,
+        Self::Changed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::CanClear => "can-clear",
+            Self::Waiting => "waiting",
+            Self::Restricted => "restricted",
+            Self::Banned => "banned",
+            Self::Rejected => "rejected",
+            Self::Expiring => "expiring",
+            Self::Changed => "changed",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::CanClear => "Can clear now",
+            Self::Waiting => "Waiting on Anthropic",
+            Self::Restricted => "Restricted",
+            Self::Banned => "Banned",
+            Self::Rejected => "Rejected",
+            Self::Expiring => "Expiring soon",
+            Self::Changed => "Changed recently",
+        }
+    }
+
+    /// What the tab lists, in one line.
+    pub fn meaning(self, days: u32) -> String {
+        match self {
+            Self::CanClear => "Restricted profiles with an open restriction the end user can clear now by passing an identity check. Those never sent a link from this console come first.".into(),
+            Self::Waiting => "A program or trust grant pending, or an identity check under review: oldest first.".into(),
+            Self::Restricted => "Enforcement status restricted.".into(),
+            Self::Banned => "Enforcement status banned.".into(),
+            Self::Rejected => "A program or trust grant rejected.".into(),
+            Self::Expiring => format!("Open restrictions ending within {days} days: soonest first."),
+            Self::Changed => format!("Every status change observed in the last {days} days: newest first."),
+        }
+    }
+
+    /// Whether the data of the version the console speaks supports the tab: the beta has
+    /// trust grants and no enforcement.
+    pub fn speaks(self, ga: bool) -> bool {
+        ga || matches!(self, Self::Waiting | Self::Rejected | Self::Changed)
+    }
+
+    /// The window in days the tab takes (`days=`), if any.
+    pub fn default_days(self) -> Option<u32> {
+        match self {
+            Self::Expiring => Some(DEFAULT_EXPIRING_DAYS),
+            Self::Changed => Some(DEFAULT_CHANGED_DAYS),
+            _ => None,
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == raw)
+    }
+}
+
+/// Where a page starts: the row after the last one of the page before, by the tab's
+/// order: a sort key (a database stamp, or empty) and the row's id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct After {
+    pub key: String,
+    pub id: String,
+}
+
+impl After {
+    pub fn encode(&self) -> String {
+        format!("{}~{}", self.key, self.id)
+    }
+
+    /// A cursor the console made: a stamp or nothing, `~`, and a profile id (or, on
+    /// *Changed recently*, a change's 32 hex digits).
+    pub fn parse(raw: &str, tab: Tab) -> Option<Self> {
+        let (key, id) = raw.split_once('~')?;
+        let key_ok = key.len() <= 32
+            && key
+                .bytes()
+                .all(|b| b.is_ascii_digit() || matches!(b, b'-' | b':' | b'.' | b'T' | b'Z'));
+        let id_ok = match tab {
+            Tab::Changed => id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit()),
+            _ => ProfileId::parse(id).is_ok(),
+        };
+        (key_ok && id_ok).then(|| Self {
+            key: key.to_owned(),
+            id: id.to_owned(),
+        })
+    }
+}
+
+/// The address's values as they came, for the form to show back.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewParams {
+    pub tab: Option<String>,
+    pub after: Option<String>,
+    pub days: Option<String>,
+}
+
+/// A checked queue address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewQuery {
+    pub tab: Tab,
+    pub after: Option<After>,
+    /// The tab's window, for *Expiring soon* and *Changed recently*.
+    pub days: u32,
+}
+
+impl ReviewParams {
+    pub fn from_query(get: impl Fn(&str) -> Option<String>) -> Self {
+        let given = |name: &str| get(name).filter(|v| !v.trim().is_empty());
+        Self {
+            tab: given(param::TAB),
+            after: given(param::AFTER),
+            days: given(param::DAYS),
+        }
+    }
+
+    /// The query, or each problem next to its field. No tab means the first one the
+    /// version speaks.
+    pub fn parse(&self, ga: bool) -> Result<ReviewQuery, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let first = if ga { Tab::CanClear } else { Tab::Waiting };
+        let tab = match self.tab.as_deref().map(str::trim) {
+            None => first,
+            Some(raw) => match Tab::parse(raw) {
+                Some(tab) if tab.speaks(ga) => tab,
+                Some(_) => {
+                    errors.push(FieldError::new(
+                        param::TAB,
+                        "is not available under the API version this console speaks",
+                    ));
+                    first
+                }
+                None => {
+                    errors.push(FieldError::new(
+                        param::TAB,
+                        "is not a tab of the review queue",
+                    ));
+                    first
+                }
+            },
+        };
+        let days = match (self.days.as_deref().map(str::trim), tab.default_days()) {
+            (None, default) => default.unwrap_or(DEFAULT_EXPIRING_DAYS),
+            (Some(raw), _) => match raw.parse::<u32>() {
+                Ok(days) if (1..=MAX_DAYS).contains(&days) => days,
+                _ => {
+                    errors.push(FieldError::new(
+                        param::DAYS,
+                        format!("must be a whole number of days from 1 to {MAX_DAYS}"),
+                    ));
+                    tab.default_days().unwrap_or(DEFAULT_EXPIRING_DAYS)
+                }
+            },
+        };
+        let after = match self.after.as_deref() {
+            None => None,
+            Some(raw) => match After::parse(raw, tab) {
+                Some(after) => Some(after),
+                None => {
+                    errors.push(FieldError::new(
+                        param::AFTER,
+                        "is not a page of this tab; start again from its first page",
+                    ));
+                    None
+                }
+            },
+        };
+        if errors.is_empty() {
+            Ok(ReviewQuery { tab, after, days })
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+impl ReviewQuery {
+    /// The address of this tab's page starting after `after` (the first page if `None`).
+    pub fn href(&self, tab: Tab, after: Option<&After>) -> String {
+        let mut pairs = vec![(param::TAB, tab.as_str().to_owned())];
+        if tab == self.tab && tab.default_days().is_some_and(|d| d != self.days) {
+            pairs.push((param::DAYS, self.days.to_string()));
+        }
+        if let Some(after) = after {
+            pairs.push((param::AFTER, after.encode()));
+        }
+        format!("{REVIEW_PATH}?{}", crate::web::encode_query(&pairs))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(tab: Option<&str>, after: Option<&str>, days: Option<&str>) -> ReviewParams {
+        ReviewParams {
+            tab: tab.map(str::to_owned),
+            after: after.map(str::to_owned),
+            days: days.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn an_address_reads_into_a_tab_its_window_and_a_cursor() {
+        let q = params(None, None, None).parse(true).unwrap();
+        assert_eq!((q.tab, q.after, q.days), (Tab::CanClear, None, 14));
+        assert_eq!(
+            params(None, None, None).parse(false).unwrap().tab,
+            Tab::Waiting
+        );
+        let q = params(Some("changed"), None, None).parse(true).unwrap();
+        assert_eq!(q.days, DEFAULT_CHANGED_DAYS);
+        let after = After {
+            key: "2026-03-15T10:00:00.000000Z".into(),
+            id: "uprof_01abc".into(),
+        };
+        let q = params(Some("waiting"), Some(&after.encode()), None)
+            .parse(true)
+            .unwrap();
+        assert_eq!(q.after, Some(after.clone()));
+        assert_eq!(
+            q.href(Tab::Waiting, Some(&after)),
+            "/review?tab=waiting&after=2026-03-15T10%3A00%3A00.000000Z~uprof_01abc"
+        );
+        let q = params(Some("expiring"), None, Some("30"))
+            .parse(true)
+            .unwrap();
+        assert_eq!(q.href(Tab::Expiring, None), "/review?tab=expiring&days=30");
+        assert_eq!(q.href(Tab::Banned, None), "/review?tab=banned");
+    }
+
+    #[test]
+    fn a_bad_value_is_refused_by_its_field() {
+        let fields = |p: ReviewParams, ga: bool| -> Vec<String> {
+            p.parse(ga)
+                .unwrap_err()
+                .into_iter()
+                .map(|e| e.field)
+                .collect()
+        };
+        assert_eq!(fields(params(Some("all"), None, None), true), ["tab"]);
+        assert_eq!(fields(params(Some("banned"), None, None), false), ["tab"]);
+        for days in ["0", "367", "-1", "2.5", "x"] {
+            assert_eq!(
+                fields(params(Some("expiring"), None, Some(days)), true),
+                ["days"]
+            );
+        }
+        for after in [
+            "uprof_1",
+            "x~'; DROP TABLE x",
+            "2026~../etc",
+            "~uprof_1/..",
+            "<script>~uprof_1",
+        ] {
+            assert_eq!(
+                fields(params(Some("restricted"), Some(after), None), true),
+                ["after"],
+                "{after}"
+            );
+        }
+        assert_eq!(
+            fields(params(Some("changed"), Some("~uprof_1"), None), true),
+            ["after"]
+        );
+        assert!(params(
+            Some("changed"),
+            Some(&format!("2026-01-01T00:00:00.000000Z~{}", "a".repeat(32))),
+            None
+        )
+        .parse(true)
+        .is_ok());
+    }
+}
