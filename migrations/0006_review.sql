@@ -62,3 +62,14 @@ CREATE TABLE status_changes (
 
 CREATE INDEX status_changes_by_profile ON status_changes (profile_id, observed_at, id);
 CREATE INDEX status_changes_by_time ON status_changes (observed_at, id);
+
+-- A review queue row an admin marked followed up (docs/review.md): the note, the date to
+-- look again by (`YYYY-MM-DD`, optional), who and when. The row is hidden, when asked,
+-- until that date passes or a status of the profile changes after `at`.
+CREATE TABLE review_follow_ups (
+    profile_id TEXT PRIMARY KEY,
+    note       TEXT NOT NULL,
+    due        TEXT,
+    by_account TEXT NOT NULL,
+    at         TEXT NOT NULL
+);

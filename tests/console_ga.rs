@@ -375,7 +375,13 @@ fn the_review_queue_lists_who_can_clear_now_and_generates_their_link_in_place() 
             }
         }
         let (rows, _) = index
-            .queue_page(profiles_admin::review::tabs::Tab::CanClear, 14, None, 100)
+            .queue_page(
+                profiles_admin::review::tabs::Tab::CanClear,
+                14,
+                None,
+                false,
+                100,
+            )
             .await
             .unwrap();
         let first = rows
@@ -444,5 +450,124 @@ fn the_review_queue_lists_who_can_clear_now_and_generates_their_link_in_place() 
         assert!(html.contains("is not a tab of the review queue"), "{html}");
         let (_, _, html) = get("/review?tab=expiring&days=999".into()).await;
         assert!(html.contains("must be a whole number of days from 1 to 366"));
+    });
+}
+
+/// "Mark followed up": a refused note comes back with what was typed, next to its field;
+/// a saved one is recorded, shown in the row and on the profile, and "Hide followed up"
+/// hides the row until a status of the profile changes again.
+#[test]
+fn a_row_marked_followed_up_hides_until_its_status_changes() {
+    use profiles_admin::index::received::How;
+    use profiles_admin::index::{Index, Received};
+    on_shared_runtime(async {
+        let console = Console::start().await;
+        let client = console.emulator.client_with(|c| c.version = ApiVersion::Ga);
+        let index = Index::open(&console.data.db).await.unwrap();
+        let page = client
+            .list(&profiles_admin::profiles::model::ListQuery {
+                limit: profiles_admin::profiles::model::PageSize::new(100).unwrap(),
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .value;
+        let listed: Vec<Received> = page
+            .data
+            .iter()
+            .map(|p| Received::from_profile(p, How::Walk))
+            .collect();
+        index.upsert(&listed).await.unwrap();
+        let (rows, _) = index
+            .queue_page(
+                profiles_admin::review::tabs::Tab::Restricted,
+                14,
+                None,
+                false,
+                100,
+            )
+            .await
+            .unwrap();
+        let id = rows[0].id.clone();
+        let get = |path: String| {
+            let router = console.router.clone();
+            async move {
+                let request = Request::get(path).body(Body::empty()).unwrap();
+                let (status, _, html) = common::oneshot(&router, request).await;
+                assert_eq!(status, StatusCode::OK);
+                html.replace("<!>", "")
+            }
+        };
+        let post = |body: String| {
+            let router = console.router.clone();
+            async move {
+                let request = Request::post("/review?tab=restricted")
+                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .body(Body::from(body))
+                    .unwrap();
+                let (status, headers, html) = common::oneshot(&router, request).await;
+                (status, headers, html.replace("<!>", ""))
+            }
+        };
+
+        let (status, _, html) = post(format!(
+            "profile={id}&intent=follow-up&note=+&due=2026-13-01"
+        ))
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("is required: say what was done"), "{html}");
+        assert!(html.contains("must be a date, as YYYY-MM-DD"));
+        assert!(
+            html.contains(r#"value="2026-13-01""#),
+            "what was typed is kept"
+        );
+        assert!(
+            console.entries().await.is_empty(),
+            "nothing saved, nothing recorded"
+        );
+
+        let (status, headers, _) = post(format!(
+            "profile={id}&intent=follow-up&note=Emailed+%3Cb%3Ethe%3C%2Fb%3E+customer&due=2099-01-01"
+        ))
+        .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert_eq!(headers[header::LOCATION], "/review?tab=restricted");
+        let entry = &console.entries().await[0];
+        assert_eq!(entry.action, profiles_admin::audit::Action::ReviewFollowUp);
+        assert_eq!(entry.profile_id.as_deref(), Some(id.as_str()));
+        assert_eq!(
+            entry.changes[0].new.as_deref(),
+            Some("Emailed <b>the</b> customer")
+        );
+        let html = get("/review?tab=restricted".into()).await;
+        assert!(
+            html.contains("Emailed &lt;b&gt;the&lt;/b&gt; customer; look again by 2099-01-01"),
+            "{html}"
+        );
+        assert!(html.contains("Hide followed up"));
+        let hidden = get("/review?tab=restricted&hide=1".into()).await;
+        assert!(!hidden.contains(&format!("href=\"/profiles/{id}")));
+        assert!(hidden.contains("Show followed up"));
+        let profile = get(format!("/profiles/{id}")).await;
+        assert!(profile.contains("Emailed &lt;b&gt;the&lt;/b&gt; customer"));
+
+        // A status changes after the follow-up: the row is back.
+        let (status, _) = console
+            .emulator
+            .hook(
+                reqwest::Method::POST,
+                &format!("/_emulator/profiles/{id}/enforcement_actions"),
+                json!({"kind": "ban", "reason": "fraud_or_abuse"}),
+            )
+            .await;
+        assert_eq!(status, 200);
+        let profile_id = profiles_admin::profiles::model::ProfileId::parse(&id).unwrap();
+        let banned = client.get(&profile_id).await.unwrap().value;
+        index
+            .upsert(&[Received::from_profile(&banned, How::Retrieve)])
+            .await
+            .unwrap();
+        let back = get("/review?tab=banned&hide=1".into()).await;
+        assert!(back.contains(&format!("href=\"/profiles/{id}")), "{back}");
     });
 }

@@ -971,7 +971,7 @@ async fn whole_tab(index: &Index, tab: Tab, days: u32) -> Vec<String> {
     let mut after = None;
     loop {
         let (rows, more) = index
-            .queue_page(tab, days, after.as_ref(), 4)
+            .queue_page(tab, days, after.as_ref(), false, 4)
             .await
             .unwrap();
         ids.extend(rows.iter().map(|r| r.id.clone()));
@@ -1041,7 +1041,7 @@ async fn each_queue_tab_holds_exactly_the_profiles_it_names_and_counts_them() {
                     .collect()
             };
             let tabs = Tab::ALL;
-            let counts = index.queue_counts(&tabs, 14, 7).await.unwrap();
+            let counts = index.queue_counts(&tabs, 14, 7, false).await.unwrap();
             for (tab, count) in counts {
                 let paged = whole_tab(&index, tab, 14).await;
                 let unique: std::collections::BTreeSet<String> = paged.iter().cloned().collect();
@@ -1059,7 +1059,7 @@ async fn each_queue_tab_holds_exactly_the_profiles_it_names_and_counts_them() {
             let after_mint = whole_tab(&index, Tab::CanClear, 14).await;
             assert_eq!(after_mint.last(), Some(&can_clear[0]));
             let (rows, _) = index
-                .queue_page(Tab::CanClear, 14, None, 100)
+                .queue_page(Tab::CanClear, 14, None, false, 100)
                 .await
                 .unwrap();
             let sent = rows.iter().find(|r| r.id == can_clear[0]).unwrap();
@@ -1083,7 +1083,10 @@ async fn each_queue_tab_holds_exactly_the_profiles_it_names_and_counts_them() {
                 .upsert(&[Received::from_profile(&again, How::Retrieve)])
                 .await
                 .unwrap();
-            let (changed, _) = index.queue_page(Tab::Changed, 7, None, 100).await.unwrap();
+            let (changed, _) = index
+                .queue_page(Tab::Changed, 7, None, false, 100)
+                .await
+                .unwrap();
             assert_eq!(
                 changed.len(),
                 1,

@@ -36,10 +36,12 @@ pub enum Action {
     IndexRefresh,
     /// Anthropic reported a change to a profile (a webhook); the profile was read again.
     WebhookEvent,
+    /// An admin marked a review queue row followed up, with a note.
+    ReviewFollowUp,
 }
 
 impl Action {
-    pub const ALL: [Action; 9] = [
+    pub const ALL: [Action; 10] = [
         Self::ProfileCreate,
         Self::ProfileUpdate,
         Self::ProfileDelete,
@@ -49,6 +51,7 @@ impl Action {
         Self::Refused,
         Self::IndexRefresh,
         Self::WebhookEvent,
+        Self::ReviewFollowUp,
     ];
 
     /// As stored, in URLs and in the CSV.
@@ -63,6 +66,7 @@ impl Action {
             Self::Refused => "refused",
             Self::IndexRefresh => "index.refresh",
             Self::WebhookEvent => "webhook.event",
+            Self::ReviewFollowUp => "review.follow_up",
         }
     }
 
@@ -81,6 +85,7 @@ impl Action {
             Self::Refused => "Refused",
             Self::IndexRefresh => "Refreshed the profile index",
             Self::WebhookEvent => "Anthropic reported a change",
+            Self::ReviewFollowUp => "Marked followed up",
         }
     }
 }

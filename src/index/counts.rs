@@ -13,5 +13,5 @@ pub type Counts = Vec<(Tab, u64)>;
 /// Cached counts, by the windows they were counted for.
 #[derive(Default)]
 pub(super) struct CountCache {
-    pub(super) by_window: BTreeMap<(u32, u32), (Instant, Counts)>,
+    pub(super) by_window: BTreeMap<(u32, u32, bool), (Instant, Counts)>,
 }

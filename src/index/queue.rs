@@ -24,12 +24,61 @@ pub struct QueueRow {
     pub link_minted_by: Option<String>,
     /// On *Changed recently*: the change.
     pub change: Option<super::timeline::TimelineEntry>,
+    /// The row's follow-up, if an admin marked it.
+    pub follow_up: Option<FollowUpRecord>,
     /// Where the next page starts, if this row is a page's last.
     pub after: After,
 }
 
+/// A row an admin marked followed up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FollowUpRecord {
+    pub note: String,
+    /// `YYYY-MM-DD`: look again by then.
+    pub due: Option<String>,
+    pub by: String,
+    /// A stamp.
+    pub at: String,
+}
+
 const PROFILE_COLUMNS: &str = "p.id, p.raw, p.programs, p.programs_at, p.waiting_since, \
-     p.expires_at, p.link_minted_at, p.link_minted_by";
+     p.expires_at, p.link_minted_at, p.link_minted_by, f.note AS follow_note, \
+     f.due AS follow_due, f.by_account AS follow_by, f.at AS follow_at";
+
+/// The profiles of a tab, with their follow-ups.
+const PROFILES: &str = "indexed_profiles p LEFT JOIN review_follow_ups f ON f.profile_id = p.id";
+/// The changes of *Changed recently*, with their profiles and follow-ups.
+const CHANGES: &str = "status_changes c JOIN indexed_profiles p ON p.id = c.profile_id \
+     LEFT JOIN review_follow_ups f ON f.profile_id = p.id";
+
+/// A followed-up row stays hidden (when asked) while its date has not passed, or it has
+/// none, and no status of the profile changed since it was marked. `{today}` is today's
+/// date as `YYYY-MM-DD`.
+fn hidden_unless_due(today: &str) -> String {
+    format!(
+        " AND NOT (f.profile_id IS NOT NULL AND (f.due IS NULL OR f.due >= {today}) \
+         AND (p.status_changed_at IS NULL OR p.status_changed_at <= f.at))"
+    )
+}
+
+fn follow_up_row(row: &sqlx::any::AnyRow) -> Result<FollowUpRecord, sqlx::Error> {
+    Ok(FollowUpRecord {
+        note: row.try_get("note")?,
+        due: row.try_get("due")?,
+        by: row.try_get("by_account")?,
+        at: row.try_get("at")?,
+    })
+}
+
+fn today() -> String {
+    let date = OffsetDateTime::now_utc().date();
+    format!(
+        "{:04}-{:02}-{:02}",
+        date.year(),
+        u8::from(date.month()),
+        date.day()
+    )
+}
 
 impl Index {
     /// A tab's condition over `indexed_profiles p` (and `status_changes c`), and the
@@ -67,6 +116,7 @@ impl Index {
         tab: Tab,
         days: u32,
         after: Option<&After>,
+        hide_followed_up: bool,
         limit: u32,
     ) -> Result<(Vec<QueueRow>, bool), sqlx::Error> {
         let (condition, key) = Self::tab_sql(tab);
@@ -75,13 +125,14 @@ impl Index {
         // Every condition names `$1`, the window's bound, or tests it trivially.
         let condition = format!("({condition}) AND ({bound} = {bound})");
         let (from, id, order) = if tab == Tab::Changed {
-            (
-                "status_changes c JOIN indexed_profiles p ON p.id = c.profile_id",
-                "c.id",
-                "DESC",
-            )
+            (CHANGES, "c.id", "DESC")
         } else {
-            ("indexed_profiles p", "p.id", "ASC")
+            (PROFILES, "p.id", "ASC")
+        };
+        let hidden = if hide_followed_up {
+            hidden_unless_due(&sql.text(today()))
+        } else {
+            String::new()
         };
         let op = if order == "DESC" { "<" } else { ">" };
         let keyset = match (after, key) {
@@ -104,7 +155,7 @@ impl Index {
         };
         sql.sql = format!(
             "SELECT {PROFILE_COLUMNS}{change_columns}, {sort_key} AS sort_key FROM {from} \
-             WHERE {condition} AND p.gone_at IS NULL{keyset} ORDER BY {order_by} LIMIT {}",
+             WHERE {condition} AND p.gone_at IS NULL{hidden}{keyset} ORDER BY {order_by} LIMIT {}",
             limit + 1
         );
         let rows = sqlx::query_with(&sql.sql, sql.args)
@@ -129,6 +180,15 @@ impl Index {
                     None
                 };
                 let id: String = row.try_get("id")?;
+                let follow_up = match row.try_get::<Option<String>, _>("follow_note")? {
+                    Some(note) => Some(FollowUpRecord {
+                        note,
+                        due: row.try_get("follow_due")?,
+                        by: row.try_get("follow_by")?,
+                        at: row.try_get("follow_at")?,
+                    }),
+                    None => None,
+                };
                 let after = After {
                     key: row
                         .try_get::<Option<String>, _>("sort_key")?
@@ -149,6 +209,7 @@ impl Index {
                     link_minted_at: row.try_get("link_minted_at")?,
                     link_minted_by: row.try_get("link_minted_by")?,
                     change,
+                    follow_up,
                     after,
                 })
             })
@@ -163,9 +224,10 @@ impl Index {
         tabs: &[Tab],
         expiring_days: u32,
         changed_days: u32,
+        hide_followed_up: bool,
     ) -> Result<Counts, sqlx::Error> {
-        let window = (expiring_days, changed_days);
-        if let Some((at, counts)) = self.lock_counts().by_window.get(&window) {
+        let key = (expiring_days, changed_days, hide_followed_up);
+        if let Some((at, counts)) = self.lock_counts().by_window.get(&key) {
             if at.elapsed() < COUNTS_TTL && counts.iter().map(|(t, _)| *t).eq(tabs.iter().copied())
             {
                 return Ok(counts.clone());
@@ -180,23 +242,76 @@ impl Index {
             };
             let (condition, _) = Self::tab_sql(tab);
             let from = if tab == Tab::Changed {
-                "status_changes c JOIN indexed_profiles p ON p.id = c.profile_id"
+                CHANGES
             } else {
-                "indexed_profiles p"
+                PROFILES
             };
-            let sql = format!(
-                "SELECT COUNT(*) FROM {from} WHERE ({condition}) AND ($1 = $1) AND p.gone_at IS NULL"
+            let mut sql = crate::db::Statement::new();
+            let bound = sql.text(Self::window(tab, days));
+            let hidden = if hide_followed_up {
+                hidden_unless_due(&sql.text(today()))
+            } else {
+                String::new()
+            };
+            sql.sql = format!(
+                "SELECT COUNT(*) FROM {from} WHERE ({condition}) AND ({bound} = {bound}) \
+                 AND p.gone_at IS NULL{hidden}"
             );
-            let n: i64 = sqlx::query_scalar(&sql)
-                .bind(Self::window(tab, days))
+            let n: i64 = sqlx::query_scalar_with(&sql.sql, sql.args)
                 .fetch_one(&self.pool)
                 .await?;
             counts.push((tab, u64::try_from(n).unwrap_or_default()));
         }
         self.lock_counts()
             .by_window
-            .insert(window, (Instant::now(), counts.clone()));
+            .insert(key, (Instant::now(), counts.clone()));
         Ok(counts)
+    }
+
+    /// Marks `id` followed up by `by`, with a note and a date to look again by; the
+    /// follow-up it replaces, for the audit trail's old values.
+    pub async fn follow_up(
+        &self,
+        id: &str,
+        note: &str,
+        due: Option<&str>,
+        by: &str,
+    ) -> Result<Option<FollowUpRecord>, sqlx::Error> {
+        let mut tx = self.begin_write().await?;
+        let before = sqlx::query(
+            "SELECT note, due, by_account, at FROM review_follow_ups WHERE profile_id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .map(|row| follow_up_row(&row))
+        .transpose()?;
+        sqlx::query(
+            "INSERT INTO review_follow_ups (profile_id, note, due, by_account, at) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (profile_id) DO UPDATE SET \
+             note = excluded.note, due = excluded.due, by_account = excluded.by_account, \
+             at = excluded.at",
+        )
+        .bind(id)
+        .bind(note)
+        .bind(due)
+        .bind(by)
+        .bind(stamp(OffsetDateTime::now_utc()))
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        self.forget_counts();
+        Ok(before)
+    }
+
+    /// A profile's follow-up, if an admin marked one.
+    pub async fn follow_up_of(&self, id: &str) -> Result<Option<FollowUpRecord>, sqlx::Error> {
+        sqlx::query("SELECT note, due, by_account, at FROM review_follow_ups WHERE profile_id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .map(|row| follow_up_row(&row))
+            .transpose()
     }
 
     /// Forgets the cached counts, after a change the user should see at once.

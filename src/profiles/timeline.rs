@@ -34,6 +34,8 @@ pub struct TimelineRow {
 pub struct Timeline {
     pub rows: Vec<TimelineRow>,
     pub more: bool,
+    /// An admin's follow-up from the review queue, in words.
+    pub follow_up: Option<String>,
 }
 
 #[server(endpoint = "profiles/status-timeline")]
@@ -50,12 +52,25 @@ pub async fn status_timeline(id: String) -> Result<Timeline, AppError> {
             AppError::internal("the profile index could not be read")
         })?;
     let more = entries.len() > MAX_SHOWN as usize;
+    let follow_up = state
+        .index
+        .follow_up_of(id.as_str())
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "cannot read a profile's follow-up");
+            AppError::internal("the profile index could not be read")
+        })?
+        .map(|f| crate::review::follow_up::words(&f, time::OffsetDateTime::now_utc()));
     let rows = entries
         .iter()
         .take(MAX_SHOWN as usize)
         .map(words::row)
         .collect();
-    Ok(Timeline { rows, more })
+    Ok(Timeline {
+        rows,
+        more,
+        follow_up,
+    })
 }
 
 /// The timeline's entries in words (server only: the page is rendered there).
@@ -178,11 +193,18 @@ pub fn StatusTimeline(id: ProfileId) -> impl IntoView {
             <Transition fallback=|| view! { <p class="muted">"Loading the status timeline…"</p> }>
                 {move || Suspend::new(async move {
                     match timeline.await {
-                        Ok(Timeline { rows, .. }) if rows.is_empty() => view! {
-                            <p class="muted">"No status change observed since the console's index first saw this profile."</p>
+                        Ok(Timeline { rows, more, follow_up }) => {
+                            let follow_up = follow_up.map(|text| view! { <p class="follow-up">{text}</p> });
+                            let rows = if rows.is_empty() {
+                                view! {
+                                    <p class="muted">"No status change observed since the console's index first saw this profile."</p>
+                                }
+                                .into_any()
+                            } else {
+                                view! { <Rows rows more/> }.into_any()
+                            };
+                            view! { {follow_up} {rows} }.into_any()
                         }
-                        .into_any(),
-                        Ok(Timeline { rows, more }) => view! { <Rows rows more/> }.into_any(),
                         // Not the page's error: the profile above is fine.
                         Err(error) => view! { <p class="field-error" role="alert">{error.to_string()}</p> }.into_any(),
                     }

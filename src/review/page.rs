@@ -9,6 +9,7 @@ use crate::profiles::form::handover::posted;
 use crate::profiles::links::detail_href;
 use crate::profiles::location::ListLocation;
 use crate::profiles::model::{EnrollmentUrl, ProfileId};
+use crate::review::follow_up::{field, FollowUpInput, MAX_NOTE};
 use crate::review::server::{review_queue, QueuePage, ReviewRow, TabCount};
 use crate::review::tabs::{param, ReviewParams, Tab, MAX_DAYS, REVIEW_PATH};
 use crate::ui::error_panel::ErrorPanel;
@@ -18,14 +19,29 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
-/// The name of the posted field naming the row to generate a link for.
+/// The posted field naming the row acted on.
 pub const PROFILE_FIELD: &str = "profile";
+/// The posted field saying which action: [`LINK`] or [`FOLLOW_UP`].
+pub const INTENT_FIELD: &str = "intent";
+pub const LINK: &str = "link";
+pub const FOLLOW_UP: &str = "follow-up";
 
-/// The answer to "Generate enrollment link" posted from a row.
+/// What a row's post comes back with, rendered in that row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PostedQueueLink {
+pub struct PostedRow {
     pub id: String,
-    pub answer: Result<EnrollmentUrl, AppError>,
+    pub answer: RowAnswer,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RowAnswer {
+    /// The link just generated, shown once, or why not.
+    Link(Result<EnrollmentUrl, AppError>),
+    /// A follow-up that was not saved: what was typed, and why.
+    FollowUp {
+        typed: FollowUpInput,
+        error: AppError,
+    },
 }
 
 #[component]
@@ -33,7 +49,7 @@ pub fn ReviewPage() -> impl IntoView {
     let query = use_query_map();
     let params = Memo::new(move |_| query.with(|q| ReviewParams::from_query(|name| q.get(name))));
     let page = Resource::new(move || params.get(), review_queue);
-    let minted = posted::<PostedQueueLink>();
+    let minted = posted::<PostedRow>();
     view! {
         <PageTitle text="Review"/>
         <PageHeading text="Review"/>
@@ -57,7 +73,7 @@ pub fn ReviewPage() -> impl IntoView {
 }
 
 #[component]
-fn Queue(page: QueuePage, minted: Option<PostedQueueLink>) -> impl IntoView {
+fn Queue(page: QueuePage, minted: Option<PostedRow>) -> impl IntoView {
     let QueuePage {
         query,
         ga,
@@ -128,6 +144,15 @@ fn Queue(page: QueuePage, minted: Option<PostedQueueLink>) -> impl IntoView {
         }
     });
     let action = query.href(query.tab, query.after.as_ref());
+    let hide_control = if query.hide {
+        view! {
+            <p>"Rows marked followed up are hidden until their date passes or their status changes. "
+                <a href=query.with_hidden(false)>"Show followed up"</a></p>
+        }
+        .into_any()
+    } else {
+        view! { <p><a href=query.with_hidden(true)>"Hide followed up"</a></p> }.into_any()
+    };
     let tab = query.tab;
     let body = rows
         .into_iter()
@@ -145,6 +170,7 @@ fn Queue(page: QueuePage, minted: Option<PostedQueueLink>) -> impl IntoView {
         <p class="muted freshness">{freshness}</p>
         <p>{query.tab.meaning(query.days)}</p>
         {window}
+        {hide_control}
         {if empty {
             view! { <p class="muted">"Nobody here."</p> }.into_any()
         } else {
@@ -158,6 +184,7 @@ fn Queue(page: QueuePage, minted: Option<PostedQueueLink>) -> impl IntoView {
                             <th scope="col">{when_heading}</th>
                             <th scope="col">"Programs known"</th>
                             {(tab == Tab::CanClear).then(|| view! { <th scope="col">"Enrollment link"</th> })}
+                            <th scope="col">"Follow-up"</th>
                         </tr>
                     </thead>
                     <tbody>{body}</tbody>
@@ -176,7 +203,7 @@ fn Row(
     tab: Tab,
     can_act: bool,
     action: String,
-    answer: Option<Result<EnrollmentUrl, AppError>>,
+    answer: Option<RowAnswer>,
 ) -> impl IntoView {
     let ReviewRow {
         id,
@@ -187,14 +214,20 @@ fn Row(
         when,
         link,
         knowledge,
+        follow_up,
     } = row;
+    let (link_answer, follow_answer) = match answer {
+        Some(RowAnswer::Link(answer)) => (Some(answer), None),
+        Some(RowAnswer::FollowUp { typed, error }) => (None, Some((typed, error))),
+        None => (None, None),
+    };
     let href = detail_href(&id, &ListLocation::default(), None);
     let shown = name.unwrap_or_else(|| id.to_string());
     let link_cell = (tab == Tab::CanClear).then(|| {
         view! {
             <td>
                 <p class="muted">{link}</p>
-                {answer.map(|answer| match answer {
+                {link_answer.map(|answer| match answer {
                     Ok(url) => view! { <UrlView url/> }.into_any(),
                     Err(error) => view! { <ErrorPanel error/> }.into_any(),
                 })}
@@ -214,6 +247,10 @@ fn Row(
             <td>{when.map(|w| view! { <time datetime=w.datetime>{w.text}</time> })}</td>
             <td class="muted">{knowledge}</td>
             {link_cell}
+            <td>
+                {follow_up.map(|text| view! { <p class="follow-up">{text}</p> })}
+                {can_act.then(|| view! { <FollowUpForm id=id.clone() action=action.clone() answer=follow_answer.clone()/> })}
+            </td>
         </tr>
     }
 }
@@ -223,7 +260,52 @@ fn LinkForm(id: ProfileId, action: String) -> impl IntoView {
     view! {
         <form method="post" action=action>
             <input type="hidden" name=PROFILE_FIELD value=id.to_string()/>
+            <input type="hidden" name=INTENT_FIELD value=LINK/>
             <button type="submit" class="primary">"Generate enrollment link"</button>
+        </form>
+    }
+}
+
+/// "Mark followed up": a note and an optional date; a refused post keeps what was typed,
+/// each problem next to its field.
+#[component]
+fn FollowUpForm(
+    id: ProfileId,
+    action: String,
+    answer: Option<(FollowUpInput, AppError)>,
+) -> impl IntoView {
+    let (typed, error) = answer.map_or((FollowUpInput::default(), None), |(t, e)| (t, Some(e)));
+    let message = |name: &str| match &error {
+        Some(AppError::Invalid { errors, .. }) => errors
+            .iter()
+            .filter(|e| e.field == name)
+            .map(|e| e.message.clone())
+            .collect::<Vec<_>>()
+            .join(" "),
+        _ => String::new(),
+    };
+    let (note_error, due_error) = (message(field::NOTE), message(field::DUE));
+    let other = error.filter(|e| !matches!(e, AppError::Invalid { .. }));
+    let note_id = format!("note-{id}");
+    let due_id = format!("due-{id}");
+    view! {
+        <form method="post" action=action class="follow-up-form">
+            <input type="hidden" name=PROFILE_FIELD value=id.to_string()/>
+            <input type="hidden" name=INTENT_FIELD value=FOLLOW_UP/>
+            <div class="field">
+                <label for=note_id.clone()>"Note"</label>
+                <input id=note_id.clone() name=field::NOTE maxlength=MAX_NOTE.to_string() value=typed.note
+                    aria-invalid=(!note_error.is_empty()).to_string() aria-describedby=format!("{note_id}-error")/>
+                <p class="field-error" id=format!("{note_id}-error")>{note_error}</p>
+            </div>
+            <div class="field">
+                <label for=due_id.clone()>"Follow up by"</label>
+                <input id=due_id.clone() type="date" name=field::DUE value=typed.due
+                    aria-invalid=(!due_error.is_empty()).to_string() aria-describedby=format!("{due_id}-error")/>
+                <p class="field-error" id=format!("{due_id}-error")>{due_error}</p>
+            </div>
+            {other.map(|error| view! { <ErrorPanel error/> })}
+            <button type="submit" class="secondary">"Mark followed up"</button>
         </form>
     }
 }

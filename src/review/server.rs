@@ -43,6 +43,8 @@ pub struct ReviewRow {
     pub link: Option<String>,
     /// How old the programs the row rests on are.
     pub knowledge: String,
+    /// "Followed up … by …: note", if an admin marked it.
+    pub follow_up: Option<String>,
 }
 
 /// One page of the queue.
@@ -73,7 +75,13 @@ pub async fn review_queue(params: ReviewParams) -> Result<QueuePage, AppError> {
     };
     let index = &state.index;
     let (rows, more) = index
-        .queue_page(query.tab, query.days, query.after.as_ref(), PAGE_ROWS)
+        .queue_page(
+            query.tab,
+            query.days,
+            query.after.as_ref(),
+            query.hide,
+            PAGE_ROWS,
+        )
         .await
         .map_err(failed)?;
     let next = more.then(|| rows.last().map(|r| r.after.clone())).flatten();
@@ -86,7 +94,12 @@ pub async fn review_queue(params: ReviewParams) -> Result<QueuePage, AppError> {
         }
     };
     let tabs = index
-        .queue_counts(&spoken, days_of(Tab::Expiring), days_of(Tab::Changed))
+        .queue_counts(
+            &spoken,
+            days_of(Tab::Expiring),
+            days_of(Tab::Changed),
+            query.hide,
+        )
         .await
         .map_err(failed)?
         .into_iter()
@@ -122,11 +135,12 @@ pub async fn review_queue(params: ReviewParams) -> Result<QueuePage, AppError> {
 
 /// Rows in words (server only: the page is rendered there).
 #[cfg(feature = "ssr")]
-mod words {
+pub mod words {
     use super::{ReviewRow, Shown};
     use crate::index::queue::QueueRow;
     use crate::profiles::model::{reason_words, Profile, ProfileId, Programs};
     use crate::profiles::timeline::words as timeline;
+    use crate::review::follow_up::words as follow_up;
     use crate::review::tabs::Tab;
     use crate::timestamp::{parse, relative, rfc3339, utc};
     use time::OffsetDateTime;
@@ -261,6 +275,7 @@ mod words {
             }
         };
         Some(ReviewRow {
+            follow_up: row.follow_up.as_ref().map(|f| follow_up(f, now)),
             id: ProfileId::parse(&row.id).ok()?,
             external_id: profile.external_id().map(str::to_owned),
             name: profile.name.clone(),

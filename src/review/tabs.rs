@@ -13,6 +13,9 @@ pub mod param {
     pub const TAB: &str = "tab";
     pub const AFTER: &str = "after";
     pub const DAYS: &str = "days";
+    /// `1`: leave out rows marked followed up, until their date passes or their status
+    /// changes again.
+    pub const HIDE: &str = "hide";
 }
 
 /// Restrictions ending within this many days are *Expiring soon*, unless the address says.
@@ -140,6 +143,7 @@ pub struct ReviewParams {
     pub tab: Option<String>,
     pub after: Option<String>,
     pub days: Option<String>,
+    pub hide: Option<String>,
 }
 
 /// A checked queue address.
@@ -149,6 +153,9 @@ pub struct ReviewQuery {
     pub after: Option<After>,
     /// The tab's window, for *Expiring soon* and *Changed recently*.
     pub days: u32,
+    /// Leave out rows marked followed up (until their date passes or their status
+    /// changes again).
+    pub hide: bool,
 }
 
 impl ReviewParams {
@@ -158,6 +165,7 @@ impl ReviewParams {
             tab: given(param::TAB),
             after: given(param::AFTER),
             days: given(param::DAYS),
+            hide: given(param::HIDE),
         }
     }
 
@@ -212,8 +220,21 @@ impl ReviewParams {
                 }
             },
         };
+        let hide = match self.hide.as_deref().map(str::trim) {
+            None | Some("0") => false,
+            Some("1") => true,
+            Some(_) => {
+                errors.push(FieldError::new(param::HIDE, "must be 1 or 0"));
+                false
+            }
+        };
         if errors.is_empty() {
-            Ok(ReviewQuery { tab, after, days })
+            Ok(ReviewQuery {
+                tab,
+                after,
+                days,
+                hide,
+            })
         } else {
             Err(errors)
         }
@@ -221,11 +242,23 @@ impl ReviewParams {
 }
 
 impl ReviewQuery {
+    /// This page's address with rows marked followed up shown or hidden.
+    pub fn with_hidden(&self, hide: bool) -> String {
+        Self {
+            hide,
+            ..self.clone()
+        }
+        .href(self.tab, None)
+    }
+
     /// The address of this tab's page starting after `after` (the first page if `None`).
     pub fn href(&self, tab: Tab, after: Option<&After>) -> String {
         let mut pairs = vec![(param::TAB, tab.as_str().to_owned())];
         if tab == self.tab && tab.default_days().is_some_and(|d| d != self.days) {
             pairs.push((param::DAYS, self.days.to_string()));
+        }
+        if self.hide {
+            pairs.push((param::HIDE, "1".to_owned()));
         }
         if let Some(after) = after {
             pairs.push((param::AFTER, after.encode()));
@@ -243,6 +276,7 @@ mod tests {
             tab: tab.map(str::to_owned),
             after: after.map(str::to_owned),
             days: days.map(str::to_owned),
+            hide: None,
         }
     }
 
@@ -273,6 +307,23 @@ mod tests {
             .unwrap();
         assert_eq!(q.href(Tab::Expiring, None), "/review?tab=expiring&days=30");
         assert_eq!(q.href(Tab::Banned, None), "/review?tab=banned");
+        let hidden = ReviewParams {
+            hide: Some("1".into()),
+            ..params(Some("banned"), None, None)
+        }
+        .parse(true)
+        .unwrap();
+        assert!(hidden.hide);
+        assert_eq!(
+            hidden.href(Tab::Waiting, None),
+            "/review?tab=waiting&hide=1"
+        );
+        assert_eq!(hidden.with_hidden(false), "/review?tab=banned");
+        let refused = ReviewParams {
+            hide: Some("yes".into()),
+            ..params(None, None, None)
+        };
+        assert_eq!(refused.parse(true).unwrap_err()[0].field, "hide");
     }
 
     #[test]
