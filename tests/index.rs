@@ -32,6 +32,7 @@ fn config(rate: f64) -> SyncConfig {
         backoff: Duration::from_millis(50),
         pause: Duration::from_millis(300),
         check_programs: false,
+        recheck: sync::RECHECK,
     }
 }
 
@@ -807,9 +808,29 @@ async fn the_program_pass_learns_what_a_list_does_not_report_within_the_walks_ra
                 .into_iter()
                 .filter(|r| r.method == "GET" && r.uri.starts_with("/v1/user_profiles/"))
                 .count() as u64;
-            second.task.abort();
             // The ones left, plus what the pass retrieved while the condition was polled.
             assert!(again >= left && again <= left + 3, "{again} retrieves for {left} left");
+            // Every profile known and recently learned: the pass rests while the sync
+            // goes on looking for new profiles.
+            emulator.forget_requests().await;
+            until("three looks for new profiles", || async {
+                emulator
+                    .seen()
+                    .await
+                    .iter()
+                    .filter(|r| r.uri.contains("order=desc"))
+                    .count()
+                    >= 3
+            })
+            .await;
+            second.task.abort();
+            let resting = emulator
+                .seen()
+                .await
+                .into_iter()
+                .filter(|r| r.method == "GET" && r.uri.starts_with("/v1/user_profiles/"))
+                .count();
+            assert_eq!(resting, 0, "no profile retrieved again within the recheck time");
 
             let known = index.known_programs(&cyber).await.unwrap().unwrap();
             let programs = known.programs.unwrap();

@@ -24,17 +24,52 @@ pub struct KnownPrograms {
     pub how: String,
 }
 
+/// What the program pass does next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NextCheck {
+    /// Retrieve this profile.
+    Retrieve(ProfileId),
+    /// Every profile is known and was learned recently: nothing for this long.
+    Rest(std::time::Duration),
+    /// The index holds no profile.
+    Nothing,
+}
+
 impl Index {
-    /// The profile the program pass retrieves next: the stalest of the highest rank, not
-    /// gone. One step down an index, whatever the size.
-    pub async fn next_program_check(&self) -> Result<Option<ProfileId>, sqlx::Error> {
-        let id: Option<String> = sqlx::query_scalar(
-            "SELECT id FROM indexed_profiles WHERE gone_at IS NULL \
+    /// What the program pass does next: the stalest profile of the highest rank, not
+    /// gone (one step down an index, whatever the size), unless every profile's programs
+    /// are known and were learned less than `recheck` ago.
+    pub async fn next_program_check(
+        &self,
+        recheck: std::time::Duration,
+    ) -> Result<NextCheck, sqlx::Error> {
+        let row = sqlx::query(
+            "SELECT id, programs_due, programs_at FROM indexed_profiles WHERE gone_at IS NULL \
              ORDER BY programs_due, programs_at, id LIMIT 1",
         )
         .fetch_optional(&self.pool)
         .await?;
-        Ok(id.and_then(|id| ProfileId::parse(&id).ok()))
+        let Some(row) = row else {
+            return Ok(NextCheck::Nothing);
+        };
+        let (id, due, at): (String, i64, String) = (
+            row.try_get("id")?,
+            row.try_get("programs_due")?,
+            row.try_get("programs_at")?,
+        );
+        let Ok(id) = ProfileId::parse(&id) else {
+            return Ok(NextCheck::Nothing);
+        };
+        let again = crate::timestamp::parse(&at).map(|at| at + recheck);
+        match again {
+            Some(again) if due == DUE_KNOWN && again > OffsetDateTime::now_utc() => {
+                let wait = again - OffsetDateTime::now_utc();
+                Ok(NextCheck::Rest(
+                    std::time::Duration::try_from(wait).unwrap_or_default(),
+                ))
+            }
+            _ => Ok(NextCheck::Retrieve(id)),
+        }
     }
 
     /// Sends a profile the pass could not retrieve (gone, or refused) to the end of the

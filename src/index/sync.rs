@@ -15,6 +15,7 @@
 //! - one console syncs at a time: it holds a lease in the shared database, renewed with
 //!   every step; when it stops renewing, another takes over, where the walk was.
 
+use super::programs::NextCheck;
 use super::received::{How, Received};
 use super::store::Index;
 use crate::profiles::model::{ListQuery, Order, PageCursor, PageSize, ProfileId};
@@ -28,6 +29,8 @@ use tokio::time::Instant;
 
 /// Profiles per list call: the API's largest page.
 const WALK_PAGE: u32 = 100;
+/// The least time between two retrieves of one profile by the program pass.
+pub const RECHECK: Duration = Duration::from_secs(600);
 /// Pages between two progress lines in the log.
 const LOG_EVERY: i64 = 50;
 
@@ -51,6 +54,10 @@ pub struct SyncConfig {
     /// list reports programs incompletely. The 2026-03-24 list reports trust grants in
     /// full.
     pub check_programs: bool,
+    /// A profile whose programs were learned less than this long ago is not retrieved
+    /// again, so that a small organization is not asked about each profile many times
+    /// a minute (docs/review.md).
+    pub recheck: Duration,
 }
 
 impl SyncConfig {
@@ -63,6 +70,7 @@ impl SyncConfig {
             backoff: Duration::from_secs(5),
             pause: Duration::from_secs(300),
             check_programs: client.version().is_ga(),
+            recheck: RECHECK,
         }
     }
 }
@@ -223,10 +231,15 @@ impl Syncer {
             self.pick_up_new().await?;
             self.last_pick_up = Some(Instant::now());
         }
+        let mut rest = self.config.lease / 2;
         if self.config.check_programs {
-            if let Some(id) = self.index.next_program_check().await? {
-                self.check_programs(&id).await?;
-                return Ok(Step::Again);
+            match self.index.next_program_check(self.config.recheck).await? {
+                NextCheck::Retrieve(id) => {
+                    self.check_programs(&id).await?;
+                    return Ok(Step::Again);
+                }
+                NextCheck::Rest(wait) => rest = rest.min(wait),
+                NextCheck::Nothing => {}
             }
         }
         let poll_due = self
@@ -238,9 +251,7 @@ impl Syncer {
             .refresh
             .saturating_sub(since_walk.unwrap_or_default());
         // Wake for whichever comes first, and in time to renew the lease.
-        Ok(Step::Idle(
-            poll_due.min(walk_due).min(self.config.lease / 2),
-        ))
+        Ok(Step::Idle(poll_due.min(walk_due).min(rest)))
     }
 
     /// Waits until the pace allows the next request.
