@@ -222,6 +222,9 @@ for (const scheme of ["light", "dark"] as const) {
       `/profiles/${restricted}`,
       "/profiles/new",
       `/profiles/${restricted}/edit`,
+      "/review",
+      "/review?tab=waiting",
+      "/review?tab=changed",
     ]) {
       await page.goto(path);
       await hydrated(page);

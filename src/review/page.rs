@@ -175,6 +175,7 @@ fn Queue(page: QueuePage, minted: Option<PostedRow>) -> impl IntoView {
             view! { <p class="muted">"Nobody here."</p> }.into_any()
         } else {
             view! {
+                <div class="table-wrap">
                 <table class="review">
                     <thead>
                         <tr>
@@ -189,6 +190,7 @@ fn Queue(page: QueuePage, minted: Option<PostedRow>) -> impl IntoView {
                     </thead>
                     <tbody>{body}</tbody>
                 </table>
+                </div>
             }
             .into_any()
         }}
