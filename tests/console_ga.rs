@@ -446,6 +446,14 @@ fn the_review_queue_lists_who_can_clear_now_and_generates_their_link_in_place() 
         let (_, _, html) = get("/review?tab=can-clear".into()).await;
         assert!(!html.contains("class=\"enrollment-url"));
 
+        // Search says how old the programs it shows are.
+        let (_, _, html) = get("/profiles/search?q=uprof".into()).await;
+        assert!(
+            html.contains("profiles&#x27;s programs are not yet retrieved")
+                || html.contains("profiles' programs are not yet retrieved"),
+            "{html}"
+        );
+        assert!(html.contains("as a list shows them: not yet retrieved"));
         let (_, _, html) = get("/review?tab=everyone".into()).await;
         assert!(html.contains("is not a tab of the review queue"), "{html}");
         let (_, _, html) = get("/review?tab=expiring&days=999".into()).await;

@@ -844,6 +844,11 @@ async fn the_program_pass_learns_what_a_list_does_not_report_within_the_walks_ra
             assert!(ids(&index, &search(&[("grant", "pending")]))
                 .await
                 .contains(&cyber));
+            // Search shows the programs as retrieved, and how old that is.
+            let page = index.search(&search(&[("q", &cyber)])).await.unwrap();
+            let hit = page.hits.iter().find(|h| h.id == cyber).unwrap();
+            assert!(hit.programs_learned.is_some());
+            assert!(hit.standing.contains(&("efs".into(), "pending".into())), "{:?}", hit.standing);
             // A walk after that does not unlearn it.
             index.upsert(&listed_ga(&emulator).await).await.unwrap();
             let after_walk = index.known_programs(&cyber).await.unwrap().unwrap();

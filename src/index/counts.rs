@@ -13,5 +13,7 @@ pub type Counts = Vec<(Tab, u64)>;
 /// Cached counts, by the windows they were counted for.
 #[derive(Default)]
 pub(super) struct CountCache {
+    /// The program pass's backlog, and when it was counted.
+    pub(super) backlog: Option<(Instant, u64)>,
     pub(super) by_window: BTreeMap<(u32, u32, bool), (Instant, Counts)>,
 }

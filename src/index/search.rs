@@ -18,6 +18,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
+use time::OffsetDateTime;
 
 /// Results per page.
 pub const PAGE_SIZE: usize = 25;
@@ -105,7 +106,7 @@ impl Index {
             let exact = s.text(text);
             let filters = self.filters(&mut s, query);
             s.sql = format!(
-                "SELECT p.raw FROM indexed_profiles p WHERE (p.id = {exact} OR p.external_id = {exact}) \
+                "SELECT p.raw, p.programs, p.programs_at FROM indexed_profiles p WHERE (p.id = {exact} OR p.external_id = {exact}) \
                  AND {filters} ORDER BY p.created_at DESC, p.id DESC LIMIT {}",
                 s.int(i64::try_from(PAGE_SIZE).expect("small"))
             );
@@ -113,7 +114,7 @@ impl Index {
                 .fetch_all(&self.pool)
                 .await?
             {
-                hits.extend(parse(row.try_get("raw")?).map(|p| hit(&p, true, text)));
+                hits.extend(known(&row)?.map(|(p, at)| hit(&p, at, true, text)));
             }
         }
 
@@ -152,7 +153,7 @@ impl Index {
             });
         }
         s.sql = format!(
-            "SELECT {columns}, p.id, p.raw FROM indexed_profiles p WHERE {} ORDER BY {order} LIMIT {}",
+            "SELECT {columns}, p.id, p.raw, p.programs, p.programs_at FROM indexed_profiles p WHERE {} ORDER BY {order} LIMIT {}",
             conditions.join(" AND "),
             s.int(i64::try_from(PAGE_SIZE + 1).expect("small"))
         );
@@ -167,7 +168,7 @@ impl Index {
                 row.try_get(1)?,
                 row.try_get("id")?,
             ));
-            hits.extend(parse(row.try_get("raw")?).map(|p| hit(&p, false, text)));
+            hits.extend(known(row)?.map(|(p, at)| hit(&p, at, false, text)));
         }
         let next = (rows.len() > PAGE_SIZE)
             .then(|| last.map(|p| p.encode()))
@@ -241,8 +242,30 @@ fn parse(raw: &str) -> Option<Profile> {
         .ok()
 }
 
-fn hit(p: &Profile, exact: bool, text: &str) -> SearchHit {
+/// A result row's profile with its programs as a retrieve reported them, where the index
+/// has them (docs/review.md), and when they were learned.
+fn known(
+    row: &sqlx::any::AnyRow,
+) -> Result<Option<(Profile, Option<OffsetDateTime>)>, sqlx::Error> {
+    let Some(mut profile) = parse(row.try_get("raw")?) else {
+        return Ok(None);
+    };
+    let learned = crate::timestamp::parse(row.try_get("programs_at")?);
+    if learned.is_some() {
+        let programs: Option<String> = row.try_get("programs")?;
+        profile.programs = programs.and_then(|p| serde_json::from_str(&p).ok());
+    }
+    Ok(Some((profile, learned)))
+}
+
+fn hit(
+    p: &Profile,
+    programs_learned: Option<OffsetDateTime>,
+    exact: bool,
+    text: &str,
+) -> SearchHit {
     SearchHit {
+        programs_learned,
         id: p.id.to_string(),
         external_id: p.external_id().map(str::to_owned),
         name: p.name.clone(),

@@ -611,6 +611,7 @@ impl Index {
                 .filter(|_| admin),
             refresh_requested: state.refresh_requested_at.is_some(),
             can_refresh: admin,
+            programs_backlog: None,
         })
     }
 }

@@ -47,13 +47,19 @@ pub fn StandingCells(
     version: ApiVersion,
     standing: Vec<(String, String)>,
     enforcement: Option<String>,
+    /// How old the programs shown are, where the page knows (search).
+    #[prop(default = None)]
+    note: Option<String>,
 ) -> impl IntoView {
     let badges = standing
         .into_iter()
         .map(|(name, status)| view! { <GrantBadge name status/> })
         .collect_view();
     view! {
-        <td><div class="grants">{badges}</div></td>
+        <td>
+            <div class="grants">{badges}</div>
+            {note.map(|note| view! { <p class="knowledge muted">{note}</p> })}
+        </td>
         {version.is_ga().then(|| view! {
             <td>{match enforcement {
                 Some(status) => view! { <EnforcementBadge status/> }.into_any(),

@@ -113,7 +113,7 @@ pub async fn review_queue(params: ReviewParams) -> Result<QueuePage, AppError> {
         .and_then(crate::timestamp::parse)
         .map(|at| words::shown(at, now));
     let programs_backlog = if ga {
-        Some(index.programs_backlog().await.map_err(failed)?)
+        Some(index.programs_backlog_shown().await.map_err(failed)?)
     } else {
         None
     };

@@ -244,6 +244,11 @@ fn Freshness(status: IndexStatus) -> impl IntoView {
         1 => Some(" 1 recent change is waiting to be written to the index; it is retried until it is in.".to_owned()),
         n => Some(format!(" {n} recent changes are waiting to be written to the index; they are retried until they are in.")),
     };
+    let programs = status.programs_backlog.map(|n| match n {
+        0 => " Programs are as last retrieved for every profile.".to_owned(),
+        1 => " 1 profile's programs are not yet retrieved, or stale: shown as a list reports them.".to_owned(),
+        n => format!(" {n} profiles' programs are not yet retrieved, or stale: shown as a list reports them."),
+    });
     let refresh = status.can_refresh.then(|| {
         let action = ServerAction::<RefreshIndex>::new();
         view! {
@@ -267,6 +272,7 @@ fn Freshness(status: IndexStatus) -> impl IntoView {
                 "; last complete sync " {when(status.last_complete_at)} ". "
                 {walk}
                 {waiting}
+                {programs}
                 {status.refresh_requested.then_some(" A refresh has been requested.")}
                 " Opening a result shows the live profile."
             </p>
@@ -347,7 +353,12 @@ fn HitRow(hit: SearchHit, now: time::OffsetDateTime) -> impl IntoView {
             <td>{hit.name.unwrap_or_else(|| "—".into())}</td>
             <td class="mono">{hit.external_id.unwrap_or_else(|| "—".into())}</td>
             <td>{hit.kind}</td>
-            <StandingCells version standing=hit.standing enforcement=hit.enforcement/>
+            <StandingCells version standing=hit.standing enforcement=hit.enforcement note=version.is_ga().then(|| {
+                match hit.programs_learned {
+                    Some(at) => format!("as retrieved {}", relative(at, now)),
+                    None => "as a list shows them: not yet retrieved".to_owned(),
+                }
+            })/>
             <td><time datetime=rfc3339(hit.created_at) title=utc(hit.created_at)>{relative(hit.created_at, now)}</time></td>
             <td class="matched">{matched}</td>
         </tr>

@@ -18,6 +18,10 @@ pub struct SearchHit {
     pub standing: Vec<(String, String)>,
     /// GA's enforcement status, when the profile has one.
     pub enforcement: Option<String>,
+    /// When the programs shown were learned from a retrieve; `None`: as a list shows
+    /// them (GA's lists report programs incompletely).
+    #[serde(default, with = "crate::timestamp::option")]
+    pub programs_learned: Option<OffsetDateTime>,
     /// The search text is this profile's id or external id, exactly.
     pub exact: bool,
     /// Where the text matched, when it did.
@@ -60,6 +64,10 @@ pub struct IndexStatus {
     pub refresh_requested: bool,
     /// The user may ask for a complete walk now (admins).
     pub can_refresh: bool,
+    /// Under GA: profiles whose programs are not yet retrieved, or stale since a change
+    /// (docs/review.md).
+    #[serde(default)]
+    pub programs_backlog: Option<u64>,
 }
 
 /// A walk of the whole list in progress.

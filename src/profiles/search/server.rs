@@ -45,10 +45,20 @@ pub async fn search_profiles(search: SearchParams) -> Result<SearchPage, AppErro
 pub async fn read_index_status() -> Result<IndexStatus, AppError> {
     let user = Authorized::require(Permission::ProfilesRead).await?;
     let admin = user.user().may(Permission::IndexManage);
-    index()?.status(admin).await.map_err(|e| {
+    let failed = |e: sqlx::Error| {
         tracing::error!(error = %e, "cannot read the index's state");
         AppError::internal("the profile index's state could not be read")
-    })
+    };
+    let index = index()?;
+    let mut status = index.status(admin).await.map_err(failed)?;
+    if crate::profiles::service::state()?
+        .upstream
+        .version()
+        .is_ga()
+    {
+        status.programs_backlog = Some(index.programs_backlog_shown().await.map_err(failed)?);
+    }
+    Ok(status)
 }
 
 /// Asks for a complete walk of the list now (admins). Whichever console syncs starts it
