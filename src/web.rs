@@ -53,6 +53,23 @@ pub fn wants_json(headers: &axum::http::HeaderMap) -> bool {
         .is_some_and(|accept| accept.contains("application/json"))
 }
 
+/// A CSV cell (downloads): quoted when it must be (RFC 4180), and never a formula — a
+/// cell a spreadsheet would evaluate (`=`, `+`, `-`, `@`, tab, carriage return first)
+/// gets a leading `'`, its text kept (OWASP's advice on CSV injection).
+#[cfg(feature = "ssr")]
+pub fn csv_cell(text: &str) -> String {
+    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    };
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text
+    }
+}
+
 /// The value of query parameter `name` in a request's address (server side).
 #[cfg(feature = "ssr")]
 pub fn query_param(uri: &axum::http::Uri, name: &str) -> Option<String> {
@@ -94,6 +111,18 @@ pub fn own_path(raw: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn csv_cells_are_quoted_and_never_formulas() {
+        assert_eq!(csv_cell("plain"), "plain");
+        assert_eq!(csv_cell("a,b"), "\"a,b\"");
+        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_cell("two\nlines"), "\"two\nlines\"");
+        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(csv_cell("+1"), "'+1");
+        assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
+    }
 
     #[test]
     fn free_text_is_encoded_whole() {

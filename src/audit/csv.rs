@@ -7,7 +7,7 @@ use crate::audit::{Change, Entry};
 use crate::auth::authorized::Authorized;
 use crate::auth::Permission;
 use crate::state::AppState;
-use crate::web::query_param;
+use crate::web::{csv_cell as cell, query_param};
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue};
@@ -121,37 +121,10 @@ fn changes(changes: &[Change]) -> String {
         .join("\n")
 }
 
-/// A cell: quoted when it must be (RFC 4180), and never a formula — a cell a
-/// spreadsheet would evaluate (`=`, `+`, `-`, `@`, tab, carriage return first) gets a
-/// leading `'` (OWASP's advice on CSV injection).
-fn cell(text: &str) -> String {
-    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_owned()
-    };
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::audit::{Action, Outcome};
-
-    #[test]
-    fn cells_are_quoted_and_never_formulas() {
-        assert_eq!(cell("plain"), "plain");
-        assert_eq!(cell("a,b"), "\"a,b\"");
-        assert_eq!(cell("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(cell("two\nlines"), "\"two\nlines\"");
-        assert_eq!(cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        assert_eq!(cell("+1"), "'+1");
-        assert_eq!(cell("@SUM(A1)"), "'@SUM(A1)");
-    }
 
     #[test]
     fn a_row_holds_every_column_and_a_readable_diff() {

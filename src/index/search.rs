@@ -20,6 +20,15 @@ use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use time::OffsetDateTime;
 
+/// One profile of an export: as the API last returned it, and typed, with its programs
+/// as known and when they were learned.
+#[derive(Debug, Clone)]
+pub struct Exported {
+    pub profile: Profile,
+    pub raw: String,
+    pub programs_learned: Option<OffsetDateTime>,
+}
+
 /// Results per page.
 pub const PAGE_SIZE: usize = 25;
 /// Below this many characters no trigram index can help; both databases scan instead.
@@ -101,32 +110,113 @@ impl Index {
         let after = query.after.as_deref().map(Position::decode).transpose()?;
         let text = query.text.as_str();
         let mut hits = Vec::new();
-        if after.is_none() && !text.is_empty() {
-            let mut s = Statement::new();
-            let exact = s.text(text);
-            let filters = self.filters(&mut s, query);
-            s.sql = format!(
-                "SELECT p.raw, p.programs, p.programs_at FROM indexed_profiles p WHERE (p.id = {exact} OR p.external_id = {exact}) \
-                 AND {filters} ORDER BY p.created_at DESC, p.id DESC LIMIT {}",
-                s.int(i64::try_from(PAGE_SIZE).expect("small"))
-            );
-            for row in sqlx::query_with(&s.sql, s.args)
-                .fetch_all(&self.pool)
-                .await?
-            {
+        if after.is_none() {
+            for row in self.exact_rows(query).await? {
                 hits.extend(known(&row)?.map(|(p, at)| hit(&p, at, true, text)));
             }
         }
+        let (rows, next) = self.ordered_rows(query, after.as_ref(), PAGE_SIZE).await?;
+        for row in &rows {
+            hits.extend(known(row)?.map(|(p, at)| hit(&p, at, false, text)));
+        }
+        Ok(SearchPage {
+            hits,
+            next: next.map(|p| p.encode()),
+        })
+    }
 
+    /// Every profile `query` finds, `limit` at a time, for an export: the exact matches
+    /// with the first chunk, then the rest in the query's order; `after` is the `next` of
+    /// the chunk before. Each as the API last returned it, and typed with its programs as
+    /// known.
+    pub async fn export_chunk(
+        &self,
+        query: &SearchQuery,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<(Vec<Exported>, Option<String>), SearchError> {
+        let after = after.map(Position::decode).transpose()?;
+        let mut rows = if after.is_none() {
+            self.exact_rows(query).await?
+        } else {
+            Vec::new()
+        };
+        let (ordered, next) = self.ordered_rows(query, after.as_ref(), limit).await?;
+        rows.extend(ordered);
+        let mut out = Vec::with_capacity(rows.len());
+        for row in &rows {
+            if let Some((profile, programs_learned)) = known(row)? {
+                out.push(Exported {
+                    profile,
+                    raw: row.try_get("raw")?,
+                    programs_learned,
+                });
+            }
+        }
+        Ok((out, next.map(|p| p.encode())))
+    }
+
+    /// The metadata keys held by the profiles `query` finds, A to Z, at most `limit`: an
+    /// export's columns, counted by the database, never by holding the rows.
+    pub async fn search_keys(
+        &self,
+        query: &SearchQuery,
+        limit: usize,
+    ) -> Result<Vec<String>, sqlx::Error> {
         let mut s = Statement::new();
-        let mut conditions = vec![self.filters(&mut s, query)];
+        let conditions = self.conditions(&mut s, query);
+        s.sql = format!(
+            "SELECT DISTINCT k.meta_key FROM indexed_metadata_keys k \
+             JOIN indexed_profiles p ON p.id = k.profile_id WHERE {} \
+             ORDER BY k.meta_key LIMIT {}",
+            conditions.join(" AND "),
+            s.int(i64::try_from(limit).unwrap_or(i64::MAX))
+        );
+        sqlx::query_scalar_with(&s.sql, s.args)
+            .fetch_all(&self.pool)
+            .await
+    }
+
+    /// The profiles whose id or external id is the search text exactly (shown first).
+    async fn exact_rows(&self, query: &SearchQuery) -> Result<Vec<sqlx::any::AnyRow>, sqlx::Error> {
+        let text = query.text.as_str();
+        if text.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut s = Statement::new();
+        let exact = s.text(text);
+        let filters = self.filters(&mut s, query);
+        s.sql = format!(
+            "SELECT p.raw, p.programs, p.programs_at FROM indexed_profiles p WHERE (p.id = {exact} OR p.external_id = {exact}) \
+             AND {filters} ORDER BY p.created_at DESC, p.id DESC LIMIT {}",
+            s.int(i64::try_from(PAGE_SIZE).expect("small"))
+        );
+        sqlx::query_with(&s.sql, s.args).fetch_all(&self.pool).await
+    }
+
+    /// What `query` finds, the exact matches excluded, as conditions on `p`.
+    fn conditions(&self, s: &mut Statement, query: &SearchQuery) -> Vec<String> {
+        let text = query.text.as_str();
+        let mut conditions = vec![self.filters(s, query)];
         if !text.is_empty() {
-            conditions.push(text_match(self.postgres, &mut s, text));
+            conditions.push(text_match(self.postgres, s, text));
             let exact = s.text(text);
             conditions.push(format!(
                 "p.id <> {exact} AND (p.external_id IS NULL OR p.external_id <> {exact})"
             ));
         }
+        conditions
+    }
+
+    /// Up to `limit` rows after `after` in the query's order, and where the next start.
+    async fn ordered_rows(
+        &self,
+        query: &SearchQuery,
+        after: Option<&Position>,
+        limit: usize,
+    ) -> Result<(Vec<sqlx::any::AnyRow>, Option<Position>), SearchError> {
+        let mut s = Statement::new();
+        let mut conditions = self.conditions(&mut s, query);
         let (columns, order) = match query.sort {
             Sort::Newest => (
                 "CAST(0 AS BIGINT), p.created_at",
@@ -141,7 +231,7 @@ impl Index {
                 "p.unnamed ASC, p.sort_name ASC, p.id ASC",
             ),
         };
-        if let Some(Position(unnamed, key, id)) = &after {
+        if let Some(Position(unnamed, key, id)) = after {
             let (key, id) = (s.text(key.as_str()), s.text(id.as_str()));
             conditions.push(match query.sort {
                 Sort::Newest => format!("(p.created_at, p.id) < ({key}, {id})"),
@@ -155,25 +245,25 @@ impl Index {
         s.sql = format!(
             "SELECT {columns}, p.id, p.raw, p.programs, p.programs_at FROM indexed_profiles p WHERE {} ORDER BY {order} LIMIT {}",
             conditions.join(" AND "),
-            s.int(i64::try_from(PAGE_SIZE + 1).expect("small"))
+            s.int(i64::try_from(limit + 1).expect("small"))
         );
-        let rows = sqlx::query_with(&s.sql, s.args)
+        let mut rows = sqlx::query_with(&s.sql, s.args)
             .fetch_all(&self.pool)
             .await?;
-        let mut last = None;
-        for row in rows.iter().take(PAGE_SIZE) {
-            let unnamed: i64 = row.try_get(0)?;
-            last = Some(Position(
-                u8::from(unnamed != 0),
-                row.try_get(1)?,
-                row.try_get("id")?,
-            ));
-            hits.extend(known(row)?.map(|(p, at)| hit(&p, at, false, text)));
-        }
-        let next = (rows.len() > PAGE_SIZE)
-            .then(|| last.map(|p| p.encode()))
-            .flatten();
-        Ok(SearchPage { hits, next })
+        let more = rows.len() > limit;
+        rows.truncate(limit);
+        let next = match rows.last().filter(|_| more) {
+            Some(row) => {
+                let unnamed: i64 = row.try_get(0)?;
+                Some(Position(
+                    u8::from(unnamed != 0),
+                    row.try_get(1)?,
+                    row.try_get("id")?,
+                ))
+            }
+            None => None,
+        };
+        Ok((rows, next))
     }
 
     /// The filters of `query`, as one condition on `p`, profiles gone excluded.
