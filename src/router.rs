@@ -35,6 +35,8 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::review::post::routes(PageRenderer::new(shell)))
         .merge(crate::auth::sign_in::routes())
         .merge(crate::audit::csv::routes())
+        .merge(crate::profiles::export::routes())
+        .merge(crate::review::export::routes())
         .route("/theme", axum::routing::post(crate::ui::theme::post_theme))
         .route("/", axum::routing::get(home))
         .nest_service(&format!("/{}", state.leptos_options.site_pkg_dir), pkg)

@@ -1297,3 +1297,40 @@ fn only_admins_delete_and_only_with_the_id_or_name_typed() {
         );
     });
 }
+
+/// The exports are for editors and admins: a viewer is refused (and the refusal
+/// recorded), the signed-out are sent to sign in.
+#[test]
+fn exports_are_for_editors_and_admins() {
+    on_shared_runtime(async {
+        let console = Console::local(|_| {}).await;
+        let viewer = console.session("viewer").await;
+        let editor = console.session("editor").await;
+        for path in [
+            "/profiles/search.csv",
+            "/profiles/search.jsonl?q=a",
+            "/review.csv?tab=waiting",
+            "/review.jsonl?tab=changed",
+        ] {
+            assert_ne!(
+                console.page(path, None).await.status,
+                StatusCode::OK,
+                "{path}"
+            );
+            assert_eq!(
+                console.page(path, Some(&viewer)).await.status,
+                StatusCode::FORBIDDEN,
+                "{path}"
+            );
+            assert_eq!(
+                console.page(path, Some(&editor)).await.status,
+                StatusCode::OK,
+                "{path}"
+            );
+        }
+        let refused = audit_entries(&console).await;
+        assert!(refused.iter().any(|e| e.action == Action::Refused
+            && e.detail.as_deref()
+                == Some("The viewer role may not export profiles (GET /review.csv).")));
+    });
+}

@@ -454,6 +454,21 @@ fn the_review_queue_lists_who_can_clear_now_and_generates_their_link_in_place() 
             "{html}"
         );
         assert!(html.contains("as a list shows them: not yet retrieved"));
+        // The tab as a file: every row, and the page links to it.
+        let (status, headers, file) = get("/review.csv?tab=can-clear".into()).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(headers[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .contains("review-can-clear.csv"));
+        let exported = csv::Reader::from_reader(file.as_bytes()).records().count();
+        assert_eq!(exported, rows.len());
+        let (_, _, html) = get("/review?tab=can-clear".into()).await;
+        assert!(
+            html.contains(r#"href="/review.csv?tab=can-clear""#),
+            "{html}"
+        );
+        assert!(html.contains("Export JSON Lines"));
         let (_, _, html) = get("/review?tab=everyone".into()).await;
         assert!(html.contains("is not a tab of the review queue"), "{html}");
         let (_, _, html) = get("/review?tab=expiring&days=999".into()).await;
@@ -577,5 +592,138 @@ fn a_row_marked_followed_up_hides_until_its_status_changes() {
             .unwrap();
         let back = get("/review?tab=banned&hide=1".into()).await;
         assert!(back.contains(&format!("href=\"/profiles/{id}")), "{back}");
+    });
+}
+
+/// A search exported as CSV reads back through a real CSV parser, and as JSON Lines
+/// through a JSON parser, with hostile metadata staying data; the export is recorded
+/// with its filters and row count.
+#[test]
+fn an_exported_search_reads_back_as_data_in_csv_and_json_lines() {
+    on_shared_runtime(async {
+        let console = Console::start().await;
+        let hostile = json!({
+            "formula": "=HYPERLINK(\"http://evil.example\",\"x\")",
+            "quotes": "say \"hi\", then go",
+            "rtl": "\u{202E}gnp.exe",
+            "plus": "+cmd|' /C calc'!A0",
+        });
+        let (status, body) = console
+            .call(
+                "create",
+                json!({"profile": {"name": "@Export, \"Test\"", "external_id": "export-77",
+                    "metadata": hostile}}),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let id = serde_json::from_str::<Profile>(&body)
+            .unwrap()
+            .id
+            .to_string();
+        let get = |path: &'static str| {
+            let router = console.router.clone();
+            async move {
+                let request = Request::get(path).body(Body::empty()).unwrap();
+                common::oneshot(&router, request).await
+            }
+        };
+
+        let (status, headers, csv) = get("/profiles/search.csv?q=export-77").await;
+        assert_eq!(status, StatusCode::OK, "{csv}");
+        assert_eq!(headers[header::CONTENT_TYPE], "text/csv; charset=utf-8");
+        assert!(headers[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .contains("profiles.csv"));
+        let mut reader = csv::Reader::from_reader(csv.as_bytes());
+        let names: Vec<String> = reader
+            .headers()
+            .unwrap()
+            .iter()
+            .map(str::to_owned)
+            .collect();
+        assert_eq!(names[..4], ["id", "reference_id", "name", "access_type"]);
+        let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        assert_eq!(rows.len(), 1);
+        let cell = |name: &str| rows[0][names.iter().position(|n| n == name).unwrap()].to_owned();
+        assert_eq!(cell("id"), id);
+        assert_eq!(cell("name"), "'@Export, \"Test\"");
+        assert_eq!(
+            cell("metadata.formula"),
+            format!("'{}", hostile["formula"].as_str().unwrap())
+        );
+        assert_eq!(
+            cell("metadata.plus"),
+            format!("'{}", hostile["plus"].as_str().unwrap())
+        );
+        assert_eq!(cell("metadata.quotes"), hostile["quotes"].as_str().unwrap());
+        assert_eq!(cell("metadata.rtl"), hostile["rtl"].as_str().unwrap());
+
+        let (status, headers, lines) = get("/profiles/search.jsonl?q=export-77").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("application/x-ndjson"));
+        let objects: Vec<Value> = lines
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(objects.len(), 1);
+        assert_eq!(objects[0]["id"], id.as_str());
+        assert_eq!(objects[0]["metadata"], hostile);
+
+        // Every profile, not one page: the whole search, however many pages it has.
+        let index = profiles_admin::index::Index::open(&console.data.db)
+            .await
+            .unwrap();
+        let client = console.emulator.client_with(|c| c.version = ApiVersion::Ga);
+        let mut query = profiles_admin::profiles::model::ListQuery {
+            limit: profiles_admin::profiles::model::PageSize::new(100).unwrap(),
+            ..Default::default()
+        };
+        loop {
+            let page = client.list(&query).await.unwrap().value;
+            let listed: Vec<profiles_admin::index::Received> = page
+                .data
+                .iter()
+                .map(|p| {
+                    profiles_admin::index::Received::from_profile(
+                        p,
+                        profiles_admin::index::received::How::Walk,
+                    )
+                })
+                .collect();
+            index.upsert(&listed).await.unwrap();
+            match page.next_page {
+                Some(next) => {
+                    query.page =
+                        Some(profiles_admin::profiles::model::PageCursor::parse(&next).unwrap())
+                }
+                None => break,
+            }
+        }
+        let (_, _, all) = get("/profiles/search.csv").await;
+        let count = csv::Reader::from_reader(all.as_bytes()).records().count();
+        assert_eq!(count, profiles_admin::emulator::seed::SEED_COUNT + 1);
+
+        let exports: Vec<Entry> = console
+            .entries()
+            .await
+            .into_iter()
+            .filter(|e| e.action == profiles_admin::audit::Action::ProfilesExport)
+            .collect();
+        let details: Vec<&str> = exports.iter().filter_map(|e| e.detail.as_deref()).collect();
+        assert_eq!(
+            details,
+            [
+                format!(
+                    "search (no filter) (csv): {} rows",
+                    profiles_admin::emulator::seed::SEED_COUNT + 1
+                ),
+                "search q=export-77 (jsonl): 1 rows".to_owned(),
+                "search q=export-77 (csv): 1 rows".to_owned(),
+            ]
+        );
     });
 }

@@ -1131,3 +1131,71 @@ async fn each_queue_tab_holds_exactly_the_profiles_it_names_and_counts_them() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_export_walks_every_match_once_a_chunk_at_a_time_exact_matches_first() {
+    on_both(|db| {
+        Box::pin(async move {
+            let emulator = TestEmulator::start().await;
+            let index = Index::open(&db).await.unwrap();
+            let listed = listed_ga(&emulator).await;
+            index.upsert(&listed).await.unwrap();
+            for (pairs, expected) in [
+                (vec![], listed.len()),
+                (vec![("sort", "name")], listed.len()),
+                (
+                    vec![("enforcement", "restricted")],
+                    listed
+                        .iter()
+                        .filter(|r| {
+                            r.profile
+                                .enforcement_status
+                                .as_ref()
+                                .is_some_and(|s| s.label() == "restricted")
+                        })
+                        .count(),
+                ),
+            ] {
+                let query = search(&pairs);
+                let (mut seen, mut after) = (Vec::new(), None::<String>);
+                loop {
+                    let (chunk, next) = index
+                        .export_chunk(&query, after.as_deref(), 7)
+                        .await
+                        .unwrap();
+                    seen.extend(chunk.into_iter().map(|e| e.profile.id.to_string()));
+                    match next {
+                        Some(next) => after = Some(next),
+                        None => break,
+                    }
+                }
+                let unique: std::collections::BTreeSet<&String> = seen.iter().collect();
+                assert_eq!(unique.len(), seen.len(), "{pairs:?}: a profile twice");
+                assert_eq!(seen.len(), expected, "{pairs:?}");
+            }
+            // A text that is one profile's id exactly: that profile first, once.
+            let target = listed[3].profile.id.to_string();
+            let (chunk, _) = index
+                .export_chunk(&search(&[("q", &target)]), None, 7)
+                .await
+                .unwrap();
+            assert_eq!(chunk[0].profile.id.to_string(), target);
+            assert_eq!(
+                chunk
+                    .iter()
+                    .filter(|e| e.profile.id.to_string() == target)
+                    .count(),
+                1
+            );
+            // The keys an export's columns come from are the keys of what it finds.
+            let keys = index
+                .search_keys(&search(&[("q", &target)]), 100)
+                .await
+                .unwrap();
+            let mut expected: Vec<String> = listed[3].profile.metadata.keys().cloned().collect();
+            expected.sort();
+            assert_eq!(keys, expected);
+        })
+    })
+    .await;
+}

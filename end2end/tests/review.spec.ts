@@ -98,3 +98,41 @@ for (const javaScriptEnabled of [true, false]) {
     expect(errors).toEqual([]);
   });
 }
+
+for (const javaScriptEnabled of [true, false]) {
+  test(`a queue tab and a search download as CSV and JSON Lines (${javaScriptEnabled ? "with" : "without"} JavaScript)`, async ({
+    browser,
+  }) => {
+    const page = await signedIn(browser, javaScriptEnabled);
+    await page.goto("/review?tab=restricted");
+    if (javaScriptEnabled) await hydrated(page);
+    const [csv] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("link", { name: "Export CSV" }).click(),
+    ]);
+    expect(csv.suggestedFilename()).toBe("review-restricted.csv");
+    const text = await (await csv.createReadStream()).toArray();
+    const body = Buffer.concat(text).toString("utf8");
+    expect(body.startsWith("id,reference_id,name,access_type,")).toBe(true);
+    const rows = body.trim().split("\r\n").length - 1;
+    const count = Number(
+      (await page.getByRole("navigation", { name: "Review queue" }).getByRole("link", { name: /^Restricted \d+$/ }).innerText()).replace(/\D+/g, ""),
+    );
+    expect(rows).toBeGreaterThanOrEqual(count);
+
+    await page.goto("/profiles/search?enforcement=banned");
+    if (javaScriptEnabled) await hydrated(page);
+    const [lines] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("link", { name: "Export JSON Lines" }).click(),
+    ]);
+    expect(lines.suggestedFilename()).toBe("profiles.jsonl");
+    const objects = Buffer.concat(await (await lines.createReadStream()).toArray())
+      .toString("utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(objects.length).toBeGreaterThan(0);
+    for (const o of objects) expect(o.enforcement_status).toBe("banned");
+  });
+}

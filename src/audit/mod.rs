@@ -38,10 +38,13 @@ pub enum Action {
     WebhookEvent,
     /// An admin marked a review queue row followed up, with a note.
     ReviewFollowUp,
+    /// A search or review queue view was downloaded; the detail says which, and how
+    /// many rows.
+    ProfilesExport,
 }
 
 impl Action {
-    pub const ALL: [Action; 10] = [
+    pub const ALL: [Action; 11] = [
         Self::ProfileCreate,
         Self::ProfileUpdate,
         Self::ProfileDelete,
@@ -52,6 +55,7 @@ impl Action {
         Self::IndexRefresh,
         Self::WebhookEvent,
         Self::ReviewFollowUp,
+        Self::ProfilesExport,
     ];
 
     /// As stored, in URLs and in the CSV.
@@ -67,6 +71,7 @@ impl Action {
             Self::IndexRefresh => "index.refresh",
             Self::WebhookEvent => "webhook.event",
             Self::ReviewFollowUp => "review.follow_up",
+            Self::ProfilesExport => "profiles.export",
         }
     }
 
@@ -86,6 +91,7 @@ impl Action {
             Self::IndexRefresh => "Refreshed the profile index",
             Self::WebhookEvent => "Anthropic reported a change",
             Self::ReviewFollowUp => "Marked followed up",
+            Self::ProfilesExport => "Exported profiles",
         }
     }
 }

@@ -64,6 +64,8 @@ pub enum Permission {
     IndexManage,
     /// Act on the review queue: generate a link from a row, mark a row followed up.
     ReviewAct,
+    /// Download a search or review queue view as CSV or JSON Lines.
+    ProfilesExport,
 }
 
 impl Permission {
@@ -79,6 +81,7 @@ impl Permission {
             Self::UsersManage => "manage console users",
             Self::IndexManage => "refresh the profile index",
             Self::ReviewAct => "act on the review queue",
+            Self::ProfilesExport => "export profiles",
         }
     }
 }
@@ -103,7 +106,7 @@ impl Role {
         use Permission::*;
         match permission {
             ProfilesRead => true,
-            ProfilesWrite | EnrollmentCreate => self >= Self::Editor,
+            ProfilesWrite | EnrollmentCreate | ProfilesExport => self >= Self::Editor,
             ProfilesRelationship | ProfilesDelete | AuditRead | UsersManage | IndexManage
             | ReviewAct => self == Self::Admin,
         }

@@ -314,6 +314,39 @@ impl Index {
             .transpose()
     }
 
+    /// The metadata keys of the profiles on a tab, A to Z, at most `limit`: an export's
+    /// columns, found by the database.
+    pub async fn queue_keys(
+        &self,
+        tab: Tab,
+        days: u32,
+        hide_followed_up: bool,
+        limit: usize,
+    ) -> Result<Vec<String>, sqlx::Error> {
+        let (condition, _) = Self::tab_sql(tab);
+        let from = if tab == Tab::Changed {
+            CHANGES
+        } else {
+            PROFILES
+        };
+        let mut sql = crate::db::Statement::new();
+        let bound = sql.text(Self::window(tab, days));
+        let hidden = if hide_followed_up {
+            hidden_unless_due(&sql.text(today()))
+        } else {
+            String::new()
+        };
+        sql.sql = format!(
+            "SELECT DISTINCT k.meta_key FROM indexed_metadata_keys k WHERE k.profile_id IN \
+             (SELECT p.id FROM {from} WHERE ({condition}) AND ({bound} = {bound}) \
+             AND p.gone_at IS NULL{hidden}) ORDER BY k.meta_key LIMIT {}",
+            sql.int(i64::try_from(limit).unwrap_or(i64::MAX))
+        );
+        sqlx::query_scalar_with(&sql.sql, sql.args)
+            .fetch_all(&self.pool)
+            .await
+    }
+
     /// Forgets the cached counts, after a change the user should see at once.
     pub(super) fn forget_counts(&self) {
         self.lock_counts().by_window.clear();

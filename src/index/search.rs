@@ -122,6 +122,7 @@ impl Index {
         Ok(SearchPage {
             hits,
             next: next.map(|p| p.encode()),
+            can_export: false,
         })
     }
 
@@ -164,7 +165,15 @@ impl Index {
         limit: usize,
     ) -> Result<Vec<String>, sqlx::Error> {
         let mut s = Statement::new();
-        let conditions = self.conditions(&mut s, query);
+        let mut conditions = vec![self.filters(&mut s, query)];
+        let text = query.text.as_str();
+        if !text.is_empty() {
+            let found = text_match(self.postgres, &mut s, text);
+            let exact = s.text(text);
+            conditions.push(format!(
+                "({found} OR p.id = {exact} OR p.external_id = {exact})"
+            ));
+        }
         s.sql = format!(
             "SELECT DISTINCT k.meta_key FROM indexed_metadata_keys k \
              JOIN indexed_profiles p ON p.id = k.profile_id WHERE {} \

@@ -68,3 +68,19 @@ pub fn StandingCells(
         })}
     }
 }
+
+/// "Export CSV" and "Export JSON Lines" for the view at `href` (a page at `path`): the
+/// whole view, every page of it, as the file at `path.csv` or `path.jsonl`.
+#[component]
+pub fn ExportLinks(href: String, path: &'static str, what: &'static str) -> impl IntoView {
+    let file = |extension: &str| href.replacen(path, &format!("{path}.{extension}"), 1);
+    view! {
+        <p class="exports">
+            <a href=file("csv") download rel="external">"Export CSV"</a>
+            " "
+            <a href=file("jsonl") download rel="external">"Export JSON Lines"</a>
+            " "
+            <span class="muted">{format!("(every {what} in this view, not only this page)")}</span>
+        </p>
+    }
+}

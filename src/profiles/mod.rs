@@ -12,6 +12,8 @@ pub mod duplicates;
 pub mod edit;
 pub mod enforcement;
 pub mod enrollment;
+#[cfg(feature = "ssr")]
+pub mod export;
 pub mod form;
 pub mod goto;
 pub mod grants;

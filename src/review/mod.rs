@@ -3,6 +3,8 @@
 //! words, [`page`] shows it, [`post`] generates a row's link and marks it followed up
 //! ([`follow_up`] checks what was typed).
 
+#[cfg(feature = "ssr")]
+pub mod export;
 pub mod follow_up;
 pub mod page;
 #[cfg(feature = "ssr")]

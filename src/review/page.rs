@@ -4,6 +4,7 @@
 //! the page, whose answer shows the link once, in that row.
 
 use crate::error::AppError;
+use crate::profiles::columns::ExportLinks;
 use crate::profiles::enrollment::UrlView;
 use crate::profiles::form::handover::posted;
 use crate::profiles::links::detail_href;
@@ -83,6 +84,7 @@ fn Queue(page: QueuePage, minted: Option<PostedRow>) -> impl IntoView {
         walked,
         programs_backlog,
         can_act,
+        can_export,
     } = page;
     let tab_links = tabs
         .into_iter()
@@ -171,6 +173,7 @@ fn Queue(page: QueuePage, minted: Option<PostedRow>) -> impl IntoView {
         <p>{query.tab.meaning(query.days)}</p>
         {window}
         {hide_control}
+        {can_export.then(|| view! { <ExportLinks href=query.href(query.tab, None) path=REVIEW_PATH what="row"/> })}
         {if empty {
             view! { <p class="muted">"Nobody here."</p> }.into_any()
         } else {

@@ -61,6 +61,8 @@ pub struct QueuePage {
     pub programs_backlog: Option<u64>,
     /// The user may generate links and follow up from the queue (admins).
     pub can_act: bool,
+    /// The user may download the tab (editors and admins).
+    pub can_export: bool,
 }
 
 #[server(endpoint = "review/queue")]
@@ -123,6 +125,7 @@ pub async fn review_queue(params: ReviewParams) -> Result<QueuePage, AppError> {
         .collect();
     Ok(QueuePage {
         can_act: user.user().may(Permission::ReviewAct),
+        can_export: user.user().may(Permission::ProfilesExport),
         query,
         ga,
         tabs,

@@ -4,7 +4,7 @@
 //! user's input, each problem next to its field.
 
 use crate::error::{AppError, FieldError};
-use crate::profiles::columns::{labels, ProfileColumns, StandingCells};
+use crate::profiles::columns::{labels, ExportLinks, ProfileColumns, StandingCells};
 use crate::profiles::links::detail_href;
 use crate::profiles::location::ListLocation;
 use crate::profiles::model::{AccessType, EnforcementStatus, ProfileId, Relationship};
@@ -309,6 +309,10 @@ fn ResultList(search: SearchQuery, page: Results) -> impl IntoView {
         .map(|hit| view! { <HitRow hit now/> })
         .collect_view();
     let next = page.next.map(|n| search.next_page(n).href());
+    let whole = search.first_page().href();
+    let exports = page
+        .can_export
+        .then(|| view! { <ExportLinks href=whole path=SEARCH_PATH what="profiles"/> });
     let first = search.after.is_some().then(|| search.first_page().href());
     view! {
         <div class="table-wrap">
@@ -317,6 +321,7 @@ fn ResultList(search: SearchQuery, page: Results) -> impl IntoView {
                 <tbody>{rows}</tbody>
             </table>
         </div>
+        {exports}
         <nav class="pager" aria-label="Result pages">
             {match first {
                 Some(href) => view! { <a href=href class="button secondary">"First page"</a> }.into_any(),

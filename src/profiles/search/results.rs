@@ -43,6 +43,9 @@ pub struct Matched {
 pub struct SearchPage {
     pub hits: Vec<SearchHit>,
     pub next: Option<String>,
+    /// The user may download the whole view (editors and admins).
+    #[serde(default)]
+    pub can_export: bool,
 }
 
 /// How current the index is. Everyone sees the counts and times; `last_error` is filled

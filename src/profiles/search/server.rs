@@ -26,9 +26,9 @@ fn index() -> Result<crate::index::Index, AppError> {
 /// again: the endpoint is public and trusts no browser.
 #[server(endpoint = "profiles/search")]
 pub async fn search_profiles(search: SearchParams) -> Result<SearchPage, AppError> {
-    Authorized::require(Permission::ProfilesRead).await?;
+    let user = Authorized::require(Permission::ProfilesRead).await?;
     let query = search.parse().map_err(AppError::invalid)?;
-    index()?.search(&query).await.map_err(|e| match e {
+    let mut page = index()?.search(&query).await.map_err(|e| match e {
         crate::index::search::SearchError::Cursor => {
             AppError::invalid(vec![FieldError::new(param::AFTER, e.to_string())])
         }
@@ -36,7 +36,9 @@ pub async fn search_profiles(search: SearchParams) -> Result<SearchPage, AppErro
             tracing::error!(error = %e, "index search failed");
             AppError::internal("the profile index could not be searched")
         }
-    })
+    })?;
+    page.can_export = user.user().may(Permission::ProfilesExport);
+    Ok(page)
 }
 
 /// How fresh the index is: for everyone the counts and times, for admins also the last
