@@ -114,11 +114,9 @@ for (const javaScriptEnabled of [true, false]) {
     const text = await (await csv.createReadStream()).toArray();
     const body = Buffer.concat(text).toString("utf8");
     expect(body.startsWith("id,reference_id,name,access_type,")).toBe(true);
-    const rows = body.trim().split("\r\n").length - 1;
-    const count = Number(
-      (await page.getByRole("navigation", { name: "Review queue" }).getByRole("link", { name: /^Restricted \d+$/ }).innerText()).replace(/\D+/g, ""),
-    );
-    expect(rows).toBeGreaterThanOrEqual(count);
+    const rows = body.trim().split("\r\n").slice(1);
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) expect(row).toContain(",restricted,");
 
     await page.goto("/profiles/search?enforcement=banned");
     if (javaScriptEnabled) await hydrated(page);
