@@ -9,13 +9,18 @@
 //! the emulator's N deterministic sample profiles straight from the generator (a walk over
 //! HTTP is measured separately), unless it holds them already, refreshes the planner's
 //! statistics as the end of a walk does, then times a mix of the
-//! searches an agent makes and prints one Markdown table row per kind: p50 and p99 in ms.
+//! searches an agent makes, each review queue tab's first page and the tabs' counts, and
+//! prints one Markdown table row per kind: p50 and p99 in ms; then an export of every
+//! profile as CSV, in rows per second.
 
 use profiles_admin::db::{Database, Location};
 use profiles_admin::emulator::seed;
 use profiles_admin::index::received::How;
 use profiles_admin::index::{Index, Received};
+use profiles_admin::profiles::export::{Columns, CHUNK, MAX_KEY_COLUMNS};
+use profiles_admin::profiles::model::ApiVersion;
 use profiles_admin::profiles::search::query::SearchQuery;
+use profiles_admin::review::tabs::Tab;
 use secrecy::SecretString;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -135,8 +140,74 @@ async fn main() {
                 "{kind}: nothing found for {pairs:?}"
             );
         }
-        times.sort_by(f64::total_cmp);
-        let at = |q: f64| times[((times.len() as f64 * q) as usize).min(times.len() - 1)];
-        println!("| {kind} | {:.2} | {:.2} |", at(0.50), at(0.99));
+        report(kind, times);
     }
+
+    // The review queue beside it (docs/review.md): each tab's first page, and every
+    // tab's count, uncounted before (a fresh handle each run: counts are kept 10 s).
+    for tab in Tab::ALL {
+        let mut times = Vec::with_capacity(RUNS);
+        for _ in 0..RUNS {
+            let started = Instant::now();
+            index
+                .queue_page(tab, 14, None, false, 50)
+                .await
+                .expect("the tab reads");
+            times.push(started.elapsed().as_secs_f64() * 1000.0);
+        }
+        report(
+            &format!("review queue: {} (first page, 50 rows)", tab.label()),
+            times,
+        );
+    }
+    let mut times = Vec::with_capacity(RUNS / 10);
+    for _ in 0..RUNS / 10 {
+        let fresh = Index::open(&db).await.expect("the index opens");
+        let started = Instant::now();
+        fresh
+            .queue_counts(&Tab::ALL, 14, 7, false)
+            .await
+            .expect("the counts");
+        times.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    report("review queue: the seven tabs' counts, not cached", times);
+
+    // An export of every profile as CSV, chunk by chunk as the download does, to a
+    // discarding writer.
+    let everything = SearchQuery::from_query(|_| None).expect("an empty search");
+    let columns = Columns::new(
+        ApiVersion::Ga,
+        index
+            .search_keys(&everything, MAX_KEY_COLUMNS + 1)
+            .await
+            .expect("the keys"),
+    );
+    let started = Instant::now();
+    let (mut rows, mut bytes, mut after) = (0usize, 0usize, None::<String>);
+    loop {
+        let (chunk, next) = index
+            .export_chunk(&everything, after.as_deref(), CHUNK)
+            .await
+            .expect("a chunk");
+        rows += chunk.len();
+        bytes += chunk.iter().map(|p| columns.record(p).len()).sum::<usize>();
+        match next {
+            Some(next) => after = Some(next),
+            None => break,
+        }
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "| export every profile as CSV ({rows} rows, {} MB): {:.0} rows/s | {:.0} | |",
+        bytes / 1_000_000,
+        rows as f64 / seconds,
+        seconds * 1000.0
+    );
+}
+
+/// One table row: p50 and p99 in ms.
+fn report(kind: &str, mut times: Vec<f64>) {
+    times.sort_by(f64::total_cmp);
+    let at = |q: f64| times[((times.len() as f64 * q) as usize).min(times.len() - 1)];
+    println!("| {kind} | {:.2} | {:.2} |", at(0.50), at(0.99));
 }
