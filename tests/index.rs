@@ -1199,3 +1199,73 @@ async fn an_export_walks_every_match_once_a_chunk_at_a_time_exact_matches_first(
     })
     .await;
 }
+
+#[tokio::test]
+async fn stale_queue_counts_are_answered_at_once_and_counted_again_behind() {
+    on_both(|db| {
+        Box::pin(async move {
+            let emulator = TestEmulator::start().await;
+            // Every count is stale at once: each call answers what is kept and recounts.
+            let index = Index::open(&db)
+                .await
+                .unwrap()
+                .with_counts_ttl(Duration::ZERO);
+            let listed = listed_ga(&emulator).await;
+            index.upsert(&listed).await.unwrap();
+            let banned = |counts: Vec<(Tab, u64)>| counts[0].1;
+            let before = banned(
+                index
+                    .queue_counts(&[Tab::Banned], 14, 7, false)
+                    .await
+                    .unwrap(),
+            );
+            let id = listed
+                .iter()
+                .find(|r| {
+                    r.profile
+                        .enforcement_status
+                        .as_ref()
+                        .is_some_and(|s| s.label() == "unrestricted")
+                })
+                .unwrap()
+                .profile
+                .id
+                .to_string();
+            emulator
+                .hook(
+                    reqwest::Method::POST,
+                    &format!("/_emulator/profiles/{id}/enforcement_actions"),
+                    json!({"kind": "ban", "reason": "fraud_or_abuse"}),
+                )
+                .await;
+            let ga = emulator.client_with(|c| c.version = ApiVersion::Ga);
+            let profile_id = profiles_admin::profiles::model::ProfileId::parse(&id).unwrap();
+            let now_banned = ga.get(&profile_id).await.unwrap().value;
+            index
+                .upsert(&[Received::from_profile(&now_banned, How::Retrieve)])
+                .await
+                .unwrap();
+            // Answered from what was kept, without waiting for a count...
+            assert_eq!(
+                banned(
+                    index
+                        .queue_counts(&[Tab::Banned], 14, 7, false)
+                        .await
+                        .unwrap()
+                ),
+                before
+            );
+            // ...which arrives behind it.
+            until("the recount", || async {
+                banned(
+                    index
+                        .queue_counts(&[Tab::Banned], 14, 7, false)
+                        .await
+                        .unwrap(),
+                ) == before + 1
+            })
+            .await;
+        })
+    })
+    .await;
+}

@@ -2,7 +2,7 @@
 //! reads, worked out when a profile is written, and one keyset query per tab and page,
 //! each a range of one database index, so a page and its counts never scan every row.
 
-use super::counts::{Counts, COUNTS_TTL};
+use super::counts::{Counts, Window};
 use super::store::Index;
 use crate::review::tabs::{After, Tab};
 use crate::timestamp::stamp;
@@ -218,7 +218,10 @@ impl Index {
     }
 
     /// How many rows each of `tabs` holds, with the windows given; each a count down
-    /// one index range, and counted again at most every [`COUNTS_TTL`].
+    /// one index range. Kept 10 seconds (or [`Index::with_counts_ttl`]); past that,
+    /// the kept counts are answered at once and counted again in the background, so
+    /// only the first page view after a start (or after an admin's action on the queue)
+    /// waits for counting.
     pub async fn queue_counts(
         &self,
         tabs: &[Tab],
@@ -226,13 +229,47 @@ impl Index {
         changed_days: u32,
         hide_followed_up: bool,
     ) -> Result<Counts, sqlx::Error> {
-        let key = (expiring_days, changed_days, hide_followed_up);
-        if let Some((at, counts)) = self.lock_counts().by_window.get(&key) {
-            if at.elapsed() < COUNTS_TTL && counts.iter().map(|(t, _)| *t).eq(tabs.iter().copied())
-            {
-                return Ok(counts.clone());
+        let window = (expiring_days, changed_days, hide_followed_up);
+        let kept = self
+            .lock_counts()
+            .by_window
+            .get(&window)
+            .filter(|(_, counts)| counts.iter().map(|(t, _)| *t).eq(tabs.iter().copied()))
+            .cloned();
+        match kept {
+            Some((at, counts)) if at.elapsed() < self.counts_ttl => Ok(counts),
+            Some((_, counts)) => {
+                if self.lock_counts().recounting.insert(window) {
+                    let (index, tabs) = (self.clone(), tabs.to_vec());
+                    tokio::spawn(async move {
+                        match index.count_tabs(&tabs, window).await {
+                            Ok(counts) => {
+                                index
+                                    .lock_counts()
+                                    .by_window
+                                    .insert(window, (Instant::now(), counts));
+                            }
+                            Err(e) => {
+                                tracing::warn!(error = %e, "cannot count the review queue's tabs again")
+                            }
+                        }
+                        index.lock_counts().recounting.remove(&window);
+                    });
+                }
+                Ok(counts)
+            }
+            None => {
+                let counts = self.count_tabs(tabs, window).await?;
+                self.lock_counts()
+                    .by_window
+                    .insert(window, (Instant::now(), counts.clone()));
+                Ok(counts)
             }
         }
+    }
+
+    async fn count_tabs(&self, tabs: &[Tab], window: Window) -> Result<Counts, sqlx::Error> {
+        let (expiring_days, changed_days, hide_followed_up) = window;
         let mut counts = Vec::with_capacity(tabs.len());
         for &tab in tabs {
             let days = if tab == Tab::Changed {
@@ -262,9 +299,6 @@ impl Index {
                 .await?;
             counts.push((tab, u64::try_from(n).unwrap_or_default()));
         }
-        self.lock_counts()
-            .by_window
-            .insert(key, (Instant::now(), counts.clone()));
         Ok(counts)
     }
 

@@ -29,6 +29,8 @@ pub struct Index {
     wake: Arc<Notify>,
     waiting: Arc<std::sync::Mutex<Waiting>>,
     counts: Arc<std::sync::Mutex<CountCache>>,
+    /// How long the review queue's counts are kept before they are counted again.
+    pub(super) counts_ttl: Duration,
 }
 
 /// The key of a profile's row in SQLite's full-text table: FNV-1a of the id, 63 bits, so
@@ -102,6 +104,7 @@ impl Index {
             wake: Arc::default(),
             waiting: Arc::default(),
             counts: Arc::default(),
+            counts_ttl: super::counts::COUNTS_TTL,
         })
     }
 
@@ -118,6 +121,12 @@ impl Index {
         &self,
     ) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
         crate::db::begin_write(&self.pool, self.postgres).await
+    }
+
+    /// This index with the review queue's counts kept `ttl` (a test's short wait).
+    pub fn with_counts_ttl(mut self, ttl: Duration) -> Self {
+        self.counts_ttl = ttl;
+        self
     }
 
     /// The review queue's cached counts.
