@@ -49,6 +49,35 @@ impl Console {
         (status, body)
     }
 
+    /// Every profile the emulator lists, written into the console's index as a walk
+    /// would (these consoles run no sync), and that index.
+    async fn index_every_profile(&self) -> profiles_admin::index::Index {
+        use profiles_admin::index::received::How;
+        use profiles_admin::index::{Index, Received};
+        let index = Index::open(&self.data.db).await.unwrap();
+        let client = self.emulator.client_with(|c| c.version = ApiVersion::Ga);
+        let mut query = profiles_admin::profiles::model::ListQuery {
+            limit: profiles_admin::profiles::model::PageSize::new(100).unwrap(),
+            ..Default::default()
+        };
+        loop {
+            let page = client.list(&query).await.unwrap().value;
+            let listed: Vec<Received> = page
+                .data
+                .iter()
+                .map(|p| Received::from_profile(p, How::Walk))
+                .collect();
+            index.upsert(&listed).await.unwrap();
+            match page.next_page {
+                Some(next) => {
+                    query.page =
+                        Some(profiles_admin::profiles::model::PageCursor::parse(&next).unwrap())
+                }
+                None => return index,
+            }
+        }
+    }
+
     async fn entries(&self) -> Vec<Entry> {
         let log = self.data.audit();
         log.page(&Filter::default(), None, 100)
@@ -348,32 +377,9 @@ fn a_profiles_page_shows_each_status_change_once_in_its_timeline() {
 /// and by whom; a bad address is refused by its field.
 #[test]
 fn the_review_queue_lists_who_can_clear_now_and_generates_their_link_in_place() {
-    use profiles_admin::index::received::How;
-    use profiles_admin::index::{Index, Received};
     on_shared_runtime(async {
         let console = Console::start().await;
-        let client = console.emulator.client_with(|c| c.version = ApiVersion::Ga);
-        let index = Index::open(&console.data.db).await.unwrap();
-        let mut query = profiles_admin::profiles::model::ListQuery {
-            limit: profiles_admin::profiles::model::PageSize::new(100).unwrap(),
-            ..Default::default()
-        };
-        loop {
-            let page = client.list(&query).await.unwrap().value;
-            let retrieved: Vec<Received> = page
-                .data
-                .iter()
-                .map(|p| Received::from_profile(p, How::Walk))
-                .collect();
-            index.upsert(&retrieved).await.unwrap();
-            match page.next_page {
-                Some(next) => {
-                    query.page =
-                        Some(profiles_admin::profiles::model::PageCursor::parse(&next).unwrap())
-                }
-                None => break,
-            }
-        }
+        let index = console.index_every_profile().await;
         let (rows, _) = index
             .queue_page(
                 profiles_admin::review::tabs::Tab::CanClear,
@@ -482,25 +488,11 @@ fn the_review_queue_lists_who_can_clear_now_and_generates_their_link_in_place() 
 #[test]
 fn a_row_marked_followed_up_hides_until_its_status_changes() {
     use profiles_admin::index::received::How;
-    use profiles_admin::index::{Index, Received};
+    use profiles_admin::index::Received;
     on_shared_runtime(async {
         let console = Console::start().await;
         let client = console.emulator.client_with(|c| c.version = ApiVersion::Ga);
-        let index = Index::open(&console.data.db).await.unwrap();
-        let page = client
-            .list(&profiles_admin::profiles::model::ListQuery {
-                limit: profiles_admin::profiles::model::PageSize::new(100).unwrap(),
-                ..Default::default()
-            })
-            .await
-            .unwrap()
-            .value;
-        let listed: Vec<Received> = page
-            .data
-            .iter()
-            .map(|p| Received::from_profile(p, How::Walk))
-            .collect();
-        index.upsert(&listed).await.unwrap();
+        let index = console.index_every_profile().await;
         let (rows, _) = index
             .queue_page(
                 profiles_admin::review::tabs::Tab::Restricted,
@@ -674,35 +666,7 @@ fn an_exported_search_reads_back_as_data_in_csv_and_json_lines() {
         assert_eq!(objects[0]["metadata"], hostile);
 
         // Every profile, not one page: the whole search, however many pages it has.
-        let index = profiles_admin::index::Index::open(&console.data.db)
-            .await
-            .unwrap();
-        let client = console.emulator.client_with(|c| c.version = ApiVersion::Ga);
-        let mut query = profiles_admin::profiles::model::ListQuery {
-            limit: profiles_admin::profiles::model::PageSize::new(100).unwrap(),
-            ..Default::default()
-        };
-        loop {
-            let page = client.list(&query).await.unwrap().value;
-            let listed: Vec<profiles_admin::index::Received> = page
-                .data
-                .iter()
-                .map(|p| {
-                    profiles_admin::index::Received::from_profile(
-                        p,
-                        profiles_admin::index::received::How::Walk,
-                    )
-                })
-                .collect();
-            index.upsert(&listed).await.unwrap();
-            match page.next_page {
-                Some(next) => {
-                    query.page =
-                        Some(profiles_admin::profiles::model::PageCursor::parse(&next).unwrap())
-                }
-                None => break,
-            }
-        }
+        console.index_every_profile().await;
         let (_, _, all) = get("/profiles/search.csv").await;
         let count = csv::Reader::from_reader(all.as_bytes()).records().count();
         assert_eq!(count, profiles_admin::emulator::seed::SEED_COUNT + 1);

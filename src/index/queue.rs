@@ -4,6 +4,8 @@
 
 use super::counts::{Counts, Window};
 use super::store::Index;
+use super::timeline::TimelineEntry;
+use crate::db::Statement;
 use crate::review::tabs::{After, Tab};
 use crate::timestamp::stamp;
 use sqlx::Row;
@@ -23,7 +25,7 @@ pub struct QueueRow {
     pub link_minted_at: String,
     pub link_minted_by: Option<String>,
     /// On *Changed recently*: the change.
-    pub change: Option<super::timeline::TimelineEntry>,
+    pub change: Option<TimelineEntry>,
     /// The row's follow-up, if an admin marked it.
     pub follow_up: Option<FollowUpRecord>,
     /// Where the next page starts, if this row is a page's last.
@@ -110,6 +112,28 @@ impl Index {
         })
     }
 
+    /// What a tab covers, as `FROM … WHERE …` over `p` (and `c` on *Changed recently*):
+    /// its condition, its window's bound, profiles gone left out, and followed-up rows
+    /// when hidden. The one place the page, the counts and an export's keys read it from.
+    fn tab_scope(tab: Tab, days: u32, hide_followed_up: bool, sql: &mut Statement) -> String {
+        let (condition, _) = Self::tab_sql(tab);
+        let from = if tab == Tab::Changed {
+            CHANGES
+        } else {
+            PROFILES
+        };
+        // Every condition names the window's bound, or tests it trivially.
+        let bound = sql.text(Self::window(tab, days));
+        let hidden = if hide_followed_up {
+            hidden_unless_due(&sql.text(today()))
+        } else {
+            String::new()
+        };
+        format!(
+            "FROM {from} WHERE ({condition}) AND ({bound} = {bound}) AND p.gone_at IS NULL{hidden}"
+        )
+    }
+
     /// One page of a tab: up to `limit` rows after `after`, and whether there are more.
     pub async fn queue_page(
         &self,
@@ -119,20 +143,13 @@ impl Index {
         hide_followed_up: bool,
         limit: u32,
     ) -> Result<(Vec<QueueRow>, bool), sqlx::Error> {
-        let (condition, key) = Self::tab_sql(tab);
-        let mut sql = crate::db::Statement::new();
-        let bound = sql.text(Self::window(tab, days));
-        // Every condition names `$1`, the window's bound, or tests it trivially.
-        let condition = format!("({condition}) AND ({bound} = {bound})");
-        let (from, id, order) = if tab == Tab::Changed {
-            (CHANGES, "c.id", "DESC")
+        let (_, key) = Self::tab_sql(tab);
+        let mut sql = Statement::new();
+        let scope = Self::tab_scope(tab, days, hide_followed_up, &mut sql);
+        let (id, order) = if tab == Tab::Changed {
+            ("c.id", "DESC")
         } else {
-            (PROFILES, "p.id", "ASC")
-        };
-        let hidden = if hide_followed_up {
-            hidden_unless_due(&sql.text(today()))
-        } else {
-            String::new()
+            ("p.id", "ASC")
         };
         let op = if order == "DESC" { "<" } else { ">" };
         let keyset = match (after, key) {
@@ -154,8 +171,8 @@ impl Index {
             ""
         };
         sql.sql = format!(
-            "SELECT {PROFILE_COLUMNS}{change_columns}, {sort_key} AS sort_key FROM {from} \
-             WHERE {condition} AND p.gone_at IS NULL{hidden}{keyset} ORDER BY {order_by} LIMIT {}",
+            "SELECT {PROFILE_COLUMNS}{change_columns}, {sort_key} AS sort_key {scope}{keyset} \
+             ORDER BY {order_by} LIMIT {}",
             limit + 1
         );
         let rows = sqlx::query_with(&sql.sql, sql.args)
@@ -167,15 +184,7 @@ impl Index {
             .take(limit as usize)
             .map(|row| {
                 let change = if tab == Tab::Changed {
-                    Some(super::timeline::TimelineEntry {
-                        subject: row.try_get("subject")?,
-                        old_status: row.try_get("old_status")?,
-                        new_status: row.try_get("new_status")?,
-                        detail: row.try_get("detail")?,
-                        observed_at: row.try_get("observed_at")?,
-                        how: row.try_get("how")?,
-                        event_at: row.try_get("event_at")?,
-                    })
+                    Some(TimelineEntry::from_row(&row)?)
                 } else {
                     None
                 };
@@ -277,23 +286,9 @@ impl Index {
             } else {
                 expiring_days
             };
-            let (condition, _) = Self::tab_sql(tab);
-            let from = if tab == Tab::Changed {
-                CHANGES
-            } else {
-                PROFILES
-            };
-            let mut sql = crate::db::Statement::new();
-            let bound = sql.text(Self::window(tab, days));
-            let hidden = if hide_followed_up {
-                hidden_unless_due(&sql.text(today()))
-            } else {
-                String::new()
-            };
-            sql.sql = format!(
-                "SELECT COUNT(*) FROM {from} WHERE ({condition}) AND ({bound} = {bound}) \
-                 AND p.gone_at IS NULL{hidden}"
-            );
+            let mut sql = Statement::new();
+            let scope = Self::tab_scope(tab, days, hide_followed_up, &mut sql);
+            sql.sql = format!("SELECT COUNT(*) {scope}");
             let n: i64 = sqlx::query_scalar_with(&sql.sql, sql.args)
                 .fetch_one(&self.pool)
                 .await?;
@@ -357,23 +352,11 @@ impl Index {
         hide_followed_up: bool,
         limit: usize,
     ) -> Result<Vec<String>, sqlx::Error> {
-        let (condition, _) = Self::tab_sql(tab);
-        let from = if tab == Tab::Changed {
-            CHANGES
-        } else {
-            PROFILES
-        };
-        let mut sql = crate::db::Statement::new();
-        let bound = sql.text(Self::window(tab, days));
-        let hidden = if hide_followed_up {
-            hidden_unless_due(&sql.text(today()))
-        } else {
-            String::new()
-        };
+        let mut sql = Statement::new();
+        let scope = Self::tab_scope(tab, days, hide_followed_up, &mut sql);
         sql.sql = format!(
             "SELECT DISTINCT k.meta_key FROM indexed_metadata_keys k WHERE k.profile_id IN \
-             (SELECT p.id FROM {from} WHERE ({condition}) AND ({bound} = {bound}) \
-             AND p.gone_at IS NULL{hidden}) ORDER BY k.meta_key LIMIT {}",
+             (SELECT p.id {scope}) ORDER BY k.meta_key LIMIT {}",
             sql.int(i64::try_from(limit).unwrap_or(i64::MAX))
         );
         sqlx::query_scalar_with(&sql.sql, sql.args)

@@ -21,6 +21,21 @@ pub struct TimelineEntry {
     pub event_at: Option<String>,
 }
 
+impl TimelineEntry {
+    /// From a row holding `status_changes`' columns by their names.
+    pub(super) fn from_row(row: &sqlx::any::AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            subject: row.try_get("subject")?,
+            old_status: row.try_get("old_status")?,
+            new_status: row.try_get("new_status")?,
+            detail: row.try_get("detail")?,
+            observed_at: row.try_get("observed_at")?,
+            how: row.try_get("how")?,
+            event_at: row.try_get("event_at")?,
+        })
+    }
+}
+
 impl Index {
     /// A profile's status timeline, newest first, at most `limit` entries.
     pub async fn timeline(&self, id: &str, limit: u32) -> Result<Vec<TimelineEntry>, sqlx::Error> {
@@ -32,18 +47,6 @@ impl Index {
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?;
-        rows.into_iter()
-            .map(|row| {
-                Ok(TimelineEntry {
-                    subject: row.try_get("subject")?,
-                    old_status: row.try_get("old_status")?,
-                    new_status: row.try_get("new_status")?,
-                    detail: row.try_get("detail")?,
-                    observed_at: row.try_get("observed_at")?,
-                    how: row.try_get("how")?,
-                    event_at: row.try_get("event_at")?,
-                })
-            })
-            .collect()
+        rows.iter().map(TimelineEntry::from_row).collect()
     }
 }

@@ -79,8 +79,8 @@ pub mod words {
     use super::TimelineRow;
     use crate::index::statuses::{ENDED, OPEN, RESOLVED};
     use crate::index::timeline::TimelineEntry;
+    use crate::profiles::model::action_words;
     use crate::profiles::model::programs::{feature_name, tier_name};
-    use crate::profiles::model::reason_words;
     use crate::timestamp::{parse, rfc3339, utc};
 
     pub fn row(entry: &TimelineEntry) -> TimelineRow {
@@ -146,15 +146,12 @@ pub mod words {
             Some(other) => other.to_owned(),
             None => "Action".to_owned(),
         };
-        let mut parts = vec![kind, reason_words(text("reason"))];
-        if text("action") == Some("verify") {
-            parts.push("can be cleared now with an identity check".to_owned());
-        }
-        parts.push(match text("expires_at").and_then(parse) {
-            Some(at) => format!("expires {}", utc(at)),
-            None => "no end date".to_owned(),
-        });
-        Some(parts.join(", "))
+        Some(action_words(
+            kind,
+            text("reason"),
+            text("action") == Some("verify"),
+            text("expires_at").and_then(parse),
+        ))
     }
 
     #[cfg(test)]

@@ -10,6 +10,7 @@ use crate::profiles::form::handover::posted;
 use crate::profiles::links::detail_href;
 use crate::profiles::location::ListLocation;
 use crate::profiles::model::{EnrollmentUrl, ProfileId};
+use crate::profiles::search::results::backlog_words;
 use crate::review::follow_up::{field, FollowUpInput, MAX_NOTE};
 use crate::review::server::{review_queue, QueuePage, ReviewRow, TabCount};
 use crate::review::tabs::{param, ReviewParams, Tab, MAX_DAYS, REVIEW_PATH};
@@ -108,11 +109,7 @@ fn Queue(page: QueuePage, minted: Option<PostedRow>) -> impl IntoView {
             || "The index has not completed a walk yet.".to_owned(),
             |at| format!("Index last walked completely {}.", at.text),
         );
-        let programs = programs_backlog.map(|n| match n {
-            0 => " Every profile's programs have been retrieved since its last change.".to_owned(),
-            1 => " 1 profile's programs are not yet retrieved, or stale: shown as a list reports them.".to_owned(),
-            n => format!(" {n} profiles' programs are not yet retrieved, or stale: shown as a list reports them."),
-        });
+        let programs = programs_backlog.map(|n| format!(" {}", backlog_words(n)));
         format!("{walked}{}", programs.unwrap_or_default())
     };
     let window = query.tab.default_days().map(|_| {

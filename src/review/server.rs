@@ -141,7 +141,7 @@ pub async fn review_queue(params: ReviewParams) -> Result<QueuePage, AppError> {
 pub mod words {
     use super::{ReviewRow, Shown};
     use crate::index::queue::QueueRow;
-    use crate::profiles::model::{reason_words, Profile, ProfileId, Programs};
+    use crate::profiles::model::{action_words, Profile, ProfileId, Programs};
     use crate::profiles::timeline::words as timeline;
     use crate::review::follow_up::words as follow_up;
     use crate::review::tabs::Tab;
@@ -182,18 +182,12 @@ pub mod words {
             .unwrap_or_default();
         let actions = profile.enforcement_actions.clone().unwrap_or_default();
         let describe = |a: &crate::profiles::model::EnforcementAction| {
-            let mut parts = vec![
+            action_words(
                 format!("{} {}", a.kind.label(), a.id),
-                reason_words(a.reason.as_deref()),
-            ];
-            if a.offers_verify() {
-                parts.push("can be cleared now with an identity check".into());
-            }
-            parts.push(match a.expires_at {
-                Some(at) => format!("expires {}", utc(at)),
-                None => "no end date".into(),
-            });
-            parts.join(", ")
+                a.reason.as_deref(),
+                a.offers_verify(),
+                a.expires_at,
+            )
         };
         let pending: Vec<String> = profile
             .standing()

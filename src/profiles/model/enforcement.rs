@@ -115,6 +115,26 @@ pub fn reason_words(reason: Option<&str>) -> String {
     }
 }
 
+/// An enforcement action in one line, after `lead` (its kind, and its id where wanted):
+/// "Restriction, Unsupported region, can be cleared now with an identity check, expires
+/// 2026-12-01 00:00 UTC". The status timeline and the review queue say it alike.
+pub fn action_words(
+    lead: String,
+    reason: Option<&str>,
+    verify: bool,
+    expires_at: Option<OffsetDateTime>,
+) -> String {
+    let mut parts = vec![lead, reason_words(reason)];
+    if verify {
+        parts.push("can be cleared now with an identity check".to_owned());
+    }
+    parts.push(match expires_at {
+        Some(at) => format!("expires {}", crate::timestamp::utc(at)),
+        None => "no end date".to_owned(),
+    });
+    parts.join(", ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

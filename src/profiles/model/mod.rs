@@ -25,7 +25,9 @@ pub mod version;
 pub mod write;
 
 pub use details::{check_detail, detail_field, Detail, Details, ExternalUserDetails, DETAILS};
-pub use enforcement::{reason_words, ActionKind, EnforcementAction, EnforcementStatus};
+pub use enforcement::{
+    action_words, reason_words, ActionKind, EnforcementAction, EnforcementStatus,
+};
 pub use id::ProfileId;
 pub use lenient::Lenient;
 pub use limits::{

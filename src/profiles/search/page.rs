@@ -11,7 +11,9 @@ use crate::profiles::model::{AccessType, EnforcementStatus, ProfileId, Relations
 use crate::profiles::search::query::{
     param, GrantFilter, SearchParams, SearchQuery, Sort, SEARCH_PATH,
 };
-use crate::profiles::search::results::{IndexStatus, SearchHit, SearchPage as Results};
+use crate::profiles::search::results::{
+    backlog_words, IndexStatus, SearchHit, SearchPage as Results,
+};
 use crate::profiles::search::server::{read_index_status, search_profiles, RefreshIndex};
 use crate::profiles::spoken::spoken;
 use crate::timestamp::{relative, rfc3339, utc};
@@ -244,11 +246,9 @@ fn Freshness(status: IndexStatus) -> impl IntoView {
         1 => Some(" 1 recent change is waiting to be written to the index; it is retried until it is in.".to_owned()),
         n => Some(format!(" {n} recent changes are waiting to be written to the index; they are retried until they are in.")),
     };
-    let programs = status.programs_backlog.map(|n| match n {
-        0 => " Programs are as last retrieved for every profile.".to_owned(),
-        1 => " 1 profile's programs are not yet retrieved, or stale: shown as a list reports them.".to_owned(),
-        n => format!(" {n} profiles' programs are not yet retrieved, or stale: shown as a list reports them."),
-    });
+    let programs = status
+        .programs_backlog
+        .map(|n| format!(" {}", backlog_words(n)));
     let refresh = status.can_refresh.then(|| {
         let action = ServerAction::<RefreshIndex>::new();
         view! {

@@ -85,3 +85,16 @@ pub struct WalkProgress {
     /// Seconds left, from the size the last complete walk found; `None` before one.
     pub remaining_seconds: Option<u64>,
 }
+
+/// How many profiles' programs are not yet retrieved or stale, as a sentence: the
+/// search page's freshness line and the review queue's say it alike.
+pub fn backlog_words(n: u64) -> String {
+    match n {
+        0 => "Programs are as last retrieved for every profile.".to_owned(),
+        1 => "1 profile's programs are not yet retrieved, or stale: shown as a list reports them."
+            .to_owned(),
+        n => format!(
+            "{n} profiles' programs are not yet retrieved, or stale: shown as a list reports them."
+        ),
+    }
+}
