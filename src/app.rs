@@ -3,6 +3,7 @@
 
 use crate::audit::view::AuditLogPage;
 use crate::auth::fragments::{AccountBar, AdminLinks, DemoBanner};
+use crate::overview::page::OverviewPage;
 use crate::profiles::create::NewProfilePage;
 use crate::profiles::delete::DeleteProfilePage;
 use crate::profiles::detail::ProfileDetailPage;
@@ -80,6 +81,7 @@ pub fn App() -> impl IntoView {
                     <nav aria-label="Main">
                         <A href="/profiles">"Profiles"</A>
                         <A href="/review">"Review"</A>
+                        <A href="/overview">"Overview"</A>
                         <span class="admin-links"><AdminLinks/></span>
                     </nav>
                     <ThemeToggle/>
@@ -95,6 +97,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/profiles/:id/delete") view=DeleteProfilePage ssr=SsrMode::Async/>
                         <Route path=path!("/audit") view=AuditLogPage ssr=SsrMode::Async/>
                         <Route path=path!("/review") view=ReviewPage ssr=SsrMode::Async/>
+                        <Route path=path!("/overview") view=OverviewPage ssr=SsrMode::Async/>
                     </Routes>
                 </main>
                 <PageReady/>

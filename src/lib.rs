@@ -9,6 +9,7 @@ pub mod app;
 pub mod audit;
 pub mod auth;
 pub mod error;
+pub mod overview;
 pub mod profiles;
 pub mod review;
 pub mod timestamp;

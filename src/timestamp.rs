@@ -122,6 +122,16 @@ pub fn stamp(at: OffsetDateTime) -> String {
         .unwrap_or_default()
 }
 
+/// `2026-03-24`: a day as an address and a date field give it.
+pub fn ymd(day: time::Date) -> String {
+    format!(
+        "{:04}-{:02}-{:02}",
+        day.year(),
+        u8::from(day.month()),
+        day.day()
+    )
+}
+
 /// The stamp of a day's first instant (UTC): a day filter's bound in the database.
 #[cfg(feature = "ssr")]
 pub fn day_stamp(day: time::Date) -> String {

@@ -297,6 +297,12 @@ fn calls(id: &str) -> Vec<Call> {
             least: Role::Viewer,
         },
         Call {
+            path: "/api/overview",
+            content_type: form,
+            body: "params%5Bweeks%5D=4".into(),
+            least: Role::Viewer,
+        },
+        Call {
             path: "/api/profiles/status-timeline",
             content_type: form,
             body: format!("id={id}"),

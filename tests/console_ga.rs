@@ -691,3 +691,80 @@ fn an_exported_search_reads_back_as_data_in_csv_and_json_lines() {
         );
     });
 }
+
+/// `/overview`: every section of GA's data as a chart and a table, each number a link to
+/// the view listing those profiles; a bad range refused by its field.
+#[test]
+fn the_overview_shows_each_figure_linked_to_the_view_that_lists_it() {
+    on_shared_runtime(async {
+        let console = Console::start().await;
+        let index = console.index_every_profile().await;
+        let get = |path: &'static str| {
+            let router = console.router.clone();
+            async move {
+                let request = Request::get(path).body(Body::empty()).unwrap();
+                let (status, _, html) = common::oneshot(&router, request).await;
+                (status, html.replace("<!>", ""))
+            }
+        };
+        let (status, html) = get("/overview").await;
+        assert_eq!(status, StatusCode::OK, "{html}");
+        assert!(
+            html.contains(r#"href="/overview""#),
+            "the navigation links to it"
+        );
+        for heading in [
+            "By access type",
+            "Programs by status",
+            "By enforcement status",
+            "Open enforcement actions by reason",
+            "Profiles created per week",
+            "Status changes per week",
+            "Most used metadata keys",
+        ] {
+            assert!(html.contains(&format!(">{heading}</h2>")), "{heading}");
+        }
+        assert!(html.contains(r#"aria-hidden="true" focusable="false" class="chart""#));
+        assert!(html.contains(r#"aria-hidden="true""#));
+        let today = time::OffsetDateTime::now_utc().date();
+        let figures = index.overview(12, today).await.unwrap();
+        assert_eq!(figures.created.len(), 12);
+        let banned = figures
+            .by_enforcement
+            .iter()
+            .find(|t| t.key.as_deref() == Some("banned"))
+            .expect("the seed bans someone");
+        assert!(
+            html.contains(&format!(
+                r#"<a href="/profiles/search?enforcement=banned">{}</a>"#,
+                banned.count
+            )),
+            "{html}"
+        );
+        assert!(html.contains(&format!(
+            r#"<a href="/profiles/search">{}</a>"#,
+            figures.profiles
+        )));
+        let week = profiles_admin::timestamp::ymd(today);
+        assert!(html.contains(&format!(
+            r#"<a href="/review?tab=changed&amp;until={week}">"#
+        )));
+        assert!(html.contains("/profiles/search?reason="));
+        assert!(html.contains("/profiles/search?has_key="));
+        assert!(
+            html.contains("/profiles/search?grant=pending&amp;program=cyber")
+                || html.contains("/profiles/search?grant=active&amp;program=cyber")
+        );
+        // The week's link opens Changed recently over that week.
+        let (status, html) = get("/review?tab=changed&until=2026-03-09").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("in the 7 days to 2026-03-09 (UTC)"), "{html}");
+        let (_, html) = get("/review?tab=banned&until=2026-03-09").await;
+        assert!(html.contains("only applies to the Changed recently tab"));
+        let (_, html) = get("/overview?weeks=500").await;
+        assert!(
+            html.contains("must be a whole number of weeks from 1 to 104"),
+            "{html}"
+        );
+    });
+}

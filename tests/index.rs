@@ -1269,3 +1269,113 @@ async fn stale_queue_counts_are_answered_at_once_and_counted_again_behind() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn every_overview_figure_equals_what_its_link_lists() {
+    use profiles_admin::index::overview::{changed_in_week, created_in_week};
+    use profiles_admin::profiles::search::query::GrantFilter;
+    on_both(|db| {
+        Box::pin(async move {
+            let emulator = TestEmulator::start().await;
+            let index = Index::open(&db).await.unwrap();
+            let listed = listed_ga(&emulator).await;
+            index.upsert(&listed).await.unwrap();
+            index.upsert(&retrieved_ga(&emulator).await).await.unwrap();
+            // One status change this week: a restriction opened on a profile.
+            let id = listed[1].profile.id.clone();
+            emulator
+                .hook(
+                    reqwest::Method::POST,
+                    &format!("/_emulator/profiles/{id}/enforcement_actions"),
+                    json!({"kind": "restriction", "reason": "high_harm", "verify": true}),
+                )
+                .await;
+            let ga = emulator.client_with(|c| c.version = ApiVersion::Ga);
+            let again = ga.get(&id).await.unwrap().value;
+            index
+                .upsert(&[Received::from_profile(&again, How::Retrieve)])
+                .await
+                .unwrap();
+            let profiles = retrieved_ga(&emulator).await;
+            let today = time::OffsetDateTime::now_utc().date();
+            let figures = index.overview(4, today).await.unwrap();
+
+            assert_eq!(figures.profiles, listed.len() as u64);
+            let by_kind: u64 = figures.by_kind.iter().map(|t| t.count).sum();
+            assert_eq!(by_kind, figures.profiles);
+            for t in &figures.by_kind {
+                let listed = ids(&index, &search(&[("access_type", &t.key)])).await;
+                assert_eq!(listed.len() as u64, t.count, "access type {}", t.key);
+            }
+            assert!(!figures.by_program.is_empty());
+            for t in &figures.by_program {
+                let (name, status) = &t.key;
+                let model = profiles
+                    .iter()
+                    .filter(|r| {
+                        r.profile
+                            .standing()
+                            .contains(&(name.clone(), status.clone()))
+                    })
+                    .count();
+                assert_eq!(t.count, model as u64, "{name}: {status}");
+                if GrantFilter::ALL.iter().any(|g| g.as_str() == status) {
+                    let query = search(&[("program", name), ("grant", status)]);
+                    assert_eq!(ids(&index, &query).await.len(), model, "{name}: {status}");
+                }
+            }
+            let by_enforcement: u64 = figures.by_enforcement.iter().map(|t| t.count).sum();
+            assert_eq!(by_enforcement, figures.profiles);
+            for t in &figures.by_enforcement {
+                let key = t.key.as_deref().expect("every GA profile has a status");
+                let listed = ids(&index, &search(&[("enforcement", key)])).await;
+                assert_eq!(listed.len() as u64, t.count, "enforcement {key}");
+            }
+            assert!(figures.by_reason.iter().any(|t| t.key == "high_harm"));
+            for t in &figures.by_reason {
+                let model = profiles
+                    .iter()
+                    .filter(|r| r.profile.action_reasons().contains(&t.key))
+                    .count();
+                assert_eq!(t.count, model as u64, "reason {}", t.key);
+                let listed = ids(&index, &search(&[("reason", &t.key)])).await;
+                assert_eq!(listed.len(), model, "reason {}", t.key);
+            }
+            assert_eq!(figures.created.len(), 4);
+            assert_eq!(figures.created.last().unwrap().last, today);
+            for week in &figures.created {
+                let listed = ids(&index, &created_in_week(week.last)).await;
+                assert_eq!(listed.len() as u64, week.count, "created to {}", week.last);
+            }
+            let this_week = figures.changes.last().unwrap();
+            assert!(this_week.count >= 2, "the action and the status it changed");
+            for week in &figures.changes {
+                let counted = index
+                    .queue_counts(&[Tab::Changed], 14, changed_in_week(week.last), false)
+                    .await
+                    .unwrap();
+                assert_eq!(counted[0].1, week.count, "changes to {}", week.last);
+            }
+            let older = index
+                .queue_counts(
+                    &[Tab::Changed],
+                    14,
+                    changed_in_week(today - time::Duration::days(7)),
+                    false,
+                )
+                .await
+                .unwrap();
+            assert_eq!(older[0].1, 0, "last week saw no change");
+            assert!(!figures.top_keys.is_empty());
+            assert!(figures
+                .top_keys
+                .windows(2)
+                .all(|w| w[0].count >= w[1].count));
+            for t in &figures.top_keys {
+                let listed = ids(&index, &search(&[("has_key", &t.key)])).await;
+                assert_eq!(listed.len() as u64, t.count, "key {}", t.key);
+            }
+        })
+    })
+    .await;
+}

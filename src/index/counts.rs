@@ -1,27 +1,48 @@
-//! The review queue's tab counts, kept a few seconds (`queue.rs` counts them). Once
-//! counted, a page never waits for counting: stale counts are shown while they are
-//! counted again in the background, one recount at a time per window.
+//! Counts of the index kept a few seconds: the review queue's tabs, the overview's
+//! figures, the program pass's backlog. Once counted, a page never waits for counting:
+//! stale counts are shown while they are counted again in the background, one recount at
+//! a time per key (`kept.rs` answers them).
 
-use crate::review::tabs::Tab;
+use super::figures::Figures;
+use crate::review::tabs::{Span, Tab};
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
+use time::Date;
 
-/// How long the tabs' counts are shown before they are counted again.
+/// How long counts are shown before they are counted again.
 pub(super) const COUNTS_TTL: Duration = Duration::from_secs(10);
 
 /// The count of each tab the version speaks.
 pub type Counts = Vec<(Tab, u64)>;
 
-/// Cached counts, by the windows they were counted for.
-#[derive(Default)]
-pub(super) struct CountCache {
-    /// The program pass's backlog, and when it was counted.
-    pub(super) backlog: Option<(Instant, u64)>,
-    pub(super) by_window: BTreeMap<Window, (Instant, Counts)>,
-    /// Windows being counted again in the background.
-    pub(super) recounting: BTreeSet<Window>,
+/// Values counted from the index, by what they were counted for, with when.
+pub(super) struct Kept<K, V> {
+    pub(super) values: BTreeMap<K, (Instant, V)>,
+    /// Keys being counted again in the background.
+    pub(super) recounting: BTreeSet<K>,
 }
 
-/// The windows counts are kept by: *Expiring soon*'s days, *Changed recently*'s days,
+impl<K, V> Default for Kept<K, V> {
+    fn default() -> Self {
+        Self {
+            values: BTreeMap::new(),
+            recounting: BTreeSet::new(),
+        }
+    }
+}
+
+/// Every count kept.
+#[derive(Default)]
+pub(super) struct CountCache {
+    /// The program pass's backlog.
+    pub(super) backlog: Kept<(), u64>,
+    /// The queue's tabs, by the tabs asked for and their windows.
+    pub(super) tabs: Kept<(Vec<Tab>, Window), Counts>,
+    /// The overview, by its number of weeks and the day they end.
+    pub(super) overview: Kept<(u32, Date), Arc<Figures>>,
+}
+
+/// The windows counts are kept by: *Expiring soon*'s days, *Changed recently*'s span,
 /// and whether followed-up rows are hidden.
-pub(super) type Window = (u32, u32, bool);
+pub(super) type Window = (u32, Span, bool);

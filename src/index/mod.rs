@@ -3,10 +3,14 @@
 //! [`store`] writes profiles in, [`search`] finds them, [`sync`] keeps them fresh,
 //! [`write_through`] puts in what the console has just read or changed; [`programs`]
 //! keeps programs as a retrieve reports them and [`timeline`] each status change
-//! ([`statuses`] says what changed).
+//! ([`statuses`] says what changed); [`queue`] and [`overview`] count and list them for
+//! review.
 
 mod counts;
+pub mod figures;
+mod kept;
 mod observed;
+pub mod overview;
 pub mod programs;
 pub mod queue;
 pub mod received;

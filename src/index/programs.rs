@@ -6,7 +6,6 @@
 //! the least recently learned first within each, from one database index, so that picking
 //! the next profile never scans the table.
 
-use super::counts::COUNTS_TTL;
 use super::row::DUE_KNOWN;
 use super::store::Index;
 use crate::profiles::model::{ProfileId, Programs};
@@ -110,17 +109,15 @@ impl Index {
         .transpose()
     }
 
-    /// [`Index::programs_backlog`] for a page: counted again at most every few seconds,
-    /// so that page views do not each count the range.
+    /// [`Index::programs_backlog`] for a page: kept a few seconds and counted again
+    /// behind (`kept.rs`), so that page views do not each count the range.
     pub async fn programs_backlog_shown(&self) -> Result<u64, sqlx::Error> {
-        if let Some((at, n)) = self.lock_counts().backlog {
-            if at.elapsed() < COUNTS_TTL {
-                return Ok(n);
-            }
-        }
-        let n = self.programs_backlog().await?;
-        self.lock_counts().backlog = Some((std::time::Instant::now(), n));
-        Ok(n)
+        self.kept(
+            |cache| &mut cache.backlog,
+            (),
+            |index| async move { index.programs_backlog().await },
+        )
+        .await
     }
 
     /// How many profiles the pass has yet to retrieve before it starts cycling again:

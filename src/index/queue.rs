@@ -6,10 +6,9 @@ use super::counts::{Counts, Window};
 use super::store::Index;
 use super::timeline::TimelineEntry;
 use crate::db::Statement;
-use crate::review::tabs::{After, Tab};
-use crate::timestamp::stamp;
+use crate::review::tabs::{After, Span, Tab};
+use crate::timestamp::{day_stamp, stamp, ymd};
 use sqlx::Row;
-use std::time::Instant;
 use time::OffsetDateTime;
 
 /// One row of a tab, as the index holds it.
@@ -73,18 +72,13 @@ fn follow_up_row(row: &sqlx::any::AnyRow) -> Result<FollowUpRecord, sqlx::Error>
 }
 
 fn today() -> String {
-    let date = OffsetDateTime::now_utc().date();
-    format!(
-        "{:04}-{:02}-{:02}",
-        date.year(),
-        u8::from(date.month()),
-        date.day()
-    )
+    ymd(OffsetDateTime::now_utc().date())
 }
 
 impl Index {
     /// A tab's condition over `indexed_profiles p` (and `status_changes c`), and the
-    /// column it is ordered by before the id, if any. The window's bound is `$1`.
+    /// column it is ordered by before the id, if any. `{start}` and `{end}` are the
+    /// window's bounds.
     fn tab_sql(tab: Tab) -> (&'static str, Option<&'static str>) {
         match tab {
             Tab::CanClear => ("p.can_clear = 1", Some("p.link_minted_at")),
@@ -93,59 +87,74 @@ impl Index {
             Tab::Banned => ("p.enforcement_status = 'banned'", None),
             Tab::Rejected => ("p.rejected = 1", None),
             Tab::Expiring => (
-                "p.expires_at IS NOT NULL AND p.expires_at <= $1",
+                "p.expires_at IS NOT NULL AND p.expires_at <= {end}",
                 Some("p.expires_at"),
             ),
-            Tab::Changed => ("c.observed_at >= $1", Some("c.observed_at")),
+            Tab::Changed => (
+                "c.observed_at >= {start} AND c.observed_at < {end}",
+                Some("c.observed_at"),
+            ),
         }
     }
 
-    /// The bound of a tab's window, `days` from now: ahead for *Expiring soon*, back for
-    /// *Changed recently*.
-    fn window(tab: Tab, days: u32) -> String {
-        let span = time::Duration::days(i64::from(days));
+    /// The bounds of a tab's window, as stamps: `days` ahead of now for *Expiring soon*;
+    /// for *Changed recently*, `days` back from now or from the end of its last day.
+    fn window(tab: Tab, span: Span) -> (String, String) {
+        let length = time::Duration::days(i64::from(span.days));
         let now = OffsetDateTime::now_utc();
-        stamp(if tab == Tab::Changed {
-            now - span
-        } else {
-            now + span
-        })
+        if tab != Tab::Changed {
+            return (stamp(now), stamp(now + length));
+        }
+        let end = span.until.and_then(time::Date::next_day);
+        let start = end.map_or(now, |day| day.midnight().assume_utc()) - length;
+        (
+            stamp(start),
+            end.map_or_else(|| "9999".to_owned(), day_stamp),
+        )
     }
 
     /// What a tab covers, as `FROM … WHERE …` over `p` (and `c` on *Changed recently*):
     /// its condition, its window's bound, profiles gone left out, and followed-up rows
     /// when hidden. The one place the page, the counts and an export's keys read it from.
-    fn tab_scope(tab: Tab, days: u32, hide_followed_up: bool, sql: &mut Statement) -> String {
+    pub(super) fn tab_scope(
+        tab: Tab,
+        span: Span,
+        hide_followed_up: bool,
+        sql: &mut Statement,
+    ) -> String {
         let (condition, _) = Self::tab_sql(tab);
+        let (start, end) = Self::window(tab, span);
+        let mut condition = condition.to_owned();
+        for (name, bound) in [("{start}", start), ("{end}", end)] {
+            if condition.contains(name) {
+                condition = condition.replace(name, &sql.text(bound));
+            }
+        }
         let from = if tab == Tab::Changed {
             CHANGES
         } else {
             PROFILES
         };
-        // Every condition names the window's bound, or tests it trivially.
-        let bound = sql.text(Self::window(tab, days));
         let hidden = if hide_followed_up {
             hidden_unless_due(&sql.text(today()))
         } else {
             String::new()
         };
-        format!(
-            "FROM {from} WHERE ({condition}) AND ({bound} = {bound}) AND p.gone_at IS NULL{hidden}"
-        )
+        format!("FROM {from} WHERE ({condition}) AND p.gone_at IS NULL{hidden}")
     }
 
     /// One page of a tab: up to `limit` rows after `after`, and whether there are more.
     pub async fn queue_page(
         &self,
         tab: Tab,
-        days: u32,
+        span: impl Into<Span>,
         after: Option<&After>,
         hide_followed_up: bool,
         limit: u32,
     ) -> Result<(Vec<QueueRow>, bool), sqlx::Error> {
         let (_, key) = Self::tab_sql(tab);
         let mut sql = Statement::new();
-        let scope = Self::tab_scope(tab, days, hide_followed_up, &mut sql);
+        let scope = Self::tab_scope(tab, span.into(), hide_followed_up, &mut sql);
         let (id, order) = if tab == Tab::Changed {
             ("c.id", "DESC")
         } else {
@@ -235,59 +244,30 @@ impl Index {
         &self,
         tabs: &[Tab],
         expiring_days: u32,
-        changed_days: u32,
+        changed: impl Into<Span>,
         hide_followed_up: bool,
     ) -> Result<Counts, sqlx::Error> {
-        let window = (expiring_days, changed_days, hide_followed_up);
-        let kept = self
-            .lock_counts()
-            .by_window
-            .get(&window)
-            .filter(|(_, counts)| counts.iter().map(|(t, _)| *t).eq(tabs.iter().copied()))
-            .cloned();
-        match kept {
-            Some((at, counts)) if at.elapsed() < self.counts_ttl => Ok(counts),
-            Some((_, counts)) => {
-                if self.lock_counts().recounting.insert(window) {
-                    let (index, tabs) = (self.clone(), tabs.to_vec());
-                    tokio::spawn(async move {
-                        match index.count_tabs(&tabs, window).await {
-                            Ok(counts) => {
-                                index
-                                    .lock_counts()
-                                    .by_window
-                                    .insert(window, (Instant::now(), counts));
-                            }
-                            Err(e) => {
-                                tracing::warn!(error = %e, "cannot count the review queue's tabs again")
-                            }
-                        }
-                        index.lock_counts().recounting.remove(&window);
-                    });
-                }
-                Ok(counts)
-            }
-            None => {
-                let counts = self.count_tabs(tabs, window).await?;
-                self.lock_counts()
-                    .by_window
-                    .insert(window, (Instant::now(), counts.clone()));
-                Ok(counts)
-            }
-        }
+        let window = (expiring_days, changed.into(), hide_followed_up);
+        let tabs = tabs.to_vec();
+        self.kept(
+            |cache| &mut cache.tabs,
+            (tabs.clone(), window),
+            move |index| async move { index.count_tabs(&tabs, window).await },
+        )
+        .await
     }
 
     async fn count_tabs(&self, tabs: &[Tab], window: Window) -> Result<Counts, sqlx::Error> {
         let (expiring_days, changed_days, hide_followed_up) = window;
         let mut counts = Vec::with_capacity(tabs.len());
         for &tab in tabs {
-            let days = if tab == Tab::Changed {
+            let span = if tab == Tab::Changed {
                 changed_days
             } else {
-                expiring_days
+                expiring_days.into()
             };
             let mut sql = Statement::new();
-            let scope = Self::tab_scope(tab, days, hide_followed_up, &mut sql);
+            let scope = Self::tab_scope(tab, span, hide_followed_up, &mut sql);
             sql.sql = format!("SELECT COUNT(*) {scope}");
             let n: i64 = sqlx::query_scalar_with(&sql.sql, sql.args)
                 .fetch_one(&self.pool)
@@ -348,12 +328,12 @@ impl Index {
     pub async fn queue_keys(
         &self,
         tab: Tab,
-        days: u32,
+        span: Span,
         hide_followed_up: bool,
         limit: usize,
     ) -> Result<Vec<String>, sqlx::Error> {
         let mut sql = Statement::new();
-        let scope = Self::tab_scope(tab, days, hide_followed_up, &mut sql);
+        let scope = Self::tab_scope(tab, span, hide_followed_up, &mut sql);
         sql.sql = format!(
             "SELECT DISTINCT k.meta_key FROM indexed_metadata_keys k WHERE k.profile_id IN \
              (SELECT p.id {scope}) ORDER BY k.meta_key LIMIT {}",
@@ -364,9 +344,12 @@ impl Index {
             .await
     }
 
-    /// Forgets the cached counts, after a change the user should see at once.
+    /// Forgets the kept counts of the queue and the overview, after a change the user
+    /// should see at once.
     pub(super) fn forget_counts(&self) {
-        self.lock_counts().by_window.clear();
+        let mut counts = self.lock_counts();
+        counts.tabs.values.clear();
+        counts.overview.values.clear();
     }
 
     /// Records that an enrollment link (or action URL) was minted for `id` by `account`,

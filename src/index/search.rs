@@ -276,7 +276,7 @@ impl Index {
     }
 
     /// The filters of `query`, as one condition on `p`, profiles gone excluded.
-    fn filters(&self, s: &mut Statement, query: &SearchQuery) -> String {
+    pub(super) fn filters(&self, s: &mut Statement, query: &SearchQuery) -> String {
         let mut filters = vec!["p.gone_at IS NULL".to_owned()];
         if let Some(kind) = query.kind() {
             filters.push(format!("p.relationship = {}", s.text(kind)));
@@ -287,15 +287,29 @@ impl Index {
                 s.text(status.as_str())
             ));
         }
-        match query.grant {
-            Some(GrantFilter::Status(status)) => filters.push(format!(
-                "EXISTS (SELECT 1 FROM indexed_grants g WHERE g.profile_id = p.id AND g.status = {})",
+        let program = query
+            .program
+            .as_ref()
+            .map(|name| format!(" AND g.grant_name = {}", s.text(name.as_str())))
+            .unwrap_or_default();
+        match (query.grant, program.is_empty()) {
+            (Some(GrantFilter::Status(status)), _) => filters.push(format!(
+                "EXISTS (SELECT 1 FROM indexed_grants g WHERE g.profile_id = p.id AND g.status = {}{program})",
                 s.text(status.as_str())
             )),
-            Some(GrantFilter::None) => filters.push(
-                "NOT EXISTS (SELECT 1 FROM indexed_grants g WHERE g.profile_id = p.id)".into(),
-            ),
-            None => {}
+            (Some(GrantFilter::None), _) => filters.push(format!(
+                "NOT EXISTS (SELECT 1 FROM indexed_grants g WHERE g.profile_id = p.id{program})"
+            )),
+            (None, false) => filters.push(format!(
+                "EXISTS (SELECT 1 FROM indexed_grants g WHERE g.profile_id = p.id{program})"
+            )),
+            (None, true) => {}
+        }
+        if let Some(reason) = &query.reason {
+            filters.push(format!(
+                "EXISTS (SELECT 1 FROM indexed_reasons r WHERE r.profile_id = p.id AND r.reason = {})",
+                s.text(reason.as_str())
+            ));
         }
         if let Some(from) = query.created_from {
             filters.push(format!("p.created_at >= {}", s.text(day_stamp(from))));

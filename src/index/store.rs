@@ -43,6 +43,28 @@ pub(super) fn doc(id: &str) -> i64 {
     i64::try_from(hash >> 1).expect("63 bits fit")
 }
 
+/// Inserts `rows` (each a value per column) into `into` (`table (columns)`), in one
+/// statement; nothing when there are none.
+async fn insert_rows(
+    conn: &mut sqlx::AnyConnection,
+    into: &str,
+    rows: Vec<Vec<String>>,
+) -> Result<(), sqlx::Error> {
+    let mut insert = Statement::new();
+    let values: Vec<String> = rows
+        .into_iter()
+        .map(|row| {
+            let cells: Vec<String> = row.into_iter().map(|v| insert.text(v)).collect();
+            format!("({})", cells.join(", "))
+        })
+        .collect();
+    if values.is_empty() {
+        return Ok(());
+    }
+    insert.sql = format!("INSERT INTO {into} VALUES {}", values.join(", "));
+    insert.execute(conn).await.map(drop)
+}
+
 /// What search matches for a profile: its id, external id (GA's reference id), name, the
 /// GA email and name hashes, and every metadata key and value, one per line, so that no match spans two of them (search text has no
 /// line breaks).
@@ -251,49 +273,49 @@ impl Index {
         };
         rows.execute(conn).await?;
 
-        for table in ["indexed_grants", "indexed_metadata_keys"] {
+        for table in ["indexed_grants", "indexed_metadata_keys", "indexed_reasons"] {
             let mut delete = Statement::new();
             let ids = delete.texts(unique.iter().map(|r| r.profile.id.as_str()));
             delete.sql = format!("DELETE FROM {table} WHERE profile_id IN ({ids})");
             delete.execute(conn).await?;
         }
-        let mut grants = Statement::new();
-        let mut values = Vec::new();
-        for (r, programs) in unique.iter().zip(&effective) {
-            for (name, status) in programs.profile.standing() {
-                values.push(format!(
-                    "({}, {}, {})",
-                    grants.text(r.profile.id.as_str()),
-                    grants.text(name),
-                    grants.text(status)
-                ));
-            }
-        }
-        if !values.is_empty() {
-            grants.sql = format!(
-                "INSERT INTO indexed_grants (profile_id, grant_name, status) VALUES {}",
-                values.join(", ")
-            );
-            grants.execute(conn).await?;
-        }
-        let mut keys = Statement::new();
-        let mut values = Vec::new();
-        for r in &unique {
-            for key in r.profile.metadata.keys() {
-                values.push(format!(
-                    "({}, {})",
-                    keys.text(r.profile.id.as_str()),
-                    keys.text(key.as_str())
-                ));
-            }
-        }
-        if !values.is_empty() {
-            keys.sql = format!(
-                "INSERT INTO indexed_metadata_keys (profile_id, meta_key) VALUES {}",
-                values.join(", ")
-            );
-            keys.execute(conn).await?;
-        }
+        let grants = unique
+            .iter()
+            .zip(&effective)
+            .flat_map(|(r, programs)| {
+                programs
+                    .profile
+                    .standing()
+                    .into_iter()
+                    .map(|(name, status)| vec![r.profile.id.to_string(), name, status])
+            })
+            .collect();
+        insert_rows(
+            conn,
+            "indexed_grants (profile_id, grant_name, status)",
+            grants,
+        )
+        .await?;
+        let keys = unique
+            .iter()
+            .flat_map(|r| {
+                r.profile
+                    .metadata
+                    .keys()
+                    .map(|key| vec![r.profile.id.to_string(), key.to_string()])
+            })
+            .collect();
+        insert_rows(conn, "indexed_metadata_keys (profile_id, meta_key)", keys).await?;
+        let reasons = unique
+            .iter()
+            .flat_map(|r| {
+                r.profile
+                    .action_reasons()
+                    .into_iter()
+                    .map(|reason| vec![r.profile.id.to_string(), reason])
+            })
+            .collect();
+        insert_rows(conn, "indexed_reasons (profile_id, reason)", reasons).await?;
 
         review.write(conn).await?;
 

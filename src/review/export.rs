@@ -42,21 +42,21 @@ async fn tab(State(state): State<AppState>, request: Request, format: Format) ->
     };
     let keys = match state
         .index
-        .queue_keys(query.tab, query.days, query.hide, MAX_KEY_COLUMNS + 1)
+        .queue_keys(query.tab, query.span(), query.hide, MAX_KEY_COLUMNS + 1)
         .await
     {
         Ok(keys) => keys,
         Err(e) => return unreadable(e).into_response(),
     };
     let index = state.index.clone();
-    let (tab, days, hide) = (query.tab, query.days, query.hide);
+    let (tab, span, hide) = (query.tab, query.span(), query.hide);
     let fetch = move |after: Option<String>| -> BoxFuture<'static, Result<Chunk, String>> {
         let index = index.clone();
         Box::pin(async move {
             let after = after.and_then(|a| After::parse(&a, tab));
             let limit = u32::try_from(CHUNK).expect("small");
             let (rows, more) = index
-                .queue_page(tab, days, after.as_ref(), hide, limit)
+                .queue_page(tab, span, after.as_ref(), hide, limit)
                 .await
                 .map_err(|e| e.to_string())?;
             let next = more

@@ -14,6 +14,7 @@ use crate::profiles::search::results::backlog_words;
 use crate::review::follow_up::{field, FollowUpInput, MAX_NOTE};
 use crate::review::server::{review_queue, QueuePage, ReviewRow, TabCount};
 use crate::review::tabs::{param, ReviewParams, Tab, MAX_DAYS, REVIEW_PATH};
+use crate::timestamp::ymd;
 use crate::ui::error_panel::ErrorPanel;
 use crate::ui::heading::PageHeading;
 use crate::ui::title::PageTitle;
@@ -113,10 +114,18 @@ fn Queue(page: QueuePage, minted: Option<PostedRow>) -> impl IntoView {
         format!("{walked}{}", programs.unwrap_or_default())
     };
     let window = query.tab.default_days().map(|_| {
-        let label = if query.tab == Tab::Expiring { "Ending within (days)" } else { "In the last (days)" };
+        let label = match (query.tab, query.until) {
+            (Tab::Expiring, _) => "Ending within (days)".to_owned(),
+            (_, None) => "In the last (days)".to_owned(),
+            (_, Some(until)) => format!("Days up to {}", ymd(until)),
+        };
+        let until = query.until.map(|until| view! {
+            <input type="hidden" name=param::UNTIL value=ymd(until)/>
+        });
         view! {
             <form method="get" action=REVIEW_PATH class="inline review-window">
                 <input type="hidden" name=param::TAB value=query.tab.as_str()/>
+                {until}
                 <div class="field">
                     <label for="review-days">{label}</label>
                     <input id="review-days" type="number" name=param::DAYS min="1" max=MAX_DAYS.to_string()
@@ -167,7 +176,7 @@ fn Queue(page: QueuePage, minted: Option<PostedRow>) -> impl IntoView {
         <nav class="review-tabs" aria-label="Review queue">{tab_links}</nav>
         {absent}
         <p class="muted freshness">{freshness}</p>
-        <p>{query.tab.meaning(query.days)}</p>
+        <p>{query.tab.meaning(query.span())}</p>
         {window}
         {hide_control}
         {can_export.then(|| view! { <ExportLinks href=query.href(query.tab, None) path=REVIEW_PATH what="row"/> })}

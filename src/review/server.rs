@@ -79,7 +79,7 @@ pub async fn review_queue(params: ReviewParams) -> Result<QueuePage, AppError> {
     let (rows, more) = index
         .queue_page(
             query.tab,
-            query.days,
+            query.span(),
             query.after.as_ref(),
             query.hide,
             PAGE_ROWS,
@@ -99,7 +99,11 @@ pub async fn review_queue(params: ReviewParams) -> Result<QueuePage, AppError> {
         .queue_counts(
             &spoken,
             days_of(Tab::Expiring),
-            days_of(Tab::Changed),
+            if query.tab == Tab::Changed {
+                query.span()
+            } else {
+                days_of(Tab::Changed).into()
+            },
             query.hide,
         )
         .await

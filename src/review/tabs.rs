@@ -4,7 +4,10 @@
 
 use crate::error::FieldError;
 use crate::profiles::model::ProfileId;
+use crate::profiles::search::query::parse_day;
+use crate::timestamp::ymd;
 use serde::{Deserialize, Serialize};
+use time::Date;
 
 pub const REVIEW_PATH: &str = "/review";
 
@@ -16,6 +19,9 @@ pub mod param {
     /// `1`: leave out rows marked followed up, until their date passes or their status
     /// changes again.
     pub const HIDE: &str = "hide";
+    /// On *Changed recently*: the window's last day (`YYYY-MM-DD`, UTC), when it is not
+    /// today: the overview's weeks link there.
+    pub const UNTIL: &str = "until";
 }
 
 /// Restrictions ending within this many days are *Expiring soon*, unless the address says.
@@ -26,7 +32,7 @@ pub const DEFAULT_CHANGED_DAYS: u32 = 7;
 pub const MAX_DAYS: u32 = 366;
 
 /// One tab of the queue (docs/review.md, "The queue").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Tab {
     CanClear,
     Waiting,
@@ -73,7 +79,8 @@ impl Tab {
     }
 
     /// What the tab lists, in one line.
-    pub fn meaning(self, days: u32) -> String {
+    pub fn meaning(self, span: Span) -> String {
+        let days = span.days;
         match self {
             Self::CanClear => "Restricted profiles with an open restriction the end user can clear now by passing an identity check. Those never sent a link from this console come first.".into(),
             Self::Waiting => "A program or trust grant pending, or an identity check under review: oldest first.".into(),
@@ -81,7 +88,10 @@ impl Tab {
             Self::Banned => "Enforcement status banned.".into(),
             Self::Rejected => "A program or trust grant rejected.".into(),
             Self::Expiring => format!("Open restrictions ending within {days} days: soonest first."),
-            Self::Changed => format!("Every status change observed in the last {days} days: newest first."),
+            Self::Changed => match span.until {
+                None => format!("Every status change observed in the last {days} days: newest first."),
+                Some(until) => format!("Every status change observed in the {days} days to {} (UTC): newest first.", ymd(until)),
+            },
         }
     }
 
@@ -102,6 +112,20 @@ impl Tab {
 
     pub fn parse(raw: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|t| t.as_str() == raw)
+    }
+}
+
+/// A tab's window: `days` long, ending now or (*Changed recently*) at the end of
+/// `until`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Span {
+    pub days: u32,
+    pub until: Option<Date>,
+}
+
+impl From<u32> for Span {
+    fn from(days: u32) -> Self {
+        Self { days, until: None }
     }
 }
 
@@ -144,6 +168,7 @@ pub struct ReviewParams {
     pub after: Option<String>,
     pub days: Option<String>,
     pub hide: Option<String>,
+    pub until: Option<String>,
 }
 
 /// A checked queue address.
@@ -156,6 +181,8 @@ pub struct ReviewQuery {
     /// Leave out rows marked followed up (until their date passes or their status
     /// changes again).
     pub hide: bool,
+    /// On *Changed recently*: the window's last day, if not today.
+    pub until: Option<Date>,
 }
 
 impl ReviewParams {
@@ -166,6 +193,7 @@ impl ReviewParams {
             after: given(param::AFTER),
             days: given(param::DAYS),
             hide: given(param::HIDE),
+            until: given(param::UNTIL),
         }
     }
 
@@ -228,12 +256,26 @@ impl ReviewParams {
                 false
             }
         };
+        let until = match self.until.as_deref().map(str::trim) {
+            None => None,
+            Some(_) if tab != Tab::Changed => {
+                errors.push(FieldError::new(
+                    param::UNTIL,
+                    "only applies to the Changed recently tab",
+                ));
+                None
+            }
+            Some(raw) => parse_day(param::UNTIL, raw)
+                .map_err(|e| errors.push(e))
+                .ok(),
+        };
         if errors.is_empty() {
             Ok(ReviewQuery {
                 tab,
                 after,
                 days,
                 hide,
+                until,
             })
         } else {
             Err(errors)
@@ -242,6 +284,14 @@ impl ReviewParams {
 }
 
 impl ReviewQuery {
+    /// This tab's window.
+    pub fn span(&self) -> Span {
+        Span {
+            days: self.days,
+            until: self.until,
+        }
+    }
+
     /// This page's address with rows marked followed up shown or hidden.
     pub fn with_hidden(&self, hide: bool) -> String {
         Self {
@@ -256,6 +306,9 @@ impl ReviewQuery {
         let mut pairs = vec![(param::TAB, tab.as_str().to_owned())];
         if tab == self.tab && tab.default_days().is_some_and(|d| d != self.days) {
             pairs.push((param::DAYS, self.days.to_string()));
+        }
+        if let Some(until) = self.until.filter(|_| tab == self.tab) {
+            pairs.push((param::UNTIL, ymd(until)));
         }
         if self.hide {
             pairs.push((param::HIDE, "1".to_owned()));
@@ -277,6 +330,7 @@ mod tests {
             after: after.map(str::to_owned),
             days: days.map(str::to_owned),
             hide: None,
+            until: None,
         }
     }
 
@@ -319,6 +373,25 @@ mod tests {
             "/review?tab=waiting&hide=1"
         );
         assert_eq!(hidden.with_hidden(false), "/review?tab=banned");
+        let week = ReviewParams {
+            until: Some("2026-03-09".into()),
+            ..params(Some("changed"), None, None)
+        }
+        .parse(true)
+        .unwrap();
+        assert_eq!(week.until.map(ymd).as_deref(), Some("2026-03-09"));
+        assert_eq!(
+            week.href(Tab::Changed, None),
+            "/review?tab=changed&until=2026-03-09"
+        );
+        assert_eq!(week.href(Tab::Banned, None), "/review?tab=banned");
+        for (tab, until) in [("changed", "2026-02-30"), ("banned", "2026-03-09")] {
+            let refused = ReviewParams {
+                until: Some(until.into()),
+                ..params(Some(tab), None, None)
+            };
+            assert_eq!(refused.parse(true).unwrap_err()[0].field, "until");
+        }
         let refused = ReviewParams {
             hide: Some("yes".into()),
             ..params(None, None, None)

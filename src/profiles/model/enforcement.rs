@@ -102,6 +102,19 @@ impl EnforcementAction {
     }
 }
 
+/// The reason the API gives when it names none.
+pub const UNSPECIFIED: &str = "unspecified";
+
+/// The reasons the contract names, in the order the console offers them.
+pub const REASONS: [&str; 6] = [
+    "unsupported_region",
+    "fraud_or_abuse",
+    "high_harm",
+    "usage_policy_violation",
+    "account_compromise",
+    UNSPECIFIED,
+];
+
 /// An action's reason in words, as the API names it; unknown reasons as they came.
 pub fn reason_words(reason: Option<&str>) -> String {
     match reason {

@@ -26,7 +26,8 @@ pub mod write;
 
 pub use details::{check_detail, detail_field, Detail, Details, ExternalUserDetails, DETAILS};
 pub use enforcement::{
-    action_words, reason_words, ActionKind, EnforcementAction, EnforcementStatus,
+    action_words, reason_words, ActionKind, EnforcementAction, EnforcementStatus, REASONS,
+    UNSPECIFIED,
 };
 pub use id::ProfileId;
 pub use lenient::Lenient;

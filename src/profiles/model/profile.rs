@@ -5,12 +5,12 @@
 
 use crate::error::FieldError;
 use crate::profiles::model::details::ExternalUserDetails;
-use crate::profiles::model::enforcement::{EnforcementAction, EnforcementStatus};
+use crate::profiles::model::enforcement::{EnforcementAction, EnforcementStatus, UNSPECIFIED};
 use crate::profiles::model::id::ProfileId;
 use crate::profiles::model::lenient::{Lenient, WireName};
 use crate::profiles::model::programs::{GrantStatus, Programs};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use time::OffsetDateTime;
 
 /// Who the profile stands for (docs/api-contract.md §2.1).
@@ -188,6 +188,16 @@ impl Profile {
             .map(|(name, g)| (name.clone(), g.status.label().to_owned()));
         let programs = self.programs.iter().flat_map(Programs::statuses);
         grants.chain(programs).collect()
+    }
+
+    /// The reasons of the open enforcement actions (GA), as the API names them, each
+    /// once; an action without one counts as the API's `unspecified`.
+    pub fn action_reasons(&self) -> BTreeSet<String> {
+        self.enforcement_actions
+            .iter()
+            .flatten()
+            .map(|a| a.reason.clone().unwrap_or_else(|| UNSPECIFIED.to_owned()))
+            .collect()
     }
 }
 

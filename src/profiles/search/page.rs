@@ -7,7 +7,9 @@ use crate::error::{AppError, FieldError};
 use crate::profiles::columns::{labels, ExportLinks, ProfileColumns, StandingCells};
 use crate::profiles::links::detail_href;
 use crate::profiles::location::ListLocation;
-use crate::profiles::model::{AccessType, EnforcementStatus, ProfileId, Relationship};
+use crate::profiles::model::{
+    reason_words, AccessType, EnforcementStatus, ProfileId, Relationship, REASONS,
+};
 use crate::profiles::search::query::{
     param, GrantFilter, SearchParams, SearchQuery, Sort, SEARCH_PATH,
 };
@@ -155,6 +157,25 @@ fn SearchForm(typed: Memo<SearchParams>, errors: Memo<Vec<FieldError>>) -> impl 
     let grants = std::iter::once(("", "Any"))
         .chain(GrantFilter::ALL.map(|g| (g.as_str(), g.label())))
         .collect::<Vec<_>>();
+    let program_label = if version.has_relationship() {
+        "Trust grant"
+    } else {
+        "Program"
+    };
+    // A reason the API may add later stays selectable when an address names it.
+    let reasons = move || {
+        let current = typed.with(|t| t.get(param::REASON).unwrap_or_default().to_owned());
+        let extra = (!current.is_empty() && !REASONS.contains(&current.as_str()))
+            .then(|| (current.clone(), current.clone()));
+        std::iter::once((String::new(), "Any".to_owned()))
+            .chain(REASONS.map(|r| (r.to_owned(), reason_words(Some(r)))))
+            .chain(extra)
+            .map(|(v, label)| {
+                let selected = v == current;
+                view! { <option value=v selected=selected>{label}</option> }
+            })
+            .collect_view()
+    };
     let sorts = Sort::ALL.map(|s| (s.as_str(), s.label())).to_vec();
     view! {
         <form method="get" action=SEARCH_PATH role="search" class="search-form">
@@ -190,6 +211,22 @@ fn SearchForm(typed: Memo<SearchParams>, errors: Memo<Vec<FieldError>>) -> impl 
                         aria-describedby="search-grant-error">{select(param::GRANT, grants)}</select>
                     <p class="field-error" id="search-grant-error">{error(param::GRANT)}</p>
                 </div>
+                <div class="field">
+                    <label for="search-program">{program_label}</label>
+                    <input id="search-program" type="text" name=param::PROGRAM autocomplete="off" spellcheck="false"
+                        placeholder=if version.has_relationship() { "any" } else { "cyber, efs or any" }
+                        value=value(param::PROGRAM)
+                        aria-invalid=invalid(param::PROGRAM) aria-describedby="search-program-error"/>
+                    <p class="field-error" id="search-program-error">{error(param::PROGRAM)}</p>
+                </div>
+                {version.is_ga().then(|| view! {
+                    <div class="field">
+                        <label for="search-reason">"Action reason"</label>
+                        <select id="search-reason" name=param::REASON aria-invalid=invalid(param::REASON)
+                            aria-describedby="search-reason-error">{reasons}</select>
+                        <p class="field-error" id="search-reason-error">{error(param::REASON)}</p>
+                    </div>
+                })}
                 <div class="field">
                     <label for="search-from">"Created from"</label>
                     <input id="search-from" type="date" name=param::CREATED_FROM value=value(param::CREATED_FROM)

@@ -16,6 +16,8 @@ pub const SEARCH_PATH: &str = "/profiles/search";
 /// Longest search text: far beyond any id, name or metadata value (512 characters at
 /// most) worth typing, short enough that no query is costly.
 pub const MAX_SEARCH_CHARS: usize = 200;
+/// Longest program, grant or reason name accepted: the API's are a few words.
+const MAX_NAME_CHARS: usize = 64;
 /// Longest keyset cursor accepted back from an address.
 const MAX_AFTER_CHARS: usize = 1_200;
 
@@ -92,6 +94,11 @@ pub struct SearchQuery {
     /// A GA enforcement status.
     pub enforcement: Option<EnforcementStatus>,
     pub grant: Option<GrantFilter>,
+    /// The program (GA) or trust grant (2026-03-24) that `grant` is about; alone, any
+    /// status of it.
+    pub program: Option<String>,
+    /// An open enforcement action's reason, as the API names it (GA).
+    pub reason: Option<String>,
     /// Created on or after this day (UTC).
     pub created_from: Option<Date>,
     /// Created on or before this day (UTC).
@@ -110,6 +117,8 @@ pub mod param {
     pub const ACCESS_TYPE: &str = "access_type";
     pub const ENFORCEMENT: &str = "enforcement";
     pub const GRANT: &str = "grant";
+    pub const PROGRAM: &str = "program";
+    pub const REASON: &str = "reason";
     pub const CREATED_FROM: &str = "created_from";
     pub const CREATED_TO: &str = "created_to";
     pub const HAS_KEY: &str = "has_key";
@@ -128,6 +137,8 @@ pub struct SearchParams {
     pub access_type: Option<String>,
     pub enforcement: Option<String>,
     pub grant: Option<String>,
+    pub program: Option<String>,
+    pub reason: Option<String>,
     pub created_from: Option<String>,
     pub created_to: Option<String>,
     pub has_key: Option<String>,
@@ -145,6 +156,8 @@ impl SearchParams {
             access_type: get(param::ACCESS_TYPE),
             enforcement: get(param::ENFORCEMENT),
             grant: get(param::GRANT),
+            program: get(param::PROGRAM),
+            reason: get(param::REASON),
             created_from: get(param::CREATED_FROM),
             created_to: get(param::CREATED_TO),
             has_key: get(param::HAS_KEY),
@@ -161,6 +174,8 @@ impl SearchParams {
             param::ACCESS_TYPE => &self.access_type,
             param::ENFORCEMENT => &self.enforcement,
             param::GRANT => &self.grant,
+            param::PROGRAM => &self.program,
+            param::REASON => &self.reason,
             param::CREATED_FROM => &self.created_from,
             param::CREATED_TO => &self.created_to,
             param::HAS_KEY => &self.has_key,
@@ -177,7 +192,8 @@ impl SearchParams {
     }
 }
 
-fn parse_day(field: &str, raw: &str) -> Result<Date, FieldError> {
+/// A `YYYY-MM-DD` day typed into `field`.
+pub fn parse_day(field: &str, raw: &str) -> Result<Date, FieldError> {
     let number = |part: Option<&str>, len: usize| {
         part.filter(|p| p.len() == len && p.bytes().all(|b| b.is_ascii_digit()))
             .and_then(|p| p.parse::<u16>().ok())
@@ -252,6 +268,24 @@ impl SearchQuery {
             }
             found
         });
+        let mut name = |field: &'static str| {
+            given(field).and_then(|raw| {
+                let raw = raw.trim().to_owned();
+                let named = raw.len() <= MAX_NAME_CHARS
+                    && raw
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
+                if !named {
+                    errors.push(FieldError::new(
+                        field,
+                        format!("must be a name as the API gives it: at most {MAX_NAME_CHARS} letters, digits, _, - or ."),
+                    ));
+                }
+                named.then_some(raw)
+            })
+        };
+        let program = name(param::PROGRAM);
+        let reason = name(param::REASON);
         let mut day = |name: &str| {
             given(name).and_then(|raw| parse_day(name, raw.trim()).map_err(|e| errors.push(e)).ok())
         };
@@ -308,6 +342,8 @@ impl SearchQuery {
                 access_type,
                 enforcement,
                 grant,
+                program,
+                reason,
                 created_from,
                 created_to,
                 has_key,
@@ -333,6 +369,8 @@ impl SearchQuery {
             && self.access_type.is_none()
             && self.enforcement.is_none()
             && self.grant.is_none()
+            && self.program.is_none()
+            && self.reason.is_none()
             && self.created_from.is_none()
             && self.created_to.is_none()
             && self.has_key.is_none()
@@ -340,10 +378,7 @@ impl SearchQuery {
 
     /// This search's address (the page `after` names, if any).
     pub fn href(&self) -> String {
-        let day = |d: Option<Date>| {
-            d.map(|d| format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day()))
-                .unwrap_or_default()
-        };
+        let day = |d: Option<Date>| d.map(crate::timestamp::ymd).unwrap_or_default();
         let sort = match self.sort {
             Sort::Newest => String::new(),
             other => other.as_str().to_owned(),
@@ -374,6 +409,8 @@ impl SearchQuery {
                     .map(|g| g.as_str().to_owned())
                     .unwrap_or_default(),
             ),
+            (param::PROGRAM, self.program.clone().unwrap_or_default()),
+            (param::REASON, self.reason.clone().unwrap_or_default()),
             (param::CREATED_FROM, day(self.created_from)),
             (param::CREATED_TO, day(self.created_to)),
             (param::HAS_KEY, self.has_key.clone().unwrap_or_default()),
@@ -491,6 +528,8 @@ mod tests {
         let errors = parse(&[
             ("relationship", "partner"),
             ("grant", "maybe"),
+            ("program", "cyber' OR 1=1"),
+            ("reason", &"r".repeat(65)),
             ("created_from", "2026-13-01"),
             ("created_to", "2026-02-30"),
             ("has_key", &"k".repeat(MAX_KEY_CHARS + 1)),
@@ -503,6 +542,8 @@ mod tests {
             [
                 "relationship",
                 "grant",
+                "program",
+                "reason",
                 "created_from",
                 "created_to",
                 "has_key",
@@ -520,6 +561,8 @@ mod tests {
             ("q", "Zoë & co=1"),
             ("relationship", "resold"),
             ("grant", "none"),
+            ("program", "efs"),
+            ("reason", "high_harm"),
             ("created_from", "2026-04-01"),
             ("created_to", "2026-04-30"),
             ("has_key", "crm id"),
@@ -527,6 +570,10 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(q.grant, Some(GrantFilter::None));
+        assert_eq!(
+            (q.program.as_deref(), q.reason.as_deref()),
+            (Some("efs"), Some("high_harm"))
+        );
         let href = q.href();
         assert!(
             href.starts_with("/profiles/search?q=Zo%C3%AB%20%26%20co%3D1&"),
