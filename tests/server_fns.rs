@@ -1680,3 +1680,105 @@ fn a_server_function_posted_as_a_form_redirects_only_to_this_console() {
         }
     });
 }
+
+/// Setting an external id other profiles hold is held once for a warning under the
+/// External ID, with and without JavaScript; saving again saves. An edit that keeps the
+/// profile's own id is not asked.
+#[test]
+fn a_form_setting_an_external_id_others_hold_warns_then_saves_when_pressed_again() {
+    on_shared_runtime(async {
+        let console = Console::start().await;
+        let (_, body) = console
+            .json(
+                "create",
+                json!({"profile": {"name": "Twin One", "external_id": "shared-9"}}),
+            )
+            .await;
+        let twin: Profile = serde_json::from_str(&body).unwrap();
+        let mut typed = vec![
+            ("external_id", "shared-9"),
+            ("name", "Twin Two"),
+            ("relationship", "external"),
+            ("keep_external_id", ""),
+            ("intent", "save"),
+        ];
+        let calls = console.upstream_calls().await;
+        let (status, headers, html) = console.post_form("/profiles/new", &typed).await;
+        assert_eq!(status, 400, "held for the warning");
+        assert_eq!(headers[header::CACHE_CONTROL], "no-store");
+        let html = html.replace("<!>", "");
+        assert!(
+            html.contains(&format!(
+                "1 other profile already has this external ID: Twin One ({}). The API allows it: press Save again to keep it.",
+                twin.id
+            )),
+            "{html}"
+        );
+        assert!(html.contains("Not saved yet: read the warning below"));
+        assert!(html.contains(r#"name="keep_external_id" value="shared-9""#));
+        assert!(
+            html.contains(r#"value="Twin Two""#),
+            "what was typed is kept"
+        );
+        assert_eq!(console.upstream_calls().await, calls, "nothing sent");
+
+        // The island's post: the same warning, by its field.
+        let (status, _, body) = console.post_form_for_json("/profiles/new", &typed).await;
+        assert_eq!(status, 400);
+        let AppError::Invalid { errors, .. } = app_error(&body) else {
+            panic!("{body}")
+        };
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].field, "keep_external_id");
+
+        // Saving again, the id kept: created, a second holder of the id.
+        typed[3] = ("keep_external_id", "shared-9");
+        let (status, _, _) = console.post_form("/profiles/new", &typed).await;
+        assert_eq!(status, 303);
+        let (_, body) = console
+            .form("same-external-id", &format!("id={}", twin.id))
+            .await;
+        assert!(body.contains("Twin Two"), "{body}");
+
+        // An edit keeping the profile's own id saves at once; changing it to a held one
+        // is asked about.
+        let (_, body) = console
+            .json(
+                "create",
+                json!({"profile": {"name": "Other", "external_id": "own-1"}}),
+            )
+            .await;
+        let other: Profile = serde_json::from_str(&body).unwrap();
+        let path = format!("/profiles/{}/edit", other.id);
+        let loaded_at = profiles_admin::timestamp::rfc3339(other.updated_at);
+        let edit = |external_id: &'static str, name: &'static str| {
+            vec![
+                ("external_id", external_id.to_owned()),
+                ("name", name.to_owned()),
+                ("relationship", "external".to_owned()),
+                ("loaded_external_id", "own-1".to_owned()),
+                ("loaded_name", "Other".to_owned()),
+                ("loaded_relationship", "external".to_owned()),
+                ("loaded_updated_at", loaded_at.clone()),
+                ("overwrite", "0".to_owned()),
+                ("intent", "save".to_owned()),
+            ]
+        };
+        let send = |fields: Vec<(&'static str, String)>| {
+            let (path, console) = (path.clone(), &console);
+            async move {
+                let pairs: Vec<(&str, &str)> =
+                    fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                console.post_form(&path, &pairs).await
+            }
+        };
+        let (status, _, html) = send(edit("shared-9", "Other")).await;
+        assert_eq!(status, 400);
+        assert!(
+            html.contains("2 other profiles already have this external ID"),
+            "{html}"
+        );
+        let (status, _, _) = send(edit("own-1", "Renamed")).await;
+        assert_eq!(status, 303, "its own id is not asked about");
+    });
+}

@@ -105,6 +105,25 @@ impl Index {
         .await
     }
 
+    /// The profiles the index holds with `external_id`, but for `except`, newest first,
+    /// at most `limit`: (id, name). One range of the external id's index.
+    pub async fn holding_external_id(
+        &self,
+        external_id: &str,
+        except: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<(String, Option<String>)>, sqlx::Error> {
+        sqlx::query_as(
+            "SELECT id, name FROM indexed_profiles WHERE external_id = $1 AND id <> $2 \
+             AND gone_at IS NULL ORDER BY created_at DESC, id DESC LIMIT $3",
+        )
+        .bind(external_id)
+        .bind(except.unwrap_or_default())
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+    }
+
     /// One page of results for `query`.
     pub async fn search(&self, query: &SearchQuery) -> Result<SearchPage, SearchError> {
         let after = query.after.as_deref().map(Position::decode).transpose()?;

@@ -62,6 +62,60 @@ pub async fn same_external_id(id: String) -> Result<SharedExternalId, AppError> 
     Ok(SharedExternalId { others, more })
 }
 
+/// Why a save is held: other profiles already hold the external id it would set, and
+/// the user has not yet chosen to keep it (`ProfileForm::unconfirmed_external_id`). The
+/// API allows it, so this is a warning: the form comes back with it under the External
+/// ID and the id marked kept, and saving again saves. `None`: nothing to ask, including
+/// when the index cannot be read (the warning never blocks a save).
+#[cfg(feature = "ssr")]
+pub async fn held_for_shared_id(
+    state: &crate::state::AppState,
+    form: &mut crate::profiles::form::data::ProfileForm,
+    own: Option<&ProfileId>,
+) -> Option<AppError> {
+    use crate::error::FieldError;
+    use crate::profiles::form::data::names;
+    let external_id = form.unconfirmed_external_id()?.to_owned();
+    let holders = match state
+        .index
+        .holding_external_id(&external_id, own.map(ProfileId::as_str), MAX_LISTED + 1)
+        .await
+    {
+        Ok(holders) => holders,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot read the index for a shared external id; saving without the warning");
+            return None;
+        }
+    };
+    if holders.is_empty() {
+        return None;
+    }
+    let named: Vec<String> = holders
+        .iter()
+        .take(3)
+        .map(|(id, name)| match name {
+            Some(name) => format!("{name} ({id})"),
+            None => id.clone(),
+        })
+        .collect();
+    let count = match holders.len() {
+        1 => "1 other profile already has".to_owned(),
+        n if n > MAX_LISTED as usize => {
+            format!("More than {MAX_LISTED} other profiles already have")
+        }
+        n => format!("{n} other profiles already have"),
+    };
+    let message = format!(
+        "{count} this external ID: {}. The API allows it: press Save again to keep it.",
+        named.join(", ")
+    );
+    form.keep_external_id = external_id;
+    Some(AppError::invalid(vec![FieldError::new(
+        names::KEEP_EXTERNAL_ID,
+        message,
+    )]))
+}
+
 /// "Same external ID": the other profiles holding `external_id`, each a link to its page;
 /// nothing when there are none.
 #[component]

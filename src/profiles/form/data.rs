@@ -66,6 +66,9 @@ pub struct ProfileForm {
     pub loaded: Option<Loaded>,
     /// The user was warned that the profile changed elsewhere and saves anyway.
     pub overwrite: bool,
+    /// The external id the user was warned other profiles already hold, and keeps: a
+    /// save setting it again is not held for the warning (`duplicates.rs`).
+    pub keep_external_id: String,
 }
 
 /// What a submit button asks for. Without JavaScript each one is a POST that comes back
@@ -116,6 +119,9 @@ pub mod names {
     pub const ACCESS_TYPE: &str = "access_type";
     pub const INTENT: &str = "intent";
     pub const OVERWRITE: &str = "overwrite";
+    /// Hidden: see [`super::ProfileForm::keep_external_id`]. Also the field the warning
+    /// is shown for, under the External ID.
+    pub const KEEP_EXTERNAL_ID: &str = "keep_external_id";
     pub const LOADED_EXTERNAL_ID: &str = "loaded_external_id";
     pub const LOADED_NAME: &str = "loaded_name";
     pub const LOADED_RELATIONSHIP: &str = "loaded_relationship";
@@ -158,6 +164,7 @@ impl ProfileForm {
             rows: Vec::new(),
             loaded: None,
             overwrite: false,
+            keep_external_id: String::new(),
         }
     }
 
@@ -202,6 +209,7 @@ impl ProfileForm {
                 .collect(),
             loaded: Some(loaded),
             overwrite: false,
+            keep_external_id: String::new(),
         }
     }
 
@@ -259,6 +267,7 @@ impl ProfileForm {
             rows,
             loaded,
             overwrite: text(names::OVERWRITE) == "1",
+            keep_external_id: text(names::KEEP_EXTERNAL_ID),
         };
         let intent = Intent::parse(&text(names::INTENT));
         (form, intent)

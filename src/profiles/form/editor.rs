@@ -82,6 +82,10 @@ pub fn ProfileEditor(
                     } else {
                         "Your platform's id for this user or organization. Optional."
                     }/>
+                // The shared-id warning (`duplicates.rs`), and the id the user keeps after it.
+                <FieldErrors id=format!("{}-error", names::KEEP_EXTERNAL_ID) field=names::KEEP_EXTERNAL_ID.to_owned()
+                    messages=shown.messages(names::KEEP_EXTERNAL_ID)/>
+                <input type="hidden" name=names::KEEP_EXTERNAL_ID value=form.keep_external_id.clone()/>
                 <TextField label="Name" name=names::NAME value=form.name.clone() shown=shown.clone()
                     hint=if ga { "Optional." } else { "Optional; required when the relationship is \"resold\"." }/>
                 {kind}

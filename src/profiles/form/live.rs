@@ -47,13 +47,19 @@ fn FormProblems(refusal: RwSignal<Option<AppError>>) -> impl IntoView {
         refusal.get().map(|error| match error {
             AppError::Invalid { errors, request_id } => {
                 let count = errors.len();
+                let only_warned = errors.iter().all(|e| e.field == names::KEEP_EXTERNAL_ID);
+                let lead = if only_warned {
+                    "Not saved yet: read the warning below, then save again to go ahead.".to_owned()
+                } else {
+                    format!("The profile was not saved: {count} problem(s), marked below.")
+                };
                 let general: Vec<FieldError> = errors
                     .into_iter()
                     .filter(|e| !is_form_field(&e.field))
                     .collect();
                 view! {
                     <div class="error-panel" role="alert">
-                        <p>{format!("The profile was not saved: {count} problem(s), marked below.")}</p>
+                        <p>{lead}</p>
                         {general.into_iter().map(|e| view! { <p>{e.to_string()}</p> }).collect_view()}
                         {request_id.map(|id| view! { <RequestId id/> })}
                     </div>
@@ -69,7 +75,12 @@ fn FormProblems(refusal: RwSignal<Option<AppError>>) -> impl IntoView {
 fn is_form_field(field: &str) -> bool {
     matches!(
         field,
-        names::EXTERNAL_ID | names::NAME | names::RELATIONSHIP | names::ACCESS_TYPE | "metadata"
+        names::EXTERNAL_ID
+            | names::KEEP_EXTERNAL_ID
+            | names::NAME
+            | names::RELATIONSHIP
+            | names::ACCESS_TYPE
+            | "metadata"
     ) || field.starts_with("row-")
         || DETAILS.iter().any(|d| field == names::detail(d.key))
 }
@@ -242,6 +253,9 @@ mod dom {
                                 let _ = flag.set_attribute("value", "1");
                             }
                         }
+                        if let AppError::Invalid { errors, .. } = &error {
+                            keep_warned_id(&form, errors, &live.read(&form).1.external_id);
+                        }
                         live.refusal.set(Some(error));
                         let (fields, typed) = live.read(&form);
                         live.show(&form, &fields, &typed);
@@ -260,6 +274,17 @@ mod dom {
             if let Some(status) = first(form, ".form-actions [role=status]") {
                 status.set_text_content(Some(if pending { "Saving…" } else { "" }));
             }
+        }
+    }
+
+    /// After the shared-id warning, marks the id warned about as kept, as the server's
+    /// form does without JavaScript: the next save sends it.
+    fn keep_warned_id(form: &HtmlFormElement, errors: &[FieldError], typed: &str) {
+        if !errors.iter().any(|e| e.field == names::KEEP_EXTERNAL_ID) {
+            return;
+        }
+        if let Some(kept) = first(form, &format!("[name={}]", names::KEEP_EXTERNAL_ID)) {
+            let _ = kept.set_attribute("value", typed);
         }
     }
 

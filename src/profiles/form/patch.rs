@@ -20,6 +20,18 @@ impl ProfileForm {
             .collect()
     }
 
+    /// The external id saving would set, where it is new to the profile (any on a create;
+    /// a changed one on an edit) and the user has not already chosen to keep it though
+    /// other profiles hold it: what the duplicate warning asks about.
+    pub fn unconfirmed_external_id(&self) -> Option<&str> {
+        let id = self.external_id.as_str();
+        let unchanged = self
+            .loaded
+            .as_ref()
+            .is_some_and(|l| l.external_id.as_deref() == Some(id));
+        (!id.is_empty() && !unchanged && self.keep_external_id != id).then_some(id)
+    }
+
     /// The body of the create call, if the form is valid.
     pub fn new_profile(&self) -> Result<NewProfile, Vec<FieldError>> {
         let errors = self.check();

@@ -12,6 +12,7 @@
 use crate::auth::authorized::Authorized;
 use crate::auth::Permission;
 use crate::error::AppError;
+use crate::profiles::duplicates::held_for_shared_id;
 use crate::profiles::form::data::{Intent, ProfileForm};
 use crate::profiles::form::handover::{PostedDelete, PostedEnrollment, PostedForm, Saved};
 use crate::profiles::links::{after_delete_href, detail_href, from_param, FROM};
@@ -134,11 +135,14 @@ async fn create(State(state): State<AppState>, request: Request) -> Response {
         (Err(refused), _) => Some(refused),
         (Ok(user), Intent::Save) => match form.new_profile() {
             Err(errors) => Some(AppError::invalid(errors)),
-            Ok(profile) => match service::create(&state, &user, profile).await {
-                Ok(created) => {
-                    return saved(&parts, detail_href(&created.id, &from, Some("created")))
-                }
-                Err(e) => Some(form.place(e)),
+            Ok(profile) => match held_for_shared_id(&state, &mut form, None).await {
+                Some(warning) => Some(warning),
+                None => match service::create(&state, &user, profile).await {
+                    Ok(created) => {
+                        return saved(&parts, detail_href(&created.id, &from, Some("created")))
+                    }
+                    Err(e) => Some(form.place(e)),
+                },
             },
         },
         (Ok(_), other) => {
@@ -218,6 +222,9 @@ async fn save(
     let update = form.update().map_err(AppError::invalid)?;
     if update == Default::default() {
         return Ok(false);
+    }
+    if let Some(warning) = held_for_shared_id(state, form, Some(id)).await {
+        return Err(warning);
     }
     let result = service::update(state, user, id, update, form.guard().as_deref()).await;
     match result {

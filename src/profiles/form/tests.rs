@@ -430,3 +430,39 @@ fn a_nul_or_a_control_character_in_a_hash_is_refused_next_to_its_field() {
         "nothing with a NUL is ever sent"
     );
 }
+
+#[test]
+fn only_a_new_external_id_not_yet_kept_is_asked_about() {
+    let mut create = ProfileForm::for_create(ApiVersion::Ga);
+    assert_eq!(create.unconfirmed_external_id(), None, "none typed");
+    create.external_id = "crm-7".into();
+    assert_eq!(create.unconfirmed_external_id(), Some("crm-7"));
+    let (read, _) = ProfileForm::from_pairs(
+        &[
+            ("external_id".into(), "crm-7".into()),
+            (names::KEEP_EXTERNAL_ID.into(), "crm-7".into()),
+        ],
+        ApiVersion::Ga,
+    );
+    assert_eq!(
+        read.unconfirmed_external_id(),
+        None,
+        "kept after the warning"
+    );
+    let (changed, _) = ProfileForm::from_pairs(
+        &[
+            ("external_id".into(), "crm-8".into()),
+            (names::KEEP_EXTERNAL_ID.into(), "crm-7".into()),
+        ],
+        ApiVersion::Ga,
+    );
+    assert_eq!(
+        changed.unconfirmed_external_id(),
+        Some("crm-8"),
+        "a different id is asked about again"
+    );
+    let mut edit = ProfileForm::for_edit(&profile(), ApiVersion::Beta20260324);
+    assert_eq!(edit.unconfirmed_external_id(), None, "the profile's own id");
+    edit.external_id = "user_2".into();
+    assert_eq!(edit.unconfirmed_external_id(), Some("user_2"));
+}
