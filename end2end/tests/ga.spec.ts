@@ -134,6 +134,64 @@ for (const javaScriptEnabled of [true, false]) {
       expect(page.url()).not.toContain(await link.getAttribute("href"));
     });
 
+    test("the overview's figures link to the search and queue views that list them", async ({ page }) => {
+      const errors = watchForErrors(page);
+      await searchFor(page, "enforcement=banned");
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Overview" }).click();
+      await expect(page).toHaveURL(/\/overview$/);
+      if (javaScriptEnabled) await hydrated(page);
+      const row = (section: string, label: RegExp) =>
+        page.getByRole("region", { name: section }).locator("tbody tr", { has: page.locator("th", { hasText: label }) });
+      const banned = row("By enforcement status", /^banned$/).getByRole("link");
+      const count = Number(await banned.innerText());
+      expect(count).toBeGreaterThan(0);
+      await banned.click();
+      await expect(page).toHaveURL(/\/profiles\/search\?enforcement=banned$/);
+      const statuses = await resultRows(page).locator("td:nth-child(6)").allInnerTexts();
+      expect(statuses.length).toBe(Math.min(count, 50));
+      for (const cell of statuses) expect(cell.trim()).toBe("banned");
+
+      await page.goto("/overview");
+      const reason = page.getByRole("region", { name: "Open enforcement actions by reason" }).locator("tbody tr a").first();
+      await reason.click();
+      await expect(page).toHaveURL(/\/profiles\/search\?reason=[a-z_]+$/);
+      await expect(resultRows(page).first()).toBeVisible();
+
+      await page.goto("/overview");
+      const thisWeek = page.getByRole("region", { name: "Status changes per week" }).locator("tbody tr a").last();
+      await thisWeek.click();
+      await expect(page).toHaveURL(/\/review\?tab=changed&until=\d{4}-\d{2}-\d{2}$/);
+      await expect(page.getByText(/Every status change observed in the 7 days to \d{4}-\d{2}-\d{2} \(UTC\)/)).toBeVisible();
+
+      await page.goto("/overview");
+      await page.getByLabel("Weeks shown").fill("4");
+      await page.getByRole("button", { name: "Show" }).click();
+      await expect(page).toHaveURL(/\/overview\?weeks=4$/);
+      await expect(page.getByRole("region", { name: "Profiles created per week" }).locator("tbody tr")).toHaveCount(4);
+      expect(errors).toEqual([]);
+    });
+
+    test("an external id another profile holds is warned about, then saved when pressed again", async ({ page }) => {
+      const shared = `dup-${javaScriptEnabled ? "js" : "nojs"}-${Date.now()}`;
+      for (const name of ["First holder", "Second holder"]) {
+        await page.goto("/profiles/new");
+        if (javaScriptEnabled) await hydrated(page);
+        await field(page, "External ID").fill(shared);
+        await field(page, "Name").fill(`${name} ${shared}`);
+        await page.getByRole("button", { name: "Create profile" }).click();
+        if (name === "Second holder") {
+          const warning = page.locator("#keep_external_id-error");
+          await expect(warning).toContainText(`1 other profile already has this external ID: First holder ${shared}`);
+          await expect(page.getByRole("alert")).toContainText("Not saved yet");
+          await expect(field(page, "Name")).toHaveValue(`${name} ${shared}`);
+          await page.getByRole("button", { name: "Create profile" }).click();
+        }
+        await expect(page.getByRole("status").filter({ hasText: "Profile created." })).toBeVisible();
+      }
+      const same = page.getByRole("region", { name: "Same external ID" });
+      await expect(same).toContainText(`First holder ${shared}`);
+    });
+
     test("create with external user details, then edit: what is set can change but not be cleared", async ({ page }) => {
       const suffix = javaScriptEnabled ? "js" : "nojs";
       await page.goto("/profiles/new");
@@ -225,6 +283,8 @@ for (const scheme of ["light", "dark"] as const) {
       "/review",
       "/review?tab=waiting",
       "/review?tab=changed",
+      "/overview",
+      "/overview?weeks=52",
     ]) {
       await page.goto(path);
       await hydrated(page);
