@@ -150,7 +150,7 @@ async fn main() {
         for _ in 0..RUNS {
             let started = Instant::now();
             index
-                .queue_page(tab, 14, None, false, 50)
+                .queue_page(tab, 14, None, false, &Default::default(), 50)
                 .await
                 .expect("the tab reads");
             times.push(started.elapsed().as_secs_f64() * 1000.0);
@@ -165,7 +165,7 @@ async fn main() {
         let fresh = Index::open(&db).await.expect("the index opens");
         let started = Instant::now();
         fresh
-            .queue_counts(&Tab::ALL, 14, 7, false)
+            .queue_counts(&Tab::ALL, 14, 7, false, &Default::default())
             .await
             .expect("the counts");
         times.push(started.elapsed().as_secs_f64() * 1000.0);

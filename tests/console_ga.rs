@@ -386,6 +386,7 @@ fn the_review_queue_lists_who_can_clear_now_and_generates_their_link_in_place() 
                 14,
                 None,
                 false,
+                &Default::default(),
                 100,
             )
             .await
@@ -499,6 +500,7 @@ fn a_row_marked_followed_up_hides_until_its_status_changes() {
                 14,
                 None,
                 false,
+                &Default::default(),
                 100,
             )
             .await
@@ -761,6 +763,16 @@ fn the_overview_shows_each_figure_linked_to_the_view_that_lists_it() {
         assert!(html.contains("in the 7 days to 2026-03-09 (UTC)"), "{html}");
         let (_, html) = get("/review?tab=banned&until=2026-03-09").await;
         assert!(html.contains("only applies to the Changed recently tab"));
+        // The queue takes the search page's filters, kept in its links.
+        let (status, html) = get("/review?tab=restricted&access_type=application").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            html.contains(r#"<details open class="queue-filters">"#),
+            "{html}"
+        );
+        assert!(html.contains(r#"href="/review?tab=banned&amp;access_type=application""#));
+        let (_, html) = get("/review?tab=restricted&enforcement=frozen").await;
+        assert!(html.contains("must be unrestricted, pending, restricted or banned"));
         let (_, html) = get("/overview?weeks=500").await;
         assert!(
             html.contains("must be a whole number of weeks from 1 to 104"),

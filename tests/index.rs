@@ -997,7 +997,7 @@ async fn whole_tab(index: &Index, tab: Tab, days: u32) -> Vec<String> {
     let mut after = None;
     loop {
         let (rows, more) = index
-            .queue_page(tab, days, after.as_ref(), false, 4)
+            .queue_page(tab, days, after.as_ref(), false, &SearchQuery::default(), 4)
             .await
             .unwrap();
         ids.extend(rows.iter().map(|r| r.id.clone()));
@@ -1067,7 +1067,10 @@ async fn each_queue_tab_holds_exactly_the_profiles_it_names_and_counts_them() {
                     .collect()
             };
             let tabs = Tab::ALL;
-            let counts = index.queue_counts(&tabs, 14, 7, false).await.unwrap();
+            let counts = index
+                .queue_counts(&tabs, 14, 7, false, &SearchQuery::default())
+                .await
+                .unwrap();
             for (tab, count) in counts {
                 let paged = whole_tab(&index, tab, 14).await;
                 let unique: std::collections::BTreeSet<String> = paged.iter().cloned().collect();
@@ -1085,7 +1088,7 @@ async fn each_queue_tab_holds_exactly_the_profiles_it_names_and_counts_them() {
             let after_mint = whole_tab(&index, Tab::CanClear, 14).await;
             assert_eq!(after_mint.last(), Some(&can_clear[0]));
             let (rows, _) = index
-                .queue_page(Tab::CanClear, 14, None, false, 100)
+                .queue_page(Tab::CanClear, 14, None, false, &SearchQuery::default(), 100)
                 .await
                 .unwrap();
             let sent = rows.iter().find(|r| r.id == can_clear[0]).unwrap();
@@ -1110,7 +1113,7 @@ async fn each_queue_tab_holds_exactly_the_profiles_it_names_and_counts_them() {
                 .await
                 .unwrap();
             let (changed, _) = index
-                .queue_page(Tab::Changed, 7, None, false, 100)
+                .queue_page(Tab::Changed, 7, None, false, &SearchQuery::default(), 100)
                 .await
                 .unwrap();
             assert_eq!(
@@ -1215,7 +1218,7 @@ async fn stale_queue_counts_are_answered_at_once_and_counted_again_behind() {
             let banned = |counts: Vec<(Tab, u64)>| counts[0].1;
             let before = banned(
                 index
-                    .queue_counts(&[Tab::Banned], 14, 7, false)
+                    .queue_counts(&[Tab::Banned], 14, 7, false, &SearchQuery::default())
                     .await
                     .unwrap(),
             );
@@ -1249,7 +1252,7 @@ async fn stale_queue_counts_are_answered_at_once_and_counted_again_behind() {
             assert_eq!(
                 banned(
                     index
-                        .queue_counts(&[Tab::Banned], 14, 7, false)
+                        .queue_counts(&[Tab::Banned], 14, 7, false, &SearchQuery::default())
                         .await
                         .unwrap()
                 ),
@@ -1259,7 +1262,7 @@ async fn stale_queue_counts_are_answered_at_once_and_counted_again_behind() {
             until("the recount", || async {
                 banned(
                     index
-                        .queue_counts(&[Tab::Banned], 14, 7, false)
+                        .queue_counts(&[Tab::Banned], 14, 7, false, &SearchQuery::default())
                         .await
                         .unwrap(),
                 ) == before + 1
@@ -1351,7 +1354,13 @@ async fn every_overview_figure_equals_what_its_link_lists() {
             assert!(this_week.count >= 2, "the action and the status it changed");
             for week in &figures.changes {
                 let counted = index
-                    .queue_counts(&[Tab::Changed], 14, changed_in_week(week.last), false)
+                    .queue_counts(
+                        &[Tab::Changed],
+                        14,
+                        changed_in_week(week.last),
+                        false,
+                        &SearchQuery::default(),
+                    )
                     .await
                     .unwrap();
                 assert_eq!(counted[0].1, week.count, "changes to {}", week.last);
@@ -1362,10 +1371,42 @@ async fn every_overview_figure_equals_what_its_link_lists() {
                     14,
                     changed_in_week(today - time::Duration::days(7)),
                     false,
+                    &SearchQuery::default(),
                 )
                 .await
                 .unwrap();
             assert_eq!(older[0].1, 0, "last week saw no change");
+            // The queue's tabs take the search page's filters: a tab filtered lists and
+            // counts what the tab and the search have in common.
+            let kind = again.kind().to_owned();
+            let filters = search(&[("access_type", &kind), ("reason", "high_harm")]);
+            let application: std::collections::BTreeSet<String> =
+                ids(&index, &filters).await.into_iter().collect();
+            for tab in [Tab::CanClear, Tab::Restricted, Tab::Expiring, Tab::Waiting] {
+                let every: std::collections::BTreeSet<String> =
+                    whole_tab(&index, tab, 14).await.into_iter().collect();
+                let (rows, more) = index
+                    .queue_page(tab, 14, None, false, &filters, 1000)
+                    .await
+                    .unwrap();
+                assert!(!more);
+                let narrowed: std::collections::BTreeSet<String> =
+                    rows.into_iter().map(|r| r.id).collect();
+                let expected: std::collections::BTreeSet<String> =
+                    every.intersection(&application).cloned().collect();
+                assert_eq!(narrowed, expected, "{tab:?}");
+                let counted = index
+                    .queue_counts(&[tab], 14, 7, false, &filters)
+                    .await
+                    .unwrap();
+                assert_eq!(counted[0].1, expected.len() as u64, "{tab:?}");
+                if tab == Tab::CanClear {
+                    assert!(
+                        expected.contains(id.as_str()),
+                        "the profile just restricted"
+                    );
+                }
+            }
             assert!(!figures.top_keys.is_empty());
             assert!(figures
                 .top_keys

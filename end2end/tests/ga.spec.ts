@@ -171,6 +171,20 @@ for (const javaScriptEnabled of [true, false]) {
       expect(errors).toEqual([]);
     });
 
+    test("the review queue takes the search page's filters and keeps them in its links", async ({ page }) => {
+      await searchFor(page, "enforcement=restricted");
+      await page.goto("/review?tab=restricted");
+      if (javaScriptEnabled) await hydrated(page);
+      await page.getByText("Filters", { exact: true }).click();
+      await field(page, "Access type").selectOption("passthrough");
+      await page.getByRole("button", { name: "Apply filters" }).click();
+      await expect(page).toHaveURL(/\/review\?tab=restricted&access_type=passthrough$/);
+      const tabs = page.getByRole("navigation", { name: "Review queue" });
+      await expect(tabs.getByRole("link", { name: /^Banned \d+$/ })).toHaveAttribute("href", "/review?tab=banned&access_type=passthrough");
+      await page.getByRole("link", { name: "Clear filters" }).click();
+      await expect(page).toHaveURL(/\/review\?tab=restricted$/);
+    });
+
     test("an external id another profile holds is warned about, then saved when pressed again", async ({ page }) => {
       const shared = `dup-${javaScriptEnabled ? "js" : "nojs"}-${Date.now()}`;
       for (const name of ["First holder", "Second holder"]) {

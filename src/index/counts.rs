@@ -37,8 +37,8 @@ impl<K, V> Default for Kept<K, V> {
 pub(super) struct CountCache {
     /// The program pass's backlog.
     pub(super) backlog: Kept<(), u64>,
-    /// The queue's tabs, by the tabs asked for and their windows.
-    pub(super) tabs: Kept<(Vec<Tab>, Window), Counts>,
+    /// The queue's tabs, by the tabs asked for, their windows and the filters' address.
+    pub(super) tabs: Kept<(Vec<Tab>, Window, String), Counts>,
     /// The overview, by its number of weeks and the day they end.
     pub(super) overview: Kept<(u32, Date), Arc<Figures>>,
 }

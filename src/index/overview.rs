@@ -118,14 +118,20 @@ impl Index {
         let mut changes = Vec::new();
         for last in week_ends(today, weeks) {
             let mut sql = Statement::new();
-            let filters = self.filters(&mut sql, &created_in_week(last));
+            let filters = Self::filters(&mut sql, &created_in_week(last));
             sql.sql = format!("SELECT COUNT(*) FROM indexed_profiles p WHERE {filters}");
             created.push(Week {
                 last,
                 count: self.scalar(sql).await?,
             });
             let mut sql = Statement::new();
-            let scope = Self::tab_scope(Tab::Changed, changed_in_week(last), false, &mut sql);
+            let scope = Self::tab_scope(
+                Tab::Changed,
+                changed_in_week(last),
+                false,
+                &SearchQuery::default(),
+                &mut sql,
+            );
             sql.sql = format!("SELECT COUNT(*) {scope}");
             changes.push(Week {
                 last,

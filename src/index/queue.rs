@@ -6,6 +6,7 @@ use super::counts::{Counts, Window};
 use super::store::Index;
 use super::timeline::TimelineEntry;
 use crate::db::Statement;
+use crate::profiles::search::query::SearchQuery;
 use crate::review::tabs::{After, Span, Tab};
 use crate::timestamp::{day_stamp, stamp, ymd};
 use sqlx::Row;
@@ -114,12 +115,14 @@ impl Index {
     }
 
     /// What a tab covers, as `FROM … WHERE …` over `p` (and `c` on *Changed recently*):
-    /// its condition, its window's bound, profiles gone left out, and followed-up rows
-    /// when hidden. The one place the page, the counts and an export's keys read it from.
+    /// its condition, its window's bounds, the search page's filters (profiles gone left
+    /// out), and followed-up rows when hidden. The one place the page, the counts, an
+    /// export's keys and the overview's weeks read it from.
     pub(super) fn tab_scope(
         tab: Tab,
         span: Span,
         hide_followed_up: bool,
+        filters: &SearchQuery,
         sql: &mut Statement,
     ) -> String {
         let (condition, _) = Self::tab_sql(tab);
@@ -140,7 +143,8 @@ impl Index {
         } else {
             String::new()
         };
-        format!("FROM {from} WHERE ({condition}) AND p.gone_at IS NULL{hidden}")
+        let filters = Self::filters(sql, filters);
+        format!("FROM {from} WHERE ({condition}) AND {filters}{hidden}")
     }
 
     /// One page of a tab: up to `limit` rows after `after`, and whether there are more.
@@ -150,11 +154,12 @@ impl Index {
         span: impl Into<Span>,
         after: Option<&After>,
         hide_followed_up: bool,
+        filters: &SearchQuery,
         limit: u32,
     ) -> Result<(Vec<QueueRow>, bool), sqlx::Error> {
         let (_, key) = Self::tab_sql(tab);
         let mut sql = Statement::new();
-        let scope = Self::tab_scope(tab, span.into(), hide_followed_up, &mut sql);
+        let scope = Self::tab_scope(tab, span.into(), hide_followed_up, filters, &mut sql);
         let (id, order) = if tab == Tab::Changed {
             ("c.id", "DESC")
         } else {
@@ -246,18 +251,24 @@ impl Index {
         expiring_days: u32,
         changed: impl Into<Span>,
         hide_followed_up: bool,
+        filters: &SearchQuery,
     ) -> Result<Counts, sqlx::Error> {
         let window = (expiring_days, changed.into(), hide_followed_up);
-        let tabs = tabs.to_vec();
+        let (tabs, filters) = (tabs.to_vec(), filters.clone());
         self.kept(
             |cache| &mut cache.tabs,
-            (tabs.clone(), window),
-            move |index| async move { index.count_tabs(&tabs, window).await },
+            (tabs.clone(), window, filters.href()),
+            move |index| async move { index.count_tabs(&tabs, window, &filters).await },
         )
         .await
     }
 
-    async fn count_tabs(&self, tabs: &[Tab], window: Window) -> Result<Counts, sqlx::Error> {
+    async fn count_tabs(
+        &self,
+        tabs: &[Tab],
+        window: Window,
+        filters: &SearchQuery,
+    ) -> Result<Counts, sqlx::Error> {
         let (expiring_days, changed_days, hide_followed_up) = window;
         let mut counts = Vec::with_capacity(tabs.len());
         for &tab in tabs {
@@ -267,7 +278,7 @@ impl Index {
                 expiring_days.into()
             };
             let mut sql = Statement::new();
-            let scope = Self::tab_scope(tab, span, hide_followed_up, &mut sql);
+            let scope = Self::tab_scope(tab, span, hide_followed_up, filters, &mut sql);
             sql.sql = format!("SELECT COUNT(*) {scope}");
             let n: i64 = sqlx::query_scalar_with(&sql.sql, sql.args)
                 .fetch_one(&self.pool)
@@ -330,10 +341,11 @@ impl Index {
         tab: Tab,
         span: Span,
         hide_followed_up: bool,
+        filters: &SearchQuery,
         limit: usize,
     ) -> Result<Vec<String>, sqlx::Error> {
         let mut sql = Statement::new();
-        let scope = Self::tab_scope(tab, span, hide_followed_up, &mut sql);
+        let scope = Self::tab_scope(tab, span, hide_followed_up, filters, &mut sql);
         sql.sql = format!(
             "SELECT DISTINCT k.meta_key FROM indexed_metadata_keys k WHERE k.profile_id IN \
              (SELECT p.id {scope}) ORDER BY k.meta_key LIMIT {}",

@@ -184,7 +184,7 @@ impl Index {
         limit: usize,
     ) -> Result<Vec<String>, sqlx::Error> {
         let mut s = Statement::new();
-        let mut conditions = vec![self.filters(&mut s, query)];
+        let mut conditions = vec![Self::filters(&mut s, query)];
         let text = query.text.as_str();
         if !text.is_empty() {
             let found = text_match(self.postgres, &mut s, text);
@@ -213,7 +213,7 @@ impl Index {
         }
         let mut s = Statement::new();
         let exact = s.text(text);
-        let filters = self.filters(&mut s, query);
+        let filters = Self::filters(&mut s, query);
         s.sql = format!(
             "SELECT p.raw, p.programs, p.programs_at FROM indexed_profiles p WHERE (p.id = {exact} OR p.external_id = {exact}) \
              AND {filters} ORDER BY p.created_at DESC, p.id DESC LIMIT {}",
@@ -225,7 +225,7 @@ impl Index {
     /// What `query` finds, the exact matches excluded, as conditions on `p`.
     fn conditions(&self, s: &mut Statement, query: &SearchQuery) -> Vec<String> {
         let text = query.text.as_str();
-        let mut conditions = vec![self.filters(s, query)];
+        let mut conditions = vec![Self::filters(s, query)];
         if !text.is_empty() {
             conditions.push(text_match(self.postgres, s, text));
             let exact = s.text(text);
@@ -295,7 +295,7 @@ impl Index {
     }
 
     /// The filters of `query`, as one condition on `p`, profiles gone excluded.
-    pub(super) fn filters(&self, s: &mut Statement, query: &SearchQuery) -> String {
+    pub(super) fn filters(s: &mut Statement, query: &SearchQuery) -> String {
         let mut filters = vec!["p.gone_at IS NULL".to_owned()];
         if let Some(kind) = query.kind() {
             filters.push(format!("p.relationship = {}", s.text(kind)));

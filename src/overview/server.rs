@@ -322,6 +322,7 @@ pub mod words {
             days: changed_in_week(last).days,
             hide: false,
             until: changed_in_week(last).until,
+            filters: SearchQuery::default(),
         };
         let mut changes = section(
             "changes",

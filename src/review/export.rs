@@ -42,7 +42,13 @@ async fn tab(State(state): State<AppState>, request: Request, format: Format) ->
     };
     let keys = match state
         .index
-        .queue_keys(query.tab, query.span(), query.hide, MAX_KEY_COLUMNS + 1)
+        .queue_keys(
+            query.tab,
+            query.span(),
+            query.hide,
+            &query.filters,
+            MAX_KEY_COLUMNS + 1,
+        )
         .await
     {
         Ok(keys) => keys,
@@ -50,13 +56,14 @@ async fn tab(State(state): State<AppState>, request: Request, format: Format) ->
     };
     let index = state.index.clone();
     let (tab, span, hide) = (query.tab, query.span(), query.hide);
+    let narrowed = query.filters.clone();
     let fetch = move |after: Option<String>| -> BoxFuture<'static, Result<Chunk, String>> {
-        let index = index.clone();
+        let (index, narrowed) = (index.clone(), narrowed.clone());
         Box::pin(async move {
             let after = after.and_then(|a| After::parse(&a, tab));
             let limit = u32::try_from(CHUNK).expect("small");
             let (rows, more) = index
-                .queue_page(tab, span, after.as_ref(), hide, limit)
+                .queue_page(tab, span, after.as_ref(), hide, &narrowed, limit)
                 .await
                 .map_err(|e| e.to_string())?;
             let next = more

@@ -10,6 +10,7 @@ use crate::profiles::form::handover::posted;
 use crate::profiles::links::detail_href;
 use crate::profiles::location::ListLocation;
 use crate::profiles::model::{EnrollmentUrl, ProfileId};
+use crate::profiles::search::page::FilterFields;
 use crate::profiles::search::results::backlog_words;
 use crate::review::follow_up::{field, FollowUpInput, MAX_NOTE};
 use crate::review::server::{review_queue, QueuePage, ReviewRow, TabCount};
@@ -56,6 +57,7 @@ pub fn ReviewPage() -> impl IntoView {
     view! {
         <PageTitle text="Review"/>
         <PageHeading text="Review"/>
+        <QueueFilters params/>
         <Transition fallback=|| view! { <p class="muted">"Reading the queue…"</p> }>
             {move || {
                 let minted = minted.clone();
@@ -72,6 +74,44 @@ pub fn ReviewPage() -> impl IntoView {
                 })
             }}
         </Transition>
+    }
+}
+
+/// The search page's filters over the queue's tabs: a GET form keeping the tab, its
+/// window and whether followed-up rows are hidden; open when a filter is set.
+#[component]
+fn QueueFilters(params: Memo<ReviewParams>) -> impl IntoView {
+    let typed = Memo::new(move |_| params.with(|p| p.filters.clone()));
+    let errors = Memo::new(move |_| params.with(|p| p.filters.parse().err().unwrap_or_default()));
+    let given = params.with_untracked(|p| p.filters.clone()) != Default::default();
+    let keep = params.with_untracked(|p| {
+        [
+            (param::TAB, p.tab.clone()),
+            (param::DAYS, p.days.clone()),
+            (param::UNTIL, p.until.clone()),
+            (param::HIDE, p.hide.clone()),
+        ]
+        .into_iter()
+        .filter_map(|(name, value)| Some((name, value?)))
+        .collect::<Vec<_>>()
+    });
+    let clear = format!("{REVIEW_PATH}?{}", crate::web::encode_query(&keep));
+    let hidden = keep
+        .into_iter()
+        .map(|(name, value)| view! { <input type="hidden" name=name value=value/> })
+        .collect_view();
+    view! {
+        <details class="queue-filters" open=given>
+            <summary>"Filters"</summary>
+            <form method="get" action=REVIEW_PATH class="search-form">
+                {hidden}
+                <FilterFields typed errors/>
+                <div class="inline">
+                    <button type="submit" class="primary">"Apply filters"</button>
+                    <a href=clear class="button secondary">"Clear filters"</a>
+                </div>
+            </form>
+        </details>
     }
 }
 
@@ -122,10 +162,19 @@ fn Queue(page: QueuePage, minted: Option<PostedRow>) -> impl IntoView {
         let until = query.until.map(|until| view! {
             <input type="hidden" name=param::UNTIL value=ymd(until)/>
         });
+        // The rest of the address, kept as the window changes.
+        let kept = query
+            .filters
+            .pairs()
+            .into_iter()
+            .chain(query.hide.then(|| (param::HIDE, "1".to_owned())))
+            .map(|(name, value)| view! { <input type="hidden" name=name value=value/> })
+            .collect_view();
         view! {
             <form method="get" action=REVIEW_PATH class="inline review-window">
                 <input type="hidden" name=param::TAB value=query.tab.as_str()/>
                 {until}
+                {kept}
                 <div class="field">
                     <label for="review-days">{label}</label>
                     <input id="review-days" type="number" name=param::DAYS min="1" max=MAX_DAYS.to_string()

@@ -82,6 +82,7 @@ pub async fn review_queue(params: ReviewParams) -> Result<QueuePage, AppError> {
             query.span(),
             query.after.as_ref(),
             query.hide,
+            &query.filters,
             PAGE_ROWS,
         )
         .await
@@ -105,6 +106,7 @@ pub async fn review_queue(params: ReviewParams) -> Result<QueuePage, AppError> {
                 days_of(Tab::Changed).into()
             },
             query.hide,
+            &query.filters,
         )
         .await
         .map_err(failed)?

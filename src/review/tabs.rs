@@ -4,7 +4,7 @@
 
 use crate::error::FieldError;
 use crate::profiles::model::ProfileId;
-use crate::profiles::search::query::parse_day;
+use crate::profiles::search::query::{parse_day, SearchParams, SearchQuery};
 use crate::timestamp::ymd;
 use serde::{Deserialize, Serialize};
 use time::Date;
@@ -169,6 +169,9 @@ pub struct ReviewParams {
     pub days: Option<String>,
     pub hide: Option<String>,
     pub until: Option<String>,
+    /// The search page's filters, by the same names (none when a caller leaves them out).
+    #[serde(default)]
+    pub filters: SearchParams,
 }
 
 /// A checked queue address.
@@ -183,6 +186,8 @@ pub struct ReviewQuery {
     pub hide: bool,
     /// On *Changed recently*: the window's last day, if not today.
     pub until: Option<Date>,
+    /// The search page's filters (no text, order or page of its own).
+    pub filters: SearchQuery,
 }
 
 impl ReviewParams {
@@ -194,6 +199,7 @@ impl ReviewParams {
             days: given(param::DAYS),
             hide: given(param::HIDE),
             until: given(param::UNTIL),
+            filters: SearchParams::filters_only(&get),
         }
     }
 
@@ -269,6 +275,10 @@ impl ReviewParams {
                 .map_err(|e| errors.push(e))
                 .ok(),
         };
+        let filters = self.filters.parse().unwrap_or_else(|refused| {
+            errors.extend(refused);
+            SearchQuery::default()
+        });
         if errors.is_empty() {
             Ok(ReviewQuery {
                 tab,
@@ -276,6 +286,7 @@ impl ReviewParams {
                 days,
                 hide,
                 until,
+                filters,
             })
         } else {
             Err(errors)
@@ -313,6 +324,7 @@ impl ReviewQuery {
         if self.hide {
             pairs.push((param::HIDE, "1".to_owned()));
         }
+        pairs.extend(self.filters.pairs());
         if let Some(after) = after {
             pairs.push((param::AFTER, after.encode()));
         }
@@ -331,6 +343,7 @@ mod tests {
             days: days.map(str::to_owned),
             hide: None,
             until: None,
+            filters: SearchParams::default(),
         }
     }
 

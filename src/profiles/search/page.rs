@@ -123,6 +123,57 @@ fn SearchForm(typed: Memo<SearchParams>, errors: Memo<Vec<FieldError>>) -> impl 
                 .to_string()
         }
     };
+    let current_sort = move || typed.with(|t| t.get(param::SORT).unwrap_or_default().to_owned());
+    let sorts = move || {
+        let current = current_sort();
+        Sort::ALL
+            .map(|s| view! { <option value=s.as_str() selected=current == s.as_str()>{s.label()}</option> })
+            .collect_view()
+    };
+    view! {
+        <form method="get" action=SEARCH_PATH role="search" class="search-form">
+            <div class="field search-text">
+                <label for="search-text">{SEARCH_LABEL}</label>
+                <div class="inline">
+                    <input id="search-text" type="search" name=param::TEXT autocomplete="off"
+                        spellcheck="false" placeholder=HINT value=value(param::TEXT)
+                        aria-invalid=invalid(param::TEXT) aria-describedby="search-text-error"/>
+                    <button type="submit" class="primary">"Search"</button>
+                </div>
+                <p class="field-error" id="search-text-error" aria-live="polite">{error(param::TEXT)}</p>
+            </div>
+            <FilterFields typed errors>
+                <div class="field">
+                    <label for="search-sort">"Order"</label>
+                    <select id="search-sort" name=param::SORT aria-invalid=invalid(param::SORT)
+                        aria-describedby="search-sort-error">{sorts}</select>
+                    <p class="field-error" id="search-sort-error">{error(param::SORT)}</p>
+                </div>
+            </FilterFields>
+        </form>
+    }
+}
+
+/// The search page's filters, filled from an address, each problem next to its field:
+/// the search page's, and the review queue's (docs/review.md). `children` go last in the
+/// fieldset.
+#[component]
+pub fn FilterFields(
+    typed: Memo<SearchParams>,
+    errors: Memo<Vec<FieldError>>,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
+    let value = move |name: &'static str| {
+        move || typed.with(|t| t.get(name).unwrap_or_default().to_owned())
+    };
+    let error = move |name: &'static str| move || errors.with(|e| message_for(e, name));
+    let invalid = move |name: &'static str| {
+        move || {
+            errors
+                .with(|e| !message_for(e, name).is_empty())
+                .to_string()
+        }
+    };
     let select = move |name: &'static str, options: Vec<(&'static str, &'static str)>| {
         move || {
             let current = typed.with(|t| t.get(name).unwrap_or_default().to_owned());
@@ -176,84 +227,66 @@ fn SearchForm(typed: Memo<SearchParams>, errors: Memo<Vec<FieldError>>) -> impl 
             })
             .collect_view()
     };
-    let sorts = Sort::ALL.map(|s| (s.as_str(), s.label())).to_vec();
     view! {
-        <form method="get" action=SEARCH_PATH role="search" class="search-form">
-            <div class="field search-text">
-                <label for="search-text">{SEARCH_LABEL}</label>
-                <div class="inline">
-                    <input id="search-text" type="search" name=param::TEXT autocomplete="off"
-                        spellcheck="false" placeholder=HINT value=value(param::TEXT)
-                        aria-invalid=invalid(param::TEXT) aria-describedby="search-text-error"/>
-                    <button type="submit" class="primary">"Search"</button>
-                </div>
-                <p class="field-error" id="search-text-error" aria-live="polite">{error(param::TEXT)}</p>
+        <fieldset class="filters">
+            <legend>"Filters"</legend>
+            <div class="field">
+                <label for="search-kind">{kind_label}</label>
+                <select id="search-kind" name=kind_param aria-invalid=invalid(kind_param)
+                    aria-describedby="search-kind-error">{select(kind_param, kinds)}</select>
+                <p class="field-error" id="search-kind-error">{error(kind_param)}</p>
             </div>
-            <fieldset class="filters">
-                <legend>"Filters"</legend>
+            {version.is_ga().then(|| view! {
                 <div class="field">
-                    <label for="search-kind">{kind_label}</label>
-                    <select id="search-kind" name=kind_param aria-invalid=invalid(kind_param)
-                        aria-describedby="search-kind-error">{select(kind_param, kinds)}</select>
-                    <p class="field-error" id="search-kind-error">{error(kind_param)}</p>
+                    <label for="search-enforcement">"Enforcement status"</label>
+                    <select id="search-enforcement" name=param::ENFORCEMENT aria-invalid=invalid(param::ENFORCEMENT)
+                        aria-describedby="search-enforcement-error">{select(param::ENFORCEMENT, enforcement)}</select>
+                    <p class="field-error" id="search-enforcement-error">{error(param::ENFORCEMENT)}</p>
                 </div>
-                {version.is_ga().then(|| view! {
-                    <div class="field">
-                        <label for="search-enforcement">"Enforcement status"</label>
-                        <select id="search-enforcement" name=param::ENFORCEMENT aria-invalid=invalid(param::ENFORCEMENT)
-                            aria-describedby="search-enforcement-error">{select(param::ENFORCEMENT, enforcement)}</select>
-                        <p class="field-error" id="search-enforcement-error">{error(param::ENFORCEMENT)}</p>
-                    </div>
-                })}
+            })}
+            <div class="field">
+                <label for="search-grant">{grant_label}</label>
+                <select id="search-grant" name=param::GRANT aria-invalid=invalid(param::GRANT)
+                    aria-describedby="search-grant-error">{select(param::GRANT, grants)}</select>
+                <p class="field-error" id="search-grant-error">{error(param::GRANT)}</p>
+            </div>
+            <div class="field">
+                <label for="search-program">{program_label}</label>
+                <input id="search-program" type="text" name=param::PROGRAM autocomplete="off" spellcheck="false"
+                    placeholder=if version.has_relationship() { "any" } else { "cyber, efs or any" }
+                    value=value(param::PROGRAM)
+                    aria-invalid=invalid(param::PROGRAM) aria-describedby="search-program-error"/>
+                <p class="field-error" id="search-program-error">{error(param::PROGRAM)}</p>
+            </div>
+            {version.is_ga().then(|| view! {
                 <div class="field">
-                    <label for="search-grant">{grant_label}</label>
-                    <select id="search-grant" name=param::GRANT aria-invalid=invalid(param::GRANT)
-                        aria-describedby="search-grant-error">{select(param::GRANT, grants)}</select>
-                    <p class="field-error" id="search-grant-error">{error(param::GRANT)}</p>
+                    <label for="search-reason">"Action reason"</label>
+                    <select id="search-reason" name=param::REASON aria-invalid=invalid(param::REASON)
+                        aria-describedby="search-reason-error">{reasons}</select>
+                    <p class="field-error" id="search-reason-error">{error(param::REASON)}</p>
                 </div>
-                <div class="field">
-                    <label for="search-program">{program_label}</label>
-                    <input id="search-program" type="text" name=param::PROGRAM autocomplete="off" spellcheck="false"
-                        placeholder=if version.has_relationship() { "any" } else { "cyber, efs or any" }
-                        value=value(param::PROGRAM)
-                        aria-invalid=invalid(param::PROGRAM) aria-describedby="search-program-error"/>
-                    <p class="field-error" id="search-program-error">{error(param::PROGRAM)}</p>
-                </div>
-                {version.is_ga().then(|| view! {
-                    <div class="field">
-                        <label for="search-reason">"Action reason"</label>
-                        <select id="search-reason" name=param::REASON aria-invalid=invalid(param::REASON)
-                            aria-describedby="search-reason-error">{reasons}</select>
-                        <p class="field-error" id="search-reason-error">{error(param::REASON)}</p>
-                    </div>
-                })}
-                <div class="field">
-                    <label for="search-from">"Created from"</label>
-                    <input id="search-from" type="date" name=param::CREATED_FROM value=value(param::CREATED_FROM)
-                        aria-invalid=invalid(param::CREATED_FROM) aria-describedby="search-from-error"/>
-                    <p class="field-error" id="search-from-error">{error(param::CREATED_FROM)}</p>
-                </div>
-                <div class="field">
-                    <label for="search-to">"Created to"</label>
-                    <input id="search-to" type="date" name=param::CREATED_TO value=value(param::CREATED_TO)
-                        aria-invalid=invalid(param::CREATED_TO) aria-describedby="search-to-error"/>
-                    <p class="field-error" id="search-to-error">{error(param::CREATED_TO)}</p>
-                </div>
-                <div class="field">
-                    <label for="search-key">"Has metadata key"</label>
-                    <input id="search-key" type="text" name=param::HAS_KEY autocomplete="off" spellcheck="false"
-                        value=value(param::HAS_KEY)
-                        aria-invalid=invalid(param::HAS_KEY) aria-describedby="search-key-error"/>
-                    <p class="field-error" id="search-key-error">{error(param::HAS_KEY)}</p>
-                </div>
-                <div class="field">
-                    <label for="search-sort">"Order"</label>
-                    <select id="search-sort" name=param::SORT aria-invalid=invalid(param::SORT)
-                        aria-describedby="search-sort-error">{select(param::SORT, sorts)}</select>
-                    <p class="field-error" id="search-sort-error">{error(param::SORT)}</p>
-                </div>
-            </fieldset>
-        </form>
+            })}
+            <div class="field">
+                <label for="search-from">"Created from"</label>
+                <input id="search-from" type="date" name=param::CREATED_FROM value=value(param::CREATED_FROM)
+                    aria-invalid=invalid(param::CREATED_FROM) aria-describedby="search-from-error"/>
+                <p class="field-error" id="search-from-error">{error(param::CREATED_FROM)}</p>
+            </div>
+            <div class="field">
+                <label for="search-to">"Created to"</label>
+                <input id="search-to" type="date" name=param::CREATED_TO value=value(param::CREATED_TO)
+                    aria-invalid=invalid(param::CREATED_TO) aria-describedby="search-to-error"/>
+                <p class="field-error" id="search-to-error">{error(param::CREATED_TO)}</p>
+            </div>
+            <div class="field">
+                <label for="search-key">"Has metadata key"</label>
+                <input id="search-key" type="text" name=param::HAS_KEY autocomplete="off" spellcheck="false"
+                    value=value(param::HAS_KEY)
+                    aria-invalid=invalid(param::HAS_KEY) aria-describedby="search-key-error"/>
+                <p class="field-error" id="search-key-error">{error(param::HAS_KEY)}</p>
+            </div>
+            {children.map(|c| c())}
+        </fieldset>
     }
 }
 

@@ -186,6 +186,17 @@ impl SearchParams {
         .as_deref()
     }
 
+    /// The filters alone, as another page takes them (the review queue): no text, order
+    /// or page of results, whose names that page may use for its own.
+    pub fn filters_only(get: impl Fn(&str) -> Option<String>) -> Self {
+        Self {
+            q: None,
+            sort: None,
+            after: None,
+            ..Self::from_query(get)
+        }
+    }
+
     /// Checks them all.
     pub fn parse(&self) -> Result<SearchQuery, Vec<FieldError>> {
         SearchQuery::from_query(|name| self.get(name).map(str::to_owned))
@@ -376,8 +387,9 @@ impl SearchQuery {
             && self.has_key.is_none()
     }
 
-    /// This search's address (the page `after` names, if any).
-    pub fn href(&self) -> String {
+    /// This search's address parameters that are set, by their names: text, filters,
+    /// order and page.
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
         let day = |d: Option<Date>| d.map(crate::timestamp::ymd).unwrap_or_default();
         let sort = match self.sort {
             Sort::Newest => String::new(),
@@ -417,8 +429,12 @@ impl SearchQuery {
             (param::SORT, sort),
             (param::AFTER, self.after.clone().unwrap_or_default()),
         ];
-        let given: Vec<_> = params.into_iter().filter(|(_, v)| !v.is_empty()).collect();
-        let query = encode_query(&given);
+        params.into_iter().filter(|(_, v)| !v.is_empty()).collect()
+    }
+
+    /// This search's address (the page `after` names, if any).
+    pub fn href(&self) -> String {
+        let query = encode_query(&self.pairs());
         if query.is_empty() {
             SEARCH_PATH.to_owned()
         } else {
