@@ -1420,3 +1420,58 @@ async fn every_overview_figure_equals_what_its_link_lists() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn short_text_looks_through_a_bounded_stretch_per_page_and_misses_nothing() {
+    on_both(|db| {
+        Box::pin(async move {
+            let emulator = TestEmulator::start().await;
+            let index = Index::open(&db).await.unwrap().with_short_text_scan(7);
+            let listed = listed_ga(&emulator).await;
+            index.upsert(&listed).await.unwrap();
+            for (text, sort) in [("zo", "newest"), ("ë", "name"), ("1", "oldest")] {
+                // What the search must find: every profile holding the text, ignoring case.
+                let expected: std::collections::BTreeSet<String> = listed
+                    .iter()
+                    .filter(|r| {
+                        let p = &r.profile;
+                        let mut held = vec![p.id.to_string()];
+                        held.extend(p.external_id().map(str::to_owned));
+                        held.extend(p.name.clone());
+                        if let Some(d) = &p.external_user_details {
+                            held.extend(d.email_hash.clone());
+                            held.extend(d.name_hash.clone());
+                        }
+                        for (k, v) in &p.metadata {
+                            held.push(k.to_string());
+                            held.push(v.to_string());
+                        }
+                        held.iter().any(|h| h.to_lowercase().contains(text))
+                    })
+                    .map(|r| r.profile.id.to_string())
+                    .collect();
+                let mut query = search(&[("q", text), ("sort", sort)]);
+                let (mut found, mut stopped) = (Vec::new(), 0);
+                loop {
+                    let page = index.search(&query).await.unwrap();
+                    assert!(page.hits.len() <= 25);
+                    if page.looked_through.is_some() {
+                        stopped += 1;
+                        assert_eq!(page.looked_through, Some(7));
+                        assert!(page.next.is_some(), "{text}: a stopped page goes on");
+                    }
+                    found.extend(page.hits.into_iter().map(|h| h.id));
+                    match page.next {
+                        Some(next) => query = query.next_page(next),
+                        None => break,
+                    }
+                }
+                let unique: std::collections::BTreeSet<String> = found.iter().cloned().collect();
+                assert_eq!(unique.len(), found.len(), "{text}: a profile on two pages");
+                assert_eq!(unique, expected, "{text} ({sort})");
+                assert!(stopped > 0, "{text}: 150 profiles at 7 a page stop early");
+            }
+        })
+    })
+    .await;
+}

@@ -33,6 +33,10 @@ pub struct Exported {
 pub const PAGE_SIZE: usize = 25;
 /// Below this many characters no trigram index can help; both databases scan instead.
 const TRIGRAM: usize = 3;
+/// Most profiles one page looks through for text shorter than [`TRIGRAM`], which no
+/// index narrows: a page stays fast at any size (about 25 ms at 1,000,000 profiles,
+/// docs/performance.md), and "Keep looking" goes on from where it stopped.
+pub const SHORT_TEXT_SCAN: usize = 20_000;
 /// Characters of context shown either side of a match.
 const CONTEXT: usize = 24;
 
@@ -134,7 +138,7 @@ impl Index {
                 hits.extend(known(&row)?.map(|(p, at)| hit(&p, at, true, text)));
             }
         }
-        let (rows, next) = self.ordered_rows(query, after.as_ref(), PAGE_SIZE).await?;
+        let (rows, next, stopped) = self.ordered_rows(query, after.as_ref(), PAGE_SIZE).await?;
         for row in &rows {
             hits.extend(known(row)?.map(|(p, at)| hit(&p, at, false, text)));
         }
@@ -142,6 +146,7 @@ impl Index {
             hits,
             next: next.map(|p| p.encode()),
             can_export: false,
+            looked_through: stopped.then_some(self.short_text_scan as u64),
         })
     }
 
@@ -161,7 +166,7 @@ impl Index {
         } else {
             Vec::new()
         };
-        let (ordered, next) = self.ordered_rows(query, after.as_ref(), limit).await?;
+        let (ordered, next, _) = self.ordered_rows(query, after.as_ref(), limit).await?;
         rows.extend(ordered);
         let mut out = Vec::with_capacity(rows.len());
         for row in &rows {
@@ -222,29 +227,45 @@ impl Index {
         sqlx::query_with(&s.sql, s.args).fetch_all(&self.pool).await
     }
 
-    /// What `query` finds, the exact matches excluded, as conditions on `p`.
-    fn conditions(&self, s: &mut Statement, query: &SearchQuery) -> Vec<String> {
+    /// What `query` finds, the exact matches excluded, as conditions on `p`, and whether
+    /// its text is short: then the text's own condition is left to the caller (see
+    /// [`Index::ordered_rows`]).
+    fn conditions(&self, s: &mut Statement, query: &SearchQuery) -> (Vec<String>, bool) {
         let text = query.text.as_str();
         let mut conditions = vec![Self::filters(s, query)];
+        let short = !text.is_empty() && text.chars().count() < TRIGRAM;
         if !text.is_empty() {
-            conditions.push(text_match(self.postgres, s, text));
+            if !short {
+                conditions.push(text_match(self.postgres, s, text));
+            }
             let exact = s.text(text);
             conditions.push(format!(
                 "p.id <> {exact} AND (p.external_id IS NULL OR p.external_id <> {exact})"
             ));
         }
-        conditions
+        (conditions, short)
     }
 
-    /// Up to `limit` rows after `after` in the query's order, and where the next start.
+    /// Up to `limit` rows after `after` in the query's order, where the next page
+    /// starts, and whether the page stopped early. Text shorter than three characters is
+    /// tested row by row, so a page looks through at most [`SHORT_TEXT_SCAN`] profiles
+    /// in order: it finds the last of them first (one walk of the order's index), then
+    /// tests only up to it; short of a full page, the next starts after it.
     async fn ordered_rows(
         &self,
         query: &SearchQuery,
         after: Option<&Position>,
         limit: usize,
-    ) -> Result<(Vec<sqlx::any::AnyRow>, Option<Position>), SearchError> {
+    ) -> Result<(Vec<sqlx::any::AnyRow>, Option<Position>, bool), SearchError> {
+        let where_from = |s: &mut Statement| {
+            let (mut conditions, short) = self.conditions(s, query);
+            if let Some(after) = after {
+                conditions.push(keyset(s, query.sort, after, true));
+            }
+            (conditions, short)
+        };
         let mut s = Statement::new();
-        let mut conditions = self.conditions(&mut s, query);
+        let (mut conditions, short) = where_from(&mut s);
         let (columns, order) = match query.sort {
             Sort::Newest => (
                 "CAST(0 AS BIGINT), p.created_at",
@@ -259,16 +280,25 @@ impl Index {
                 "p.unnamed ASC, p.sort_name ASC, p.id ASC",
             ),
         };
-        if let Some(Position(unnamed, key, id)) = after {
-            let (key, id) = (s.text(key.as_str()), s.text(id.as_str()));
-            conditions.push(match query.sort {
-                Sort::Newest => format!("(p.created_at, p.id) < ({key}, {id})"),
-                Sort::Oldest => format!("(p.created_at, p.id) > ({key}, {id})"),
-                Sort::Name => {
-                    let unnamed = s.int(i64::from(*unnamed));
-                    format!("(p.unnamed, p.sort_name, p.id) > ({unnamed}, {key}, {id})")
-                }
-            });
+        let mut bound = None;
+        if short {
+            let mut b = Statement::new();
+            let (scanned, _) = where_from(&mut b);
+            b.sql = format!(
+                "SELECT {columns}, p.id FROM indexed_profiles p WHERE {} ORDER BY {order} \
+                 LIMIT 1 OFFSET {}",
+                scanned.join(" AND "),
+                self.short_text_scan - 1
+            );
+            bound = sqlx::query_with(&b.sql, b.args)
+                .fetch_optional(&self.pool)
+                .await?
+                .map(|row| position(&row))
+                .transpose()?;
+            if let Some(last) = &bound {
+                conditions.push(keyset(&mut s, query.sort, last, false));
+            }
+            conditions.push(text_match(self.postgres, &mut s, &query.text));
         }
         s.sql = format!(
             "SELECT {columns}, p.id, p.raw, p.programs, p.programs_at FROM indexed_profiles p WHERE {} ORDER BY {order} LIMIT {}",
@@ -280,18 +310,14 @@ impl Index {
             .await?;
         let more = rows.len() > limit;
         rows.truncate(limit);
-        let next = match rows.last().filter(|_| more) {
-            Some(row) => {
-                let unnamed: i64 = row.try_get(0)?;
-                Some(Position(
-                    u8::from(unnamed != 0),
-                    row.try_get(1)?,
-                    row.try_get("id")?,
-                ))
+        let next = rows.last().filter(|_| more).map(position).transpose()?;
+        Ok(match next {
+            Some(next) => (rows, Some(next), false),
+            None => {
+                let stopped = bound.is_some();
+                (rows, bound, stopped)
             }
-            None => None,
-        };
-        Ok((rows, next))
+        })
     }
 
     /// The filters of `query`, as one condition on `p`, profiles gone excluded.
@@ -347,10 +373,35 @@ impl Index {
     }
 }
 
+/// Where a row stands in the search's order.
+fn position(row: &sqlx::any::AnyRow) -> Result<Position, sqlx::Error> {
+    let unnamed: i64 = row.try_get(0)?;
+    Ok(Position(
+        u8::from(unnamed != 0),
+        row.try_get(1)?,
+        row.try_get("id")?,
+    ))
+}
+
+/// The rows after `at` in `sort`'s order, or (`after` false) those up to it, `at`
+/// included.
+fn keyset(s: &mut Statement, sort: Sort, at: &Position, after: bool) -> String {
+    let Position(unnamed, key, id) = at;
+    let (key, id) = (s.text(key.as_str()), s.text(id.as_str()));
+    let (before_op, after_op) = if after { ("<", ">") } else { (">=", "<=") };
+    match sort {
+        Sort::Newest => format!("(p.created_at, p.id) {before_op} ({key}, {id})"),
+        Sort::Oldest => format!("(p.created_at, p.id) {after_op} ({key}, {id})"),
+        Sort::Name => {
+            let unnamed = s.int(i64::from(*unnamed));
+            format!("(p.unnamed, p.sort_name, p.id) {after_op} ({unnamed}, {key}, {id})")
+        }
+    }
+}
+
 /// `p` holds `text` somewhere, as a literal substring, ignoring case. Below three
 /// characters no trigram index can narrow the rows, so both databases test each row
-/// in the page's order and stop once the page is full: fast for a common text, a walk
-/// of the index for a rare one. An `ILIKE` there would let PostgreSQL's planner pick
+/// in the page's order, at most [`SHORT_TEXT_SCAN`] of them a page. An `ILIKE` there would let PostgreSQL's planner pick
 /// the trigram index anyway and read every entry of it (75 ms at 100,000 profiles,
 /// docs/performance.md).
 fn text_match(postgres: bool, s: &mut Statement, text: &str) -> String {

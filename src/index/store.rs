@@ -31,6 +31,8 @@ pub struct Index {
     counts: Arc<std::sync::Mutex<CountCache>>,
     /// How long the review queue's counts are kept before they are counted again.
     pub(super) counts_ttl: Duration,
+    /// Most profiles a page of short-text search looks through.
+    pub(super) short_text_scan: usize,
 }
 
 /// The key of a profile's row in SQLite's full-text table: FNV-1a of the id, 63 bits, so
@@ -127,6 +129,7 @@ impl Index {
             waiting: Arc::default(),
             counts: Arc::default(),
             counts_ttl: super::counts::COUNTS_TTL,
+            short_text_scan: super::search::SHORT_TEXT_SCAN,
         })
     }
 
@@ -148,6 +151,13 @@ impl Index {
     /// This index with the review queue's counts kept `ttl` (a test's short wait).
     pub fn with_counts_ttl(mut self, ttl: Duration) -> Self {
         self.counts_ttl = ttl;
+        self
+    }
+
+    /// This index with a page of short-text search looking through `n` profiles at most
+    /// (a test's small number).
+    pub fn with_short_text_scan(mut self, n: usize) -> Self {
+        self.short_text_scan = n.max(1);
         self
     }
 

@@ -362,6 +362,26 @@ fn duration_words(seconds: u64) -> String {
 
 #[component]
 fn ResultList(search: SearchQuery, page: Results) -> impl IntoView {
+    // A short text's page that stopped early says so, and goes on from there.
+    let looked = page.looked_through.map(|n| {
+        let found = match page.hits.len() {
+            0 => "none of them matches".to_owned(),
+            1 => "1 matches".to_owned(),
+            k => format!("{k} match"),
+        };
+        let next = page.next.clone().map(|n| search.next_page(n).href());
+        view! {
+            <p class="muted" role="status">
+                {format!(
+                    "Text under three characters cannot use the index, so a page looks through {n} profiles at most, in order: {found}. "
+                )}
+                {next.map(|href| view! { <a href=href>"Keep looking"</a> })}
+            </p>
+        }
+    });
+    if page.hits.is_empty() && looked.is_some() {
+        return looked.into_any();
+    }
     if page.hits.is_empty() {
         let message = if search.after.is_some() {
             "No more results."
@@ -385,6 +405,7 @@ fn ResultList(search: SearchQuery, page: Results) -> impl IntoView {
         .then(|| view! { <ExportLinks href=whole path=SEARCH_PATH what="profiles"/> });
     let first = search.after.is_some().then(|| search.first_page().href());
     view! {
+        {looked}
         <div class="table-wrap">
             <table class="profiles search-results">
                 <ProfileColumns version=spoken() extra="Matched"/>

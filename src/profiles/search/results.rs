@@ -46,6 +46,10 @@ pub struct SearchPage {
     /// The user may download the whole view (editors and admins).
     #[serde(default)]
     pub can_export: bool,
+    /// Text under three characters: the page stopped after looking through this many
+    /// profiles in order, short of a full page; `next` goes on from there.
+    #[serde(default)]
+    pub looked_through: Option<u64>,
 }
 
 /// How current the index is. Everyone sees the counts and times; `last_error` is filled
