@@ -189,7 +189,10 @@ async fn main() {
             .expect("the counts");
         times.push(started.elapsed().as_secs_f64() * 1000.0);
     }
-    report("review queue page view: a tab's page and its counts as kept", times);
+    report(
+        "review queue page view: a tab's page and its counts as kept",
+        times,
+    );
 
     // The overview (docs/review.md): counted afresh, and a page view as kept.
     let today = time::OffsetDateTime::now_utc().date();
