@@ -175,7 +175,7 @@ for (const javaScriptEnabled of [true, false]) {
       await searchFor(page, "enforcement=restricted");
       await page.goto("/review?tab=restricted");
       if (javaScriptEnabled) await hydrated(page);
-      await page.getByText("Filters", { exact: true }).click();
+      await page.getByText("Filter the queue", { exact: true }).click();
       await field(page, "Access type").selectOption("passthrough");
       await page.getByRole("button", { name: "Apply filters" }).click();
       await expect(page).toHaveURL(/\/review\?tab=restricted&access_type=passthrough$/);

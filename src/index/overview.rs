@@ -42,19 +42,11 @@ impl Index {
             "n",
         )?;
         let by_kind = self
-            .tallies(&format!(
+            .keyed(&format!(
                 "SELECT p.relationship AS k, COUNT(*) AS n {live} GROUP BY p.relationship \
                  ORDER BY n DESC, k"
             ))
-            .await?
-            .into_iter()
-            .map(|(row, n)| {
-                Ok(Tally {
-                    key: row.try_get("k")?,
-                    count: n,
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()?;
+            .await?;
         let by_program = self
             .tallies(
                 "SELECT g.grant_name AS k, g.status AS s, COUNT(*) AS n FROM indexed_grants g \
@@ -71,49 +63,25 @@ impl Index {
             })
             .collect::<Result<_, sqlx::Error>>()?;
         let by_enforcement = self
-            .tallies(&format!(
+            .keyed(&format!(
                 "SELECT p.enforcement_status AS k, COUNT(*) AS n {live} \
                  GROUP BY p.enforcement_status ORDER BY n DESC, k"
             ))
-            .await?
-            .into_iter()
-            .map(|(row, n)| {
-                Ok(Tally {
-                    key: row.try_get("k")?,
-                    count: n,
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()?;
+            .await?;
         let by_reason = self
-            .tallies(
+            .keyed(
                 "SELECT r.reason AS k, COUNT(*) AS n FROM indexed_reasons r \
                  JOIN indexed_profiles p ON p.id = r.profile_id WHERE p.gone_at IS NULL \
                  GROUP BY r.reason ORDER BY n DESC, k",
             )
-            .await?
-            .into_iter()
-            .map(|(row, n)| {
-                Ok(Tally {
-                    key: row.try_get("k")?,
-                    count: n,
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()?;
+            .await?;
         let top_keys = self
-            .tallies(&format!(
+            .keyed(&format!(
                 "SELECT k.meta_key AS k, COUNT(*) AS n FROM indexed_metadata_keys k \
                  JOIN indexed_profiles p ON p.id = k.profile_id WHERE p.gone_at IS NULL \
                  GROUP BY k.meta_key ORDER BY n DESC, k LIMIT {TOP_KEYS}"
             ))
-            .await?
-            .into_iter()
-            .map(|(row, n)| {
-                Ok(Tally {
-                    key: row.try_get("k")?,
-                    count: n,
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()?;
+            .await?;
         let mut created = Vec::new();
         let mut changes = Vec::new();
         for last in week_ends(today, weeks) {
@@ -160,6 +128,23 @@ impl Index {
             .map(|row| {
                 let n = count(&row, "n")?;
                 Ok((row, n))
+            })
+            .collect()
+    }
+
+    /// A grouped count by one column, `k`, with its `n`.
+    async fn keyed<K>(&self, sql: &str) -> Result<Vec<Tally<K>>, sqlx::Error>
+    where
+        K: for<'r> sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>,
+    {
+        self.tallies(sql)
+            .await?
+            .into_iter()
+            .map(|(row, count)| {
+                Ok(Tally {
+                    key: row.try_get("k")?,
+                    count,
+                })
             })
             .collect()
     }

@@ -102,7 +102,7 @@ fn QueueFilters(params: Memo<ReviewParams>) -> impl IntoView {
         .collect_view();
     view! {
         <details class="queue-filters" open=given>
-            <summary>"Filters"</summary>
+            <summary>"Filter the queue"</summary>
             <form method="get" action=REVIEW_PATH class="search-form">
                 {hidden}
                 <FilterFields typed errors/>

@@ -109,20 +109,44 @@ fn message_for(errors: &[FieldError], field: &str) -> String {
         .join(" ")
 }
 
-/// The search text and the filters, filled from the address.
-#[component]
-fn SearchForm(typed: Memo<SearchParams>, errors: Memo<Vec<FieldError>>) -> impl IntoView {
-    let value = move |name: &'static str| {
-        move || typed.with(|t| t.get(name).unwrap_or_default().to_owned())
-    };
-    let error = move |name: &'static str| move || errors.with(|e| message_for(e, name));
-    let invalid = move |name: &'static str| {
+/// What the form's fields show, by their address names: the value as typed, the errors,
+/// and whether the field is invalid (`aria-invalid`).
+#[derive(Clone, Copy)]
+struct Typed {
+    typed: Memo<SearchParams>,
+    errors: Memo<Vec<FieldError>>,
+}
+
+impl Typed {
+    fn value(self, name: &'static str) -> impl Fn() -> String + Send + Sync + Copy {
         move || {
-            errors
+            self.typed
+                .with(|t| t.get(name).unwrap_or_default().to_owned())
+        }
+    }
+
+    fn error(self, name: &'static str) -> impl Fn() -> String + Send + Sync + Copy {
+        move || self.errors.with(|e| message_for(e, name))
+    }
+
+    fn invalid(self, name: &'static str) -> impl Fn() -> String + Send + Sync + Copy {
+        move || {
+            self.errors
                 .with(|e| !message_for(e, name).is_empty())
                 .to_string()
         }
-    };
+    }
+}
+
+/// The search text and the filters, filled from the address.
+#[component]
+fn SearchForm(typed: Memo<SearchParams>, errors: Memo<Vec<FieldError>>) -> impl IntoView {
+    let fields = Typed { typed, errors };
+    let (value, error, invalid) = (
+        move |name| fields.value(name),
+        move |name| fields.error(name),
+        move |name| fields.invalid(name),
+    );
     let current_sort = move || typed.with(|t| t.get(param::SORT).unwrap_or_default().to_owned());
     let sorts = move || {
         let current = current_sort();
@@ -163,17 +187,12 @@ pub fn FilterFields(
     errors: Memo<Vec<FieldError>>,
     #[prop(optional)] children: Option<Children>,
 ) -> impl IntoView {
-    let value = move |name: &'static str| {
-        move || typed.with(|t| t.get(name).unwrap_or_default().to_owned())
-    };
-    let error = move |name: &'static str| move || errors.with(|e| message_for(e, name));
-    let invalid = move |name: &'static str| {
-        move || {
-            errors
-                .with(|e| !message_for(e, name).is_empty())
-                .to_string()
-        }
-    };
+    let fields = Typed { typed, errors };
+    let (value, error, invalid) = (
+        move |name| fields.value(name),
+        move |name| fields.error(name),
+        move |name| fields.invalid(name),
+    );
     let select = move |name: &'static str, options: Vec<(&'static str, &'static str)>| {
         move || {
             let current = typed.with(|t| t.get(name).unwrap_or_default().to_owned());
