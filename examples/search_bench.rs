@@ -111,7 +111,7 @@ async fn main() {
             vec![vec![("q", "株式".to_owned())]],
         ),
         (
-            "short text no profile holds (\"ゑゐ\": a page looks through 20,000)",
+            "short text no profile holds (\"ゑゐ\": a page looks through 10,000)",
             vec![vec![("q", "ゑゐ".to_owned())]],
         ),
         (

@@ -1416,6 +1416,25 @@ async fn every_overview_figure_equals_what_its_link_lists() {
                 let listed = ids(&index, &search(&[("has_key", &t.key)])).await;
                 assert_eq!(listed.len() as u64, t.count, "key {}", t.key);
             }
+            // A profile gone leaves every figure at once (counted afresh).
+            let gone = &listed[2].profile;
+            index.mark_gone(gone.id.as_str()).await.unwrap();
+            let fresh = Index::open(&db).await.unwrap();
+            let after = fresh.overview(4, today).await.unwrap();
+            assert_eq!(after.profiles, figures.profiles - 1);
+            let held = |f: &profiles_admin::index::figures::Figures| -> u64 {
+                f.by_program.iter().map(|t| t.count).sum()
+            };
+            let standing = profiles
+                .iter()
+                .find(|r| r.profile.id == gone.id)
+                .map(|r| r.profile.standing().len())
+                .unwrap();
+            assert_eq!(held(&figures) - held(&after), standing as u64);
+            for t in &after.top_keys {
+                let listed = ids(&fresh, &search(&[("has_key", &t.key)])).await;
+                assert_eq!(listed.len() as u64, t.count, "key {} after one went", t.key);
+            }
         })
     })
     .await;

@@ -10,15 +10,20 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use time::Date;
 
-/// How long counts are shown before they are counted again.
+/// How long counts are shown before they are counted again, at least.
 pub(super) const COUNTS_TTL: Duration = Duration::from_secs(10);
+/// Counts are kept at least this many times as long as counting them took, so that
+/// counting again behind the pages takes at most a tenth of one database connection's
+/// time, however large the index (the overview at 1,000,000 profiles takes seconds).
+pub(super) const KEPT_PER_COUNTING: u32 = 10;
 
 /// The count of each tab the version speaks.
 pub type Counts = Vec<(Tab, u64)>;
 
-/// Values counted from the index, by what they were counted for, with when.
+/// Values counted from the index, by what they were counted for, with when and how long
+/// counting took.
 pub(super) struct Kept<K, V> {
-    pub(super) values: BTreeMap<K, (Instant, V)>,
+    pub(super) values: BTreeMap<K, (Instant, Duration, V)>,
     /// Keys being counted again in the background.
     pub(super) recounting: BTreeSet<K>,
 }

@@ -1,9 +1,9 @@
-//! Answering a count from those kept (`counts.rs`): fresh, at once; past its time, at
-//! once and counted again behind, one recount per key at a time; never counted, counted
-//! now. So only the first page view after a start, or after an admin's change that must
+//! Answering a count from those kept (`counts.rs`): fresh (10 seconds, or ten times as
+//! long as counting it took), at once; past its time, at once and counted again behind,
+//! one recount per key at a time; never counted, counted now. So only the first page view after a start, or after an admin's change that must
 //! show at once, waits for counting.
 
-use super::counts::{CountCache, Kept};
+use super::counts::{CountCache, Kept, KEPT_PER_COUNTING};
 use super::store::Index;
 use std::future::Future;
 use std::time::Instant;
@@ -25,16 +25,22 @@ impl Index {
     {
         let kept = pick(&mut self.lock_counts()).values.get(&key).cloned();
         match kept {
-            Some((at, value)) if at.elapsed() < self.counts_ttl => Ok(value),
-            Some((_, value)) => {
+            Some((at, took, value))
+                if at.elapsed() < self.counts_ttl.max(took * KEPT_PER_COUNTING) =>
+            {
+                Ok(value)
+            }
+            Some((_, _, value)) => {
                 if pick(&mut self.lock_counts()).recounting.insert(key.clone()) {
                     let index = self.clone();
                     tokio::spawn(async move {
+                        let started = Instant::now();
                         match count(index.clone()).await {
                             Ok(value) => {
-                                pick(&mut index.lock_counts())
-                                    .values
-                                    .insert(key.clone(), (Instant::now(), value));
+                                pick(&mut index.lock_counts()).values.insert(
+                                    key.clone(),
+                                    (Instant::now(), started.elapsed(), value),
+                                );
                             }
                             Err(e) => tracing::warn!(error = %e, "cannot count the index again"),
                         }
@@ -44,10 +50,11 @@ impl Index {
                 Ok(value)
             }
             None => {
+                let started = Instant::now();
                 let value = count(self.clone()).await?;
                 pick(&mut self.lock_counts())
                     .values
-                    .insert(key, (Instant::now(), value.clone()));
+                    .insert(key, (Instant::now(), started.elapsed(), value.clone()));
                 Ok(value)
             }
         }

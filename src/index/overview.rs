@@ -1,5 +1,6 @@
 //! The overview's figures (docs/review.md, "The overview"): each a grouped count over
-//! the index, or per week a count down one database index, counted together and kept a
+//! the index (the side tables alone, which hold no rows of profiles gone, and the
+//! profiles still there down indexes of those alone: `migrations/0008_live_counts.sql`), or per week a count down one database index, counted together and kept a
 //! few seconds (`kept.rs`), so a page view does not count every row. The weekly counts
 //! use the very conditions their links list: search's created-on filter and the queue's
 //! *Changed recently* window.
@@ -50,7 +51,6 @@ impl Index {
         let by_program = self
             .tallies(
                 "SELECT g.grant_name AS k, g.status AS s, COUNT(*) AS n FROM indexed_grants g \
-                 JOIN indexed_profiles p ON p.id = g.profile_id WHERE p.gone_at IS NULL \
                  GROUP BY g.grant_name, g.status ORDER BY k, n DESC, s",
             )
             .await?
@@ -71,14 +71,12 @@ impl Index {
         let by_reason = self
             .keyed(
                 "SELECT r.reason AS k, COUNT(*) AS n FROM indexed_reasons r \
-                 JOIN indexed_profiles p ON p.id = r.profile_id WHERE p.gone_at IS NULL \
                  GROUP BY r.reason ORDER BY n DESC, k",
             )
             .await?;
         let top_keys = self
             .keyed(&format!(
                 "SELECT k.meta_key AS k, COUNT(*) AS n FROM indexed_metadata_keys k \
-                 JOIN indexed_profiles p ON p.id = k.profile_id WHERE p.gone_at IS NULL \
                  GROUP BY k.meta_key ORDER BY n DESC, k LIMIT {TOP_KEYS}"
             ))
             .await?;

@@ -34,9 +34,9 @@ pub const PAGE_SIZE: usize = 25;
 /// Below this many characters no trigram index can help; both databases scan instead.
 const TRIGRAM: usize = 3;
 /// Most profiles one page looks through for text shorter than [`TRIGRAM`], which no
-/// index narrows: a page stays fast at any size (about 25 ms at 1,000,000 profiles,
+/// index narrows: a page stays fast at any size (about 35 ms on SQLite,
 /// docs/performance.md), and "Keep looking" goes on from where it stopped.
-pub const SHORT_TEXT_SCAN: usize = 20_000;
+pub const SHORT_TEXT_SCAN: usize = 10_000;
 /// Characters of context shown either side of a match.
 const CONTEXT: usize = 24;
 

@@ -45,6 +45,29 @@ pub(super) fn doc(id: &str) -> i64 {
     i64::try_from(hash >> 1).expect("63 bits fit")
 }
 
+/// The tables beside `indexed_profiles`, by `profile_id`: written with each profile,
+/// emptied of a profile when it goes (`migrations/0008_live_counts.sql`).
+pub(super) const SIDE_TABLES: [&str; 3] =
+    ["indexed_grants", "indexed_metadata_keys", "indexed_reasons"];
+
+/// Removes from the side tables the rows of the profiles `which` selects (`SELECT id …`,
+/// its bound value `$1` = `value`).
+pub(super) async fn drop_side_rows(
+    conn: &mut sqlx::AnyConnection,
+    which: &str,
+    value: &str,
+) -> Result<(), sqlx::Error> {
+    for table in SIDE_TABLES {
+        sqlx::query(&format!(
+            "DELETE FROM {table} WHERE profile_id IN ({which})"
+        ))
+        .bind(value)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
 /// Inserts `rows` (each a value per column) into `into` (`table (columns)`), in one
 /// statement; nothing when there are none.
 async fn insert_rows(
@@ -283,7 +306,7 @@ impl Index {
         };
         rows.execute(conn).await?;
 
-        for table in ["indexed_grants", "indexed_metadata_keys", "indexed_reasons"] {
+        for table in SIDE_TABLES {
             let mut delete = Statement::new();
             let ids = delete.texts(unique.iter().map(|r| r.profile.id.as_str()));
             delete.sql = format!("DELETE FROM {table} WHERE profile_id IN ({ids})");
@@ -383,11 +406,14 @@ impl Index {
     /// Marks a profile the API no longer has as gone, at once rather than after the next
     /// complete walk (a webhook found it deleted).
     pub async fn mark_gone(&self, id: &str) -> Result<(), sqlx::Error> {
+        let mut tx = self.begin_write().await?;
         sqlx::query("UPDATE indexed_profiles SET gone_at = $1 WHERE id = $2 AND gone_at IS NULL")
             .bind(crate::timestamp::stamp_now())
             .bind(id)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
+        drop_side_rows(&mut tx, "$1", id).await?;
+        tx.commit().await?;
         *self.count.lock().await = None;
         Ok(())
     }

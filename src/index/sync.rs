@@ -17,7 +17,7 @@
 
 use super::programs::NextCheck;
 use super::received::{How, Received};
-use super::store::Index;
+use super::store::{drop_side_rows, Index};
 use crate::profiles::model::{ListQuery, Order, PageCursor, PageSize, ProfileId};
 use crate::profiles::search::results::{IndexStatus, WalkProgress};
 use crate::timestamp::{parse, stamp};
@@ -525,14 +525,21 @@ impl Index {
             tx.rollback().await?;
             return Ok(None);
         }
+        let gone_at = stamp(now);
         let gone = sqlx::query(
             "UPDATE indexed_profiles SET gone_at = $1 WHERE gone_at IS NULL \
              AND seen_walk < (SELECT walk FROM index_sync WHERE id = 1)",
         )
-        .bind(stamp(now))
+        .bind(&gone_at)
         .execute(&mut *tx)
         .await?
         .rows_affected();
+        drop_side_rows(
+            &mut tx,
+            "SELECT id FROM indexed_profiles WHERE gone_at = $1",
+            &gone_at,
+        )
+        .await?;
         let profiles: i64 =
             sqlx::query_scalar("SELECT last_complete_count FROM index_sync WHERE id = 1")
                 .fetch_one(&mut *tx)

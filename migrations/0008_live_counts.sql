@@ -1,0 +1,15 @@
+-- The overview's counts (docs/review.md, "The overview") without reading every row: a
+-- profile gone keeps no rows in the tables beside it (its grants, metadata keys and
+-- action reasons: written again if it comes back), so those tables are counted alone; and
+-- the profiles still there are counted by relationship (or access type) and by
+-- enforcement status down an index of those alone.
+DELETE FROM indexed_grants
+    WHERE profile_id IN (SELECT id FROM indexed_profiles WHERE gone_at IS NOT NULL);
+DELETE FROM indexed_metadata_keys
+    WHERE profile_id IN (SELECT id FROM indexed_profiles WHERE gone_at IS NOT NULL);
+DELETE FROM indexed_reasons
+    WHERE profile_id IN (SELECT id FROM indexed_profiles WHERE gone_at IS NOT NULL);
+
+CREATE INDEX indexed_profiles_live_kind ON indexed_profiles (relationship) WHERE gone_at IS NULL;
+CREATE INDEX indexed_profiles_live_enforcement
+    ON indexed_profiles (enforcement_status) WHERE gone_at IS NULL;
