@@ -128,6 +128,11 @@ impl Index {
         .await
     }
 
+    /// Most profiles a page of short-text search looks through.
+    fn short_text_scan(&self) -> usize {
+        self.short_text_scan.unwrap_or(SHORT_TEXT_SCAN)
+    }
+
     /// One page of results for `query`.
     pub async fn search(&self, query: &SearchQuery) -> Result<SearchPage, SearchError> {
         let after = query.after.as_deref().map(Position::decode).transpose()?;
@@ -146,7 +151,7 @@ impl Index {
             hits,
             next: next.map(|p| p.encode()),
             can_export: false,
-            looked_through: stopped.then_some(self.short_text_scan as u64),
+            looked_through: stopped.then_some(self.short_text_scan() as u64),
         })
     }
 
@@ -288,7 +293,7 @@ impl Index {
                 "SELECT {columns}, p.id FROM indexed_profiles p WHERE {} ORDER BY {order} \
                  LIMIT 1 OFFSET {}",
                 scanned.join(" AND "),
-                self.short_text_scan - 1
+                self.short_text_scan() - 1
             );
             bound = sqlx::query_with(&b.sql, b.args)
                 .fetch_optional(&self.pool)

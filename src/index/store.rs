@@ -31,8 +31,9 @@ pub struct Index {
     counts: Arc<std::sync::Mutex<CountCache>>,
     /// How long the review queue's counts are kept before they are counted again.
     pub(super) counts_ttl: Duration,
-    /// Most profiles a page of short-text search looks through.
-    pub(super) short_text_scan: usize,
+    /// Most profiles a page of short-text search looks through, where a test sets it
+    /// (`search.rs` has the number otherwise).
+    pub(super) short_text_scan: Option<usize>,
 }
 
 /// The key of a profile's row in SQLite's full-text table: FNV-1a of the id, 63 bits, so
@@ -152,7 +153,7 @@ impl Index {
             waiting: Arc::default(),
             counts: Arc::default(),
             counts_ttl: super::counts::COUNTS_TTL,
-            short_text_scan: super::search::SHORT_TEXT_SCAN,
+            short_text_scan: None,
         })
     }
 
@@ -180,7 +181,7 @@ impl Index {
     /// This index with a page of short-text search looking through `n` profiles at most
     /// (a test's small number).
     pub fn with_short_text_scan(mut self, n: usize) -> Self {
-        self.short_text_scan = n.max(1);
+        self.short_text_scan = Some(n.max(1));
         self
     }
 
