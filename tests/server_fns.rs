@@ -497,6 +497,16 @@ impl Console {
         self.post_form_accepting(path, pairs, "text/html").await
     }
 
+    /// [`Console::post_form`] with values built by the test.
+    async fn post_owned(
+        &self,
+        path: &str,
+        fields: Vec<(&'static str, String)>,
+    ) -> (StatusCode, axum::http::HeaderMap, String) {
+        let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        self.post_form(path, &pairs).await
+    }
+
     /// The same form post as the create/edit island sends it (`ui::browser::post_form`).
     async fn post_form_for_json(
         &self,
@@ -745,14 +755,7 @@ fn a_posted_edit_sends_only_the_changes_and_guards_against_changes_made_elsewher
                 ("intent", "save".to_owned()),
             ]
         };
-        let send = |fields: Vec<(&'static str, String)>| {
-            let (path, console) = (path.clone(), &console);
-            async move {
-                let pairs: Vec<(&str, &str)> =
-                    fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-                console.post_form(&path, &pairs).await
-            }
-        };
+        let send = |fields: Vec<(&'static str, String)>| console.post_owned(&path, fields);
 
         // Someone else renames it after the form loaded.
         let (status, _) = console
@@ -1764,14 +1767,7 @@ fn a_form_setting_an_external_id_others_hold_warns_then_saves_when_pressed_again
                 ("intent", "save".to_owned()),
             ]
         };
-        let send = |fields: Vec<(&'static str, String)>| {
-            let (path, console) = (path.clone(), &console);
-            async move {
-                let pairs: Vec<(&str, &str)> =
-                    fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-                console.post_form(&path, &pairs).await
-            }
-        };
+        let send = |fields: Vec<(&'static str, String)>| console.post_owned(&path, fields);
         let (status, _, html) = send(edit("shared-9", "Other")).await;
         assert_eq!(status, 400);
         assert!(

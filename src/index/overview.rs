@@ -88,21 +88,17 @@ impl Index {
             sql.sql = format!("SELECT COUNT(*) FROM indexed_profiles p WHERE {filters}");
             created.push(Week {
                 last,
-                count: self.scalar(sql).await?,
+                count: self.count_of(sql).await?,
             });
-            let mut sql = Statement::new();
-            let scope = Self::tab_scope(
-                Tab::Changed,
-                changed_in_week(last),
-                false,
-                &SearchQuery::default(),
-                &mut sql,
-            );
-            sql.sql = format!("SELECT COUNT(*) {scope}");
-            changes.push(Week {
-                last,
-                count: self.scalar(sql).await?,
-            });
+            let week = self
+                .count_tab(
+                    Tab::Changed,
+                    changed_in_week(last),
+                    false,
+                    &SearchQuery::default(),
+                )
+                .await?;
+            changes.push(Week { last, count: week });
         }
         Ok(Figures {
             profiles,
@@ -145,13 +141,6 @@ impl Index {
                 })
             })
             .collect()
-    }
-
-    async fn scalar(&self, sql: Statement) -> Result<u64, sqlx::Error> {
-        let n: i64 = sqlx::query_scalar_with(&sql.sql, sql.args)
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(u64::try_from(n).unwrap_or_default())
     }
 }
 

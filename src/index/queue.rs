@@ -118,7 +118,7 @@ impl Index {
     /// its condition, its window's bounds, the search page's filters (profiles gone left
     /// out), and followed-up rows when hidden. The one place the page, the counts, an
     /// export's keys and the overview's weeks read it from.
-    pub(super) fn tab_scope(
+    fn tab_scope(
         tab: Tab,
         span: Span,
         hide_followed_up: bool,
@@ -277,15 +277,27 @@ impl Index {
             } else {
                 expiring_days.into()
             };
-            let mut sql = Statement::new();
-            let scope = Self::tab_scope(tab, span, hide_followed_up, filters, &mut sql);
-            sql.sql = format!("SELECT COUNT(*) {scope}");
-            let n: i64 = sqlx::query_scalar_with(&sql.sql, sql.args)
-                .fetch_one(&self.pool)
-                .await?;
-            counts.push((tab, u64::try_from(n).unwrap_or_default()));
+            counts.push((
+                tab,
+                self.count_tab(tab, span, hide_followed_up, filters).await?,
+            ));
         }
         Ok(counts)
+    }
+
+    /// How many rows one tab holds: a count down its index range. The queue's counts and
+    /// the overview's changes per week.
+    pub(super) async fn count_tab(
+        &self,
+        tab: Tab,
+        span: Span,
+        hide_followed_up: bool,
+        filters: &SearchQuery,
+    ) -> Result<u64, sqlx::Error> {
+        let mut sql = Statement::new();
+        let scope = Self::tab_scope(tab, span, hide_followed_up, filters, &mut sql);
+        sql.sql = format!("SELECT COUNT(*) {scope}");
+        self.count_of(sql).await
     }
 
     /// Marks `id` followed up by `by`, with a note and a date to look again by; the

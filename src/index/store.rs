@@ -185,6 +185,14 @@ impl Index {
         self
     }
 
+    /// The number a `SELECT COUNT(*) …` answers.
+    pub(super) async fn count_of(&self, sql: Statement) -> Result<u64, sqlx::Error> {
+        let n: i64 = sqlx::query_scalar_with(&sql.sql, sql.args)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(u64::try_from(n).unwrap_or_default())
+    }
+
     /// The review queue's cached counts.
     pub(super) fn lock_counts(&self) -> std::sync::MutexGuard<'_, CountCache> {
         // Held for a map lookup or insert, never across an await.
