@@ -129,6 +129,24 @@ impl Typed {
         move || self.errors.with(|e| message_for(e, name))
     }
 
+    /// A select's options (value, label), the one the address names selected.
+    fn options(
+        self,
+        name: &'static str,
+        options: Vec<(String, String)>,
+    ) -> impl Fn() -> Vec<AnyView> + Send + Sync {
+        move || {
+            let current = self.value(name)();
+            options
+                .iter()
+                .map(|(v, label)| {
+                    view! { <option value=v.clone() selected=current == *v>{label.clone()}</option> }
+                        .into_any()
+                })
+                .collect()
+        }
+    }
+
     fn invalid(self, name: &'static str) -> impl Fn() -> String + Send + Sync + Copy {
         move || {
             self.errors
@@ -147,13 +165,12 @@ fn SearchForm(typed: Memo<SearchParams>, errors: Memo<Vec<FieldError>>) -> impl 
         move |name| fields.error(name),
         move |name| fields.invalid(name),
     );
-    let current_sort = move || typed.with(|t| t.get(param::SORT).unwrap_or_default().to_owned());
-    let sorts = move || {
-        let current = current_sort();
+    let sorts = fields.options(
+        param::SORT,
         Sort::ALL
-            .map(|s| view! { <option value=s.as_str() selected=current == s.as_str()>{s.label()}</option> })
-            .collect_view()
-    };
+            .map(|s| (s.as_str().to_owned(), s.label().to_owned()))
+            .to_vec(),
+    );
     view! {
         <form method="get" action=SEARCH_PATH role="search" class="search-form">
             <div class="field search-text">
@@ -194,13 +211,11 @@ pub fn FilterFields(
         move |name| fields.invalid(name),
     );
     let select = move |name: &'static str, options: Vec<(&'static str, &'static str)>| {
-        move || {
-            let current = typed.with(|t| t.get(name).unwrap_or_default().to_owned());
-            options
-                .iter()
-                .map(|(v, label)| view! { <option value=*v selected=current == *v>{*label}</option> })
-                .collect_view()
-        }
+        let owned = options
+            .into_iter()
+            .map(|(v, label)| (v.to_owned(), label.to_owned()))
+            .collect();
+        fields.options(name, owned)
     };
     let version = spoken();
     let (kind_label, standing_label) = labels(version);
@@ -233,19 +248,17 @@ pub fn FilterFields(
         "Program"
     };
     // A reason the API may add later stays selectable when an address names it.
-    let reasons = move || {
-        let current = typed.with(|t| t.get(param::REASON).unwrap_or_default().to_owned());
-        let extra = (!current.is_empty() && !REASONS.contains(&current.as_str()))
-            .then(|| (current.clone(), current.clone()));
+    let typed_reason =
+        typed.with_untracked(|t| t.get(param::REASON).unwrap_or_default().to_owned());
+    let unknown = (!typed_reason.is_empty() && !REASONS.contains(&typed_reason.as_str()))
+        .then(|| (typed_reason.clone(), typed_reason));
+    let reasons = fields.options(
+        param::REASON,
         std::iter::once((String::new(), "Any".to_owned()))
             .chain(REASONS.map(|r| (r.to_owned(), reason_words(Some(r)))))
-            .chain(extra)
-            .map(|(v, label)| {
-                let selected = v == current;
-                view! { <option value=v selected=selected>{label}</option> }
-            })
-            .collect_view()
-    };
+            .chain(unknown)
+            .collect(),
+    );
     view! {
         <fieldset class="filters">
             <legend>"Filters"</legend>
