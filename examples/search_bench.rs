@@ -10,15 +10,13 @@
 //! HTTP is measured separately), unless it holds them already, refreshes the planner's
 //! statistics as the end of a walk does, then times a mix of the
 //! searches an agent makes, each review queue tab's first page and the tabs' counts, and
-//! prints one Markdown table row per kind: p50 and p99 in ms; then an export of every
-//! profile as CSV, in rows per second.
+//! prints one Markdown table row per kind: p50 and p99 in ms. (Exports are measured over
+//! HTTP by `scripts/bench.sh`, against a console on the index this fills.)
 
 use profiles_admin::db::{Database, Location};
 use profiles_admin::emulator::seed;
 use profiles_admin::index::received::How;
 use profiles_admin::index::{Index, Received};
-use profiles_admin::profiles::export::{Columns, CHUNK, MAX_KEY_COLUMNS};
-use profiles_admin::profiles::model::ApiVersion;
 use profiles_admin::profiles::search::query::SearchQuery;
 use profiles_admin::review::tabs::Tab;
 use secrecy::SecretString;
@@ -212,56 +210,6 @@ async fn main() {
         times.push(started.elapsed().as_secs_f64() * 1000.0);
     }
     report("overview page view: its figures as kept", times);
-    let before_export = peak_rss_mib();
-
-    // An export of every profile as CSV, chunk by chunk as the download does, to a
-    // discarding writer.
-    let everything = SearchQuery::from_query(|_| None).expect("an empty search");
-    let columns = Columns::new(
-        ApiVersion::Ga,
-        index
-            .search_keys(&everything, MAX_KEY_COLUMNS + 1)
-            .await
-            .expect("the keys"),
-    );
-    let started = Instant::now();
-    let (mut rows, mut bytes, mut after) = (0usize, 0usize, None::<String>);
-    loop {
-        let (chunk, next) = index
-            .export_chunk(&everything, after.as_deref(), CHUNK)
-            .await
-            .expect("a chunk");
-        rows += chunk.len();
-        bytes += chunk.iter().map(|p| columns.record(p).len()).sum::<usize>();
-        match next {
-            Some(next) => after = Some(next),
-            None => break,
-        }
-    }
-    let seconds = started.elapsed().as_secs_f64();
-    println!(
-        "| export every profile as CSV ({rows} rows, {} MB): {:.0} rows/s | {:.0} | |",
-        bytes / 1_000_000,
-        rows as f64 / seconds,
-        seconds * 1000.0
-    );
-    println!(
-        "| peak RSS of this process before / after the export (MiB) | {before_export:.1} | {:.1} |",
-        peak_rss_mib()
-    );
-}
-
-/// The process's peak resident memory so far (`VmHWM`), in MiB.
-fn peak_rss_mib() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| {
-            status
-                .lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-        })
-        .map_or(0.0, |kib| kib / 1024.0)
 }
 
 /// One table row: p50 and p99 in ms.

@@ -15,7 +15,7 @@ use crate::profiles::model::details::DETAILS;
 use crate::profiles::model::ApiVersion;
 use crate::profiles::search::query::{SearchParams, SearchQuery};
 use crate::state::AppState;
-use crate::web::{csv_cell, query_param};
+use crate::web::{push_csv_cell, query_param};
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{header, request::Parts, HeaderValue};
@@ -202,6 +202,9 @@ impl Drop for Recorder {
     }
 }
 
+/// The file's bytes: its header, then a chunk at a time. The next chunk is read (and its
+/// rows parsed) on another task while this one is written, so that reading and writing
+/// share the cores; at most two chunks are held at once.
 fn chunks<F>(
     format: Format,
     columns: Columns,
@@ -213,7 +216,7 @@ where
 {
     enum Next {
         Header,
-        After(Option<String>),
+        Reading(Reading),
         Done,
     }
     futures::stream::unfold(
@@ -226,12 +229,13 @@ where
                         Format::Csv => columns.header(),
                         Format::JsonLines => String::new(),
                     };
+                    let first = Reading::start(fetch(None));
                     Some((
                         Ok(Bytes::from(header)),
-                        (Next::After(None), record, fetch, columns),
+                        (Next::Reading(first), record, fetch, columns),
                     ))
                 }
-                Next::After(after) => match fetch(after).await {
+                Next::Reading(reading) => match reading.chunk().await {
                     Err(e) => {
                         tracing::error!(error = %e, "export cut short: the index cannot be read");
                         Some((
@@ -239,28 +243,51 @@ where
                             (Next::Done, record, fetch, columns),
                         ))
                     }
-                    Ok((profiles, next)) => {
-                        record.rows += profiles.len() as u64;
-                        let text: String = profiles
-                            .iter()
-                            .map(|p| match format {
-                                Format::Csv => columns.record(p),
-                                Format::JsonLines => format!("{}\n", p.raw),
-                            })
-                            .collect();
-                        let next = match next {
-                            Some(cursor) => Next::After(Some(cursor)),
-                            None => {
-                                record.finish().await;
-                                Next::Done
-                            }
+                    Ok((profiles, after)) => {
+                        let next = match after {
+                            Some(cursor) => Next::Reading(Reading::start(fetch(Some(cursor)))),
+                            None => Next::Done,
                         };
+                        record.rows += profiles.len() as u64;
+                        let mut text = String::with_capacity(profiles.len() * 256);
+                        for p in &profiles {
+                            match format {
+                                Format::Csv => columns.record_into(p, &mut text),
+                                Format::JsonLines => {
+                                    text.push_str(&p.raw);
+                                    text.push('\n');
+                                }
+                            }
+                        }
+                        if matches!(next, Next::Done) {
+                            record.finish().await;
+                        }
                         Some((Ok(Bytes::from(text)), (next, record, fetch, columns)))
                     }
                 },
             }
         },
     )
+}
+
+/// A chunk being read on a task of its own; stopped if the download ends first (the
+/// client went away).
+struct Reading(tokio::task::JoinHandle<Result<Chunk, String>>);
+
+impl Reading {
+    fn start(fetch: BoxFuture<'static, Result<Chunk, String>>) -> Self {
+        Self(tokio::spawn(fetch))
+    }
+
+    async fn chunk(mut self) -> Result<Chunk, String> {
+        (&mut self.0).await.map_err(|e| e.to_string())?
+    }
+}
+
+impl Drop for Reading {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// The CSV's columns for the version the console speaks.
@@ -320,49 +347,58 @@ impl Columns {
         if self.overflow {
             names.push("metadata".into());
         }
-        line(names.iter().map(String::as_str))
+        let mut header = String::new();
+        let mut line = Line::new(&mut header);
+        for name in &names {
+            line.cell(name);
+        }
+        line.end();
+        header
     }
 
-    pub fn record(&self, exported: &Exported) -> String {
+    /// One profile's line, written onto the end of `out`.
+    pub fn record_into(&self, exported: &Exported, out: &mut String) {
         let p = &exported.profile;
+        let mut line = Line::new(out);
+        line.cell(&p.id.to_string());
+        line.cell(p.external_id().unwrap_or_default());
+        line.cell(p.name.as_deref().unwrap_or_default());
+        line.cell(p.kind());
+        line.cell(&crate::timestamp::rfc3339(p.created_at));
+        line.cell(&crate::timestamp::rfc3339(p.updated_at));
         let standing = p
             .standing()
             .iter()
             .map(|(name, status)| format!("{name}: {status}"))
             .collect::<Vec<_>>()
             .join("; ");
-        let stamp = |at| crate::timestamp::rfc3339(at);
-        let mut cells: Vec<String> = vec![
-            p.id.to_string(),
-            p.external_id().unwrap_or_default().to_owned(),
-            p.name.clone().unwrap_or_default(),
-            p.kind().to_owned(),
-            stamp(p.created_at),
-            stamp(p.updated_at),
-        ];
         if self.ga {
-            cells.push(
+            line.cell(
                 p.enforcement_status
                     .as_ref()
-                    .map(|s| s.label().to_owned())
+                    .map(|s| s.label())
                     .unwrap_or_default(),
             );
-            cells.push(standing);
-            cells.push(exported.programs_learned.map(stamp).unwrap_or_default());
+            line.cell(&standing);
+            line.cell(
+                &exported
+                    .programs_learned
+                    .map(crate::timestamp::rfc3339)
+                    .unwrap_or_default(),
+            );
             for detail in DETAILS {
-                cells.push(
+                line.cell(
                     p.external_user_details
                         .as_ref()
                         .and_then(|d| d.get(detail.key))
-                        .unwrap_or_default()
-                        .to_owned(),
+                        .unwrap_or_default(),
                 );
             }
         } else {
-            cells.push(standing);
+            line.cell(&standing);
         }
         for key in &self.keys {
-            cells.push(p.metadata.get(key).cloned().unwrap_or_default());
+            line.cell(p.metadata.get(key).map(String::as_str).unwrap_or_default());
         }
         if self.overflow {
             let rest: BTreeMap<&String, &String> = p
@@ -370,22 +406,45 @@ impl Columns {
                 .iter()
                 .filter(|(k, _)| !self.keys.contains(k))
                 .collect();
-            cells.push(serde_json::to_string(&rest).expect("strings serialize"));
+            line.cell(&serde_json::to_string(&rest).expect("strings serialize"));
         }
-        line(cells.iter().map(String::as_str))
+        line.end();
     }
 }
 
-fn line<'a>(cells: impl Iterator<Item = &'a str>) -> String {
-    let mut line = cells.map(csv_cell).collect::<Vec<_>>().join(",");
-    line.push_str("\r\n");
-    line
+/// A CSV line being written: cells separated by commas, ended by CRLF (RFC 4180).
+struct Line<'a> {
+    out: &'a mut String,
+    first: bool,
+}
+
+impl<'a> Line<'a> {
+    fn new(out: &'a mut String) -> Self {
+        Self { out, first: true }
+    }
+
+    fn cell(&mut self, text: &str) {
+        if !std::mem::take(&mut self.first) {
+            self.out.push(',');
+        }
+        push_csv_cell(self.out, text);
+    }
+
+    fn end(self) {
+        self.out.push_str("\r\n");
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::profiles::model::Profile;
+
+    fn record(columns: &Columns, exported: &Exported) -> String {
+        let mut line = String::new();
+        columns.record_into(exported, &mut line);
+        line
+    }
 
     fn exported(value: serde_json::Value) -> Exported {
         let profile: Profile = serde_json::from_value(value.clone()).unwrap();
@@ -403,18 +462,21 @@ mod tests {
             columns.header(),
             "id,external_id,name,relationship,created_at,updated_at,trust_grants,metadata.plan,metadata.x\r\n"
         );
-        let row = columns.record(&exported(serde_json::json!({
-            "id": "uprof_1", "created_at": "2026-03-15T10:00:00Z", "updated_at": "2026-03-15T10:00:00Z",
-            "external_id": "=1+1", "name": "Zoë, \"the\" first", "relationship": "external",
-            "trust_grants": {"cyber": {"status": "pending"}}, "metadata": {"plan": "@pro"}
-        })));
+        let row = record(
+            &columns,
+            &exported(serde_json::json!({
+                "id": "uprof_1", "created_at": "2026-03-15T10:00:00Z", "updated_at": "2026-03-15T10:00:00Z",
+                "external_id": "=1+1", "name": "Zoë, \"the\" first", "relationship": "external",
+                "trust_grants": {"cyber": {"status": "pending"}}, "metadata": {"plan": "@pro"}
+            })),
+        );
         assert_eq!(
             row,
             "uprof_1,'=1+1,\"Zoë, \"\"the\"\" first\",external,2026-03-15T10:00:00Z,2026-03-15T10:00:00Z,cyber: pending,'@pro,\r\n"
         );
         let ga = Columns::new(ApiVersion::Ga, Vec::new());
         assert!(ga.header().starts_with("id,reference_id,name,access_type,"));
-        assert_eq!(ga.header().matches(',').count(), ga.record(&exported(serde_json::json!({
+        assert_eq!(ga.header().matches(',').count(), record(&ga, &exported(serde_json::json!({
             "id": "uprof_2", "created_at": "2026-03-15T10:00:00Z", "updated_at": "2026-03-15T10:00:00Z",
             "access_type": "application"
         }))).matches(',').count());
@@ -428,10 +490,13 @@ mod tests {
             .header()
             .trim_end()
             .ends_with("metadata.k0499,metadata"));
-        let row = columns.record(&exported(serde_json::json!({
-            "id": "uprof_3", "created_at": "2026-03-15T10:00:00Z", "updated_at": "2026-03-15T10:00:00Z",
-            "metadata": {"k0000": "a", "k0500": "b"}
-        })));
+        let row = record(
+            &columns,
+            &exported(serde_json::json!({
+                "id": "uprof_3", "created_at": "2026-03-15T10:00:00Z", "updated_at": "2026-03-15T10:00:00Z",
+                "metadata": {"k0000": "a", "k0500": "b"}
+            })),
+        );
         assert!(row.starts_with("uprof_3,") && row.contains(",a,"));
         assert!(
             row.trim_end().ends_with("\"{\"\"k0500\"\":\"\"b\"\"}\""),
