@@ -612,6 +612,51 @@ async fn a_create_is_never_retried_after_a_dropped_connection() {
 }
 
 #[tokio::test]
+async fn a_reply_lost_after_the_create_leaves_the_profile_made_and_the_client_unsure() {
+    let emulator = TestEmulator::start().await;
+    let before = emulator
+        .client()
+        .list(&query(100, Order::Desc, None))
+        .await
+        .unwrap();
+    emulator.forget_requests().await;
+    emulator
+        .faults(json!({"sequence": [{"kind": "apply_then_drop"}]}))
+        .await;
+    let err = emulator
+        .client()
+        .create(&valid_new(NewProfileInput {
+            external_id: Some("lost-reply-1".into()),
+            ..Default::default()
+        }))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Dropped);
+    assert_eq!(
+        emulator.seen().await.len(),
+        1,
+        "a create is never sent twice"
+    );
+    let after = emulator
+        .client()
+        .list(&query(100, Order::Desc, None))
+        .await
+        .unwrap();
+    let made: Vec<_> = after
+        .value
+        .data
+        .iter()
+        .filter(|p| !before.value.data.iter().any(|b| b.id == p.id))
+        .collect();
+    assert_eq!(
+        made.len(),
+        1,
+        "the emulator kept the create it did not answer"
+    );
+    assert_eq!(made[0].external_id(), Some("lost-reply-1"));
+}
+
+#[tokio::test]
 async fn a_create_is_never_retried_after_a_timeout_but_a_read_is() {
     let emulator = TestEmulator::start().await;
     let client = emulator.client_with(|c| c.attempt_timeout = Duration::from_millis(300));

@@ -19,6 +19,10 @@ pub enum Fault {
     },
     /// Cut the connection before a complete answer. Nothing is processed.
     Drop,
+    /// Process the request as normal (a create is kept, an update applied), then cut the
+    /// connection before a complete answer, as a reply lost on the network would be: the
+    /// client cannot tell whether its write happened.
+    ApplyThenDrop,
     /// Answer 200 with a truncated JSON body. Nothing is processed.
     Malformed,
     /// Wait this long, then process and answer normally (to provoke client timeouts).
@@ -102,6 +106,7 @@ mod tests {
             "sequence": [
                 {"kind": "status", "status": 529, "headers": {"retry-after-ms": "200"}},
                 {"kind": "drop"},
+                {"kind": "apply_then_drop"},
                 {"kind": "malformed"},
                 {"kind": "delay", "ms": 100}
             ]
@@ -114,6 +119,7 @@ mod tests {
             (5, Some(Fault::Status { status: 529, .. }))
         ));
         assert_eq!(hooks.next(), (5, Some(Fault::Drop)));
+        assert_eq!(hooks.next(), (5, Some(Fault::ApplyThenDrop)));
         assert_eq!(hooks.next(), (5, Some(Fault::Malformed)));
         assert_eq!(hooks.next(), (5, Some(Fault::Delay { ms: 100 })));
         assert_eq!(hooks.next(), (5, None));

@@ -104,6 +104,10 @@ async fn contract(State(emulator): Shared, request: Request, next: Next) -> Resp
     let mut response = match fault {
         Some(Fault::Status { status, headers }) => hooks::injected_status(status, &headers),
         Some(Fault::Drop) => hooks::dropped_connection(),
+        Some(Fault::ApplyThenDrop) => {
+            checked(&emulator, request, next).await;
+            hooks::dropped_connection()
+        }
         Some(Fault::Malformed) => hooks::malformed_json(),
         Some(Fault::EchoKey { status }) => hooks::echoed_key(status, request.headers()),
         Some(Fault::Answer { status, body }) => (
