@@ -1,7 +1,8 @@
 //! The profile index (server only): the console's own copy of every profile, because the
 //! API has no search, no filter, no count and only a forward cursor (docs/index.md).
 //! [`store`] writes profiles in, [`search`] finds them, [`sync`] keeps them fresh,
-//! [`write_through`] puts in what the console has just read or changed; [`programs`]
+//! [`write_through`] puts in what the console has just read or changed; [`matching`]
+//! finds the profiles an import's rows name; [`programs`]
 //! keeps programs as a retrieve reports them and [`timeline`] each status change
 //! ([`statuses`] says what changed); [`queue`] and [`overview`] count and list them for
 //! review.
@@ -9,6 +10,7 @@
 mod counts;
 pub mod figures;
 mod kept;
+pub mod matching;
 mod observed;
 pub mod overview;
 pub mod programs;
