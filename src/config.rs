@@ -47,6 +47,38 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Check a CSV of customers against the profile index: what importing it would do,
+    /// row by row (docs/onboarding.md)
+    Import(ImportArgs),
+}
+
+/// `import`: the file, whose import it is, and how to read its columns. The API version
+/// is the console's (`--api-version`, `PROFILES_API_VERSION`).
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The CSV file: UTF-8, a header line naming the columns, a row per profile
+    #[arg(value_name = "FILE.csv")]
+    pub file: PathBuf,
+    /// The local account the import acts as (an editor or an admin)
+    #[arg(long = "as", value_name = "ACCOUNT")]
+    pub account: String,
+    /// Check the file and say what importing it would do, sending nothing to the API
+    /// (required: the import itself is not built yet)
+    #[arg(long, required = true)]
+    pub dry_run: bool,
+    /// The field a column the console does not recognise fills, or "ignore"; repeat for
+    /// each such column
+    #[arg(long = "map", value_name = "HEADER=FIELD", value_parser = header_mapping)]
+    pub map: Vec<(String, String)>,
+    /// Write every row's outcome to this CSV file
+    #[arg(long, value_name = "REPORT.csv")]
+    pub report: Option<PathBuf>,
+}
+
+fn header_mapping(raw: &str) -> Result<(String, String), String> {
+    raw.rsplit_once('=')
+        .map(|(header, field)| (header.to_owned(), field.trim().to_owned()))
+        .ok_or_else(|| "expected HEADER=FIELD, e.g. \"Customer ID=external_id\"".to_owned())
 }
 
 /// Account management; changes reach running consoles at their next request.

@@ -31,17 +31,42 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// console's runtimes, one per core (`profiles_admin::serve` explains why).
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
-        .init();
     let cli = Cli::parse();
+    // `import` keeps standard output for its result; it logs to standard error.
+    let to_stderr = matches!(cli.command, Some(Command::Import(_)));
+    let logs = tracing_subscriber::fmt().with_env_filter(
+        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+    );
+    if to_stderr {
+        logs.with_writer(std::io::stderr)
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .init();
+    } else {
+        logs.with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
+            .init();
+    }
     let result = match cli.command {
         Some(Command::Emulator(args)) => run_emulator(args, cli.data.path).await,
         Some(Command::User { command }) => match cli.data.database() {
             Ok(database) => profiles_admin::auth::cli::run(command, &database).await,
+            Err(e) => Err(e),
+        },
+        Some(Command::Import(args)) => match cli.data.database() {
+            Ok(database) => {
+                return match profiles_admin::onboarding::cli::run(
+                    args,
+                    cli.serve.api_version,
+                    &database,
+                )
+                .await
+                {
+                    Ok(status) => ExitCode::from(status),
+                    Err(message) => {
+                        tracing::error!("{message}");
+                        ExitCode::from(2)
+                    }
+                };
+            }
             Err(e) => Err(e),
         },
         None => serve(cli.serve, cli.data).await,

@@ -53,39 +53,61 @@ pub fn wants_json(headers: &axum::http::HeaderMap) -> bool {
         .is_some_and(|accept| accept.contains("application/json"))
 }
 
-/// A CSV cell (downloads): quoted when it must be (RFC 4180), and never a formula — a
-/// cell a spreadsheet would evaluate (`=`, `+`, `-`, `@`, tab, carriage return first)
-/// gets a leading `'`, its text kept (OWASP's advice on CSV injection).
+/// A CSV line (downloads) being written onto the end of a buffer, so that a file of a
+/// million rows is built without a string per cell: cells separated by commas, quoted
+/// when they must be, the line ended by CRLF (RFC 4180); and never a formula — a cell a
+/// spreadsheet would evaluate (`=`, `+`, `-`, `@`, tab, carriage return first) gets a
+/// leading `'`, its text kept (OWASP's advice on CSV injection).
 #[cfg(feature = "ssr")]
-pub fn csv_cell(text: &str) -> String {
-    let mut cell = String::with_capacity(text.len() + 2);
-    push_csv_cell(&mut cell, text);
-    cell
+pub struct CsvLine<'a> {
+    out: &'a mut String,
+    first: bool,
 }
 
-/// [`csv_cell`] written onto the end of `out`: a file of a million rows is built without
-/// a string per cell.
 #[cfg(feature = "ssr")]
-pub fn push_csv_cell(out: &mut String, text: &str) {
-    let formula = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    if text.contains([',', '"', '\n', '\r']) {
-        out.push('"');
+impl<'a> CsvLine<'a> {
+    pub fn new(out: &'a mut String) -> Self {
+        Self { out, first: true }
+    }
+
+    pub fn cell(&mut self, text: &str) {
+        if !std::mem::take(&mut self.first) {
+            self.out.push(',');
+        }
+        let formula = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
+        let quoted = text.contains([',', '"', '\n', '\r']);
+        if quoted {
+            self.out.push('"');
+        }
         if formula {
-            out.push('\'');
+            self.out.push('\'');
         }
         for (n, part) in text.split('"').enumerate() {
             if n > 0 {
-                out.push_str("\"\"");
+                self.out.push_str("\"\"");
             }
-            out.push_str(part);
+            self.out.push_str(part);
         }
-        out.push('"');
-    } else {
-        if formula {
-            out.push('\'');
+        if quoted {
+            self.out.push('"');
         }
-        out.push_str(text);
     }
+
+    pub fn end(self) {
+        self.out.push_str("\r\n");
+    }
+}
+
+/// A whole CSV line of `cells` ([`CsvLine`]).
+#[cfg(feature = "ssr")]
+pub fn csv_line<'a>(cells: impl IntoIterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    let mut line = CsvLine::new(&mut out);
+    for cell in cells {
+        line.cell(cell);
+    }
+    line.end();
+    out
 }
 
 /// The value of query parameter `name` in a request's address (server side).
@@ -133,13 +155,15 @@ mod tests {
     #[cfg(feature = "ssr")]
     #[test]
     fn csv_cells_are_quoted_and_never_formulas() {
-        assert_eq!(csv_cell("plain"), "plain");
-        assert_eq!(csv_cell("a,b"), "\"a,b\"");
-        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_cell("two\nlines"), "\"two\nlines\"");
-        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        assert_eq!(csv_cell("+1"), "'+1");
-        assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
+        let cell = |text: &str| csv_line([text]).trim_end_matches("\r\n").to_owned();
+        assert_eq!(cell("plain"), "plain");
+        assert_eq!(cell("a,b"), "\"a,b\"");
+        assert_eq!(cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(cell("two\nlines"), "\"two\nlines\"");
+        assert_eq!(cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(cell("+1"), "'+1");
+        assert_eq!(cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_line(["a", "", "b,c"]), "a,,\"b,c\"\r\n");
     }
 
     #[test]

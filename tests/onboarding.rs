@@ -4,6 +4,7 @@
 mod common;
 
 use common::TestDatabase;
+use profiles_admin::auth::Role;
 use profiles_admin::index::received::How;
 use profiles_admin::index::{Index, Received};
 use profiles_admin::onboarding::columns::columns;
@@ -33,11 +34,15 @@ async fn indexed(db: &TestDatabase, profiles: &[Profile]) -> Index {
 }
 
 async fn dry_run(index: &Index, text: &str) -> (Counts, Vec<Planned>) {
+    dry_run_as(Role::Admin, index, text).await
+}
+
+async fn dry_run_as(role: Role, index: &Index, text: &str) -> (Counts, Vec<Planned>) {
     let mut file = CsvFile::open(text.as_bytes()).unwrap();
     let version = ApiVersion::Beta20260324;
     let columns = columns(file.header(), version, &BTreeMap::new()).unwrap();
     let mut rows = Vec::new();
-    let counts = plan::dry_run(&mut file, &columns, version, index, |p| {
+    let counts = plan::dry_run(&mut file, &columns, version, role, index, |p| {
         rows.push(p.clone())
     })
     .await
@@ -203,4 +208,177 @@ async fn ids_are_matched_across_batches_and_repeats_found_however_far_apart() {
             "repeats the external id of line 5: one row per profile"
         );
     }
+}
+
+#[tokio::test]
+async fn an_editor_may_not_set_a_relationship_but_may_repeat_one() {
+    for db in TestDatabase::both().await {
+        let index = indexed(
+            &db,
+            &[profile(
+                "uprof_Held",
+                "held",
+                "Held",
+                json!({"plan": "pro"}),
+            )],
+        )
+        .await;
+        let file = "external_id,name,relationship,metadata.plan\n\
+                    held,Held,external,pro\n\
+                    held-2,New,resold,\n\
+                    held-3,New,external,\n";
+        let (counts, rows) = dry_run_as(Role::Editor, &index, file).await;
+        assert_eq!(
+            rows[0].outcome,
+            Outcome::Unchanged {
+                id: "uprof_Held".into()
+            }
+        );
+        assert_eq!(
+            errors(&rows[1]),
+            [(
+                "relationship".into(),
+                "the editor role may not set a profile's relationship; leave the column empty or ask an admin".into()
+            )]
+        );
+        assert!(
+            matches!(rows[2].outcome, Outcome::Create(_)),
+            "the default needs no admin"
+        );
+        assert_eq!((counts.unchanged, counts.error, counts.create), (1, 1, 1));
+        let (counts, _) = dry_run_as(Role::Admin, &index, file).await;
+        assert_eq!((counts.unchanged, counts.error, counts.create), (1, 0, 2));
+    }
+}
+
+/// Runs the real binary on `data` with `args`; its exit status, standard output and
+/// standard error.
+fn binary(data: &std::path::Path, args: &[&str], stdin: &str) -> (i32, String, String) {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_profiles-admin"))
+        .args(args)
+        .env("PROFILES_DATA_DIR", data)
+        .env("PROFILES_API_VERSION", "2026-03-24")
+        .env_remove("DATABASE_URL")
+        .env_remove("ANTHROPIC_API_KEY")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[tokio::test]
+async fn the_import_command_checks_a_file_against_the_consoles_own_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let password = "a password for tests\n";
+    for (name, role) in [("lead", "editor"), ("watcher", "viewer")] {
+        let (status, _, err) = binary(&data, &["user", "add", name, "--role", role], password);
+        assert_eq!(status, 0, "{err}");
+    }
+    let db =
+        profiles_admin::db::Database::open(&profiles_admin::db::Location::Sqlite(data.clone()))
+            .await
+            .unwrap();
+    let index = Index::open(&db).await.unwrap();
+    index
+        .upsert(&[Received::from_profile(
+            &profile("uprof_Held", "held", "Old", json!({})),
+            How::Walk,
+        )])
+        .await
+        .unwrap();
+
+    let file = dir.path().join("customers.csv");
+    std::fs::write(
+        &file,
+        "Customer;name;metadata.seats\nheld;New;3\nnew-1;=HYPERLINK(\"x\");\"1,5\"\nnew-1;Twice;\n",
+    )
+    .unwrap();
+    let report = dir.path().join("report.csv");
+    let path = file.to_str().unwrap();
+    let (status, out, err) = binary(
+        &data,
+        &[
+            "import",
+            path,
+            "--as",
+            "lead",
+            "--dry-run",
+            "--map",
+            "Customer=external_id",
+            "--report",
+            report.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(status, 1, "a row in error: {err}");
+    assert_eq!(out.lines().count(), 1, "standard output holds the result only: {out}");
+    let last: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        last,
+        json!({"dry_run": true, "rows": 3, "create": 1, "update": 1, "unchanged": 0, "error": 1})
+    );
+    assert!(
+        err.contains("line 4: Customer: repeats the external id of line 3"),
+        "{err}"
+    );
+    let mut reader = csv::Reader::from_path(&report).unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 3);
+    assert_eq!(&rows[0][2], "update");
+    assert_eq!(&rows[0][3], "uprof_Held");
+    assert_eq!(
+        &rows[0][4],
+        "name: Old → New\nmetadata.seats: (not set) → 3"
+    );
+    assert_eq!(&rows[1][2], "create");
+    assert!(
+        rows[1][4].contains("name: (not set) → =HYPERLINK(\"x\")") && !rows[1][4].starts_with('='),
+        "a formula stays text inside a cell that starts with its field: {:?}",
+        &rows[1][4]
+    );
+
+    // Unrecognised columns, a viewer, and no --dry-run are refused before any row.
+    let (status, _, err) = binary(&data, &["import", path, "--as", "lead", "--dry-run"], "");
+    assert_eq!(status, 2);
+    assert!(
+        err.contains("column \"Customer\" is not a field of the 2026-03-24 API"),
+        "{err}"
+    );
+    let (status, _, err) = binary(
+        &data,
+        &[
+            "import",
+            path,
+            "--as",
+            "watcher",
+            "--dry-run",
+            "--map",
+            "Customer=external_id",
+        ],
+        "",
+    );
+    assert_eq!(status, 2);
+    assert!(
+        err.contains("the viewer role may not create or edit profiles"),
+        "{err}"
+    );
+    let (status, _, err) = binary(&data, &["import", path, "--as", "lead"], "");
+    assert_eq!(status, 2);
+    assert!(err.contains("--dry-run"), "{err}");
 }

@@ -7,7 +7,7 @@ use crate::audit::{Change, Entry};
 use crate::auth::authorized::Authorized;
 use crate::auth::Permission;
 use crate::state::AppState;
-use crate::web::{csv_cell as cell, query_param};
+use crate::web::{csv_line, query_param};
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue};
@@ -106,13 +106,11 @@ pub fn row(entry: &Entry) -> String {
         entry.request_id.as_deref().unwrap_or_default(),
         entry.upstream_request_id.as_deref().unwrap_or_default(),
     ];
-    let mut line = fields.map(cell).join(",");
-    line.push_str("\r\n");
-    line
+    csv_line(fields)
 }
 
 /// `field: old → new`, one per line of the cell; "(not set)" for nothing.
-fn changes(changes: &[Change]) -> String {
+pub fn changes(changes: &[Change]) -> String {
     let value = |v: &Option<String>| v.clone().unwrap_or_else(|| "(not set)".into());
     changes
         .iter()

@@ -5,6 +5,7 @@
 //! Nothing is sent to the API.
 
 use crate::audit::Change;
+use crate::auth::{Permission, Role};
 use crate::error::FieldError;
 use crate::index::matching::Holder;
 use crate::index::Index;
@@ -107,17 +108,18 @@ pub enum PlanError {
     Index(#[from] sqlx::Error),
 }
 
-/// Plans every row of `file`, whose header `columns` maps, handing each to `each` in the
-/// file's order; the counts at the end. Reads [`BATCH`] rows at a time, so that the file
-/// is never held whole.
+/// Plans every row of `file`, whose header `columns` maps, for an import by someone with
+/// `role`, handing each to `each` in the file's order; the counts at the end. Reads
+/// [`BATCH`] rows at a time, so that the file is never held whole.
 pub async fn dry_run<R: Read>(
     file: &mut CsvFile<R>,
     columns: &[Column],
     version: ApiVersion,
+    role: Role,
     index: &Index,
     mut each: impl FnMut(&Planned),
 ) -> Result<Counts, PlanError> {
-    let mut planner = Planner::new(file.header(), columns, version);
+    let mut planner = Planner::new(file.header(), columns, version, role);
     let mut counts = Counts::default();
     let mut batch = Vec::with_capacity(BATCH);
     loop {
@@ -152,6 +154,8 @@ struct Values {
 
 struct Planner<'a> {
     version: ApiVersion,
+    /// Whose import it is: what their role may set.
+    role: Role,
     columns: &'a [Column],
     /// Each field's header in the file, by the name the model's errors give the field.
     headers: HashMap<String, String>,
@@ -160,7 +164,7 @@ struct Planner<'a> {
 }
 
 impl<'a> Planner<'a> {
-    fn new(header: &[String], columns: &'a [Column], version: ApiVersion) -> Self {
+    fn new(header: &[String], columns: &'a [Column], version: ApiVersion, role: Role) -> Self {
         let headers = columns
             .iter()
             .zip(header)
@@ -168,6 +172,7 @@ impl<'a> Planner<'a> {
             .collect();
         Self {
             version,
+            role,
             columns,
             headers,
             first: HashMap::new(),
@@ -300,6 +305,11 @@ impl<'a> Planner<'a> {
             AccessType::parse,
             &mut errors,
         );
+        self.permitted(
+            relationship.is_some_and(|r| r != Relationship::default())
+                || access_type.is_some_and(|a| a != AccessType::default()),
+            &mut errors,
+        );
         let name = values.name.clone();
         let input = NewProfileInput {
             external_id: Some(values.external_id),
@@ -332,7 +342,7 @@ impl<'a> Planner<'a> {
         }
     }
 
-    fn update(&self, values: Values, holder: &Holder) -> Outcome {
+    fn update(&self, mut values: Values, holder: &Holder) -> Outcome {
         let Ok(current) = serde_json::from_str::<Profile>(&holder.raw) else {
             return Outcome::Error(vec![self.error(
                 "external_id",
@@ -340,16 +350,33 @@ impl<'a> Planner<'a> {
             )]);
         };
         let mut errors = Vec::new();
-        let relationship = self.choice(
-            values.relationship.as_deref(),
-            Relationship::parse,
-            &mut errors,
-        );
-        let access_type = self.choice(
-            values.access_type.as_deref(),
-            AccessType::parse,
-            &mut errors,
-        );
+        let relationship = self
+            .choice(
+                values.relationship.as_deref(),
+                Relationship::parse,
+                &mut errors,
+            )
+            .filter(|r| current.relationship != Some(Lenient::Known(*r)));
+        let access_type = self
+            .choice(
+                values.access_type.as_deref(),
+                AccessType::parse,
+                &mut errors,
+            )
+            .filter(|a| current.access_type != Some(Lenient::Known(*a)));
+        // Only what differs is sent, so that a row asks for no more than it changes (and
+        // a relationship it repeats needs no admin).
+        if values.name == current.name {
+            values.name = None;
+        }
+        values
+            .metadata
+            .retain(|k, v| current.metadata.get(k) != Some(v));
+        let held = current.external_user_details.as_ref();
+        values
+            .details
+            .retain(|k, v| held.and_then(|d| d.get(k)) != Some(v.as_str()));
+        self.permitted(relationship.is_some() || access_type.is_some(), &mut errors);
         let input = ProfileUpdateInput {
             external_id: Field::Absent,
             name: values.name.map_or(Field::Absent, Field::Value),
@@ -369,9 +396,8 @@ impl<'a> Planner<'a> {
             errors.extend(refused.iter().map(|e| self.field_error(e)));
         }
         let after = update.apply_to(&current);
-        if let Err(refused) =
-            Metadata::parse(after.metadata.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-        {
+        let kept = after.metadata.iter().map(|(k, v)| (k.as_str(), v.as_str()));
+        if let Err(refused) = Metadata::parse(kept) {
             errors.extend(refused.iter().map(|e| self.field_error(e)));
         }
         if let Some(relationship) = &after.relationship {
@@ -388,6 +414,26 @@ impl<'a> Planner<'a> {
             Outcome::Unchanged { id }
         } else {
             Outcome::Update { id, changes }
+        }
+    }
+
+    /// The console's rule for every write (`profiles::service`): a relationship or an
+    /// access type takes `ProfilesRelationship`, which only admins have.
+    fn permitted(&self, sets_relationship: bool, errors: &mut Vec<RowError>) {
+        if sets_relationship && !self.role.grants(Permission::ProfilesRelationship) {
+            let field = if self.version.has_relationship() {
+                "relationship"
+            } else {
+                "access_type"
+            };
+            errors.push(self.error(
+                field,
+                &format!(
+                    "the {} role may not {}; leave the column empty or ask an admin",
+                    self.role.as_str(),
+                    Permission::ProfilesRelationship.words()
+                ),
+            ));
         }
     }
 

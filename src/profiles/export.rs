@@ -15,7 +15,7 @@ use crate::profiles::model::details::DETAILS;
 use crate::profiles::model::ApiVersion;
 use crate::profiles::search::query::{SearchParams, SearchQuery};
 use crate::state::AppState;
-use crate::web::{push_csv_cell, query_param};
+use crate::web::{csv_line, query_param, CsvLine};
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{header, request::Parts, HeaderValue};
@@ -347,19 +347,13 @@ impl Columns {
         if self.overflow {
             names.push("metadata".into());
         }
-        let mut header = String::new();
-        let mut line = Line::new(&mut header);
-        for name in &names {
-            line.cell(name);
-        }
-        line.end();
-        header
+        csv_line(names.iter().map(String::as_str))
     }
 
     /// One profile's line, written onto the end of `out`.
     pub fn record_into(&self, exported: &Exported, out: &mut String) {
         let p = &exported.profile;
-        let mut line = Line::new(out);
+        let mut line = CsvLine::new(out);
         line.cell(&p.id.to_string());
         line.cell(p.external_id().unwrap_or_default());
         line.cell(p.name.as_deref().unwrap_or_default());
@@ -409,29 +403,6 @@ impl Columns {
             line.cell(&serde_json::to_string(&rest).expect("strings serialize"));
         }
         line.end();
-    }
-}
-
-/// A CSV line being written: cells separated by commas, ended by CRLF (RFC 4180).
-struct Line<'a> {
-    out: &'a mut String,
-    first: bool,
-}
-
-impl<'a> Line<'a> {
-    fn new(out: &'a mut String) -> Self {
-        Self { out, first: true }
-    }
-
-    fn cell(&mut self, text: &str) {
-        if !std::mem::take(&mut self.first) {
-            self.out.push(',');
-        }
-        push_csv_cell(self.out, text);
-    }
-
-    fn end(self) {
-        self.out.push_str("\r\n");
     }
 }
 

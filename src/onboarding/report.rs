@@ -1,0 +1,91 @@
+//! A dry run's report (docs/onboarding.md, "The dry run"): one CSV line per row of the
+//! file, in its order, with what running it would do. Cells go through the console's CSV
+//! rule, so that a formula a file held comes back as text.
+
+use crate::audit::csv::changes;
+use crate::onboarding::plan::{Kind, Outcome, Planned};
+use crate::web::csv_line;
+
+pub const HEADER: &str = "line,external_id,outcome,profile_id,changes,errors\r\n";
+
+/// `kind`'s name, as the report and the counts give it.
+pub fn kind_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Create => "create",
+        Kind::Update => "update",
+        Kind::Unchanged => "unchanged",
+        Kind::Error => "error",
+    }
+}
+
+/// A row's errors in words: `column: rule`, one per line.
+pub fn errors_text(planned: &Planned) -> String {
+    match &planned.outcome {
+        Outcome::Error(errors) => errors
+            .iter()
+            .map(|e| format!("{}: {}", e.column, e.message))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        _ => String::new(),
+    }
+}
+
+/// One row's line.
+pub fn line(planned: &Planned) -> String {
+    let (id, asked) = match &planned.outcome {
+        Outcome::Create(asked) => ("", changes(asked)),
+        Outcome::Update { id, changes: asked } => (id.as_str(), changes(asked)),
+        Outcome::Unchanged { id } => (id.as_str(), String::new()),
+        Outcome::Error(_) => ("", String::new()),
+    };
+    csv_line([
+        planned.line.to_string().as_str(),
+        &planned.external_id,
+        kind_name(planned.outcome.kind()),
+        id,
+        &asked,
+        &errors_text(planned),
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::Change;
+    use crate::onboarding::plan::RowError;
+
+    #[test]
+    fn each_outcome_reads_as_a_line_and_formulas_stay_text() {
+        let created = Planned {
+            line: 2,
+            external_id: "=cmd".into(),
+            outcome: Outcome::Create(vec![Change {
+                field: "name".into(),
+                old: None,
+                new: Some("Zoë, first".into()),
+            }]),
+        };
+        assert_eq!(
+            line(&created),
+            "2,'=cmd,create,,\"name: (not set) → Zoë, first\",\r\n"
+        );
+        let refused = Planned {
+            line: 9,
+            external_id: String::new(),
+            outcome: Outcome::Error(vec![
+                RowError {
+                    column: "(row)".into(),
+                    message: "has 2 cells where the header has 4".into(),
+                },
+                RowError {
+                    column: "Name".into(),
+                    message: "is required".into(),
+                },
+            ]),
+        };
+        assert_eq!(
+            line(&refused),
+            "9,,error,,,\"(row): has 2 cells where the header has 4\nName: is required\"\r\n"
+        );
+    }
+}
