@@ -19,6 +19,7 @@
 #      page on that console; and search latency, server-side, one query at a time, over
 #      100,000 and 1,000,000 indexed profiles on SQLite and PostgreSQL (examples/search_bench.rs),
 #      with an export of every one of them as CSV over HTTP (rows/s, the console's peak RSS)
+#      and a dry run of a 100,000-row import file against them (time, peak RSS)
 #   9. server-first and fast, each figure beside its reference from this run: the 100-row
 #      list page and a detail page one request at a time against the direct upstream call
 #      (uncompressed, with the accept-encoding a browser sends, and gzip only; and the
@@ -224,15 +225,39 @@ export_row() {
     printf "%.0f | %.0f | %.1f s", n / f[2], f[1] / 1e6, f[2]}') | $before | $(peak "$pid") |" >>"$work/exports"
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
+# A dry run of a 100,000-row import file against that index, from the command line
+# (the same engine as the page): half the rows with ids the seed hands out (most held
+# once, some by several profiles, some repeated), half new; time and peak RSS, written
+# to $work/dry-runs.
+python3 - "$work/import.csv" <<'PY'
+import random, sys
+random.seed(7)
+with open(sys.argv[1], "w") as f:
+    f.write("external_id,name,relationship,metadata.seats\n")
+    for n in range(100_000):
+        held = n % 2 == 0
+        external_id = f"user_{random.randrange(10_000, 999_999)}" if held else f"onb-{n:06d}"
+        f.write(f"{external_id},Customer {n},external,{n % 7}\n")
+PY
+dry_run_row() {
+  local label=$1 n=$2; shift 2
+  printf '%s\n' "$password" | env "$@" target/release/profiles-admin user add "bench-$label-$n" --role editor >/dev/null 2>&1 || true
+  local took
+  took=$( { env "$@" PROFILES_API_VERSION=2026-03-24 /usr/bin/time -f '%e %M' target/release/profiles-admin import \
+    "$work/import.csv" --as "bench-$label-$n" --dry-run 2>&1 >"$work/dry-run.json" | tail -n 1; } || true)
+  echo "| $label, $n profiles | $(awk -v t="$took" 'BEGIN {split(t, f, " "); printf "%.1f s | %.1f MiB", f[1], f[2] / 1024}') | $(cat "$work/dry-run.json") |" >>"$work/dry-runs"
+}
 search_table() {
   local n=$1 db="bench_${1}_$$"
   echo "| **SQLite, $n profiles** | | |"
   target/release/examples/search_bench "$n" "$work/search-$n" 2>"$work/fill-sqlite-$n"
   export_row SQLite "$n" PROFILES_DATA_DIR="$work/search-$n"
+  dry_run_row SQLite "$n" PROFILES_DATA_DIR="$work/search-$n"
   psql "$postgres_url" -q -c "CREATE DATABASE $db"
   echo "| **PostgreSQL, $n profiles** | | |"
   DATABASE_URL="${postgres_url%/*}/$db" target/release/examples/search_bench "$n" "$work/unused" 2>"$work/fill-postgres-$n"
   export_row PostgreSQL "$n" PROFILES_DATA_DIR="$work/unused" DATABASE_URL="${postgres_url%/*}/$db"
+  dry_run_row PostgreSQL "$n" PROFILES_DATA_DIR="$work/unused" DATABASE_URL="${postgres_url%/*}/$db"
   psql "$postgres_url" -q -c "DROP DATABASE $db"
 }
 # Once when BENCH_LARGE is 100000 too: a second run would find the index full and say
@@ -400,6 +425,13 @@ over that index, to curl writing to /dev/null (target: ≥ 100,000 rows/s, peak 
 | index | rows/s | MB | time | console peak RSS at start | console peak RSS after |
 |---|---|---|---|---|---|
 $(cat "$work/exports")
+
+A dry run of a 100,000-row import file against that index (\`profiles-admin import --dry-run\`;
+target: ≤ 10 s, peak RSS ≤ 150 MiB at 1,000,000 profiles):
+
+| index | time | peak RSS | counts |
+|---|---|---|---|
+$(cat "$work/dry-runs")
 
 | release asset | raw bytes | gzip -9 bytes | served as br | served as gzip |
 |---|---|---|---|---|

@@ -58,3 +58,7 @@ fi
 if [ "$purpose" = bench ] && ! command -v wrk >/dev/null; then
   apt_install wrk
 fi
+# GNU time: the peak memory of a command (the import dry run).
+if [ "$purpose" = bench ] && [ ! -x /usr/bin/time ]; then
+  apt_install time
+fi

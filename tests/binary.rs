@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::TestEmulator;
+use common::{run_binary, TestEmulator};
 use serde_json::json;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -26,24 +26,10 @@ fn user_with(
     args: &[&str],
     stdin: &str,
 ) -> (bool, String) {
-    use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_profiles-admin"))
-        .arg("user")
-        .args(args)
-        .env("PROFILES_DATA_DIR", data)
-        .envs(envs.iter().copied())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let args: Vec<&str> = std::iter::once("user")
+        .chain(args.iter().copied())
+        .collect();
+    let out = run_binary(data, envs, &args, stdin);
     let text =
         String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     (out.status.success(), text)

@@ -1198,6 +1198,18 @@ async fn an_export_walks_every_match_once_a_chunk_at_a_time_exact_matches_first(
             let mut expected: Vec<String> = listed[3].profile.metadata.keys().cloned().collect();
             expected.sort();
             assert_eq!(keys, expected);
+            // Unfiltered, every key any profile holds, A to Z, as far as the limit.
+            let every: std::collections::BTreeSet<String> = listed
+                .iter()
+                .flat_map(|r| r.profile.metadata.keys().cloned())
+                .collect();
+            let every: Vec<String> = every.into_iter().collect();
+            assert!(every.len() > 3);
+            assert_eq!(index.search_keys(&search(&[]), 1000).await.unwrap(), every);
+            assert_eq!(
+                index.search_keys(&search(&[]), 3).await.unwrap(),
+                every[..3]
+            );
         })
     })
     .await;

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::TestDatabase;
+use common::{run_binary, TestDatabase};
 use profiles_admin::auth::Role;
 use profiles_admin::index::received::How;
 use profiles_admin::index::{Index, Received};
@@ -251,29 +251,19 @@ async fn an_editor_may_not_set_a_relationship_but_may_repeat_one() {
     }
 }
 
-/// Runs the real binary on `data` with `args`; its exit status, standard output and
-/// standard error.
+/// Runs the real binary on `data` with `args` (the console speaking the 2026-03-24 beta,
+/// on SQLite, without a key); its exit status, standard output and standard error.
 fn binary(data: &std::path::Path, args: &[&str], stdin: &str) -> (i32, String, String) {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_profiles-admin"))
-        .args(args)
-        .env("PROFILES_DATA_DIR", data)
-        .env("PROFILES_API_VERSION", "2026-03-24")
-        .env_remove("DATABASE_URL")
-        .env_remove("ANTHROPIC_API_KEY")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = run_binary(
+        data,
+        &[
+            ("PROFILES_API_VERSION", "2026-03-24"),
+            ("DATABASE_URL", ""),
+            ("ANTHROPIC_API_KEY", ""),
+        ],
+        args,
+        stdin,
+    );
     (
         out.status.code().unwrap(),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -327,7 +317,11 @@ async fn the_import_command_checks_a_file_against_the_consoles_own_index() {
         "",
     );
     assert_eq!(status, 1, "a row in error: {err}");
-    assert_eq!(out.lines().count(), 1, "standard output holds the result only: {out}");
+    assert_eq!(
+        out.lines().count(),
+        1,
+        "standard output holds the result only: {out}"
+    );
     let last: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(
         last,

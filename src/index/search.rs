@@ -193,6 +193,10 @@ impl Index {
         query: &SearchQuery,
         limit: usize,
     ) -> Result<Vec<String>, sqlx::Error> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        if query.is_empty() {
+            return self.every_key(limit).await;
+        }
         let mut s = Statement::new();
         let mut conditions = vec![Self::filters(&mut s, query)];
         let text = query.text.as_str();
@@ -208,11 +212,29 @@ impl Index {
              JOIN indexed_profiles p ON p.id = k.profile_id WHERE {} \
              ORDER BY k.meta_key LIMIT {}",
             conditions.join(" AND "),
-            s.int(i64::try_from(limit).unwrap_or(i64::MAX))
+            s.int(limit)
         );
         sqlx::query_scalar_with(&s.sql, s.args)
             .fetch_all(&self.pool)
             .await
+    }
+
+    /// Every metadata key a profile holds, A to Z, at most `limit`: one step down the
+    /// key index per distinct key (a loose index scan), where `DISTINCT` would read all
+    /// of its millions of rows. Only profiles not gone keep key rows (`store.rs`), so no
+    /// join is needed.
+    async fn every_key(&self, limit: i64) -> Result<Vec<String>, sqlx::Error> {
+        sqlx::query_scalar(
+            "WITH RECURSIVE keys(k) AS ( \
+               SELECT MIN(meta_key) FROM indexed_metadata_keys \
+               UNION ALL \
+               SELECT (SELECT MIN(meta_key) FROM indexed_metadata_keys WHERE meta_key > keys.k) \
+               FROM keys WHERE keys.k IS NOT NULL) \
+             SELECT k FROM keys WHERE k IS NOT NULL LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
     }
 
     /// The profiles whose id or external id is the search text exactly (shown first).

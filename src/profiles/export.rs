@@ -202,9 +202,9 @@ impl Drop for Recorder {
     }
 }
 
-/// The file's bytes: its header, then a chunk at a time. The next chunk is read (and its
-/// rows parsed) on another task while this one is written, so that reading and writing
-/// share the cores; at most two chunks are held at once.
+/// The file's bytes: its header, then a chunk at a time. The next chunk is read on another
+/// task while this one is written, so that the database works on it meanwhile; at most
+/// two chunks are held at once.
 fn chunks<F>(
     format: Format,
     columns: Columns,
@@ -248,6 +248,10 @@ where
                             Some(cursor) => Next::Reading(Reading::start(fetch(Some(cursor)))),
                             None => Next::Done,
                         };
+                        // Each of the console's runtimes is one thread, so the read just
+                        // started runs only when this task waits: let it send its query to
+                        // the database (its own thread, or the server) before writing.
+                        tokio::task::yield_now().await;
                         record.rows += profiles.len() as u64;
                         let mut text = String::with_capacity(profiles.len() * 256);
                         for p in &profiles {

@@ -370,3 +370,31 @@ pub fn session_cookie(headers: &axum::http::HeaderMap) -> Option<String> {
         .and_then(|v| v.split(';').next())
         .map(str::to_owned)
 }
+
+/// Runs the real binary with `args` on the data directory `data`, `envs` added and
+/// `stdin` as its input, and waits for it.
+pub fn run_binary(
+    data: &std::path::Path,
+    envs: &[(&str, &str)],
+    args: &[&str],
+    stdin: &str,
+) -> std::process::Output {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_profiles-admin"))
+        .args(args)
+        .env("PROFILES_DATA_DIR", data)
+        .envs(envs.iter().copied())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
