@@ -246,8 +246,8 @@ async fn shutdown_signal() {
 
 /// Counts the review queue's tabs and the overview as their first pages ask for them, so
 /// that those pages find their counts kept from the start: at 1,000,000 profiles a count
-/// takes about a second, and kept counts are answered at once ever after, counted again
-/// behind (docs/review.md).
+/// takes about a second; kept counts are then answered at once while counted again behind,
+/// up to a minute old (docs/review.md).
 async fn warm_counts(index: Index, ga: bool) {
     use profiles_admin::overview::server::DEFAULT_WEEKS;
     use profiles_admin::review::tabs::{Tab, DEFAULT_CHANGED_DAYS, DEFAULT_EXPIRING_DAYS};

@@ -1,7 +1,7 @@
 //! Counts of the index kept a few seconds: the review queue's tabs, the overview's
-//! figures, the program pass's backlog. Once counted, a page never waits for counting:
-//! stale counts are shown while they are counted again in the background, one recount at
-//! a time per key (`kept.rs` answers them).
+//! figures, the program pass's backlog. Once counted, a page seldom waits for counting:
+//! counts a little stale are shown while they are counted again in the background, one
+//! recount at a time per key (`kept.rs` answers them).
 
 use super::figures::Figures;
 use crate::review::tabs::{Span, Tab};
@@ -16,6 +16,11 @@ pub(super) const COUNTS_TTL: Duration = Duration::from_secs(10);
 /// counting again behind the pages takes at most a tenth of one database connection's
 /// time, however large the index (the overview at 1,000,000 profiles takes seconds).
 pub(super) const KEPT_PER_COUNTING: u32 = 10;
+/// Kept counts older than this (or than their keeping time, if longer) are not shown
+/// while they are counted again: the page waits for the count. Without it, the first view
+/// after an idle hour, or after a first walk filled an index that was empty when it was
+/// counted at start, would show counts from then.
+pub(super) const SHOWN_STALE_AT_MOST: Duration = Duration::from_secs(60);
 
 /// The count of each tab the version speaks.
 pub type Counts = Vec<(Tab, u64)>;

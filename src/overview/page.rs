@@ -60,7 +60,8 @@ fn Figures(overview: Overview) -> impl IntoView {
         programs_backlog.map(backlog_words),
         counted.map(|at| {
             format!(
-                "Figures counted {}; counted again at most every 10 seconds.",
+                "Figures counted {}; counted again as pages are viewed, and never shown \
+                 more than a minute old unless counting takes longer.",
                 at.text
             )
         }),
