@@ -1216,6 +1216,49 @@ async fn an_export_walks_every_match_once_a_chunk_at_a_time_exact_matches_first(
 }
 
 #[tokio::test]
+async fn a_completed_walk_is_counted_at_once_not_shown_with_the_counts_kept_before_it() {
+    on_both(|db| {
+        Box::pin(async move {
+            let emulator = TestEmulator::start().await;
+            // Counts kept a long time: only the walk's end can make them current.
+            let index = Index::open(&db)
+                .await
+                .unwrap()
+                .with_counts_ttl(Duration::from_secs(3600));
+            let restricted = || async {
+                index
+                    .queue_counts(&[Tab::Restricted], 14, 7, false, &SearchQuery::default())
+                    .await
+                    .unwrap()[0]
+                    .1
+            };
+            assert_eq!(
+                restricted().await,
+                0,
+                "counted over the empty index, as at start"
+            );
+            let expected = listed_ga(&emulator)
+                .await
+                .iter()
+                .filter(|r| {
+                    r.profile
+                        .enforcement_status
+                        .as_ref()
+                        .is_some_and(|s| s.label() == "restricted")
+                })
+                .count() as u64;
+            assert!(expected > 0);
+            let ga = emulator.client_with(|c| c.version = ApiVersion::Ga);
+            let sync = sync::spawn(index.clone(), ga, config(1000.0));
+            walked(&index, 1).await;
+            assert_eq!(restricted().await, expected);
+            sync.task.abort();
+        })
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn stale_queue_counts_are_answered_at_once_and_counted_again_behind() {
     on_both(|db| {
         Box::pin(async move {

@@ -2,7 +2,7 @@
 // Run with `bash scripts/screenshots.sh`.
 import { expect, test, type Page } from "@playwright/test";
 import * as path from "node:path";
-import { E2E_PASSWORD, HOOKED_CONSOLE_URL } from "../playwright.config";
+import { E2E_PASSWORD, GA_CONSOLE_URL, HOOKED_CONSOLE_URL } from "../playwright.config";
 import { hydrated, listedIds } from "../tests/helpers";
 
 const out = path.resolve(__dirname, "../../docs/screenshots");
@@ -96,5 +96,23 @@ for (const scheme of ["light", "dark"] as const) {
     await page.goto("/audit");
     await hydrated(page);
     await shoot(page, "audit-log", scheme);
+  });
+}
+
+for (const scheme of ["light", "dark"] as const) {
+  test(`the review queue and the overview, under GA (${scheme})`, async ({ browser }) => {
+    const context = await browser.newContext({
+      baseURL: GA_CONSOLE_URL,
+      colorScheme: scheme,
+      viewport: { width: 1280, height: 1000 },
+    });
+    const page = await context.newPage();
+    await page.goto("/review");
+    await hydrated(page);
+    await page.screenshot({ path: path.join(out, `review-${scheme}.png`) });
+    await page.goto("/overview");
+    await hydrated(page);
+    await page.screenshot({ path: path.join(out, `overview-${scheme}.png`) });
+    await context.close();
   });
 }

@@ -546,6 +546,9 @@ impl Index {
                 .await?;
         tx.commit().await?;
         self.recount().await;
+        // The queue's and the overview's kept counts may be from before the walk (from
+        // an empty index, on a first start): the next page counts afresh.
+        self.forget_counts();
         if let Err(e) = self.optimize().await {
             tracing::warn!(error = %e, "cannot refresh the index's statistics");
         }
