@@ -28,6 +28,11 @@ pub enum FileError {
     TooManyRows,
     #[error("line {line} is not UTF-8 text; save the file as CSV UTF-8 and try again")]
     NotUtf8 { line: u64 },
+    #[error(
+        "the file ends inside a quoted cell that starts on line {line}: it may have been cut \
+         short; check its end, or a stray \" in that cell"
+    )]
+    EndsInQuotes { line: u64 },
     #[error("the file cannot be read: {0}")]
     Unreadable(String),
 }
@@ -47,6 +52,8 @@ pub struct CsvFile<R: Read> {
     delimiter: u8,
     rows: usize,
     record: csv::ByteRecord,
+    /// The line the last record read starts on (the header's, 1, before any).
+    last_line: u64,
 }
 
 impl<R: Read> CsvFile<R> {
@@ -74,6 +81,7 @@ impl<R: Read> CsvFile<R> {
             .from_reader(Limited {
                 inner: buffered,
                 left: max_bytes,
+                quotes: 0,
             });
         let mut record = csv::ByteRecord::new();
         if !read(&mut reader, &mut record)? {
@@ -89,6 +97,7 @@ impl<R: Read> CsvFile<R> {
             delimiter,
             rows: 0,
             record,
+            last_line: 1,
         })
     }
 
@@ -106,6 +115,11 @@ impl<R: Read> CsvFile<R> {
     pub fn next_record(&mut self) -> Result<Option<Record>, FileError> {
         loop {
             if !read(&mut self.reader, &mut self.record)? {
+                if self.reader.get_ref().quotes % 2 == 1 {
+                    return Err(FileError::EndsInQuotes {
+                        line: self.last_line,
+                    });
+                }
                 return Ok(None);
             }
             let line = self.record.position().map_or(0, csv::Position::line);
@@ -117,6 +131,7 @@ impl<R: Read> CsvFile<R> {
                 return Err(FileError::TooManyRows);
             }
             let cells = text_cells(&self.record, line)?;
+            self.last_line = line;
             return Ok(Some(Record { line, cells }));
         }
     }
@@ -177,15 +192,19 @@ fn delimiter_of(start: &[u8]) -> u8 {
 }
 
 /// A reader that fails once more than its limit has been read, so that an enormous upload
-/// is refused as soon as it passes the limit, not after it has been read whole.
+/// is refused as soon as it passes the limit, not after it has been read whole; and counts
+/// the quotes it passes: a file whose count is odd ends inside a quoted cell (cut short),
+/// which the CSV reader would otherwise take as a last cell running to the end.
 struct Limited<R> {
     inner: R,
     left: u64,
+    quotes: u64,
 }
 
 impl<R: Read> Read for Limited<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
+        self.quotes += buf[..n].iter().filter(|&&b| b == b'"').count() as u64;
         self.left = self.left.checked_sub(n as u64).ok_or_else(|| {
             std::io::Error::new(std::io::ErrorKind::FileTooLarge, "past the size limit")
         })?;
@@ -272,6 +291,19 @@ mod tests {
             cells(&records),
             [(2, vec!["=HYPERLINK(\"http://x\")"]), (3, vec!["+1"])]
         );
+    }
+
+    #[test]
+    fn a_file_cut_inside_a_quoted_cell_is_refused_not_read_as_a_shorter_cell() {
+        assert_eq!(
+            rows(b"external_id,name\na-1,ok\na-2,\"Smith, Jo").unwrap_err(),
+            FileError::EndsInQuotes { line: 3 }
+        );
+        assert_eq!(
+            rows(b"external_id,name\na-1,\"two\nlines\"\na-2,\"cut\n").unwrap_err(),
+            FileError::EndsInQuotes { line: 4 }
+        );
+        assert!(rows(b"external_id,name\na-1,\"closed \"\"quote\"\"\"").is_ok());
     }
 
     #[test]
