@@ -368,6 +368,24 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config {
+            cases: 512,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(27),
+            failure_persistence: None,
+            ..Default::default()
+        })]
+
+        /// Any bytes at all (hostile, truncated, another encoding) are read as rows or
+        /// refused with a reason; never a panic.
+        #[test]
+        fn any_bytes_are_rows_or_a_reason(bytes in proptest::collection::vec(
+            proptest::sample::select(b"ab,;\"\r\n\xEF\xBB\xBF\xE9\x00".to_vec()), 0..200
+        )) {
+            let _ = rows(&bytes);
+        }
+    }
+
     #[test]
     fn a_file_past_the_size_limit_is_refused_while_read() {
         struct Endless;
