@@ -719,6 +719,15 @@ async fn listed_ga(emulator: &TestEmulator) -> Vec<Received> {
         .collect()
 }
 
+/// Whether a profile as received has enforcement status `label` (GA).
+fn in_status(received: &Received, label: &str) -> bool {
+    received
+        .profile
+        .enforcement_status
+        .as_ref()
+        .is_some_and(|s| s.label() == label)
+}
+
 #[tokio::test]
 async fn the_program_pass_learns_what_a_list_does_not_report_within_the_walks_rate_and_resumes() {
     on_both(|db| {
@@ -1148,15 +1157,7 @@ async fn an_export_walks_every_match_once_a_chunk_at_a_time_exact_matches_first(
                 (vec![("sort", "name")], listed.len()),
                 (
                     vec![("enforcement", "restricted")],
-                    listed
-                        .iter()
-                        .filter(|r| {
-                            r.profile
-                                .enforcement_status
-                                .as_ref()
-                                .is_some_and(|s| s.label() == "restricted")
-                        })
-                        .count(),
+                    listed.iter().filter(|r| in_status(r, "restricted")).count(),
                 ),
             ] {
                 let query = search(&pairs);
@@ -1240,12 +1241,7 @@ async fn a_completed_walk_is_counted_at_once_not_shown_with_the_counts_kept_befo
             let expected = listed_ga(&emulator)
                 .await
                 .iter()
-                .filter(|r| {
-                    r.profile
-                        .enforcement_status
-                        .as_ref()
-                        .is_some_and(|s| s.label() == "restricted")
-                })
+                .filter(|r| in_status(r, "restricted"))
                 .count() as u64;
             assert!(expected > 0);
             let ga = emulator.client_with(|c| c.version = ApiVersion::Ga);
@@ -1279,12 +1275,7 @@ async fn stale_queue_counts_are_answered_at_once_and_counted_again_behind() {
             );
             let id = listed
                 .iter()
-                .find(|r| {
-                    r.profile
-                        .enforcement_status
-                        .as_ref()
-                        .is_some_and(|s| s.label() == "unrestricted")
-                })
+                .find(|r| in_status(r, "unrestricted"))
                 .unwrap()
                 .profile
                 .id
