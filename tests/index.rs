@@ -719,6 +719,15 @@ async fn listed_ga(emulator: &TestEmulator) -> Vec<Received> {
         .collect()
 }
 
+/// The count of one queue tab, its default windows, no filter.
+async fn tab_count(index: &Index, tab: Tab) -> u64 {
+    index
+        .queue_counts(&[tab], 14, 7, false, &SearchQuery::default())
+        .await
+        .unwrap()[0]
+        .1
+}
+
 /// Whether a profile as received has enforcement status `label` (GA).
 fn in_status(received: &Received, label: &str) -> bool {
     received
@@ -1226,15 +1235,8 @@ async fn a_completed_walk_is_counted_at_once_not_shown_with_the_counts_kept_befo
                 .await
                 .unwrap()
                 .with_counts_ttl(Duration::from_secs(3600));
-            let restricted = || async {
-                index
-                    .queue_counts(&[Tab::Restricted], 14, 7, false, &SearchQuery::default())
-                    .await
-                    .unwrap()[0]
-                    .1
-            };
             assert_eq!(
-                restricted().await,
+                tab_count(&index, Tab::Restricted).await,
                 0,
                 "counted over the empty index, as at start"
             );
@@ -1247,7 +1249,7 @@ async fn a_completed_walk_is_counted_at_once_not_shown_with_the_counts_kept_befo
             let ga = emulator.client_with(|c| c.version = ApiVersion::Ga);
             let sync = sync::spawn(index.clone(), ga, config(1000.0));
             walked(&index, 1).await;
-            assert_eq!(restricted().await, expected);
+            assert_eq!(tab_count(&index, Tab::Restricted).await, expected);
             sync.task.abort();
         })
     })
@@ -1266,13 +1268,7 @@ async fn stale_queue_counts_are_answered_at_once_and_counted_again_behind() {
                 .with_counts_ttl(Duration::ZERO);
             let listed = listed_ga(&emulator).await;
             index.upsert(&listed).await.unwrap();
-            let banned = |counts: Vec<(Tab, u64)>| counts[0].1;
-            let before = banned(
-                index
-                    .queue_counts(&[Tab::Banned], 14, 7, false, &SearchQuery::default())
-                    .await
-                    .unwrap(),
-            );
+            let before = tab_count(&index, Tab::Banned).await;
             let id = listed
                 .iter()
                 .find(|r| in_status(r, "unrestricted"))
@@ -1295,23 +1291,10 @@ async fn stale_queue_counts_are_answered_at_once_and_counted_again_behind() {
                 .await
                 .unwrap();
             // Answered from what was kept, without waiting for a count...
-            assert_eq!(
-                banned(
-                    index
-                        .queue_counts(&[Tab::Banned], 14, 7, false, &SearchQuery::default())
-                        .await
-                        .unwrap()
-                ),
-                before
-            );
+            assert_eq!(tab_count(&index, Tab::Banned).await, before);
             // ...which arrives behind it.
             until("the recount", || async {
-                banned(
-                    index
-                        .queue_counts(&[Tab::Banned], 14, 7, false, &SearchQuery::default())
-                        .await
-                        .unwrap(),
-                ) == before + 1
+                tab_count(&index, Tab::Banned).await == before + 1
             })
             .await;
         })

@@ -94,14 +94,9 @@ pub async fn run(args: ImportArgs, version: ApiVersion, database: &Location) -> 
             .and_then(|()| out.flush())
             .map_err(|e| e.to_string())?;
     }
-    let summary = serde_json::json!({
-        "dry_run": true,
-        "rows": rows,
-        "create": counts.create,
-        "update": counts.update,
-        "unchanged": counts.unchanged,
-        "error": counts.error,
-    });
+    let mut summary = serde_json::to_value(counts).expect("counts serialize");
+    summary["dry_run"] = true.into();
+    summary["rows"] = rows.into();
     println!("{summary}");
     Ok(u8::from(counts.error > 0))
 }

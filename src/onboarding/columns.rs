@@ -2,7 +2,7 @@
 //! file"): matched by header to the fields of the version the console speaks, or named
 //! by the user in a mapping for headers the console does not recognise.
 
-use crate::profiles::model::{check_metadata_key, ApiVersion, DETAILS};
+use crate::profiles::model::{check_metadata_key, detail_field, ApiVersion, DETAILS};
 use std::collections::BTreeMap;
 
 /// Where a column's cells go.
@@ -52,6 +52,19 @@ impl Column {
                 .find(|d| d.key == detail)
                 .map(|d| Self::Detail(d.key)),
             _ => None,
+        }
+    }
+
+    /// The name the model's errors (`FieldError::field`) give the field this column fills.
+    pub fn field(&self) -> String {
+        match self {
+            Self::ExternalId => "external_id".into(),
+            Self::Name => "name".into(),
+            Self::Relationship => "relationship".into(),
+            Self::AccessType => "access_type".into(),
+            Self::Detail(key) => detail_field(key),
+            Self::Metadata(key) => format!("metadata.{key}"),
+            Self::Ignored => String::new(),
         }
     }
 

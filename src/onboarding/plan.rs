@@ -13,7 +13,7 @@ use crate::onboarding::columns::Column;
 use crate::onboarding::file::{CsvFile, FileError, Record};
 use crate::profiles::model::changes;
 use crate::profiles::model::{
-    check_resold_name, detail_field, AccessType, ApiVersion, Field, Lenient, Metadata, NewProfile,
+    check_resold_name, AccessType, ApiVersion, Field, Lenient, Metadata, NewProfile,
     NewProfileInput, Profile, ProfileUpdate, ProfileUpdateInput, Relationship,
 };
 use serde::Serialize;
@@ -26,7 +26,7 @@ pub const BATCH: usize = 500;
 const NAMED: usize = 3;
 
 /// One problem of a row: the column (its header in the file) and the rule it breaks.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowError {
     pub column: String,
     pub message: String,
@@ -49,14 +49,25 @@ pub enum Outcome {
     Error(Vec<RowError>),
 }
 
-/// The four outcomes, as counts and reports name them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+/// The four outcomes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Create,
     Update,
     Unchanged,
     Error,
+}
+
+impl Kind {
+    /// The outcome's name, as reports give it (and [`Counts`] its field).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Create => "create",
+            Self::Update => "update",
+            Self::Unchanged => "unchanged",
+            Self::Error => "error",
+        }
+    }
 }
 
 impl Outcome {
@@ -168,7 +179,7 @@ impl<'a> Planner<'a> {
         let headers = columns
             .iter()
             .zip(header)
-            .map(|(column, header)| (field_of(column), header.clone()))
+            .map(|(column, header)| (column.field(), header.clone()))
             .collect();
         Self {
             version,
@@ -467,18 +478,5 @@ impl<'a> Planner<'a> {
                 .unwrap_or_else(|| field.to_owned()),
             message: message.to_owned(),
         }
-    }
-}
-
-/// The name the model's errors give the field a column fills.
-fn field_of(column: &Column) -> String {
-    match column {
-        Column::ExternalId => "external_id".into(),
-        Column::Name => "name".into(),
-        Column::Relationship => "relationship".into(),
-        Column::AccessType => "access_type".into(),
-        Column::Detail(key) => detail_field(key),
-        Column::Metadata(key) => format!("metadata.{key}"),
-        Column::Ignored => String::new(),
     }
 }

@@ -3,20 +3,10 @@
 //! rule, so that a formula a file held comes back as text.
 
 use crate::audit::csv::changes;
-use crate::onboarding::plan::{Kind, Outcome, Planned};
+use crate::onboarding::plan::{Outcome, Planned};
 use crate::web::csv_line;
 
 pub const HEADER: &str = "line,external_id,outcome,profile_id,changes,errors\r\n";
-
-/// `kind`'s name, as the report and the counts give it.
-pub fn kind_name(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Create => "create",
-        Kind::Update => "update",
-        Kind::Unchanged => "unchanged",
-        Kind::Error => "error",
-    }
-}
 
 /// A row's errors in words: `column: rule`, one per line.
 pub fn errors_text(planned: &Planned) -> String {
@@ -41,7 +31,7 @@ pub fn line(planned: &Planned) -> String {
     csv_line([
         planned.line.to_string().as_str(),
         &planned.external_id,
-        kind_name(planned.outcome.kind()),
+        planned.outcome.kind().as_str(),
         id,
         &asked,
         &errors_text(planned),
