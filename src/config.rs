@@ -47,8 +47,8 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
-    /// Check a CSV of customers against the profile index: what importing it would do,
-    /// row by row (docs/onboarding.md)
+    /// Import a CSV of customers: check it against the profile index, then create and
+    /// update their profiles as a job that a second run resumes (docs/onboarding.md)
     Import(ImportArgs),
 }
 
@@ -63,9 +63,12 @@ pub struct ImportArgs {
     #[arg(long = "as", value_name = "ACCOUNT")]
     pub account: String,
     /// Check the file and say what importing it would do, sending nothing to the API
-    /// (required: the import itself is not built yet)
-    #[arg(long, required = true)]
+    #[arg(long)]
     pub dry_run: bool,
+    /// After the run, mint a link for every profile the job created or updated and
+    /// write them to this CSV (id, external id, name, link, expiry); links live minutes
+    #[arg(long, value_name = "OUT.csv", conflicts_with = "dry_run")]
+    pub links: Option<PathBuf>,
     /// The field a column the console does not recognise fills, or "ignore"; repeat for
     /// each such column
     #[arg(long = "map", value_name = "HEADER=FIELD", value_parser = header_mapping)]
@@ -193,6 +196,17 @@ pub struct ServeArgs {
     #[arg(long, env = "PROFILES_EMULATOR_SEED", default_value_t = crate::emulator::seed::SEED_COUNT,
           value_name = "N", value_parser = seed_count)]
     pub emulator_seed: usize,
+
+    /// Most creates and updates per second an import job sends (its own budget, apart
+    /// from the index sync's and people's requests).
+    #[arg(long, env = "PROFILES_IMPORT_RATE", default_value_t = 5.0, value_name = "PER_SEC",
+          value_parser = index_rate)]
+    pub import_rate: f64,
+
+    /// Most requests of an import job waiting for an answer at once.
+    #[arg(long, env = "PROFILES_IMPORT_CONCURRENCY", default_value_t = 4, value_name = "N",
+          value_parser = clap::value_parser!(u16).range(1..=32))]
+    pub import_concurrency: u16,
 
     #[command(flatten)]
     pub auth: AuthArgs,
@@ -380,6 +394,14 @@ impl ServeArgs {
 
     pub fn index_poll(&self) -> Duration {
         Duration::from_secs(self.index_poll)
+    }
+
+    /// An import job's request budget.
+    pub fn import_budget(&self) -> crate::onboarding::run::Budget {
+        crate::onboarding::run::Budget {
+            per_second: self.import_rate,
+            concurrency: usize::from(self.import_concurrency),
+        }
     }
 }
 

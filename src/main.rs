@@ -13,6 +13,8 @@ use profiles_admin::db::Database;
 use profiles_admin::emulator::{Emulator, EmulatorConfig};
 use profiles_admin::hardening::Deployment;
 use profiles_admin::index::{self, sync::SyncConfig, Index};
+use profiles_admin::onboarding::job::Jobs;
+use profiles_admin::onboarding::run::Runner;
 use profiles_admin::router::app;
 use profiles_admin::serve::{cores, on_every_core, without_nagle};
 use profiles_admin::state::{AppState, Draining};
@@ -53,10 +55,15 @@ async fn main() -> ExitCode {
         },
         Some(Command::Import(args)) => match cli.data.database() {
             Ok(database) => {
+                let (serve, data_dir) = (&cli.serve, &cli.data.path);
+                let connect: profiles_admin::onboarding::cli::Connect =
+                    Box::new(move || Box::pin(upstream(serve, data_dir)));
                 return match profiles_admin::onboarding::cli::run(
                     args,
                     cli.serve.api_version,
                     &database,
+                    cli.serve.import_budget(),
+                    connect,
                 )
                 .await
                 {
@@ -91,9 +98,6 @@ async fn serve(args: ServeArgs, data: DataDir) -> Result<(), String> {
     }
 
     let api_key = api_key_from_env();
-    if api_key.is_some() {
-        check_base_url(&args.base_url)?;
-    }
     let database = data.database()?;
     let db = Database::open(&database).await?;
     tracing::info!(
@@ -103,46 +107,7 @@ async fn serve(args: ServeArgs, data: DataDir) -> Result<(), String> {
     let auth = configure(&args.auth, &db, api_key.is_some()).await?;
     let deployment = Deployment::new(args.auth.public_origin.as_ref())?;
     tracing::info!(mode = ?auth.mode, "sign-in");
-    let upstream = match api_key {
-        Some(key) => {
-            tracing::info!(base_url = %args.base_url, api_version = %args.api_version, "backend: User Profiles API (API key set)");
-            UpstreamConfig::new(args.base_url.clone(), args.api_version, Some(key))
-        }
-        None => {
-            let emulator = Emulator::open(EmulatorConfig {
-                data_dir: data_dir.clone(),
-                api_key: None,
-                test_hooks: args.emulator_test_hooks,
-                seed: args.emulator_seed,
-            })
-            .await
-            .map_err(|e| e.to_string())?;
-            let addr = emulator
-                .spawn(SocketAddr::from(([127, 0, 0, 1], 0)))
-                .await
-                .map_err(|e| format!("cannot start the built-in emulator: {e}"))?;
-            tracing::info!(
-                emulator = %addr,
-                store = %emulator.store_path().display(),
-                test_hooks = args.emulator_test_hooks,
-                api_version = %args.api_version,
-                "backend: built-in emulator with sample data (ANTHROPIC_API_KEY is not set)"
-            );
-            let base = format!("http://{addr}")
-                .parse()
-                .expect("a socket address is a valid host");
-            UpstreamConfig::new(base, args.api_version, None)
-        }
-    };
-    let upstream = Client::new(UpstreamConfig {
-        attempt_timeout: args.upstream_timeout(),
-        retry: RetryPolicy {
-            max_retries: args.max_retries,
-            retry_after_cap: args.retry_after_cap(),
-        },
-        ..upstream
-    })
-    .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+    let upstream = upstream(&args, &data_dir).await?;
 
     let index = Index::open(&db).await?;
     index::sync::spawn(
@@ -157,6 +122,14 @@ async fn serve(args: ServeArgs, data: DataDir) -> Result<(), String> {
     );
 
     tokio::spawn(warm_counts(index.clone(), upstream.version().is_ga()));
+    profiles_admin::onboarding::run::spawn(Runner {
+        jobs: Jobs::new(&db),
+        client: upstream.clone(),
+        index: index.clone(),
+        log: AuditLog::new(&db),
+        budget: args.import_budget(),
+        name: Runner::process_name("console"),
+    });
 
     let webhooks = webhook_secrets_from_env()?.map(|secrets| {
         tracing::info!(
@@ -199,6 +172,55 @@ async fn serve(args: ServeArgs, data: DataDir) -> Result<(), String> {
     on_every_core(listener, router, workers, stop)
         .await
         .map_err(|e| format!("server error: {e}"))
+}
+
+/// The client every call to the API goes through: the real API when `ANTHROPIC_API_KEY`
+/// is set, or else the built-in emulator on the data directory, started here.
+async fn upstream(args: &ServeArgs, data_dir: &std::path::Path) -> Result<Client, String> {
+    let api_key = api_key_from_env();
+    if api_key.is_some() {
+        check_base_url(&args.base_url)?;
+    }
+    let config = match api_key {
+        Some(key) => {
+            tracing::info!(base_url = %args.base_url, api_version = %args.api_version, "backend: User Profiles API (API key set)");
+            UpstreamConfig::new(args.base_url.clone(), args.api_version, Some(key))
+        }
+        None => {
+            let emulator = Emulator::open(EmulatorConfig {
+                data_dir: data_dir.to_path_buf(),
+                api_key: None,
+                test_hooks: args.emulator_test_hooks,
+                seed: args.emulator_seed,
+            })
+            .await
+            .map_err(|e| e.to_string())?;
+            let addr = emulator
+                .spawn(SocketAddr::from(([127, 0, 0, 1], 0)))
+                .await
+                .map_err(|e| format!("cannot start the built-in emulator: {e}"))?;
+            tracing::info!(
+                emulator = %addr,
+                store = %emulator.store_path().display(),
+                test_hooks = args.emulator_test_hooks,
+                api_version = %args.api_version,
+                "backend: built-in emulator with sample data (ANTHROPIC_API_KEY is not set)"
+            );
+            let base = format!("http://{addr}")
+                .parse()
+                .expect("a socket address is a valid host");
+            UpstreamConfig::new(base, args.api_version, None)
+        }
+    };
+    Client::new(UpstreamConfig {
+        attempt_timeout: args.upstream_timeout(),
+        retry: RetryPolicy {
+            max_retries: args.max_retries,
+            retry_after_cap: args.retry_after_cap(),
+        },
+        ..config
+    })
+    .map_err(|e| format!("cannot build the HTTP client: {e}"))
 }
 
 async fn run_emulator(args: EmulatorArgs, data_dir: PathBuf) -> Result<(), String> {

@@ -3,15 +3,18 @@
 
 mod common;
 
-use common::{run_binary, TestDatabase};
+use common::{run_binary, TestDatabase, TestEmulator};
 use profiles_admin::auth::Role;
 use profiles_admin::index::received::How;
 use profiles_admin::index::{Index, Received};
 use profiles_admin::onboarding::columns::columns;
 use profiles_admin::onboarding::file::CsvFile;
+use profiles_admin::onboarding::job::{Job, Jobs, RowState, State};
 use profiles_admin::onboarding::plan::{self, Counts, Outcome, Planned, BATCH};
+use profiles_admin::onboarding::run::{Budget, Ended, Runner};
 use profiles_admin::profiles::model::{ApiVersion, Profile};
 use serde_json::json;
+use sqlx::Row as _;
 use std::collections::BTreeMap;
 
 fn profile(id: &str, external_id: &str, name: &str, metadata: serde_json::Value) -> Profile {
@@ -42,8 +45,9 @@ async fn dry_run_as(role: Role, index: &Index, text: &str) -> (Counts, Vec<Plann
     let version = ApiVersion::Beta20260324;
     let columns = columns(file.header(), version, &BTreeMap::new()).unwrap();
     let mut rows = Vec::new();
-    let counts = plan::dry_run(&mut file, &columns, version, role, index, |p| {
-        rows.push(p.clone())
+    let counts = plan::dry_run(&mut file, &columns, version, role, index, async |p| {
+        rows.extend_from_slice(p);
+        Ok(())
     })
     .await
     .unwrap();
@@ -116,7 +120,7 @@ async fn every_row_gets_its_outcome_and_bad_rows_do_not_stop_the_run() {
                 id: "uprof_Same".into()
             }
         );
-        let Outcome::Update { id, changes } = &rows[1].outcome else {
+        let Outcome::Update { id, changes, .. } = &rows[1].outcome else {
             panic!("{:?}", rows[1]);
         };
         assert_eq!(id, "uprof_Old");
@@ -129,7 +133,7 @@ async fn every_row_gets_its_outcome_and_bad_rows_do_not_stop_the_run() {
             ),
             ("name", Some("Old name"), Some("New name"))
         );
-        let Outcome::Create(asked) = &rows[2].outcome else {
+        let Outcome::Create { changes: asked, .. } = &rows[2].outcome else {
             panic!("{:?}", rows[2]);
         };
         assert!(asked
@@ -242,7 +246,7 @@ async fn an_editor_may_not_set_a_relationship_but_may_repeat_one() {
             )]
         );
         assert!(
-            matches!(rows[2].outcome, Outcome::Create(_)),
+            matches!(rows[2].outcome, Outcome::Create { .. }),
             "the default needs no admin"
         );
         assert_eq!((counts.unchanged, counts.error, counts.create), (1, 1, 1));
@@ -260,6 +264,7 @@ fn binary(data: &std::path::Path, args: &[&str], stdin: &str) -> (i32, String, S
             ("PROFILES_API_VERSION", "2026-03-24"),
             ("DATABASE_URL", ""),
             ("ANTHROPIC_API_KEY", ""),
+            ("PROFILES_EMULATOR_SEED", "0"),
         ],
         args,
         stdin,
@@ -322,10 +327,12 @@ async fn the_import_command_checks_a_file_against_the_consoles_own_index() {
         1,
         "standard output holds the result only: {out}"
     );
-    let last: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let mut last: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let checked_job = last["job"].take();
+    assert!(checked_job.as_str().unwrap().starts_with("job_"), "{out}");
     assert_eq!(
         last,
-        json!({"dry_run": true, "rows": 3, "create": 1, "update": 1, "unchanged": 0, "error": 1})
+        json!({"job": null, "dry_run": true, "rows": 3, "create": 1, "update": 1, "unchanged": 0, "error": 1})
     );
     assert!(
         err.contains("line 4: Customer: repeats the external id of line 3"),
@@ -347,7 +354,7 @@ async fn the_import_command_checks_a_file_against_the_consoles_own_index() {
         &rows[1][4]
     );
 
-    // Unrecognised columns, a viewer, and no --dry-run are refused before any row.
+    // Unrecognised columns and a viewer are refused before any row.
     let (status, _, err) = binary(&data, &["import", path, "--as", "lead", "--dry-run"], "");
     assert_eq!(status, 2);
     assert!(
@@ -372,7 +379,545 @@ async fn the_import_command_checks_a_file_against_the_consoles_own_index() {
         err.contains("the viewer role may not create or edit profiles"),
         "{err}"
     );
-    let (status, _, err) = binary(&data, &["import", path, "--as", "lead"], "");
-    assert_eq!(status, 2);
-    assert!(err.contains("--dry-run"), "{err}");
+    // The run goes on from the dry run's job: the same file, the same account.
+    let links = dir.path().join("links.csv");
+    let (status, out, err) = binary(
+        &data,
+        &[
+            "import",
+            path,
+            "--as",
+            "lead",
+            "--map",
+            "Customer=external_id",
+            "--links",
+            links.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(status, 1, "a row in error, and one failed: {err} {out}");
+    assert!(
+        err.contains(&format!("resuming {}", checked_job.as_str().unwrap())),
+        "{err}"
+    );
+    assert!(
+        err.contains("line 2: failed: "),
+        "the profile the index held is not in this emulator: {err}"
+    );
+    let last: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(last["job"], checked_job);
+    assert_eq!(
+        (
+            &last["created"],
+            &last["updated"],
+            &last["failed"],
+            &last["error"],
+            &last["links"]
+        ),
+        (&json!(1), &json!(0), &json!(1), &json!(1), &json!(1)),
+        "{out}"
+    );
+    let mut reader = csv::Reader::from_path(&links).unwrap();
+    assert_eq!(
+        reader.headers().unwrap(),
+        vec!["id", "external_id", "name", "link", "expires_at"]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(&rows[0][1], "new-1");
+    assert!(rows[0][3].starts_with("https://"), "{:?}", &rows[0]);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&links).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "links are readable by their owner alone");
+    }
+    assert!(!err.contains(&rows[0][3]), "a link is never printed: {err}");
+}
+
+/// A job of `text` checked against `index` (a file of the 2026-03-24 beta, by an admin).
+async fn checked(db: &TestDatabase, index: &Index, text: &str) -> Job {
+    let jobs = Jobs::new(&db.db);
+    let version = ApiVersion::Beta20260324;
+    let job = jobs
+        .create("sha", "customers.csv", "lead", Role::Admin, version)
+        .await
+        .unwrap();
+    let mut file = CsvFile::open(text.as_bytes()).unwrap();
+    let columns = columns(file.header(), version, &BTreeMap::new()).unwrap();
+    plan::dry_run(
+        &mut file,
+        &columns,
+        version,
+        Role::Admin,
+        index,
+        async |rows| {
+            jobs.add_rows(&job.id, rows).await.unwrap();
+            Ok(())
+        },
+    )
+    .await
+    .unwrap();
+    job
+}
+
+fn runner(db: &TestDatabase, index: &Index, emulator: &TestEmulator, name: &str) -> Runner {
+    Runner {
+        jobs: Jobs::new(&db.db),
+        client: emulator.client(),
+        index: index.clone(),
+        log: db.audit(),
+        budget: Budget {
+            per_second: 200.0,
+            concurrency: 3,
+        },
+        name: name.into(),
+    }
+}
+
+/// How many profiles the emulator holds with each external id, as `client` lists them.
+async fn held_by(client: &profiles_admin::upstream::Client) -> BTreeMap<String, usize> {
+    use profiles_admin::profiles::model::{ListQuery, Order, PageCursor, PageSize};
+    let mut held = BTreeMap::new();
+    let mut page = None;
+    loop {
+        let query = ListQuery {
+            limit: PageSize::new(100).unwrap(),
+            order: Order::Asc,
+            page,
+            enforcement: None,
+        };
+        let listed = client.list(&query).await.unwrap().value;
+        for p in &listed.data {
+            *held
+                .entry(p.external_id().unwrap_or_default().to_owned())
+                .or_default() += 1;
+        }
+        match listed.next_page {
+            Some(next) => page = Some(PageCursor::parse(&next).unwrap()),
+            None => return held,
+        }
+    }
+}
+
+async fn held(emulator: &TestEmulator) -> BTreeMap<String, usize> {
+    held_by(&emulator.client()).await
+}
+
+/// The job's create entries in the audit trail: (outcome, profile id, detail).
+async fn creates_recorded(
+    db: &profiles_admin::db::Database,
+    job: &str,
+) -> Vec<(String, Option<String>, String)> {
+    let rows = sqlx::query(
+        "SELECT outcome, profile_id, detail FROM audit_events \
+         WHERE action = 'profile.create' AND detail LIKE $1 ORDER BY at, id",
+    )
+    .bind(format!("import {job},%"))
+    .fetch_all(db.pool())
+    .await
+    .unwrap();
+    rows.iter()
+        .map(|r| {
+            (
+                r.try_get("outcome").unwrap(),
+                r.try_get("profile_id").unwrap(),
+                r.try_get("detail").unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_job_sends_each_row_once_through_429s_5xx_and_lost_replies() {
+    for db in TestDatabase::both().await {
+        let emulator = TestEmulator::start_seeded(0).await;
+        let client = emulator.client();
+        let existing = client
+            .create(&profiles_admin::profiles::model::WireBody::from_kept(
+                json!({"external_id": "acme-0", "name": "Old"}),
+            ))
+            .await
+            .unwrap()
+            .value;
+        let index = Index::open(&db.db).await.unwrap();
+        index
+            .upsert(&[Received::from_profile(&existing, How::Walk)])
+            .await
+            .unwrap();
+        let mut file = String::from("external_id,name\nacme-0,New\n,no id\n");
+        for n in 1..=10 {
+            file.push_str(&format!("acme-{n},Customer {n}\n"));
+        }
+        let job = checked(&db, &index, &file).await;
+        emulator
+            .faults(json!({"sequence": [
+                {"kind": "status", "status": 429, "headers": {"retry-after-ms": "10"}},
+                {"kind": "status", "status": 500, "headers": {"retry-after-ms": "10"}},
+                {"kind": "apply_then_drop"},
+                {"kind": "drop"},
+                {"kind": "status", "status": 503, "headers": {"retry-after-ms": "10"}},
+                {"kind": "apply_then_drop"}
+            ]}))
+            .await;
+        let mut reports = 0;
+        let ended = runner(&db, &index, &emulator, "one")
+            .run(&job, |_| reports += 1)
+            .await
+            .unwrap();
+        assert_eq!(ended, Ended::Finished);
+        assert!(reports > 0, "progress is reported as the job goes");
+        let jobs = Jobs::new(&db.db);
+        let progress = jobs.progress(&job.id).await.unwrap();
+        assert_eq!(
+            (
+                progress.created,
+                progress.updated,
+                progress.unchanged,
+                progress.failed,
+                progress.error
+            ),
+            (10, 1, 0, 0, 1),
+            "{progress:?}"
+        );
+        assert_eq!(
+            jobs.get(&job.id).await.unwrap().unwrap().state,
+            State::Finished
+        );
+
+        let held = held(&emulator).await;
+        for n in 0..=10 {
+            assert_eq!(
+                held.get(&format!("acme-{n}")),
+                Some(&1),
+                "acme-{n}: {held:?}"
+            );
+        }
+        let recorded = creates_recorded(&db.db, &job.id).await;
+        let succeeded: std::collections::BTreeSet<_> = recorded
+            .iter()
+            .filter(|(outcome, ..)| outcome == "succeeded")
+            .map(|(_, id, _)| id.clone().unwrap())
+            .collect();
+        assert_eq!(
+            succeeded.len(),
+            10,
+            "one succeeded entry per profile made: {recorded:?}"
+        );
+        assert!(
+            recorded
+                .iter()
+                .any(|(o, _, d)| o == "succeeded" && d.contains("adopted")),
+            "a create whose answer was lost is found and adopted: {recorded:?}"
+        );
+        assert!(
+            recorded.iter().all(|(o, ..)| o != "pending"),
+            "no entry is left pending: {recorded:?}"
+        );
+        let onboarded = jobs.onboarded(&job.id, 0, false, 100).await.unwrap();
+        assert_eq!(onboarded.len(), 11);
+        assert_eq!(onboarded[0].profile_id, existing.id.as_str());
+        assert_eq!(onboarded[1].name.as_deref(), Some("Customer 1"));
+        assert!(
+            onboarded
+                .iter()
+                .skip(1)
+                .all(|o| succeeded.contains(&o.profile_id)),
+            "the job's profiles are the audit trail's"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_row_in_flight_at_a_crash_is_adopted_not_sent_again() {
+    for db in TestDatabase::both().await {
+        let emulator = TestEmulator::start_seeded(0).await;
+        let index = Index::open(&db.db).await.unwrap();
+        let job = checked(
+            &db,
+            &index,
+            "external_id,name\nc-1,One\nc-2,Two\nc-3,Three\n",
+        )
+        .await;
+        let jobs = Jobs::new(&db.db);
+        let dead = runner(&db, &index, &emulator, "dead");
+        // A console that died: it took the job, began lines 2 and 3, and only line 2's
+        // create reached the API before it stopped.
+        assert!(jobs
+            .set_state(&job.id, &[State::Checked], State::Running)
+            .await
+            .unwrap());
+        assert!(jobs
+            .lease(
+                &job.id,
+                "dead",
+                "2026-01-01T00:00:00Z",
+                "2026-01-01T00:01:00Z"
+            )
+            .await
+            .unwrap());
+        let waiting = jobs.rows(&job.id, RowState::Waiting, 10).await.unwrap();
+        for row in &waiting[..2] {
+            let attempt = profiles_admin::audit::record::Trail::new(
+                "lead".into(),
+                Some(Role::Admin),
+                &axum::http::HeaderMap::new(),
+                Some(db.audit()),
+            )
+            .begin_in(
+                profiles_admin::audit::Action::ProfileCreate,
+                None,
+                row.changes.clone(),
+                Some(format!("import {}, line {}", job.id, row.line)),
+            )
+            .await
+            .unwrap();
+            jobs.sending(&job.id, row.line, attempt.id()).await.unwrap();
+        }
+        dead.client.create(&waiting[0].body).await.unwrap();
+
+        // Another process holding a live claim is left alone.
+        let now = time::OffsetDateTime::now_utc();
+        let stamp = profiles_admin::timestamp::stamp;
+        assert!(jobs
+            .lease(
+                &job.id,
+                "alive",
+                &stamp(now),
+                &stamp(now + time::Duration::minutes(1))
+            )
+            .await
+            .unwrap());
+        let after = runner(&db, &index, &emulator, "after");
+        assert_eq!(after.run(&job, |_| {}).await.unwrap(), Ended::Elsewhere);
+        jobs.release(&job.id, "alive").await.unwrap();
+
+        assert_eq!(after.run(&job, |_| {}).await.unwrap(), Ended::Finished);
+        let held = held(&emulator).await;
+        assert_eq!(
+            held,
+            BTreeMap::from([("c-1".into(), 1), ("c-2".into(), 1), ("c-3".into(), 1)]),
+            "the create that reached the API was adopted, not sent again"
+        );
+        let recorded = creates_recorded(&db.db, &job.id).await;
+        let line = |n: u64, outcome: &str| {
+            recorded
+                .iter()
+                .filter(|(o, _, d)| {
+                    let context = format!("import {}, line {n}", job.id);
+                    o == outcome && (d == &context || d.starts_with(&format!("{context}:")))
+                })
+                .count()
+        };
+        assert_eq!(line(2, "succeeded"), 1, "{recorded:?}");
+        assert!(recorded
+            .iter()
+            .any(|(o, _, d)| o == "succeeded" && d.contains("line 2: its answer was lost; found")));
+        assert_eq!(
+            line(3, "uncertain"),
+            1,
+            "line 3's first send, found to have made nothing: {recorded:?}"
+        );
+        assert_eq!(line(3, "succeeded"), 1, "{recorded:?}");
+        assert_eq!(line(4, "succeeded"), 1, "{recorded:?}");
+        assert_eq!(recorded.len(), 4, "{recorded:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_paused_job_sends_nothing_and_failed_rows_can_be_retried_alone() {
+    for db in TestDatabase::both().await {
+        let emulator = TestEmulator::start_seeded(0).await;
+        let index = Index::open(&db.db).await.unwrap();
+        let job = checked(&db, &index, "external_id,name\np-1,One\np-2,Two\n").await;
+        let jobs = Jobs::new(&db.db);
+        let run = runner(&db, &index, &emulator, "one");
+        assert!(jobs
+            .set_state(&job.id, &[State::Checked], State::Paused)
+            .await
+            .unwrap());
+        assert_eq!(run.run(&job, |_| {}).await.unwrap(), Ended::Paused);
+        assert!(
+            held(&emulator).await.is_empty(),
+            "a paused job sends nothing"
+        );
+
+        assert!(jobs
+            .set_state(&job.id, &[State::Paused], State::Running)
+            .await
+            .unwrap());
+        emulator
+            .faults(json!({"sequence": [{"kind": "status", "status": 400}]}))
+            .await;
+        assert_eq!(run.run(&job, |_| {}).await.unwrap(), Ended::Finished);
+        let progress = jobs.progress(&job.id).await.unwrap();
+        assert_eq!((progress.created, progress.failed), (1, 1), "{progress:?}");
+        let failed = jobs
+            .problems(&job.id, RowState::Failed, 0, 10)
+            .await
+            .unwrap();
+        assert_eq!(failed.len(), 1);
+        assert!(
+            !held(&emulator).await.contains_key(&failed[0].external_id),
+            "the failed row made nothing"
+        );
+
+        assert_eq!(jobs.retry_failed(&job.id).await.unwrap(), 1);
+        assert!(jobs
+            .set_state(&job.id, &[State::Finished], State::Running)
+            .await
+            .unwrap());
+        assert_eq!(run.run(&job, |_| {}).await.unwrap(), Ended::Finished);
+        let progress = jobs.progress(&job.id).await.unwrap();
+        assert_eq!((progress.created, progress.failed), (2, 0), "{progress:?}");
+        assert_eq!(held(&emulator).await.len(), 2);
+
+        // Links: one per profile, minted now, recorded, never kept.
+        let mut lines = Vec::new();
+        let minted = run
+            .links(
+                &job,
+                true,
+                async |line| {
+                    lines.push(line);
+                    Ok(())
+                },
+                |row, why| panic!("line {}: {why}", row.line),
+            )
+            .await
+            .unwrap();
+        assert_eq!(minted, 2);
+        assert!(lines.iter().all(|l| l.contains(",https://")), "{lines:?}");
+        assert!(
+            jobs.onboarded(&job.id, 0, true, 10)
+                .await
+                .unwrap()
+                .is_empty(),
+            "all sent"
+        );
+        let kept: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM audit_events WHERE action = 'enrollment_url.create' \
+             AND outcome = 'succeeded' AND detail LIKE $1",
+        )
+        .bind(format!("links for import {}%", job.id))
+        .fetch_one(db.db.pool())
+        .await
+        .unwrap();
+        assert_eq!(kept, 2);
+    }
+}
+
+/// On a runtime of several threads: the emulator serves the command while the test
+/// waits for it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_import_killed_half_way_resumes_and_onboards_every_row_once() {
+    let emulator = TestEmulator::start_with_key(Some("sk-ant-test-key")).await;
+    // Every answer takes a while, so that rows are in flight when the command is killed.
+    emulator
+        .faults(json!({"latency_ms": 40, "sequence": []}))
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let base = emulator.base_url().to_string();
+    let envs = [
+        ("PROFILES_API_VERSION", "2026-03-24"),
+        ("DATABASE_URL", ""),
+        ("ANTHROPIC_API_KEY", "sk-ant-test-key"),
+        ("ANTHROPIC_BASE_URL", base.as_str()),
+        ("PROFILES_IMPORT_RATE", "40"),
+        ("PROFILES_IMPORT_CONCURRENCY", "3"),
+    ];
+    let out = tokio::task::block_in_place(|| {
+        run_binary(
+            &data,
+            &envs,
+            &["user", "add", "lead", "--role", "editor"],
+            "a password for tests\n",
+        )
+    });
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let file = dir.path().join("customers.csv");
+    let mut text = String::from("external_id,name\n");
+    for n in 1..=80 {
+        text.push_str(&format!("k-{n},Customer {n}\n"));
+    }
+    std::fs::write(&file, &text).unwrap();
+    let args = ["import", file.to_str().unwrap(), "--as", "lead"];
+
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_profiles-admin"))
+        .args(args)
+        .env("PROFILES_DATA_DIR", &data)
+        .envs(envs)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let db =
+        profiles_admin::db::Database::open(&profiles_admin::db::Location::Sqlite(data.clone()))
+            .await
+            .unwrap();
+    let jobs = Jobs::new(&db);
+    let job = loop {
+        let id: Option<String> = sqlx::query_scalar("SELECT id FROM import_jobs")
+            .fetch_optional(db.pool())
+            .await
+            .unwrap();
+        if let Some(id) = id {
+            if jobs.progress(&id).await.unwrap().created >= 20 {
+                break id;
+            }
+        }
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the command ran to its end too soon"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    };
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let left = jobs.progress(&job).await.unwrap();
+    assert!(left.created < 80, "killed half-way: {left:?}");
+
+    let out = tokio::task::block_in_place(|| run_binary(&data, &envs, &args, ""));
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(out.status.success(), "{stderr}\n{stdout}");
+    assert!(stderr.contains(&format!("resuming {job}")), "{stderr}");
+    let last: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+    assert_eq!(last["job"], json!(job));
+    assert_eq!(
+        (&last["created"], &last["failed"]),
+        (&json!(80), &json!(0)),
+        "{stdout}"
+    );
+
+    let client = emulator.client_with(|c| c.api_key = Some("sk-ant-test-key".into()));
+    let held = held_by(&client).await;
+    let ours: Vec<_> = held.iter().filter(|(id, _)| id.starts_with("k-")).collect();
+    assert_eq!(ours.len(), 80, "every row onboarded");
+    assert!(
+        ours.iter().all(|(_, n)| **n == 1),
+        "no row made two profiles: {ours:?}"
+    );
+    let recorded = creates_recorded(&db, &job).await;
+    let succeeded: std::collections::BTreeSet<_> = recorded
+        .iter()
+        .filter(|(o, ..)| o == "succeeded")
+        .filter_map(|(_, id, _)| id.clone())
+        .collect();
+    assert_eq!(
+        succeeded.len(),
+        80,
+        "the audit trail holds what the emulator holds: {recorded:?}"
+    );
+    assert!(
+        recorded.iter().all(|(o, ..)| o != "pending"),
+        "{recorded:?}"
+    );
 }

@@ -41,10 +41,14 @@ pub enum Action {
     /// A search or review queue view was downloaded; the detail says which, and how
     /// many rows.
     ProfilesExport,
+    /// An import job was checked, started, paused, resumed, cancelled or finished; the
+    /// detail names the job and says which, with its counts. Each row's create or update
+    /// has its own entry, naming the job and the row's line.
+    ImportJob,
 }
 
 impl Action {
-    pub const ALL: [Action; 11] = [
+    pub const ALL: [Action; 12] = [
         Self::ProfileCreate,
         Self::ProfileUpdate,
         Self::ProfileDelete,
@@ -56,6 +60,7 @@ impl Action {
         Self::WebhookEvent,
         Self::ReviewFollowUp,
         Self::ProfilesExport,
+        Self::ImportJob,
     ];
 
     /// As stored, in URLs and in the CSV.
@@ -72,6 +77,7 @@ impl Action {
             Self::WebhookEvent => "webhook.event",
             Self::ReviewFollowUp => "review.follow_up",
             Self::ProfilesExport => "profiles.export",
+            Self::ImportJob => "import.job",
         }
     }
 
@@ -92,6 +98,7 @@ impl Action {
             Self::WebhookEvent => "Anthropic reported a change",
             Self::ReviewFollowUp => "Marked followed up",
             Self::ProfilesExport => "Exported profiles",
+            Self::ImportJob => "Import job",
         }
     }
 }

@@ -123,9 +123,27 @@ impl Trail {
         profile: Option<&ProfileId>,
         changes: Vec<Change>,
     ) -> Result<Attempt, AppError> {
+        self.begin_in(action, profile, changes, None).await
+    }
+
+    /// [`Trail::begin`] for a mutation made as part of something larger (an import job's
+    /// row): `context` says which, and stays at the head of the entry's detail.
+    pub async fn begin_in(
+        &self,
+        action: Action,
+        profile: Option<&ProfileId>,
+        changes: Vec<Change>,
+        context: Option<String>,
+    ) -> Result<Attempt, AppError> {
         let log = self.log.clone().ok_or(AppError::AuditUnavailable)?;
         let profile_id = profile.map(ToString::to_string);
-        let entry = self.entry(action, profile_id, Outcome::Pending, None, changes);
+        let entry = self.entry(
+            action,
+            profile_id,
+            Outcome::Pending,
+            context.clone(),
+            changes,
+        );
         if let Err(e) = log.append(&entry).await {
             tracing::error!(
                 error = %e,
@@ -134,7 +152,11 @@ impl Trail {
             );
             return Err(AppError::AuditUnavailable);
         }
-        Ok(Attempt { log, id: entry.id })
+        Ok(Attempt {
+            log,
+            id: entry.id,
+            context,
+        })
     }
 }
 
@@ -143,9 +165,40 @@ impl Trail {
 pub struct Attempt {
     log: AuditLog,
     id: String,
+    context: Option<String>,
 }
 
 impl Attempt {
+    /// The attempt of a pending entry an earlier process wrote (an import row in flight
+    /// when the console stopped), to complete it now.
+    pub fn kept(log: AuditLog, id: String, context: Option<String>) -> Self {
+        Self { log, id, context }
+    }
+
+    /// The pending entry's id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The call's outcome is known another way (an import row found after its answer
+    /// was lost): how, in `detail`.
+    pub async fn completed(
+        self,
+        outcome: Outcome,
+        detail: &str,
+        profile_id: Option<String>,
+        changes: Vec<Change>,
+    ) {
+        self.complete(Completion {
+            outcome,
+            detail: Some(detail.to_owned()),
+            profile_id,
+            changes,
+            upstream_request_id: None,
+        })
+        .await;
+    }
+
     /// The call succeeded: `changes` as they happened.
     pub async fn succeeded(
         self,
@@ -176,7 +229,11 @@ impl Attempt {
         .await;
     }
 
-    async fn complete(self, done: Completion) {
+    async fn complete(self, mut done: Completion) {
+        done.detail = match (self.context, done.detail) {
+            (Some(context), Some(detail)) => Some(format!("{context}: {detail}")),
+            (context, detail) => context.or(detail),
+        };
         match self.log.complete(&self.id, &done).await {
             Ok(true) => {}
             Ok(false) => tracing::error!(entry = self.id, "audit entry was not pending"),

@@ -1,24 +1,43 @@
-//! `profiles-admin import FILE --as ACCOUNT --dry-run`: the dry run from a script, on the
-//! console's own database (its data directory or `DATABASE_URL`), no running console
-//! needed (docs/onboarding.md, "From a script"). Each row in error goes to standard error
-//! as `line N: column: rule`, with progress on a terminal; the last line on standard output
-//! is one JSON object with the counts. Exit status 1 when any row is an error.
+//! `profiles-admin import FILE --as ACCOUNT [--dry-run] [--links OUT.csv]`: onboarding
+//! from a script, on the console's own database (its data directory or `DATABASE_URL`)
+//! and the same engine as the console, no running console needed (docs/onboarding.md,
+//! "From a script"). Each row in error or failed goes to standard error as
+//! `line N: column: rule`, with progress on a terminal; the last line on standard output
+//! is one JSON object with the job's id and its counts. Exit status 1 when any row is an
+//! error or failed.
 
+use crate::audit::store::AuditLog;
 use crate::auth::accounts::Accounts;
 use crate::auth::Permission;
 use crate::config::ImportArgs;
 use crate::db::{Database, Location};
 use crate::index::Index;
-use crate::onboarding::columns::columns;
+use crate::onboarding::columns::{columns, Column};
 use crate::onboarding::file::CsvFile;
-use crate::onboarding::plan::{self, Kind, BATCH};
-use crate::onboarding::report;
+use crate::onboarding::job::{Job, Jobs, RowState, State};
+use crate::onboarding::plan::{self, Counts, Kind, PlanError};
+use crate::onboarding::run::{self, Budget, Ended, Runner};
+use crate::onboarding::{links, report};
 use crate::profiles::model::ApiVersion;
-use std::io::{IsTerminal, Write};
+use crate::upstream::Client;
+use sha2::{Digest, Sha256};
+use std::io::{IsTerminal, Read, Write};
+use std::path::Path;
+
+/// How the command reaches the API when it runs a job (not for a dry run): built only
+/// then, since the built-in emulator starts with it.
+pub type Connect<'a> =
+    Box<dyn FnOnce() -> futures::future::BoxFuture<'a, Result<Client, String>> + 'a>;
 
 /// What the command ends with: the process's exit status (0, or 1 when a row is an
-/// error), or why it could not run.
-pub async fn run(args: ImportArgs, version: ApiVersion, database: &Location) -> Result<u8, String> {
+/// error or failed), or why it could not run.
+pub async fn run(
+    args: ImportArgs,
+    version: ApiVersion,
+    database: &Location,
+    budget: Budget,
+    connect: Connect<'_>,
+) -> Result<u8, String> {
     let db = Database::open(database).await?;
     let account = Accounts::new(&db)
         .by_name(&args.account)
@@ -34,9 +53,161 @@ pub async fn run(args: ImportArgs, version: ApiVersion, database: &Location) -> 
             Permission::ProfilesWrite.words()
         ));
     }
-    let source =
-        std::fs::File::open(&args.file).map_err(|e| format!("{}: {e}", args.file.display()))?;
-    let mut file = CsvFile::open(source).map_err(|e| format!("{}: {e}", args.file.display()))?;
+    let place = args.file.display().to_string();
+    let sha256 = file_sha256(&args.file).map_err(|e| format!("{place}: {e}"))?;
+    let jobs = Jobs::new(&db);
+    let index = Index::open(&db).await?;
+    let log = AuditLog::new(&db);
+    let db_error = |e: sqlx::Error| format!("the job cannot be read or written: {e}");
+    let resumed = if args.dry_run {
+        None
+    } else {
+        jobs.open_for(&sha256, &account.name, version)
+            .await
+            .map_err(db_error)?
+    };
+    let (job, counts) = match resumed {
+        Some(job) => {
+            eprintln!(
+                "resuming {} (this file, checked {})",
+                job.id, job.created_at
+            );
+            (job, None)
+        }
+        None => {
+            let (mut file, columns) = open(&args, version)?;
+            let name = args
+                .file
+                .file_name()
+                .map_or_else(|| place.clone(), |n| n.to_string_lossy().into_owned());
+            let job = jobs
+                .create(&sha256, &name, &account.name, account.role, version)
+                .await
+                .map_err(db_error)?;
+            match check(&args, &mut file, &columns, &job, &jobs, &index).await {
+                Ok(counts) => (job, Some(counts)),
+                Err(e) => {
+                    // Half a plan is never run.
+                    jobs.set_state(&job.id, &[State::Checked], State::Cancelled)
+                        .await
+                        .map_err(db_error)?;
+                    return Err(e);
+                }
+            }
+        }
+    };
+    if args.dry_run {
+        let counts = counts.unwrap_or_default();
+        let mut summary = serde_json::to_value(counts).expect("counts serialize");
+        summary["job"] = job.id.clone().into();
+        summary["dry_run"] = true.into();
+        summary["rows"] = (counts.create + counts.update + counts.unchanged + counts.error).into();
+        println!("{summary}");
+        return Ok(u8::from(counts.error > 0));
+    }
+    let runner = Runner {
+        jobs: jobs.clone(),
+        client: connect().await?,
+        index,
+        log,
+        budget,
+        name: Runner::process_name("import"),
+    };
+    if counts.is_some() {
+        let checked = jobs.progress(&job.id).await.map_err(db_error)?;
+        runner
+            .note(&job, &format!("checked: {} rows", checked.rows))
+            .await;
+    } else if jobs
+        .set_state(&job.id, &[State::Paused], State::Running)
+        .await
+        .map_err(db_error)?
+    {
+        runner.note(&job, "resumed").await;
+    }
+    let terminal = std::io::stderr().is_terminal();
+    let mut told = false;
+    let ended = loop {
+        let ended = runner
+            .run(&job, |p| {
+                if terminal {
+                    let left = run::time_left(p, budget.per_second).as_secs();
+                    eprint!(
+                        "\rsent {} of {} rows, {} failed, about {}m{:02}s left   ",
+                        p.settled(),
+                        p.settled() + p.left(),
+                        p.failed,
+                        left / 60,
+                        left % 60
+                    );
+                }
+            })
+            .await?;
+        if ended != Ended::Elsewhere {
+            break ended;
+        }
+        // A process that was stopped keeps its claim until it runs out; a console that
+        // runs the job keeps it until the end. Either way, wait for it.
+        if !told {
+            eprintln!(
+                "{} is claimed by another process (one stopped less than {} s ago, or a \
+                 console running it): waiting for it",
+                job.id,
+                run::LEASE.as_secs()
+            );
+            told = true;
+        }
+        tokio::time::sleep(run::LEASE / 3).await;
+    };
+    if terminal {
+        eprintln!();
+    }
+    match ended {
+        Ended::Paused => eprintln!(
+            "{} is paused (from the console): run again to resume",
+            job.id
+        ),
+        Ended::Cancelled => eprintln!("{} was cancelled", job.id),
+        Ended::Finished | Ended::Elsewhere => {}
+    }
+    for problem in jobs
+        .problems(&job.id, RowState::Failed, 0, u32::MAX)
+        .await
+        .map_err(db_error)?
+    {
+        eprintln!("line {}: failed: {}", problem.line, problem.why);
+    }
+    let minted = match &args.links {
+        Some(path) => Some(write_links(&runner, &job, path).await?),
+        None => None,
+    };
+    let progress = jobs.progress(&job.id).await.map_err(db_error)?;
+    let mut summary = serde_json::json!({
+        "job": job.id,
+        "created": progress.created,
+        "updated": progress.updated,
+        "unchanged": progress.unchanged,
+        "failed": progress.failed,
+        "error": progress.error,
+        "rows": progress.rows,
+    });
+    if let Some(minted) = minted {
+        summary["links"] = minted.into();
+    }
+    println!("{summary}");
+    Ok(u8::from(
+        progress.failed > 0 || progress.error > 0 || ended != Ended::Finished,
+    ))
+}
+
+/// The file, its header read and its columns matched (with `--map`).
+fn open(
+    args: &ImportArgs,
+    version: ApiVersion,
+) -> Result<(CsvFile<std::fs::File>, Vec<Column>), String> {
+    let place = args.file.display().to_string();
+    let source = std::fs::File::open(&args.file).map_err(|e| format!("{place}: {e}"))?;
+    let file = CsvFile::open(source).map_err(|e| format!("{place}: {e}"))?;
     let mapping = args.map.iter().cloned().collect();
     let columns = columns(file.header(), version, &mapping).map_err(|errors| {
         errors
@@ -45,6 +216,18 @@ pub async fn run(args: ImportArgs, version: ApiVersion, database: &Location) -> 
             .collect::<Vec<_>>()
             .join("\n")
     })?;
+    Ok((file, columns))
+}
+
+/// The dry run, kept as `job`'s rows (and written to `--report`): the counts.
+async fn check(
+    args: &ImportArgs,
+    file: &mut CsvFile<std::fs::File>,
+    columns: &[Column],
+    job: &Job,
+    jobs: &Jobs,
+    index: &Index,
+) -> Result<Counts, String> {
     let mut report = args
         .report
         .as_ref()
@@ -58,45 +241,74 @@ pub async fn run(args: ImportArgs, version: ApiVersion, database: &Location) -> 
         out.write_all(report::HEADER.as_bytes())
             .map_err(|e| e.to_string())?;
     }
-    let index = Index::open(&db).await?;
     let terminal = std::io::stderr().is_terminal();
-    let (mut rows, mut written) = (0u64, Ok(()));
-    let counts = plan::dry_run(
-        &mut file,
-        &columns,
-        version,
-        account.role,
-        &index,
-        |planned| {
-            rows += 1;
+    let mut rows = 0u64;
+    let counts = plan::dry_run(file, columns, job.version, job.role, index, async |batch| {
+        for planned in batch {
             if planned.outcome.kind() == Kind::Error {
                 for line in report::errors_text(planned).lines() {
                     eprintln!("line {}: {line}", planned.line);
                 }
             }
             if let Some(out) = report.as_mut() {
-                if written.is_ok() {
-                    written = out.write_all(report::line(planned).as_bytes());
-                }
+                out.write_all(report::line(planned).as_bytes())
+                    .map_err(|e| PlanError::Kept(e.to_string()))?;
             }
-            if terminal && rows % BATCH as u64 == 0 {
-                eprint!("\rchecked {rows} rows");
-            }
-        },
-    )
+        }
+        jobs.add_rows(&job.id, batch)
+            .await
+            .map_err(|e| PlanError::Kept(format!("the job cannot be kept: {e}")))?;
+        rows += batch.len() as u64;
+        if terminal {
+            eprint!("\rchecked {rows} rows");
+        }
+        Ok(())
+    })
     .await
     .map_err(|e| e.to_string())?;
     if terminal {
         eprintln!("\rchecked {rows} rows");
     }
     if let Some(mut out) = report {
-        written
-            .and_then(|()| out.flush())
-            .map_err(|e| e.to_string())?;
+        out.flush().map_err(|e| e.to_string())?;
     }
-    let mut summary = serde_json::to_value(counts).expect("counts serialize");
-    summary["dry_run"] = true.into();
-    summary["rows"] = rows.into();
-    println!("{summary}");
-    Ok(u8::from(counts.error > 0))
+    Ok(counts)
+}
+
+/// The links CSV at `path`, readable by its owner alone: it holds credentials.
+async fn write_links(runner: &Runner, job: &Job, path: &Path) -> Result<u64, String> {
+    let place = path.display().to_string();
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut out = std::io::BufWriter::new(options.open(path).map_err(|e| format!("{place}: {e}"))?);
+    out.write_all(links::HEADER.as_bytes())
+        .map_err(|e| format!("{place}: {e}"))?;
+    let minted = runner
+        .links(
+            job,
+            false,
+            async |line| {
+                out.write_all(line.as_bytes())
+                    .map_err(|e| format!("{place}: {e}"))
+            },
+            |row, why| eprintln!("line {}: no link: {why}", row.line),
+        )
+        .await?;
+    out.flush().map_err(|e| format!("{place}: {e}"))?;
+    Ok(minted)
+}
+
+/// The file's content hash: the same file run again finds its job by it.
+fn file_sha256(path: &Path) -> std::io::Result<String> {
+    let mut file = std::fs::File::open(path)?;
+    let mut hash = Sha256::new();
+    let mut buffer = vec![0; 64 * 1024];
+    loop {
+        match file.read(&mut buffer)? {
+            0 => return Ok(format!("{:x}", hash.finalize())),
+            n => hash.update(&buffer[..n]),
+        }
+    }
 }

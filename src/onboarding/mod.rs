@@ -6,5 +6,8 @@
 pub mod cli;
 pub mod columns;
 pub mod file;
+pub mod job;
+pub mod links;
 pub mod plan;
 pub mod report;
+pub mod run;

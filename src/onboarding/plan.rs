@@ -14,7 +14,7 @@ use crate::onboarding::file::{CsvFile, FileError, Record};
 use crate::profiles::model::changes;
 use crate::profiles::model::{
     check_resold_name, AccessType, ApiVersion, Field, Lenient, Metadata, NewProfile,
-    NewProfileInput, Profile, ProfileUpdate, ProfileUpdateInput, Relationship,
+    NewProfileInput, Profile, ProfileUpdate, ProfileUpdateInput, Relationship, WireBody,
 };
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -35,11 +35,15 @@ pub struct RowError {
 /// What running a row would do.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
-    /// A new profile with these fields.
-    Create(Vec<Change>),
-    /// These changes to the profile that holds the row's external id.
+    /// A new profile with these fields: `body` is the request a run sends.
+    Create {
+        body: WireBody,
+        changes: Vec<Change>,
+    },
+    /// These changes to the profile that holds the row's external id, by sending `body`.
     Update {
         id: String,
+        body: WireBody,
         changes: Vec<Change>,
     },
     /// The profile holding the row's external id has every value of the row already.
@@ -73,7 +77,7 @@ impl Kind {
 impl Outcome {
     pub fn kind(&self) -> Kind {
         match self {
-            Self::Create(_) => Kind::Create,
+            Self::Create { .. } => Kind::Create,
             Self::Update { .. } => Kind::Update,
             Self::Unchanged { .. } => Kind::Unchanged,
             Self::Error(_) => Kind::Error,
@@ -117,18 +121,22 @@ pub enum PlanError {
     File(#[from] FileError),
     #[error("the profile index cannot be read: {0}")]
     Index(#[from] sqlx::Error),
+    /// The rows could not be kept as a job, or their report written.
+    #[error("{0}")]
+    Kept(String),
 }
 
 /// Plans every row of `file`, whose header `columns` maps, for an import by someone with
-/// `role`, handing each to `each` in the file's order; the counts at the end. Reads
-/// [`BATCH`] rows at a time, so that the file is never held whole.
+/// `role`, handing them to `each` a batch at a time in the file's order (to report, or
+/// to keep as a job); the counts at the end. Reads [`BATCH`] rows at a time, so that the
+/// file is never held whole.
 pub async fn dry_run<R: Read>(
     file: &mut CsvFile<R>,
     columns: &[Column],
     version: ApiVersion,
     role: Role,
     index: &Index,
-    mut each: impl FnMut(&Planned),
+    mut each: impl AsyncFnMut(&[Planned]) -> Result<(), PlanError>,
 ) -> Result<Counts, PlanError> {
     let mut planner = Planner::new(file.header(), columns, version, role);
     let mut counts = Counts::default();
@@ -144,10 +152,11 @@ pub async fn dry_run<R: Read>(
         if batch.is_empty() {
             return Ok(counts);
         }
-        for planned in planner.batch(&batch, index).await? {
-            counts.add(planned.outcome.kind());
-            each(&planned);
+        let planned = planner.batch(&batch, index).await?;
+        for row in &planned {
+            counts.add(row.outcome.kind());
         }
+        each(&planned).await?;
     }
 }
 
@@ -343,13 +352,16 @@ impl<'a> Planner<'a> {
         ) {
             errors.push(self.field_error(&e));
         }
-        if let Err(refused) = new.body(self.version) {
-            errors.extend(refused.iter().map(|e| self.field_error(e)));
-        }
-        if errors.is_empty() {
-            Outcome::Create(changes::requested_new(&new, self.version))
-        } else {
-            Outcome::Error(errors)
+        match new.body(self.version) {
+            Ok(body) if errors.is_empty() => Outcome::Create {
+                body,
+                changes: changes::requested_new(&new, self.version),
+            },
+            Ok(_) => Outcome::Error(errors),
+            Err(refused) => {
+                errors.extend(refused.iter().map(|e| self.field_error(e)));
+                Outcome::Error(errors)
+            }
         }
     }
 
@@ -403,9 +415,9 @@ impl<'a> Planner<'a> {
                 return Outcome::Error(errors);
             }
         };
-        if let Err(refused) = update.body(self.version) {
+        let body = update.body(self.version).map_err(|refused| {
             errors.extend(refused.iter().map(|e| self.field_error(e)));
-        }
+        });
         let after = update.apply_to(&current);
         let kept = after.metadata.iter().map(|(k, v)| (k.as_str(), v.as_str()));
         if let Err(refused) = Metadata::parse(kept) {
@@ -416,15 +428,16 @@ impl<'a> Planner<'a> {
                 errors.push(self.field_error(&e));
             }
         }
-        if !errors.is_empty() {
-            return Outcome::Error(errors);
-        }
+        let body = match body {
+            Ok(body) if errors.is_empty() => body,
+            _ => return Outcome::Error(errors),
+        };
         let changes = changes::between(&current, &after);
         let id = holder.id.clone();
         if changes.is_empty() {
             Outcome::Unchanged { id }
         } else {
-            Outcome::Update { id, changes }
+            Outcome::Update { id, body, changes }
         }
     }
 

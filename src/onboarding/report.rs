@@ -23,8 +23,10 @@ pub fn errors_text(planned: &Planned) -> String {
 /// One row's line.
 pub fn line(planned: &Planned) -> String {
     let (id, asked) = match &planned.outcome {
-        Outcome::Create(asked) => ("", changes(asked)),
-        Outcome::Update { id, changes: asked } => (id.as_str(), changes(asked)),
+        Outcome::Create { changes: asked, .. } => ("", changes(asked)),
+        Outcome::Update {
+            id, changes: asked, ..
+        } => (id.as_str(), changes(asked)),
         Outcome::Unchanged { id } => (id.as_str(), String::new()),
         Outcome::Error(_) => ("", String::new()),
     };
@@ -43,17 +45,21 @@ mod tests {
     use super::*;
     use crate::audit::Change;
     use crate::onboarding::plan::RowError;
+    use crate::profiles::model::WireBody;
 
     #[test]
     fn each_outcome_reads_as_a_line_and_formulas_stay_text() {
         let created = Planned {
             line: 2,
             external_id: "=cmd".into(),
-            outcome: Outcome::Create(vec![Change {
-                field: "name".into(),
-                old: None,
-                new: Some("Zoë, first".into()),
-            }]),
+            outcome: Outcome::Create {
+                body: WireBody::from_kept(serde_json::json!({"name": "Zoë, first"})),
+                changes: vec![Change {
+                    field: "name".into(),
+                    old: None,
+                    new: Some("Zoë, first".into()),
+                }],
+            },
         };
         assert_eq!(
             line(&created),

@@ -1,0 +1,92 @@
+//! Links for a job's profiles (docs/onboarding.md, "Links"): an enrollment link (beta) or
+//! action URL (GA) minted for each profile the job created or updated, at the moment they
+//! are asked for, and handed straight to the caller's CSV. A link lives minutes, so
+//! nothing keeps it: not the job, not the logs; the audit trail records that one was
+//! minted, by whom, for which profile, and the job which rows have had one.
+
+use crate::audit::Action;
+use crate::onboarding::job::{Job, Onboarded};
+use crate::onboarding::run::{Pacer, Runner};
+use crate::profiles::model::{EnrollmentUrl, ProfileId};
+use crate::profiles::service::upstream_write;
+use crate::timestamp::rfc3339;
+use crate::web::csv_line;
+
+/// The links CSV's header line.
+pub const HEADER: &str = "id,external_id,name,link,expires_at\r\n";
+/// Rows read from the job per query.
+const PAGE: u32 = 200;
+
+/// One line of the links CSV.
+pub fn line(row: &Onboarded, link: &EnrollmentUrl) -> String {
+    csv_line([
+        row.profile_id.as_str(),
+        &row.external_id,
+        row.name.as_deref().unwrap_or_default(),
+        &link.url,
+        &rfc3339(link.expires_at),
+    ])
+}
+
+impl Runner {
+    /// Mints a link for every profile `job` created or updated (with `unsent`, only those
+    /// none was minted for yet), in the file's order, at the job's own pace, handing each
+    /// line to `out`; the number minted. A profile whose link cannot be minted is left
+    /// out and named in `skipped`, so a later download can try it again.
+    pub async fn links(
+        &self,
+        job: &Job,
+        unsent: bool,
+        mut out: impl AsyncFnMut(String) -> Result<(), String>,
+        mut skipped: impl FnMut(&Onboarded, &str),
+    ) -> Result<u64, String> {
+        let db = |e: sqlx::Error| format!("the job cannot be read or written: {e}");
+        let pacer = Pacer::new(self.budget.per_second);
+        let (mut after, mut minted) = (0, 0);
+        loop {
+            let rows = self
+                .jobs
+                .onboarded(&job.id, after, unsent, PAGE)
+                .await
+                .map_err(db)?;
+            let Some(last) = rows.last() else {
+                return Ok(minted);
+            };
+            after = last.line;
+            for row in rows {
+                let Ok(id) = ProfileId::parse(&row.profile_id) else {
+                    skipped(&row, "names no valid profile id");
+                    continue;
+                };
+                pacer.wait().await;
+                let attempt = self
+                    .trail(job)
+                    .begin_in(
+                        Action::EnrollmentUrl,
+                        Some(&id),
+                        Vec::new(),
+                        Some(format!("links for import {}", job.id)),
+                    )
+                    .await
+                    .map_err(|_| {
+                        "the audit trail cannot be written: no link is minted".to_owned()
+                    })?;
+                match upstream_write("enrollment_url", self.client.enrollment_url(&id).await) {
+                    Ok(reply) => {
+                        attempt.succeeded(None, Vec::new(), reply.request_id).await;
+                        if let Err(e) = self.index.link_minted(id.as_str(), &job.actor).await {
+                            tracing::warn!(%id, error = %e, "cannot record in the index that a link was generated");
+                        }
+                        self.jobs.linked(&job.id, row.line).await.map_err(db)?;
+                        out(line(&row, &reply.value)).await?;
+                        minted += 1;
+                    }
+                    Err(e) => {
+                        skipped(&row, &e.to_string());
+                        attempt.failed(&e, Vec::new()).await;
+                    }
+                }
+            }
+        }
+    }
+}
