@@ -96,12 +96,15 @@ pub async fn run(
             }
         }
     };
+    if let Some(counts) = counts {
+        run::note(&log, &job, &format!("checked: {} rows", counts.rows())).await;
+    }
     if args.dry_run {
         let counts = counts.unwrap_or_default();
         let mut summary = serde_json::to_value(counts).expect("counts serialize");
         summary["job"] = job.id.clone().into();
         summary["dry_run"] = true.into();
-        summary["rows"] = (counts.create + counts.update + counts.unchanged + counts.error).into();
+        summary["rows"] = counts.rows().into();
         println!("{summary}");
         return Ok(u8::from(counts.error > 0));
     }
@@ -113,12 +116,7 @@ pub async fn run(
         budget,
         name: Runner::process_name("import"),
     };
-    if counts.is_some() {
-        let checked = jobs.progress(&job.id).await.map_err(db_error)?;
-        runner
-            .note(&job, &format!("checked: {} rows", checked.rows))
-            .await;
-    } else if jobs
+    if jobs
         .set_state(&job.id, &[State::Paused], State::Running)
         .await
         .map_err(db_error)?

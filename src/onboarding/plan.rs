@@ -104,6 +104,11 @@ pub struct Counts {
 }
 
 impl Counts {
+    /// Rows of the file, header aside.
+    pub fn rows(&self) -> u64 {
+        self.create + self.update + self.unchanged + self.error
+    }
+
     fn add(&mut self, kind: Kind) {
         *match kind {
             Kind::Create => &mut self.create,

@@ -471,24 +471,34 @@ impl Runner {
     }
 
     pub(super) fn trail(&self, job: &Job) -> Trail {
-        Trail::new(
-            job.actor.clone(),
-            Some(job.role),
-            &HeaderMap::new(),
-            Some(self.log.clone()),
-        )
+        trail(&self.log, job)
     }
 
     /// A job-level entry in the audit trail.
     pub async fn note(&self, job: &Job, what: &str) {
-        self.trail(job)
-            .record(
-                Action::ImportJob,
-                Outcome::Succeeded,
-                Some(format!("{} ({}): {what}", job.id, job.file_name)),
-            )
-            .await;
+        note(&self.log, job, what).await;
     }
+}
+
+/// The audit trail of `job`'s account: every entry of the job is recorded as its own.
+fn trail(log: &AuditLog, job: &Job) -> Trail {
+    Trail::new(
+        job.actor.clone(),
+        Some(job.role),
+        &HeaderMap::new(),
+        Some(log.clone()),
+    )
+}
+
+/// A job-level entry (`import.job`): the job, its file, and `what` happened to it.
+pub async fn note(log: &AuditLog, job: &Job, what: &str) {
+    trail(log, job)
+        .record(
+            Action::ImportJob,
+            Outcome::Succeeded,
+            Some(format!("{} ({}): {what}", job.id, job.file_name)),
+        )
+        .await;
 }
 
 /// Runs, one after another, the jobs left running by a process that stopped (their
