@@ -124,6 +124,8 @@ pub async fn run(
         runner.note(&job, "resumed").await;
     }
     let terminal = std::io::stderr().is_terminal();
+    let settled_before = jobs.progress(&job.id).await.map_err(db_error)?.settled();
+    let began = std::time::Instant::now();
     let mut told = false;
     let ended = loop {
         let ended = runner
@@ -157,6 +159,7 @@ pub async fn run(
         }
         tokio::time::sleep(run::LEASE / 3).await;
     };
+    let sending = began.elapsed();
     if terminal {
         eprintln!();
     }
@@ -191,6 +194,12 @@ pub async fn run(
     });
     if let Some(minted) = minted {
         summary["links"] = minted.into();
+    }
+    // The pace this command kept: rows it settled over the time it ran the job.
+    let sent = progress.settled().saturating_sub(settled_before);
+    if sent > 0 {
+        let per_second = sent as f64 / sending.as_secs_f64();
+        summary["per_second"] = ((per_second * 100.0).round() / 100.0).into();
     }
     println!("{summary}");
     Ok(u8::from(
