@@ -3,6 +3,7 @@
 
 use crate::audit::view::AuditLogPage;
 use crate::auth::fragments::{AccountBar, AdminLinks, DemoBanner};
+use crate::onboarding::page::{ImportJobPage, ImportLink, ImportPage};
 use crate::overview::page::OverviewPage;
 use crate::profiles::create::NewProfilePage;
 use crate::profiles::delete::DeleteProfilePage;
@@ -82,6 +83,7 @@ pub fn App() -> impl IntoView {
                         <A href="/profiles">"Profiles"</A>
                         <A href="/review">"Review"</A>
                         <A href="/overview">"Overview"</A>
+                        <ImportLink/>
                         <span class="admin-links"><AdminLinks/></span>
                     </nav>
                     <ThemeToggle/>
@@ -98,6 +100,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/audit") view=AuditLogPage ssr=SsrMode::Async/>
                         <Route path=path!("/review") view=ReviewPage ssr=SsrMode::Async/>
                         <Route path=path!("/overview") view=OverviewPage ssr=SsrMode::Async/>
+                        <Route path=path!("/onboarding") view=ImportPage ssr=SsrMode::Async/>
+                        <Route path=path!("/onboarding/jobs/:id") view=ImportJobPage ssr=SsrMode::Async/>
                     </Routes>
                 </main>
                 <PageReady/>

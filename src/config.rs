@@ -397,8 +397,8 @@ impl ServeArgs {
     }
 
     /// An import job's request budget.
-    pub fn import_budget(&self) -> crate::onboarding::run::Budget {
-        crate::onboarding::run::Budget {
+    pub fn import_budget(&self) -> crate::onboarding::job::Budget {
+        crate::onboarding::job::Budget {
             per_second: self.import_rate,
             concurrency: usize::from(self.import_concurrency),
         }

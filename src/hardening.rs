@@ -16,13 +16,15 @@ use std::time::Duration;
 use tower_http::compression::predicate::{DefaultPredicate, Predicate};
 use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::csrf::CsrfLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tracing::Instrument;
 
-/// Largest request body anywhere: a full form is ~40 KiB.
+/// Largest request body anywhere but the import page's upload: a full form is ~40 KiB.
 pub const MAX_BODY: usize = 64 * 1024;
+/// Largest body of the import page's upload: a 64 MiB file (docs/onboarding.md) and the
+/// form around it.
+pub const MAX_UPLOAD: usize = 64 * 1024 * 1024 + MAX_BODY;
 /// The header carrying the console's id of a request, in and out.
 pub const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// Longest inbound request id kept; anything longer or odder is replaced.
@@ -71,12 +73,14 @@ const HSTS: &str = "max-age=63072000; includeSubDomains";
 /// then the headers, the inbound timeout, the body limit, and the CSRF check before any
 /// handler runs. A proxy may rewrite `Host`, so the public origin is trusted by name.
 /// `POST` to `csrf_exempt` skips the CSRF check: the webhook receiver, a server-to-server
-/// call verified by its signature (docs/webhooks.md); nothing else does.
+/// call verified by its signature (docs/webhooks.md); nothing else does. `POST` to
+/// `upload` may carry [`MAX_UPLOAD`] bytes, anything else [`MAX_BODY`].
 pub fn harden(
     router: Router,
     timeout: Duration,
     deployment: &Deployment,
     csrf_exempt: &'static str,
+    upload: &'static str,
 ) -> Router {
     let mut csrf = CsrfLayer::new().with_insecure_bypass(move |method, uri| {
         method == axum::http::Method::POST && uri.path() == csrf_exempt
@@ -105,7 +109,9 @@ pub fn harden(
     ];
     let mut router = router
         .layer(csrf)
-        .layer(RequestBodyLimitLayer::new(MAX_BODY))
+        .layer(from_fn(move |request, next| {
+            limit_body(upload, request, next)
+        }))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             timeout,
@@ -234,6 +240,34 @@ async fn request_id(mut request: Request, next: Next) -> Response {
     let mut response = next.run(request).instrument(span).await;
     response.headers_mut().insert(X_REQUEST_ID, value);
     response
+}
+
+/// Refuses a body longer than the path allows (413 when its declared length says so at
+/// once, a failed read when it only turns out longer), as tower-http's body limit does,
+/// with one larger limit for the upload.
+async fn limit_body(
+    upload: &'static str,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let limit = if request.method() == axum::http::Method::POST && request.uri().path() == upload {
+        MAX_UPLOAD
+    } else {
+        MAX_BODY
+    };
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return (StatusCode::PAYLOAD_TOO_LARGE, "length limit exceeded").into_response();
+    }
+    let (parts, body) = request.into_parts();
+    let body = axum::body::Body::new(http_body_util::Limited::new(body, limit));
+    next.run(axum::extract::Request::from_parts(parts, body))
+        .await
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ pub mod app;
 pub mod audit;
 pub mod auth;
 pub mod error;
+pub mod onboarding;
 pub mod overview;
 pub mod profiles;
 pub mod review;
@@ -26,8 +27,6 @@ pub mod emulator;
 pub mod hardening;
 #[cfg(feature = "ssr")]
 pub mod index;
-#[cfg(feature = "ssr")]
-pub mod onboarding;
 #[cfg(feature = "ssr")]
 pub mod router;
 #[cfg(feature = "ssr")]

@@ -122,8 +122,9 @@ async fn serve(args: ServeArgs, data: DataDir) -> Result<(), String> {
     );
 
     tokio::spawn(warm_counts(index.clone(), upstream.version().is_ga()));
+    let jobs = Jobs::new(&db);
     profiles_admin::onboarding::run::spawn(Runner {
-        jobs: Jobs::new(&db),
+        jobs: jobs.clone(),
         client: upstream.clone(),
         index: index.clone(),
         log: AuditLog::new(&db),
@@ -153,6 +154,8 @@ async fn serve(args: ServeArgs, data: DataDir) -> Result<(), String> {
         audit: AuditLog::new(&db),
         index,
         webhooks,
+        jobs,
+        import_budget: args.import_budget(),
     });
     let listener = tokio::net::TcpListener::bind(addr)
         .await

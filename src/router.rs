@@ -33,6 +33,7 @@ pub fn app(state: AppState) -> Router {
             shell,
         )))
         .merge(crate::review::post::routes(PageRenderer::new(shell)))
+        .merge(crate::onboarding::post::routes(PageRenderer::new(shell)))
         .merge(crate::auth::sign_in::routes())
         .merge(crate::audit::csv::routes())
         .merge(crate::profiles::export::routes())
@@ -59,7 +60,13 @@ pub fn app(state: AppState) -> Router {
         router =
             router.layer(AuthManagerLayerBuilder::new(backend.clone(), sessions.clone()).build());
     }
-    crate::hardening::harden(router, timeout, &deployment, crate::webhooks::PATH)
+    crate::hardening::harden(
+        router,
+        timeout,
+        &deployment,
+        crate::webhooks::PATH,
+        crate::onboarding::post::UPLOAD_PATH,
+    )
 }
 
 /// The bundle and the icon, with the brotli and gzip copies written next to them when

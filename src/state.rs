@@ -30,6 +30,9 @@ pub struct AppState {
     /// Receives Anthropic's webhooks; `None` without `PROFILES_WEBHOOK_SECRET`, and then
     /// the endpoint answers 404.
     pub webhooks: Option<crate::webhooks::receiver::Receiver>,
+    /// Import jobs (docs/onboarding.md), and the pace a job runs at.
+    pub jobs: crate::onboarding::job::Jobs,
+    pub import_budget: crate::onboarding::job::Budget,
 }
 
 /// Whether the console is shutting down: from the stop signal on, `/readyz` answers 503

@@ -9,9 +9,9 @@ use profiles_admin::index::received::How;
 use profiles_admin::index::{Index, Received};
 use profiles_admin::onboarding::columns::columns;
 use profiles_admin::onboarding::file::CsvFile;
-use profiles_admin::onboarding::job::{Job, Jobs, RowState, State};
-use profiles_admin::onboarding::plan::{self, Counts, Outcome, Planned, BATCH};
-use profiles_admin::onboarding::run::{Budget, Ended, Runner};
+use profiles_admin::onboarding::job::{Budget, Job, Jobs, RowState, State};
+use profiles_admin::onboarding::plan::{Check, Counts, Outcome, Planned, BATCH};
+use profiles_admin::onboarding::run::{Ended, Runner};
 use profiles_admin::profiles::model::{ApiVersion, Profile};
 use serde_json::json;
 use sqlx::Row as _;
@@ -45,13 +45,11 @@ async fn dry_run_as(role: Role, index: &Index, text: &str) -> (Counts, Vec<Plann
     let version = ApiVersion::Beta20260324;
     let columns = columns(file.header(), version, &BTreeMap::new()).unwrap();
     let mut rows = Vec::new();
-    let counts = plan::dry_run(&mut file, &columns, version, role, index, async |p| {
-        rows.extend_from_slice(p);
-        Ok(())
-    })
-    .await
-    .unwrap();
-    (counts, rows)
+    let mut check = Check::new(&mut file, &columns, version, role);
+    while let Some(batch) = check.next_batch(index).await.unwrap() {
+        rows.extend(batch);
+    }
+    (check.counts(), rows)
 }
 
 fn errors(planned: &Planned) -> Vec<(String, String)> {
@@ -445,19 +443,10 @@ async fn checked(db: &TestDatabase, index: &Index, text: &str) -> Job {
         .unwrap();
     let mut file = CsvFile::open(text.as_bytes()).unwrap();
     let columns = columns(file.header(), version, &BTreeMap::new()).unwrap();
-    plan::dry_run(
-        &mut file,
-        &columns,
-        version,
-        Role::Admin,
-        index,
-        async |rows| {
-            jobs.add_rows(&job.id, rows).await.unwrap();
-            Ok(())
-        },
-    )
-    .await
-    .unwrap();
+    let mut check = Check::new(&mut file, &columns, version, Role::Admin);
+    while let Some(batch) = check.next_batch(index).await.unwrap() {
+        jobs.add_rows(&job.id, &batch).await.unwrap();
+    }
     job
 }
 
@@ -773,20 +762,23 @@ async fn a_paused_job_sends_nothing_and_failed_rows_can_be_retried_alone() {
         assert_eq!(held(&emulator).await.len(), 2);
 
         // Links: one per profile, minted now, recorded, never kept.
-        let mut lines = Vec::new();
+        let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let kept = lines.clone();
         let minted = run
             .links(
                 &job,
+                ("lead", Role::Admin),
                 true,
-                async |line| {
-                    lines.push(line);
-                    Ok(())
+                move |line| {
+                    kept.lock().unwrap().push(line);
+                    Box::pin(async { Ok(()) })
                 },
                 |row, why| panic!("line {}: {why}", row.line),
             )
             .await
             .unwrap();
         assert_eq!(minted, 2);
+        let lines = lines.lock().unwrap().clone();
         assert!(lines.iter().all(|l| l.contains(",https://")), "{lines:?}");
         assert!(
             jobs.onboarded(&job.id, 0, true, 10)

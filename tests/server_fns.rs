@@ -1285,6 +1285,11 @@ fn readiness_follows_the_browser_bundle() {
                 audit: audit.clone(),
                 index: index.clone(),
                 webhooks: None,
+                jobs: profiles_admin::onboarding::job::Jobs::new(&data.db),
+                import_budget: profiles_admin::onboarding::job::Budget {
+                    per_second: 5.0,
+                    concurrency: 1,
+                },
             })
         };
         let ready = |router: Router| async move {

@@ -14,9 +14,10 @@ use crate::db::{Database, Location};
 use crate::index::Index;
 use crate::onboarding::columns::{columns, Column};
 use crate::onboarding::file::CsvFile;
+use crate::onboarding::job::Budget;
 use crate::onboarding::job::{Job, Jobs, RowState, State};
-use crate::onboarding::plan::{self, Counts, Kind, PlanError};
-use crate::onboarding::run::{self, Budget, Ended, Runner};
+use crate::onboarding::plan::{Check, Counts, Kind};
+use crate::onboarding::run::{self, Ended, Runner};
 use crate::onboarding::{links, report};
 use crate::profiles::model::ApiVersion;
 use crate::upstream::Client;
@@ -250,36 +251,34 @@ async fn check(
     }
     let terminal = std::io::stderr().is_terminal();
     let mut rows = 0u64;
-    let counts = plan::dry_run(file, columns, job.version, job.role, index, async |batch| {
-        for planned in batch {
+    let mut check = Check::new(file, columns, job.version, job.role);
+    while let Some(batch) = check.next_batch(index).await.map_err(|e| e.to_string())? {
+        for planned in &batch {
             if planned.outcome.kind() == Kind::Error {
-                for line in report::errors_text(planned).lines() {
+                for line in planned.outcome.errors_text().lines() {
                     eprintln!("line {}: {line}", planned.line);
                 }
             }
             if let Some(out) = report.as_mut() {
                 out.write_all(report::line(planned).as_bytes())
-                    .map_err(|e| PlanError::Kept(e.to_string()))?;
+                    .map_err(|e| e.to_string())?;
             }
         }
-        jobs.add_rows(&job.id, batch)
+        jobs.add_rows(&job.id, &batch)
             .await
-            .map_err(|e| PlanError::Kept(format!("the job cannot be kept: {e}")))?;
+            .map_err(|e| format!("the job cannot be kept: {e}"))?;
         rows += batch.len() as u64;
         if terminal {
             eprint!("\rchecked {rows} rows");
         }
-        Ok(())
-    })
-    .await
-    .map_err(|e| e.to_string())?;
+    }
     if terminal {
         eprintln!("\rchecked {rows} rows");
     }
     if let Some(mut out) = report {
         out.flush().map_err(|e| e.to_string())?;
     }
-    Ok(counts)
+    Ok(check.counts())
 }
 
 /// The links CSV at `path`, readable by its owner alone: it holds credentials.
@@ -295,10 +294,13 @@ async fn write_links(runner: &Runner, job: &Job, path: &Path) -> Result<u64, Str
     let minted = runner
         .links(
             job,
+            (&job.actor, job.role),
             false,
-            async |line| {
-                out.write_all(line.as_bytes())
-                    .map_err(|e| format!("{place}: {e}"))
+            |line| {
+                let written = out
+                    .write_all(line.as_bytes())
+                    .map_err(|e| format!("{place}: {e}"));
+                Box::pin(async move { written })
             },
             |row, why| eprintln!("line {}: no link: {why}", row.line),
         )

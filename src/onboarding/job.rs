@@ -7,7 +7,7 @@
 use crate::audit::Change;
 use crate::auth::Role;
 use crate::db::Database;
-use crate::onboarding::plan::{Kind, Outcome, Planned};
+use crate::onboarding::plan::{Counts, Kind, Outcome, Planned};
 use crate::profiles::model::{ApiVersion, WireBody};
 use crate::timestamp::stamp_now;
 use serde::Serialize;
@@ -140,6 +140,19 @@ pub struct Onboarded {
     pub name: Option<String>,
 }
 
+/// A row as the dry run planned it, for the job's page: what it asks, or why it cannot
+/// run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedRow {
+    pub line: u64,
+    pub external_id: String,
+    /// Empty for a create or a row in error.
+    pub profile_id: String,
+    pub changes: Vec<Change>,
+    /// The row's errors, one per line; empty unless it is in error.
+    pub errors: String,
+}
+
 /// A failed or erroneous row, for the job's page and the command's standard error.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
@@ -171,6 +184,25 @@ impl Progress {
     /// The rows the job sends (planned create or update), done or failed.
     pub fn settled(&self) -> u64 {
         self.created + self.updated + self.failed
+    }
+}
+
+/// The job's own request budget: its sends share it with nothing else (the index sync
+/// and people's requests have their own).
+#[derive(Debug, Clone, Copy)]
+pub struct Budget {
+    /// Most sends begun per second.
+    pub per_second: f64,
+    /// Most sends waiting for an answer at once.
+    pub concurrency: usize,
+}
+
+impl Budget {
+    /// Rows taken per batch: the job's state and claim are read again between batches,
+    /// so a batch lasts a few seconds, and a pause takes effect within seconds.
+    pub(super) fn batch(&self) -> u32 {
+        let in_a_few_seconds = (self.per_second * 5.0).ceil() as u32;
+        in_a_few_seconds.clamp(1, 200).max(self.concurrency as u32)
     }
 }
 
@@ -285,7 +317,7 @@ impl Jobs {
                         None,
                         None,
                         None,
-                        Some(crate::onboarding::report::errors_text(planned)),
+                        Some(planned.outcome.errors_text()),
                         RowState::Error,
                         None,
                     ),
@@ -315,6 +347,50 @@ impl Jobs {
         .fetch_optional(&self.pool)
         .await?;
         row.as_ref().map(job).transpose()
+    }
+
+    /// The newest jobs, newest first: the import page's list.
+    pub async fn recent(&self, limit: u32) -> Result<Vec<Job>, sqlx::Error> {
+        let rows = sqlx::query(&format!(
+            "SELECT {JOB_COLUMNS} FROM import_jobs ORDER BY created_at DESC LIMIT $1"
+        ))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(job).collect()
+    }
+
+    /// Rows from `after_line` on, in the file's order, as the job's report gives them:
+    /// line, external id, plan, where it stands (its result once done), the profile, and
+    /// why it failed or is in error.
+    pub async fn report(
+        &self,
+        job: &str,
+        after_line: u64,
+        limit: u32,
+    ) -> Result<Vec<[String; 6]>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT line, external_id, plan, COALESCE(result, state) AS stands, \
+             COALESCE(profile_id, '') AS profile_id, COALESCE(failure, errors, '') AS why \
+             FROM import_rows WHERE job_id = $1 AND line > $2 ORDER BY line LIMIT $3",
+        )
+        .bind(job)
+        .bind(line_number(after_line))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok([
+                    r.try_get::<i64, _>("line")?.to_string(),
+                    r.try_get("external_id")?,
+                    r.try_get("plan")?,
+                    r.try_get("stands")?,
+                    r.try_get("profile_id")?,
+                    r.try_get("why")?,
+                ])
+            })
+            .collect()
     }
 
     /// The newest job still open for this file (by content), actor and version: the one a
@@ -530,6 +606,62 @@ impl Jobs {
         Ok(progress)
     }
 
+    /// The dry run's counts: rows by what it planned.
+    pub async fn planned(&self, job: &str) -> Result<Counts, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT plan, COUNT(*) AS n FROM import_rows WHERE job_id = $1 GROUP BY plan",
+        )
+        .bind(job)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut counts = Counts::default();
+        for row in &rows {
+            let n = u64::try_from(row.try_get::<i64, _>("n")?).unwrap_or(0);
+            *match row.try_get::<String, _>("plan")?.as_str() {
+                "create" => &mut counts.create,
+                "update" => &mut counts.update,
+                "unchanged" => &mut counts.unchanged,
+                _ => &mut counts.error,
+            } += n;
+        }
+        Ok(counts)
+    }
+
+    /// The first `limit` rows the dry run planned as `plan`, in the file's order, for
+    /// the job's page.
+    pub async fn planned_rows(
+        &self,
+        job: &str,
+        plan: Kind,
+        limit: u32,
+    ) -> Result<Vec<PlannedRow>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT line, external_id, COALESCE(profile_id, '') AS profile_id, changes, \
+             COALESCE(errors, '') AS errors FROM import_rows \
+             WHERE job_id = $1 AND plan = $2 ORDER BY line LIMIT $3",
+        )
+        .bind(job)
+        .bind(plan.as_str())
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let changes: Option<String> = r.try_get("changes")?;
+                let changes: Vec<Change> = changes
+                    .and_then(|c| serde_json::from_str(&c).ok())
+                    .unwrap_or_default();
+                Ok(PlannedRow {
+                    line: u64::try_from(r.try_get::<i64, _>("line")?).unwrap_or(0),
+                    external_id: r.try_get("external_id")?,
+                    profile_id: r.try_get("profile_id")?,
+                    changes,
+                    errors: r.try_get("errors")?,
+                })
+            })
+            .collect()
+    }
+
     /// Failed rows, then rows in error, from `after_line` on, in the file's order.
     pub async fn problems(
         &self,
@@ -592,6 +724,59 @@ impl Jobs {
                 })
             })
             .collect()
+    }
+
+    /// Keeps a posted file for `actor` (and forgets files older than a day): its id.
+    pub async fn keep_upload(
+        &self,
+        actor: &str,
+        file_name: &str,
+        content: &str,
+    ) -> Result<String, sqlx::Error> {
+        let day_ago =
+            crate::timestamp::stamp(time::OffsetDateTime::now_utc() - time::Duration::days(1));
+        sqlx::query("DELETE FROM import_uploads WHERE created_at < $1")
+            .bind(day_ago)
+            .execute(&self.pool)
+            .await?;
+        let id = format!("upl_{:032x}", rand::random::<u128>());
+        sqlx::query(
+            "INSERT INTO import_uploads (id, actor, file_name, content, created_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&id)
+        .bind(actor)
+        .bind(file_name)
+        .bind(content)
+        .bind(stamp_now())
+        .execute(&self.pool)
+        .await?;
+        Ok(id)
+    }
+
+    /// A kept file's name and content, if `actor` posted it.
+    pub async fn upload(
+        &self,
+        id: &str,
+        actor: &str,
+    ) -> Result<Option<(String, String)>, sqlx::Error> {
+        let row = sqlx::query(
+            "SELECT file_name, content FROM import_uploads WHERE id = $1 AND actor = $2",
+        )
+        .bind(id)
+        .bind(actor)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| Ok((r.try_get("file_name")?, r.try_get("content")?)))
+            .transpose()
+    }
+
+    pub async fn forget_upload(&self, id: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("DELETE FROM import_uploads WHERE id = $1")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     /// A link was minted for the row's profile (the link itself is never kept).

@@ -5,12 +5,14 @@
 //! minted, by whom, for which profile, and the job which rows have had one.
 
 use crate::audit::Action;
+use crate::auth::Role;
 use crate::onboarding::job::{Job, Onboarded};
 use crate::onboarding::run::{Pacer, Runner};
 use crate::profiles::model::{EnrollmentUrl, ProfileId};
 use crate::profiles::service::upstream_write;
 use crate::timestamp::rfc3339;
 use crate::web::csv_line;
+use futures::future::BoxFuture;
 
 /// The links CSV's header line.
 pub const HEADER: &str = "id,external_id,name,link,expires_at\r\n";
@@ -31,14 +33,16 @@ pub fn line(row: &Onboarded, link: &EnrollmentUrl) -> String {
 impl Runner {
     /// Mints a link for every profile `job` created or updated (with `unsent`, only those
     /// none was minted for yet), in the file's order, at the job's own pace, handing each
-    /// line to `out`; the number minted. A profile whose link cannot be minted is left
+    /// line to `out`; the number minted. `by` is who asked (an account and its role), as
+    /// the audit trail records it. A profile whose link cannot be minted is left
     /// out and named in `skipped`, so a later download can try it again.
     pub async fn links(
         &self,
         job: &Job,
+        by: (&str, Role),
         unsent: bool,
-        mut out: impl AsyncFnMut(String) -> Result<(), String>,
-        mut skipped: impl FnMut(&Onboarded, &str),
+        mut out: impl FnMut(String) -> BoxFuture<'static, Result<(), String>> + Send,
+        mut skipped: impl FnMut(&Onboarded, &str) + Send,
     ) -> Result<u64, String> {
         let db = |e: sqlx::Error| format!("the job cannot be read or written: {e}");
         let pacer = Pacer::new(self.budget.per_second);
@@ -60,7 +64,7 @@ impl Runner {
                 };
                 pacer.wait().await;
                 let attempt = self
-                    .trail(job)
+                    .trail(by.0, by.1)
                     .begin_in(
                         Action::EnrollmentUrl,
                         Some(&id),
@@ -74,7 +78,7 @@ impl Runner {
                 match upstream_write("enrollment_url", self.client.enrollment_url(&id).await) {
                     Ok(reply) => {
                         attempt.succeeded(None, Vec::new(), reply.request_id).await;
-                        if let Err(e) = self.index.link_minted(id.as_str(), &job.actor).await {
+                        if let Err(e) = self.index.link_minted(id.as_str(), by.0).await {
                             tracing::warn!(%id, error = %e, "cannot record in the index that a link was generated");
                         }
                         self.jobs.linked(&job.id, row.line).await.map_err(db)?;

@@ -75,6 +75,18 @@ impl Kind {
 }
 
 impl Outcome {
+    /// A row's errors in words: `column: rule`, one per line (empty unless in error).
+    pub fn errors_text(&self) -> String {
+        match self {
+            Self::Error(errors) => errors
+                .iter()
+                .map(|e| format!("{}: {}", e.column, e.message))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            _ => String::new(),
+        }
+    }
+
     pub fn kind(&self) -> Kind {
         match self {
             Self::Create { .. } => Kind::Create,
@@ -126,42 +138,54 @@ pub enum PlanError {
     File(#[from] FileError),
     #[error("the profile index cannot be read: {0}")]
     Index(#[from] sqlx::Error),
-    /// The rows could not be kept as a job, or their report written.
-    #[error("{0}")]
-    Kept(String),
 }
 
-/// Plans every row of `file`, whose header `columns` maps, for an import by someone with
-/// `role`, handing them to `each` a batch at a time in the file's order (to report, or
-/// to keep as a job); the counts at the end. Reads [`BATCH`] rows at a time, so that the
-/// file is never held whole.
-pub async fn dry_run<R: Read>(
-    file: &mut CsvFile<R>,
-    columns: &[Column],
-    version: ApiVersion,
-    role: Role,
-    index: &Index,
-    mut each: impl AsyncFnMut(&[Planned]) -> Result<(), PlanError>,
-) -> Result<Counts, PlanError> {
-    let mut planner = Planner::new(file.header(), columns, version, role);
-    let mut counts = Counts::default();
-    let mut batch = Vec::with_capacity(BATCH);
-    loop {
-        batch.clear();
+/// The dry run of one file, whose header `columns` maps, for an import by someone with
+/// `role`: [`Check::next_batch`] plans the next [`BATCH`] rows, in the file's order, so
+/// that the file is never held whole, and the caller reports or keeps them as it goes.
+pub struct Check<'a, R: Read> {
+    file: &'a mut CsvFile<R>,
+    planner: Planner<'a>,
+    counts: Counts,
+}
+
+impl<'a, R: Read> Check<'a, R> {
+    pub fn new(
+        file: &'a mut CsvFile<R>,
+        columns: &'a [Column],
+        version: ApiVersion,
+        role: Role,
+    ) -> Self {
+        let planner = Planner::new(file.header(), columns, version, role);
+        Self {
+            file,
+            planner,
+            counts: Counts::default(),
+        }
+    }
+
+    /// The next rows planned, or `None` at the end of the file.
+    pub async fn next_batch(&mut self, index: &Index) -> Result<Option<Vec<Planned>>, PlanError> {
+        let mut batch = Vec::with_capacity(BATCH);
         while batch.len() < BATCH {
-            match file.next_record()? {
+            match self.file.next_record()? {
                 Some(record) => batch.push(record),
                 None => break,
             }
         }
         if batch.is_empty() {
-            return Ok(counts);
+            return Ok(None);
         }
-        let planned = planner.batch(&batch, index).await?;
+        let planned = self.planner.batch(&batch, index).await?;
         for row in &planned {
-            counts.add(row.outcome.kind());
+            self.counts.add(row.outcome.kind());
         }
-        each(&planned).await?;
+        Ok(Some(planned))
+    }
+
+    /// The rows planned so far, by outcome.
+    pub fn counts(&self) -> Counts {
+        self.counts
     }
 }
 

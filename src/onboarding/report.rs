@@ -8,18 +8,6 @@ use crate::web::csv_line;
 
 pub const HEADER: &str = "line,external_id,outcome,profile_id,changes,errors\r\n";
 
-/// A row's errors in words: `column: rule`, one per line.
-pub fn errors_text(planned: &Planned) -> String {
-    match &planned.outcome {
-        Outcome::Error(errors) => errors
-            .iter()
-            .map(|e| format!("{}: {}", e.column, e.message))
-            .collect::<Vec<_>>()
-            .join("\n"),
-        _ => String::new(),
-    }
-}
-
 /// One row's line.
 pub fn line(planned: &Planned) -> String {
     let (id, asked) = match &planned.outcome {
@@ -36,7 +24,7 @@ pub fn line(planned: &Planned) -> String {
         planned.outcome.kind().as_str(),
         id,
         &asked,
-        &errors_text(planned),
+        &planned.outcome.errors_text(),
     ])
 }
 

@@ -11,10 +11,11 @@
 use crate::audit::record::{Attempt, Trail};
 use crate::audit::store::AuditLog;
 use crate::audit::{Action, Outcome};
+use crate::auth::Role;
 use crate::error::AppError;
 use crate::index::received::{How, Received};
 use crate::index::Index;
-use crate::onboarding::job::{Done, Job, Jobs, Progress, Row, RowState, State};
+use crate::onboarding::job::{Budget, Done, Job, Jobs, Progress, Row, RowState, State};
 use crate::onboarding::plan::Kind;
 use crate::profiles::model::{changes, ListQuery, Order, PageCursor, PageSize, Profile, ProfileId};
 use crate::profiles::service::upstream_write;
@@ -39,25 +40,6 @@ const MOST_SENDS: u32 = 3;
 const CLOCK_SKEW: Duration = Duration::from_secs(300);
 /// The list's largest page, for the look for rows in flight.
 const LIST_PAGE: u32 = 100;
-
-/// The job's own request budget: its sends share it with nothing else (the index sync
-/// and people's requests have their own).
-#[derive(Debug, Clone, Copy)]
-pub struct Budget {
-    /// Most sends begun per second.
-    pub per_second: f64,
-    /// Most sends waiting for an answer at once.
-    pub concurrency: usize,
-}
-
-impl Budget {
-    /// Rows taken per batch: the job's state and claim are read again between batches,
-    /// so a batch lasts well within [`LEASE`], and a pause takes effect within seconds.
-    fn batch(&self) -> u32 {
-        let in_a_few_seconds = (self.per_second * 5.0).ceil() as u32;
-        in_a_few_seconds.clamp(1, 200).max(self.concurrency as u32)
-    }
-}
 
 /// Why [`Runner::run`] returned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -277,7 +259,7 @@ impl Runner {
             _ => (Action::ProfileUpdate, "update"),
         };
         let attempt = self
-            .trail(job)
+            .trail(&job.actor, job.role)
             .begin_in(
                 action,
                 profile.as_ref(),
@@ -470,8 +452,8 @@ impl Runner {
         }
     }
 
-    pub(super) fn trail(&self, job: &Job) -> Trail {
-        trail(&self.log, job)
+    pub(super) fn trail(&self, actor: &str, role: Role) -> Trail {
+        trail(&self.log, actor, role)
     }
 
     /// A job-level entry in the audit trail.
@@ -480,11 +462,11 @@ impl Runner {
     }
 }
 
-/// The audit trail of `job`'s account: every entry of the job is recorded as its own.
-fn trail(log: &AuditLog, job: &Job) -> Trail {
+/// The audit trail of an account acting on a job: the job's own for its rows.
+fn trail(log: &AuditLog, actor: &str, role: Role) -> Trail {
     Trail::new(
-        job.actor.clone(),
-        Some(job.role),
+        actor.to_owned(),
+        Some(role),
         &HeaderMap::new(),
         Some(log.clone()),
     )
@@ -492,7 +474,7 @@ fn trail(log: &AuditLog, job: &Job) -> Trail {
 
 /// A job-level entry (`import.job`): the job, its file, and `what` happened to it.
 pub async fn note(log: &AuditLog, job: &Job, what: &str) {
-    trail(log, job)
+    trail(log, &job.actor, job.role)
         .record(
             Action::ImportJob,
             Outcome::Succeeded,

@@ -306,6 +306,11 @@ pub async fn console_router_state(
         audit: profiles_admin::audit::store::AuditLog::new(db),
         index: profiles_admin::index::Index::open(db).await.unwrap(),
         webhooks: None,
+        jobs: profiles_admin::onboarding::job::Jobs::new(db),
+        import_budget: profiles_admin::onboarding::job::Budget {
+            per_second: 50.0,
+            concurrency: 2,
+        },
     }
 }
 
