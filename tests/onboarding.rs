@@ -964,3 +964,99 @@ async fn a_console_goes_on_with_a_job_whose_runner_stopped() {
         assert_eq!(held(&emulator).await.len(), 2);
     }
 }
+
+/// A multipart form of text fields, as a browser posts the import form.
+fn multipart(fields: &[(&str, &str)]) -> (String, String) {
+    let boundary = "----profiles-admin-test-boundary";
+    let mut body = String::new();
+    for (name, value) in fields {
+        body.push_str(&format!(
+            "--{boundary}\r\ncontent-disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+        ));
+    }
+    body.push_str(&format!("--{boundary}--\r\n"));
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+fn post(path: &str, content_type: &str, body: String) -> axum::http::Request<axum::body::Body> {
+    axum::http::Request::post(path)
+        .header("content-type", content_type)
+        .header("sec-fetch-site", "same-origin")
+        .body(axum::body::Body::from(body))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_import_page_maps_a_column_checks_runs_and_hands_out_links() {
+    for db in TestDatabase::both().await {
+        let emulator = TestEmulator::start_seeded(0).await;
+        let router = common::open_console_router(emulator.client(), &db.db).await;
+        let (form, body) = multipart(&[("rows", "Customer,name\nw-1,One\nw-2,Two\n")]);
+        let (status, _, page) = common::oneshot(&router, post("/onboarding", &form, body)).await;
+        assert_eq!(status, 200, "{page}");
+        assert!(page.contains("Match these columns to fields"), "{page}");
+        assert!(page.contains("name=\"map:Customer\""), "{page}");
+        let upload = page
+            .split("name=\"upload\" value=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .expect("the file is kept for the mapping step")
+            .to_owned();
+
+        let (form, body) = multipart(&[("upload", &upload), ("map:Customer", "external_id")]);
+        let (status, headers, _) = common::oneshot(&router, post("/onboarding", &form, body)).await;
+        assert_eq!(status, 303);
+        let job_page = headers["location"].to_str().unwrap().to_owned();
+        let id = job_page.rsplit('/').next().unwrap().to_owned();
+        assert!(id.starts_with("job_"), "{job_page}");
+        let get = |path: &str| {
+            axum::http::Request::get(path)
+                .body(axum::body::Body::empty())
+                .unwrap()
+        };
+        let (status, _, page) = common::oneshot(&router, get(&job_page)).await;
+        assert_eq!(status, 200);
+        assert!(
+            page.contains("Start import") && page.contains("Rows to create"),
+            "{page}"
+        );
+
+        let form = "application/x-www-form-urlencoded";
+        let (status, _, _) =
+            common::oneshot(&router, post(&job_page, form, "action=start".into())).await;
+        assert_eq!(status, 303);
+        let jobs = Jobs::new(&db.db);
+        let mut state = State::Running;
+        for _ in 0..2000 {
+            state = jobs.get(&id).await.unwrap().unwrap().state;
+            if state == State::Finished {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        assert_eq!(state, State::Finished);
+        assert_eq!(held(&emulator).await.len(), 2);
+
+        let (status, headers, links) = common::oneshot(
+            &router,
+            post(&format!("{job_page}/links.csv"), form, "which=all".into()),
+        )
+        .await;
+        assert_eq!(status, 200);
+        assert_eq!(headers["cache-control"], "no-store, no-transform");
+        let lines: Vec<&str> = links.trim_end().split("\r\n").collect();
+        assert_eq!(lines.len(), 3, "{links}");
+        assert!(lines[1].contains(",w-1,One,https://"), "{links}");
+        let (_, _, report) = common::oneshot(&router, get(&format!("{job_page}/report.csv"))).await;
+        assert!(report.contains("2,w-1,create,created,uprof_"), "{report}");
+
+        // The upload alone may be large; any other form is held to 64 KiB.
+        let rows = format!("external_id\n{}", "big-1\n".repeat(20_000));
+        let (form, body) = multipart(&[("rows", &rows)]);
+        let (status, _, _) =
+            common::oneshot(&router, post("/onboarding", &form, body.clone())).await;
+        assert_eq!(status, 303, "a 120 KB paste is checked");
+        let (status, _, _) = common::oneshot(&router, post("/profiles/new", &form, body)).await;
+        assert_eq!(status, 413);
+    }
+}

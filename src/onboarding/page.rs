@@ -333,7 +333,7 @@ fn Job(page: JobPage) -> impl IntoView {
                    " profiles this import created or updated, minted when you download them. \
                     Each expires minutes after (the file's expires_at column says when): \
                     download just before you send them. They are not kept or shown again."</p>
-                <form method="post" action=format!("{href}/links.csv") class="inline">
+                <form method="post" action=format!("{href}/links.csv") class="import-links">
                     <fieldset>
                         <legend>"Which rows"</legend>
                         <label><input type="radio" name=field::WHICH value="unsent" checked=true/>
@@ -362,7 +362,7 @@ fn Job(page: JobPage) -> impl IntoView {
             </tr></tbody>
         </table>
         {progress}
-        <div class="actions">{buttons}
+        <div class="import-actions">{buttons}
             <a href=format!("{href}/report.csv") download="">"Download report"</a>
         </div>
         {links}
