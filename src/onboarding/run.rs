@@ -26,8 +26,6 @@ use futures::StreamExt;
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 use time::OffsetDateTime;
-use tokio::sync::Mutex;
-use tokio::time::Instant;
 
 /// How long a runner's claim on a job lasts unless renewed; it renews it every third of
 /// that while it runs, so a runner that stopped frees its job within this.
@@ -74,29 +72,21 @@ impl Drop for Renewal {
     }
 }
 
-/// Spaces sends `1 / per_second` apart, so a job keeps to its rate however many run at
-/// once.
-pub(super) struct Pacer {
-    gap: Duration,
-    next: Mutex<Instant>,
-}
+/// Spaces sends `1 / per_second` apart (a limiter with no burst), so a job keeps to its
+/// rate however many of its sends are awaiting an answer.
+pub(super) struct Pacer(governor::DefaultDirectRateLimiter);
 
 impl Pacer {
     pub(super) fn new(per_second: f64) -> Self {
-        Self {
-            gap: Duration::from_secs_f64(1.0 / per_second),
-            next: Mutex::new(Instant::now()),
-        }
+        let gap = Duration::from_secs_f64(1.0 / per_second);
+        let quota = governor::Quota::with_period(gap)
+            .expect("a rate is above zero and at most 1,000 a second")
+            .allow_burst(std::num::NonZeroU32::MIN);
+        Self(governor::RateLimiter::direct(quota))
     }
 
     pub(super) async fn wait(&self) {
-        let at = {
-            let mut next = self.next.lock().await;
-            let at = (*next).max(Instant::now());
-            *next = at + self.gap;
-            at
-        };
-        tokio::time::sleep_until(at).await;
+        self.0.until_ready().await;
     }
 }
 
