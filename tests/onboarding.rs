@@ -518,7 +518,7 @@ async fn creates_recorded(
 }
 
 #[tokio::test]
-async fn a_job_sends_each_row_once_through_429s_5xx_and_lost_replies() {
+async fn a_job_sends_each_row_once_through_429s_5xx_timeouts_and_lost_replies() {
     for db in TestDatabase::both().await {
         let emulator = TestEmulator::start_seeded(0).await;
         let client = emulator.client();
@@ -546,7 +546,8 @@ async fn a_job_sends_each_row_once_through_429s_5xx_and_lost_replies() {
                 {"kind": "apply_then_drop"},
                 {"kind": "drop"},
                 {"kind": "status", "status": 503, "headers": {"retry-after-ms": "10"}},
-                {"kind": "apply_then_drop"}
+                {"kind": "apply_then_drop"},
+                {"kind": "delay", "ms": 2500}
             ]}))
             .await;
         let mut reports = 0;
@@ -1048,7 +1049,11 @@ async fn the_import_page_maps_a_column_checks_runs_and_hands_out_links() {
         assert_eq!(lines.len(), 3, "{links}");
         assert!(lines[1].contains(",w-1,One,https://"), "{links}");
         let (_, _, report) = common::oneshot(&router, get(&format!("{job_page}/report.csv"))).await;
-        assert!(report.contains("2,w-1,create,created,uprof_"), "{report}");
+        assert!(
+            report.contains("2,w-1,create,uprof_")
+                && report.contains("→ external\",,created\r\n"),
+            "{report}"
+        );
 
         // The upload alone may be large; any other form is held to 64 KiB.
         let rows = format!("external_id\n{}", "big-1\n".repeat(20_000));

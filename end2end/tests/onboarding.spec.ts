@@ -84,8 +84,8 @@ for (const javaScriptEnabled of [true, false]) {
     await expect(inError).toContainText("repeats the external id of line 2");
     await expect(inError).toContainText("must be at most 512 characters");
     const report = await downloaded(page, () => page.getByRole("link", { name: "Download report" }).click());
-    expect(report.split("\r\n")[0]).toBe("line,external_id,plan,result,profile_id,why");
-    expect(report).toContain(`7,onb-${tag}-1,error,error,,`);
+    expect(report.split("\r\n")[0]).toBe("line,external_id,outcome,profile_id,changes,errors,result");
+    expect(report).toContain(`7,onb-${tag}-1,error,,,Customer: repeats the external id of line 2: one row per profile,\r\n`);
     if (javaScriptEnabled) await accessible(page, "job page");
 
     await page.getByRole("button", { name: "Start import" }).click();

@@ -153,6 +153,21 @@ pub struct PlannedRow {
     pub errors: String,
 }
 
+/// A row as the job's report gives it: the dry run's outcome, and where it stands now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportRow {
+    pub line: u64,
+    pub external_id: String,
+    /// The dry run's outcome: create, update, unchanged or error.
+    pub plan: String,
+    pub profile_id: String,
+    pub changes: Vec<Change>,
+    /// The row's errors, or why its send failed.
+    pub why: String,
+    /// created, updated, unchanged; waiting, sending, failed; empty for a row in error.
+    pub result: String,
+}
+
 /// A failed or erroneous row, for the job's page and the command's standard error.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
@@ -360,35 +375,40 @@ impl Jobs {
         rows.iter().map(job).collect()
     }
 
-    /// Rows from `after_line` on, in the file's order, as the job's report gives them:
-    /// line, external id, plan, where it stands (its result once done), the profile, and
-    /// why it failed or is in error.
+    /// Rows from `after_line` on, in the file's order, for the job's report.
     pub async fn report(
         &self,
         job: &str,
         after_line: u64,
         limit: u32,
-    ) -> Result<Vec<[String; 6]>, sqlx::Error> {
+    ) -> Result<Vec<ReportRow>, sqlx::Error> {
         let rows = sqlx::query(
-            "SELECT line, external_id, plan, COALESCE(result, state) AS stands, \
-             COALESCE(profile_id, '') AS profile_id, COALESCE(failure, errors, '') AS why \
-             FROM import_rows WHERE job_id = $1 AND line > $2 ORDER BY line LIMIT $3",
+            "SELECT line, external_id, plan, COALESCE(profile_id, '') AS profile_id, changes, \
+             COALESCE(failure, errors, '') AS why, \
+             CASE state WHEN $2 THEN COALESCE(result, '') WHEN $3 THEN '' ELSE state END \
+             AS result FROM import_rows WHERE job_id = $1 AND line > $4 ORDER BY line LIMIT $5",
         )
         .bind(job)
+        .bind(RowState::Done.as_str())
+        .bind(RowState::Error.as_str())
         .bind(line_number(after_line))
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
             .map(|r| {
-                Ok([
-                    r.try_get::<i64, _>("line")?.to_string(),
-                    r.try_get("external_id")?,
-                    r.try_get("plan")?,
-                    r.try_get("stands")?,
-                    r.try_get("profile_id")?,
-                    r.try_get("why")?,
-                ])
+                let changes: Option<String> = r.try_get("changes")?;
+                Ok(ReportRow {
+                    line: u64::try_from(r.try_get::<i64, _>("line")?).unwrap_or(0),
+                    external_id: r.try_get("external_id")?,
+                    plan: r.try_get("plan")?,
+                    profile_id: r.try_get("profile_id")?,
+                    changes: changes
+                        .and_then(|c| serde_json::from_str(&c).ok())
+                        .unwrap_or_default(),
+                    why: r.try_get("why")?,
+                    result: r.try_get("result")?,
+                })
             })
             .collect()
     }

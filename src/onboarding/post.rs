@@ -14,11 +14,11 @@ use crate::error::AppError;
 use crate::onboarding::columns::{columns, fields};
 use crate::onboarding::file::CsvFile;
 use crate::onboarding::job::{Job, State};
-use crate::onboarding::links;
 use crate::onboarding::page::{field, Control, PostedImport, Unmapped};
 use crate::onboarding::plan::Check;
 use crate::onboarding::run::{self, Runner};
 use crate::onboarding::server::{job_href, IMPORT_PATH};
+use crate::onboarding::{links, report};
 use crate::profiles::form::post::{read_form, render, PageRenderer};
 use crate::profiles::model::ApiVersion;
 use crate::state::AppState;
@@ -346,7 +346,7 @@ async fn report_csv(
         Err(e) => return unreadable(e).into_response(),
     }
     let jobs = state.jobs.clone();
-    let first = Bytes::from_static(b"line,external_id,plan,result,profile_id,why\r\n");
+    let first = Bytes::from_static(report::HEADER.as_bytes());
     let pages = futures::stream::unfold(Some(0u64), move |after| {
         let (jobs, id) = (jobs.clone(), id.clone());
         async move {
@@ -354,11 +354,8 @@ async fn report_csv(
             match jobs.report(&id, after, 1000).await {
                 Ok(rows) if rows.is_empty() => None,
                 Ok(rows) => {
-                    let next = rows.last().and_then(|r| r[0].parse().ok());
-                    let text: String = rows
-                        .iter()
-                        .map(|r| csv_line(r.iter().map(String::as_str)))
-                        .collect();
+                    let next = rows.last().map(|r| r.line);
+                    let text: String = rows.iter().map(report::kept_line).collect();
                     Some((Ok(Bytes::from(text)), next))
                 }
                 Err(e) => Some((Err(std::io::Error::other(e.to_string())), None)),

@@ -1,14 +1,29 @@
-//! A dry run's report (docs/onboarding.md, "The dry run"): one CSV line per row of the
-//! file, in its order, with what running it would do. Cells go through the console's CSV
-//! rule, so that a formula a file held comes back as text.
+//! An import's report (docs/onboarding.md, "The dry run"): one CSV line per row of the
+//! file, in its order, with what running it would do and, for a job's rows, what it did.
+//! The command's `--report` and the job page's download write the same columns. Cells go
+//! through the console's CSV rule, so that a formula a file held comes back as text.
 
 use crate::audit::csv::changes;
+use crate::onboarding::job::ReportRow;
 use crate::onboarding::plan::{Outcome, Planned};
 use crate::web::csv_line;
 
-pub const HEADER: &str = "line,external_id,outcome,profile_id,changes,errors\r\n";
+pub const HEADER: &str = "line,external_id,outcome,profile_id,changes,errors,result\r\n";
 
-/// One row's line.
+/// A job's row as it stands.
+pub fn kept_line(row: &ReportRow) -> String {
+    csv_line([
+        row.line.to_string().as_str(),
+        &row.external_id,
+        &row.plan,
+        &row.profile_id,
+        &changes(&row.changes),
+        &row.why,
+        &row.result,
+    ])
+}
+
+/// One row's line as the dry run planned it (nothing sent yet).
 pub fn line(planned: &Planned) -> String {
     let (id, asked) = match &planned.outcome {
         Outcome::Create { changes: asked, .. } => ("", changes(asked)),
@@ -25,6 +40,7 @@ pub fn line(planned: &Planned) -> String {
         id,
         &asked,
         &planned.outcome.errors_text(),
+        "",
     ])
 }
 
@@ -51,7 +67,7 @@ mod tests {
         };
         assert_eq!(
             line(&created),
-            "2,'=cmd,create,,\"name: (not set) → Zoë, first\",\r\n"
+            "2,'=cmd,create,,\"name: (not set) → Zoë, first\",,\r\n"
         );
         let refused = Planned {
             line: 9,
@@ -69,7 +85,7 @@ mod tests {
         };
         assert_eq!(
             line(&refused),
-            "9,,error,,,\"(row): has 2 cells where the header has 4\nName: is required\"\r\n"
+            "9,,error,,,\"(row): has 2 cells where the header has 4\nName: is required\",\r\n"
         );
     }
 }
