@@ -1050,8 +1050,7 @@ async fn the_import_page_maps_a_column_checks_runs_and_hands_out_links() {
         assert!(lines[1].contains(",w-1,One,https://"), "{links}");
         let (_, _, report) = common::oneshot(&router, get(&format!("{job_page}/report.csv"))).await;
         assert!(
-            report.contains("2,w-1,create,uprof_")
-                && report.contains("→ external\",,created\r\n"),
+            report.contains("2,w-1,create,uprof_") && report.contains("→ external\",,created\r\n"),
             "{report}"
         );
 
