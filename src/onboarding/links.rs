@@ -13,6 +13,7 @@ use crate::profiles::service::upstream_write;
 use crate::timestamp::rfc3339;
 use crate::web::csv_line;
 use futures::future::BoxFuture;
+use futures::StreamExt;
 
 /// The links CSV's header line.
 pub const HEADER: &str = "id,external_id,name,link,expires_at\r\n";
@@ -57,39 +58,60 @@ impl Runner {
                 return Ok(minted);
             };
             after = last.line;
-            for row in rows {
-                let Ok(id) = ProfileId::parse(&row.profile_id) else {
-                    skipped(&row, "names no valid profile id");
-                    continue;
-                };
-                pacer.wait().await;
-                let attempt = self
-                    .trail(by.0, by.1)
-                    .begin_in(
-                        Action::EnrollmentUrl,
-                        Some(&id),
-                        Vec::new(),
-                        Some(format!("links for import {}", job.id)),
-                    )
-                    .await
-                    .map_err(|_| {
-                        "the audit trail cannot be written: no link is minted".to_owned()
-                    })?;
-                match upstream_write("enrollment_url", self.client.enrollment_url(&id).await) {
-                    Ok(reply) => {
-                        attempt.succeeded(None, Vec::new(), reply.request_id).await;
-                        if let Err(e) = self.index.link_minted(id.as_str(), by.0).await {
-                            tracing::warn!(%id, error = %e, "cannot record in the index that a link was generated");
-                        }
+            // Minted a few at a time (the job's concurrency), handed on in the file's order.
+            let mut minting = futures::stream::iter(rows)
+                .map(|row| async {
+                    let link = self.mint(job, by, &row, &pacer).await;
+                    (row, link)
+                })
+                .buffered(self.budget.concurrency.max(1));
+            while let Some((row, link)) = minting.next().await {
+                match link? {
+                    Ok(link) => {
                         self.jobs.linked(&job.id, row.line).await.map_err(db)?;
-                        out(line(&row, &reply.value)).await?;
+                        out(line(&row, &link)).await?;
                         minted += 1;
                     }
-                    Err(e) => {
-                        skipped(&row, &e.to_string());
-                        attempt.failed(&e, Vec::new()).await;
-                    }
+                    Err(why) => skipped(&row, &why),
                 }
+            }
+        }
+    }
+
+    /// One profile's link, recorded in the audit trail and the index; or why not (the
+    /// outer error stops the download: the audit trail cannot be written).
+    async fn mint(
+        &self,
+        job: &Job,
+        by: (&str, Role),
+        row: &Onboarded,
+        pacer: &Pacer,
+    ) -> Result<Result<EnrollmentUrl, String>, String> {
+        let Ok(id) = ProfileId::parse(&row.profile_id) else {
+            return Ok(Err("names no valid profile id".into()));
+        };
+        pacer.wait().await;
+        let attempt = self
+            .trail(by.0, by.1)
+            .begin_in(
+                Action::EnrollmentUrl,
+                Some(&id),
+                Vec::new(),
+                Some(format!("links for import {}", job.id)),
+            )
+            .await
+            .map_err(|_| "the audit trail cannot be written: no link is minted".to_owned())?;
+        match upstream_write("enrollment_url", self.client.enrollment_url(&id).await) {
+            Ok(reply) => {
+                attempt.succeeded(None, Vec::new(), reply.request_id).await;
+                if let Err(e) = self.index.link_minted(id.as_str(), by.0).await {
+                    tracing::warn!(%id, error = %e, "cannot record in the index that a link was generated");
+                }
+                Ok(Ok(reply.value))
+            }
+            Err(e) => {
+                attempt.failed(&e, Vec::new()).await;
+                Ok(Err(e.to_string()))
             }
         }
     }
