@@ -399,7 +399,7 @@ impl Jobs {
             .map(|r| {
                 let changes: Option<String> = r.try_get("changes")?;
                 Ok(ReportRow {
-                    line: u64::try_from(r.try_get::<i64, _>("line")?).unwrap_or(0),
+                    line: line_of(r)?,
                     external_id: r.try_get("external_id")?,
                     plan: r.try_get("plan")?,
                     profile_id: r.try_get("profile_id")?,
@@ -672,7 +672,7 @@ impl Jobs {
                     .and_then(|c| serde_json::from_str(&c).ok())
                     .unwrap_or_default();
                 Ok(PlannedRow {
-                    line: u64::try_from(r.try_get::<i64, _>("line")?).unwrap_or(0),
+                    line: line_of(r)?,
                     external_id: r.try_get("external_id")?,
                     profile_id: r.try_get("profile_id")?,
                     changes,
@@ -703,7 +703,7 @@ impl Jobs {
         rows.iter()
             .map(|r| {
                 Ok(Problem {
-                    line: u64::try_from(r.try_get::<i64, _>("line")?).unwrap_or(0),
+                    line: line_of(r)?,
                     external_id: r.try_get("external_id")?,
                     why: r.try_get("why")?,
                 })
@@ -737,7 +737,7 @@ impl Jobs {
         rows.iter()
             .map(|r| {
                 Ok(Onboarded {
-                    line: u64::try_from(r.try_get::<i64, _>("line")?).unwrap_or(0),
+                    line: line_of(r)?,
                     external_id: r.try_get("external_id")?,
                     profile_id: r.try_get("profile_id")?,
                     name: r.try_get("name")?,
@@ -839,7 +839,7 @@ fn row(r: &AnyRow) -> Result<Row, sqlx::Error> {
     let body: String = r.try_get("body")?;
     let changes: Option<String> = r.try_get("changes")?;
     Ok(Row {
-        line: u64::try_from(r.try_get::<i64, _>("line")?).map_err(|_| bad("line"))?,
+        line: line_of(r)?,
         external_id: r.try_get("external_id")?,
         plan,
         profile_id: r.try_get("profile_id")?,
@@ -857,6 +857,12 @@ fn row(r: &AnyRow) -> Result<Row, sqlx::Error> {
 
 fn changes_json(changes: &[Change]) -> String {
     serde_json::to_string(changes).expect("changes serialize")
+}
+
+/// A row's line, as stored.
+fn line_of(r: &AnyRow) -> Result<u64, sqlx::Error> {
+    u64::try_from(r.try_get::<i64, _>("line")?)
+        .map_err(|_| sqlx::Error::Decode("import row with a negative line".into()))
 }
 
 fn line_number(line: u64) -> i64 {

@@ -255,6 +255,15 @@ fn go_on(state: &AppState, job: Job) {
     });
 }
 
+/// The job of a job page's address, or the answer to give instead.
+async fn find_job(state: &AppState, id: &str) -> Result<Job, Response> {
+    match state.jobs.get(id).await {
+        Ok(Some(job)) => Ok(job),
+        Ok(None) => Err(AppError::NotFound.into_response()),
+        Err(e) => Err(unreadable(e).into_response()),
+    }
+}
+
 async fn control(
     Shared(state): Shared<AppState>,
     Path(id): Path<String>,
@@ -264,13 +273,13 @@ async fn control(
         Ok(read) => read,
         Err(response) => return response,
     };
-    if let Err(refused) = Authorized::require_in(&parts, Permission::ProfilesWrite).await {
-        return refused.into_response();
-    }
-    let job = match state.jobs.get(&id).await {
-        Ok(Some(job)) => job,
-        Ok(None) => return AppError::NotFound.into_response(),
-        Err(e) => return unreadable(e).into_response(),
+    let user = match Authorized::require_in(&parts, Permission::ProfilesWrite).await {
+        Ok(user) => user,
+        Err(refused) => return refused.into_response(),
+    };
+    let job = match find_job(&state, &id).await {
+        Ok(job) => job,
+        Err(answer) => return answer,
     };
     let asked = pairs
         .iter()
@@ -312,15 +321,12 @@ async fn control(
                 Control::Retry => "failed rows sent again",
             };
             // The page's user, not the job's: who pressed the button.
-            let user = Authorized::require_in(&parts, Permission::ProfilesWrite).await;
-            if let Ok(user) = user {
-                let by = Job {
-                    actor: user.user().name.clone(),
-                    role: user.user().role,
-                    ..job.clone()
-                };
-                run::note(&state.audit, &by, what).await;
-            }
+            let by = Job {
+                actor: user.user().name.clone(),
+                role: user.user().role,
+                ..job.clone()
+            };
+            run::note(&state.audit, &by, what).await;
             if matches!(control, Control::Start | Control::Resume | Control::Retry) {
                 go_on(&state, job);
             }
@@ -340,10 +346,8 @@ async fn report_csv(
     if let Err(refused) = Authorized::require_in(&parts, Permission::ProfilesWrite).await {
         return refused.into_response();
     }
-    match state.jobs.get(&id).await {
-        Ok(Some(_)) => {}
-        Ok(None) => return AppError::NotFound.into_response(),
-        Err(e) => return unreadable(e).into_response(),
+    if let Err(answer) = find_job(&state, &id).await {
+        return answer;
     }
     let jobs = state.jobs.clone();
     let first = Bytes::from_static(report::HEADER.as_bytes());
@@ -379,10 +383,9 @@ async fn links_csv(
         Ok(user) => user,
         Err(refused) => return refused.into_response(),
     };
-    let job = match state.jobs.get(&id).await {
-        Ok(Some(job)) => job,
-        Ok(None) => return AppError::NotFound.into_response(),
-        Err(e) => return unreadable(e).into_response(),
+    let job = match find_job(&state, &id).await {
+        Ok(job) => job,
+        Err(answer) => return answer,
     };
     let unsent = !pairs
         .iter()
