@@ -181,7 +181,8 @@ impl Attempt {
     }
 
     /// The call's outcome is known another way (an import row found after its answer
-    /// was lost): how, in `detail`.
+    /// was lost): how, in `detail`. An entry already complete (its process stopped after
+    /// completing it) is left as it is.
     pub async fn completed(
         self,
         outcome: Outcome,
@@ -189,14 +190,16 @@ impl Attempt {
         profile_id: Option<String>,
         changes: Vec<Change>,
     ) {
-        self.complete(Completion {
+        let done = Completion {
             outcome,
-            detail: Some(detail.to_owned()),
+            detail: Some(in_context(self.context, Some(detail.to_owned())).unwrap_or_default()),
             profile_id,
             changes,
             upstream_request_id: None,
-        })
-        .await;
+        };
+        if let Err(e) = self.log.complete(&self.id, &done).await {
+            tracing::error!(entry = self.id, error = %e, "audit entry left pending: its outcome could not be recorded");
+        }
     }
 
     /// The call succeeded: `changes` as they happened.
@@ -230,10 +233,7 @@ impl Attempt {
     }
 
     async fn complete(self, mut done: Completion) {
-        done.detail = match (self.context, done.detail) {
-            (Some(context), Some(detail)) => Some(format!("{context}: {detail}")),
-            (context, detail) => context.or(detail),
-        };
+        done.detail = in_context(self.context, done.detail);
         match self.log.complete(&self.id, &done).await {
             Ok(true) => {}
             Ok(false) => tracing::error!(entry = self.id, "audit entry was not pending"),
@@ -243,6 +243,14 @@ impl Attempt {
                 "audit entry left pending: its outcome could not be recorded"
             ),
         }
+    }
+}
+
+/// An entry's detail: the context it was begun in, then what happened.
+fn in_context(context: Option<String>, detail: Option<String>) -> Option<String> {
+    match (context, detail) {
+        (Some(context), Some(detail)) => Some(format!("{context}: {detail}")),
+        (context, detail) => context.or(detail),
     }
 }
 

@@ -266,6 +266,9 @@ impl Runner {
             None => self.client.create(&row.body).await,
             Some(id) => self.client.update(id, &row.body).await,
         };
+        // The audit entry is completed before the row: a process stopped in between
+        // leaves the row `sending`, which `recover` settles, never a row settled beside
+        // an entry left pending.
         match upstream_write(op, answer) {
             Ok(reply) => {
                 let made = reply.value;
@@ -277,6 +280,11 @@ impl Runner {
                 } else {
                     Done::Updated
                 };
+                let (id, recorded) = match done {
+                    Done::Created => (Some(made.id.to_string()), changes::created(&made)),
+                    _ => (None, row.changes),
+                };
+                attempt.succeeded(id, recorded, reply.request_id).await;
                 self.jobs
                     .done(
                         &job.id,
@@ -287,11 +295,6 @@ impl Runner {
                     )
                     .await
                     .map_err(db)?;
-                let (id, recorded) = match done {
-                    Done::Created => (Some(made.id.to_string()), changes::created(&made)),
-                    _ => (None, row.changes),
-                };
-                attempt.succeeded(id, recorded, reply.request_id).await;
             }
             // A create that may have been made stays `sending`, for `recover` to look
             // for before anything else is sent; its entry stays pending until then.
@@ -299,18 +302,18 @@ impl Runner {
             }
             // An update sent twice sets the same values: sent again.
             Err(e @ (AppError::Uncertain { .. } | AppError::Unconfirmed { .. })) => {
+                attempt.failed(&e, row.changes).await;
                 self.jobs
                     .settle(&job.id, row.line, RowState::Waiting, &e.to_string())
                     .await
                     .map_err(db)?;
-                attempt.failed(&e, row.changes).await;
             }
             Err(e) => {
+                attempt.failed(&e, row.changes).await;
                 self.jobs
                     .settle(&job.id, row.line, RowState::Failed, &e.to_string())
                     .await
                     .map_err(db)?;
-                attempt.failed(&e, row.changes).await;
             }
         }
         Ok(())
@@ -353,20 +356,11 @@ impl Runner {
             let made = found
                 .get(row.external_id.as_str())
                 .filter(|_| row.plan == Kind::Create);
+            // As in `send`, the entry first, then the row.
             if let Some(made) = made {
                 self.index
                     .write_through(Received::from_profile(made, How::Walk))
                     .await;
-                self.jobs
-                    .done(
-                        &job.id,
-                        row.line,
-                        Done::Created,
-                        made.id.as_str(),
-                        made.name.as_deref(),
-                    )
-                    .await
-                    .map_err(db)?;
                 if let Some(attempt) = attempt {
                     let how = "its answer was lost; found among the profiles created since, by \
                                external id, and adopted";
@@ -379,6 +373,16 @@ impl Runner {
                         )
                         .await;
                 }
+                self.jobs
+                    .done(
+                        &job.id,
+                        row.line,
+                        Done::Created,
+                        made.id.as_str(),
+                        made.name.as_deref(),
+                    )
+                    .await
+                    .map_err(db)?;
             } else {
                 let why = match row.plan {
                     Kind::Create => {
@@ -387,15 +391,15 @@ impl Runner {
                     }
                     _ => "its answer was lost: sent again",
                 };
-                self.jobs
-                    .settle(&job.id, row.line, RowState::Waiting, why)
-                    .await
-                    .map_err(db)?;
                 if let Some(attempt) = attempt {
                     attempt
                         .completed(Outcome::Uncertain, why, None, row.changes)
                         .await;
                 }
+                self.jobs
+                    .settle(&job.id, row.line, RowState::Waiting, why)
+                    .await
+                    .map_err(db)?;
             }
         }
         Ok(())
