@@ -4,7 +4,7 @@ import { expect, test, type Page } from "@playwright/test";
 import { HOOKED_CONSOLE_URL } from "../playwright.config";
 import { hydrated, listedIds, seriousViolations } from "./helpers";
 
-/** One of each page: list, search with results, detail, new, edit, delete, audit log, not found. */
+/** One of each page: list, search with results, detail, new, edit, delete, audit log, onboarding, not found. */
 async function pages(page: Page): Promise<string[]> {
   await page.goto("/profiles");
   const id = (await listedIds(page))[0];
@@ -16,6 +16,7 @@ async function pages(page: Page): Promise<string[]> {
     `/profiles/${id}/edit`,
     `/profiles/${id}/delete`,
     "/audit",
+    "/onboarding",
     "/profiles/uprof_01doesnotexist",
   ];
 }

@@ -1,9 +1,9 @@
 // Onboarding in bulk (docs/onboarding.md) on the signed-in GA console, as an editor, with
 // and without JavaScript: a file whose header needs mapping is checked, the job's page
 // says what will happen (rows in error named by line), the report downloads, the import
-// runs to its end (the page refreshes itself), and the links download as a CSV with one
-// link per created profile. axe (which needs JavaScript) finds nothing serious on either
-// page, light or dark.
+// runs to its end (the bar live with JavaScript, the page reloading itself without), and
+// the links download as a CSV with one link per created profile. axe (which needs
+// JavaScript) finds nothing serious on either page, light or dark.
 import * as fs from "node:fs";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { E2E_PASSWORD, GA_HOOKED_CONSOLE_URL } from "../playwright.config";
@@ -90,7 +90,7 @@ for (const javaScriptEnabled of [true, false]) {
 
     await page.getByRole("button", { name: "Start import" }).click();
     await expect(page).toHaveURL(/\/onboarding\/jobs\/job_[0-9a-f]+$/);
-    // The running page refreshes itself until the job is done.
+    // Live with JavaScript, the page loading itself again without, until the job is done.
     await expect(page.locator("#import-progress-text")).toContainText("5 of 5 rows sent: 5 created, 0 updated, 0 failed", {
       timeout: 30_000,
     });

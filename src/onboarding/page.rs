@@ -2,18 +2,19 @@
 //! or pasted rows and checks them ("Check file"), with a mapping step for headers the
 //! console does not recognise; `/onboarding/jobs/:id` shows a job — the dry run's counts
 //! and rows, then its progress — with its buttons. Plain forms and links: everything
-//! works without JavaScript; a running job's page refreshes itself.
+//! works without JavaScript (a running job's page loads itself again); with it, the
+//! progress bar is live (`LiveProgress`).
 
 use crate::auth::{Permission, User};
 use crate::error::AppError;
 use crate::onboarding::server::{
-    job_href, read_import_home, read_job, ImportHome, JobLine, JobPage, RowLine, IMPORT_PATH,
+    job_href, read_import_home, read_job, read_progress, ImportHome, JobLine, JobPage, ProgressNow,
+    RowLine, IMPORT_PATH,
 };
 use crate::ui::error_panel::ErrorPanel;
 use crate::ui::heading::PageHeading;
 use crate::ui::title::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Meta;
 use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
@@ -309,21 +310,10 @@ fn Job(page: JobPage) -> impl IntoView {
             }
         })
         .collect_view();
-    let left = page
-        .seconds_left
-        .map(|s| format!(", about {}m{:02}s left", s / 60, s % 60));
+    let id = page.job.id.clone();
+    let now = page.progress.clone();
     let progress = (page.job.state != "checked").then(|| {
-        view! {
-            <div class="import-progress">
-                <progress max=page.to_send.max(1).to_string() value=page.settled.to_string()
-                    aria-labelledby="import-progress-text"></progress>
-                <p id="import-progress-text">
-                    {format!("{} of {} rows sent: {} created, {} updated, {} failed",
-                        page.settled, page.to_send, page.created, page.updated, page.failed)}
-                    {left}
-                </p>
-            </div>
-        }
+        view! { <div class="import-progress"><LiveProgress id now/></div> }
     });
     let links = (page.can_links && page.onboarded > 0).then(|| {
         view! {
@@ -347,8 +337,10 @@ fn Job(page: JobPage) -> impl IntoView {
     });
     view! {
         <PageTitle text=title.clone()/>
-        {running.then(|| view! { <Meta http_equiv="refresh" content="3"/> })}
         <PageHeading text=title/>
+        // Without JavaScript the running job's page loads itself again; with it, the
+        // progress bar asks for its figures instead (`LiveProgress`).
+        {running.then(|| view! { <noscript><meta http-equiv="refresh" content="3"/></noscript> })}
         <p class="muted">{format!("{} · checked {} by {} · {}", page.job.id, page.job.created_at,
             page.job.actor, page.job.state)}</p>
         <table class="import-counts">
@@ -371,6 +363,46 @@ fn Job(page: JobPage) -> impl IntoView {
         <Rows id="updates" heading="Rows to update" rows=page.updates column="Changes"/>
         <Rows id="creates" heading="Rows to create" rows=page.creates column="Fields"/>
         <p class="muted">"Each list shows its first rows; the report has every row."</p>
+    }
+}
+
+/// The progress bar and its words. While the job runs, the browser asks for them every
+/// two seconds and reads them out politely; when the job stops running, the page is
+/// loaded again for its lists and links.
+#[island(lazy)]
+pub fn LiveProgress(id: String, now: ProgressNow) -> impl IntoView {
+    let running = now.running;
+    let shown = RwSignal::new(now);
+    // Effects run only in the browser.
+    Effect::new(move |_| {
+        if !running {
+            return;
+        }
+        let id = id.clone();
+        let ask = move || {
+            let id = id.clone();
+            leptos::task::spawn_local(async move {
+                if let Ok(latest) = read_progress(id).await {
+                    let stopped = !latest.running;
+                    shown.set(latest);
+                    if stopped {
+                        crate::ui::browser::reload();
+                    }
+                }
+            });
+        };
+        let handle = set_interval_with_handle(ask, std::time::Duration::from_secs(2)).ok();
+        on_cleanup(move || {
+            if let Some(handle) = handle {
+                handle.clear();
+            }
+        });
+    });
+    view! {
+        <progress max=move || shown.with(|n| n.to_send.max(1).to_string())
+            value=move || shown.with(|n| n.settled.to_string())
+            aria-labelledby="import-progress-text"></progress>
+        <p id="import-progress-text" aria-live="polite">{move || shown.with(|n| n.words.clone())}</p>
     }
 }
 

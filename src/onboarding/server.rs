@@ -46,6 +46,18 @@ pub struct RowLine {
     pub what: String,
 }
 
+/// Where a job's sending stands, as its progress bar shows it (and the bar in the
+/// browser asks again while the job runs).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProgressNow {
+    /// Rows to send (create or update planned), and those settled so far.
+    pub to_send: u64,
+    pub settled: u64,
+    /// The same in words: created, updated, failed, time left.
+    pub words: String,
+    pub running: bool,
+}
+
 /// A job as its page shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct JobPage {
@@ -53,14 +65,8 @@ pub struct JobPage {
     /// What the dry run found: create, update, unchanged, error.
     pub planned: [u64; 4],
     pub rows: u64,
-    /// Rows to send (create or update planned), and those settled so far.
-    pub to_send: u64,
-    pub settled: u64,
-    pub created: u64,
-    pub updated: u64,
+    pub progress: ProgressNow,
     pub failed: u64,
-    /// Seconds left at the job's pace, while rows are left.
-    pub seconds_left: Option<u64>,
     /// Profiles the job created or updated (a link can be minted for each), and those
     /// none was minted for yet.
     pub onboarded: u64,
@@ -126,7 +132,6 @@ pub async fn read_job(id: String) -> Result<JobPage, AppError> {
             what: p.why,
         })
         .collect();
-    let left = progress.left();
     Ok(JobPage {
         planned: [
             planned.create,
@@ -135,14 +140,8 @@ pub async fn read_job(id: String) -> Result<JobPage, AppError> {
             planned.error,
         ],
         rows: progress.rows,
-        to_send: planned.create + planned.update,
-        settled: progress.settled(),
-        created: progress.created,
-        updated: progress.updated,
+        progress: progress_now(&job, &progress, state.import_budget.per_second),
         failed: progress.failed,
-        seconds_left: (left > 0).then(|| {
-            crate::onboarding::run::time_left(&progress, state.import_budget.per_second).as_secs()
-        }),
         onboarded: progress.created + progress.updated,
         creates,
         updates,
@@ -151,6 +150,50 @@ pub async fn read_job(id: String) -> Result<JobPage, AppError> {
         can_links: user.user().may(Permission::EnrollmentCreate),
         job: line(job),
     })
+}
+
+#[server(endpoint = "onboarding/progress")]
+pub async fn read_progress(id: String) -> Result<ProgressNow, AppError> {
+    Authorized::require(Permission::ProfilesWrite).await?;
+    let state = crate::profiles::service::state()?;
+    let job = state
+        .jobs
+        .get(&id)
+        .await
+        .map_err(unreadable)?
+        .ok_or(AppError::NotFound)?;
+    let progress = state.jobs.progress(&job.id).await.map_err(unreadable)?;
+    Ok(progress_now(
+        &job,
+        &progress,
+        state.import_budget.per_second,
+    ))
+}
+
+#[cfg(feature = "ssr")]
+fn progress_now(
+    job: &crate::onboarding::job::Job,
+    progress: &crate::onboarding::job::Progress,
+    per_second: f64,
+) -> ProgressNow {
+    let to_send = progress.settled() + progress.left();
+    let mut words = format!(
+        "{} of {to_send} rows sent: {} created, {} updated, {} failed",
+        progress.settled(),
+        progress.created,
+        progress.updated,
+        progress.failed
+    );
+    if progress.left() > 0 {
+        let left = crate::onboarding::run::time_left(progress, per_second).as_secs();
+        words.push_str(&format!(", about {}m{:02}s left", left / 60, left % 60));
+    }
+    ProgressNow {
+        to_send,
+        settled: progress.settled(),
+        words,
+        running: job.state == crate::onboarding::job::State::Running,
+    }
 }
 
 /// The first rows the dry run planned as `kind`.

@@ -180,6 +180,14 @@ pub fn go_to(href: &str) {
     let _ = href;
 }
 
+/// Loads the page again from the server.
+pub fn reload() {
+    #[cfg(feature = "hydrate")]
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().reload();
+    }
+}
+
 /// What a form post answered: its status and body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Answer {
