@@ -98,6 +98,10 @@ async fn serve(args: ServeArgs, data: DataDir) -> Result<(), String> {
     }
 
     let api_key = api_key_from_env();
+    // Before anything else, so that a console that could only leak the key never starts.
+    if api_key.is_some() {
+        check_base_url(&args.base_url)?;
+    }
     let database = data.database()?;
     let db = Database::open(&database).await?;
     tracing::info!(

@@ -244,7 +244,7 @@ struct Call {
 
 /// A sample call of every server function there is; the registry test fails when a new
 /// one has no sample here, so none escapes the check.
-fn calls(id: &str) -> Vec<Call> {
+fn calls(id: &str, job: &str) -> Vec<Call> {
     let form = "application/x-www-form-urlencoded";
     let json = "application/json";
     vec![
@@ -332,6 +332,24 @@ fn calls(id: &str) -> Vec<Call> {
             body: "actor=editor".into(),
             least: Role::Admin,
         },
+        Call {
+            path: "/api/onboarding/home",
+            content_type: form,
+            body: String::new(),
+            least: Role::Editor,
+        },
+        Call {
+            path: "/api/onboarding/job",
+            content_type: form,
+            body: format!("id={job}"),
+            least: Role::Editor,
+        },
+        Call {
+            path: "/api/onboarding/progress",
+            content_type: form,
+            body: format!("id={job}"),
+            least: Role::Editor,
+        },
     ]
 }
 
@@ -344,7 +362,17 @@ fn every_server_function_refuses_the_signed_out_and_the_too_weak_before_any_upst
     on_shared_runtime(async {
         let console = Console::local(|_| {}).await;
         let id = console.some_profile_id().await;
-        let calls = calls(&id);
+        let job = profiles_admin::onboarding::job::Jobs::new(&console.db)
+            .create(
+                "sha",
+                "customers.csv",
+                "editor",
+                Role::Editor,
+                profiles_admin::profiles::model::ApiVersion::Beta20260324,
+            )
+            .await
+            .unwrap();
+        let calls = calls(&id, &job.id);
         let registered: Vec<_> = leptos::server_fn::axum::server_fn_paths().collect();
         assert!(!registered.is_empty());
         for (path, _) in &registered {
@@ -406,13 +434,13 @@ fn server_functions_given_an_empty_or_blank_id_name_no_profile() {
         let id = console.some_profile_id().await;
         let admin = console.session("admin").await;
         // Entries that a history read without a profile filter would show.
-        let rename = &calls(&id)[3];
+        let rename = &calls(&id, "job_none")[3];
         assert_eq!(rename.path, "/api/profiles/update");
         assert_eq!(
             console.call(rename, Some(&admin)).await.status,
             StatusCode::OK
         );
-        let with_id: Vec<_> = calls(&id)
+        let with_id: Vec<_> = calls(&id, "job_none")
             .into_iter()
             .filter(|c| c.body.contains(&id))
             .collect();
@@ -632,7 +660,7 @@ async fn sign_out_ends_the_session_in(store: Store) {
     {
         let console = Console::local_in(store, |_| {}).await;
         let cookie = console.session("viewer").await;
-        let list = &calls("uprof_x")[0];
+        let list = &calls("uprof_x", "job_none")[0];
         assert_eq!(
             console.call(list, Some(&cookie)).await.status,
             StatusCode::OK
@@ -660,7 +688,7 @@ fn disabling_an_account_or_changing_its_role_or_password_ends_its_sessions() {
 async fn account_changes_end_sessions_in(store: Store) {
     {
         let console = Console::local_in(store, |_| {}).await;
-        let list = &calls("uprof_x")[0];
+        let list = &calls("uprof_x", "job_none")[0];
         let signed_in = |name: &'static str| {
             let console = &console;
             async move {
@@ -703,7 +731,7 @@ async fn account_changes_end_sessions_in(store: Store) {
 #[test]
 fn idle_sessions_and_sessions_past_their_lifetime_end() {
     on_shared_runtime(async {
-        let list = &calls("uprof_x")[0];
+        let list = &calls("uprof_x", "job_none")[0];
         let idle = Console::local(|a| a.session_idle = 2).await;
         let cookie = idle.session("viewer").await;
         // Activity renews the idle timer: 2.8 s of requests outlive a 2 s timeout…
@@ -892,7 +920,7 @@ fn proxy_mode_believes_identity_headers_from_the_proxy_only() {
         let mut args = auth_args(AuthMode::Proxy);
         args.trusted_proxies = vec!["10.0.0.2".parse().unwrap()];
         let console = Console::start(args, data, db).await;
-        let list = &calls("uprof_x")[0];
+        let list = &calls("uprof_x", "job_none")[0];
         let call = |peer: [u8; 4], user: Option<&str>, groups: &str| {
             let mut request = Request::post(list.path)
                 .header(header::CONTENT_TYPE, list.content_type)
@@ -1042,7 +1070,7 @@ fn one_user_calling_too_fast_is_held_back_before_the_upstream_and_others_are_not
         let console = Console::local(|_| {}).await;
         let viewer = console.session("viewer").await;
         let editor = console.session("editor").await;
-        let list = &calls("uprof_x")[0];
+        let list = &calls("uprof_x", "job_none")[0];
         console.emulator.forget_requests().await;
         let mut served = 0;
         let mut limited = None;
@@ -1095,7 +1123,7 @@ fn sign_ins_sign_outs_and_refusals_are_recorded_on_both_stores() {
             assert_eq!(typo.status, StatusCode::UNAUTHORIZED);
             let viewer = console.session("viewer").await;
             let id = console.some_profile_id().await;
-            let update = calls(&id).into_iter().nth(3).unwrap();
+            let update = calls(&id, "job_none").into_iter().nth(3).unwrap();
             assert_eq!(update.path, "/api/profiles/update");
             assert_eq!(
                 console.call(&update, Some(&viewer)).await.status,
@@ -1179,12 +1207,14 @@ fn consoles_sharing_one_postgres_share_sessions_and_history() {
         .await;
         // Signed in on one instance, served by the other.
         let cookie = first.session("editor").await;
-        let list = &calls("uprof_x")[0];
+        let list = &calls("uprof_x", "job_none")[0];
         assert_eq!(
             second.call(list, Some(&cookie)).await.status,
             StatusCode::OK
         );
-        let created = second.call(&calls("uprof_x")[2], Some(&cookie)).await;
+        let created = second
+            .call(&calls("uprof_x", "job_none")[2], Some(&cookie))
+            .await;
         assert_eq!(created.status, StatusCode::OK, "{}", created.body);
         // What one instance recorded, the other shows.
         let entries = audit_entries(&first).await;

@@ -19,7 +19,7 @@ use crate::onboarding::plan::Check;
 use crate::onboarding::run::{self, Runner};
 use crate::onboarding::server::{job_href, IMPORT_PATH};
 use crate::onboarding::{links, report};
-use crate::profiles::form::post::{read_form, render, PageRenderer};
+use crate::profiles::form::post::{read_form, render, PageRenderer, Pairs};
 use crate::profiles::model::ApiVersion;
 use crate::state::AppState;
 use crate::web::{csv_line, query_param};
@@ -264,23 +264,31 @@ async fn find_job(state: &AppState, id: &str) -> Result<Job, Response> {
     }
 }
 
+/// A form posted to a job's page by someone with `permission`: who, the job, the form.
+async fn posted_to_job(
+    state: &AppState,
+    id: &str,
+    request: Request,
+    permission: Permission,
+) -> Result<(Authorized, Job, Pairs), Response> {
+    let (parts, pairs) = read_form(request).await?;
+    let user = Authorized::require_in(&parts, permission)
+        .await
+        .map_err(IntoResponse::into_response)?;
+    let job = find_job(state, id).await?;
+    Ok((user, job, pairs))
+}
+
 async fn control(
     Shared(state): Shared<AppState>,
     Path(id): Path<String>,
     request: Request,
 ) -> Response {
-    let (parts, pairs) = match read_form(request).await {
-        Ok(read) => read,
-        Err(response) => return response,
-    };
-    let user = match Authorized::require_in(&parts, Permission::ProfilesWrite).await {
-        Ok(user) => user,
-        Err(refused) => return refused.into_response(),
-    };
-    let job = match find_job(&state, &id).await {
-        Ok(job) => job,
-        Err(answer) => return answer,
-    };
+    let (user, job, pairs) =
+        match posted_to_job(&state, &id, request, Permission::ProfilesWrite).await {
+            Ok(posted) => posted,
+            Err(answer) => return answer,
+        };
     let asked = pairs
         .iter()
         .find(|(name, _)| name == field::ACTION)
@@ -375,18 +383,11 @@ async fn links_csv(
     Path(id): Path<String>,
     request: Request,
 ) -> Response {
-    let (parts, pairs) = match read_form(request).await {
-        Ok(read) => read,
-        Err(response) => return response,
-    };
-    let user = match Authorized::require_in(&parts, Permission::EnrollmentCreate).await {
-        Ok(user) => user,
-        Err(refused) => return refused.into_response(),
-    };
-    let job = match find_job(&state, &id).await {
-        Ok(job) => job,
-        Err(answer) => return answer,
-    };
+    let (user, job, pairs) =
+        match posted_to_job(&state, &id, request, Permission::EnrollmentCreate).await {
+            Ok(posted) => posted,
+            Err(answer) => return answer,
+        };
     let unsent = !pairs
         .iter()
         .any(|(name, value)| name == field::WHICH && value == "all");
