@@ -17,7 +17,7 @@ use crate::onboarding::job::{Job, State};
 use crate::onboarding::page::{field, Control, PostedImport, Unmapped};
 use crate::onboarding::plan::Check;
 use crate::onboarding::run::{self, Runner};
-use crate::onboarding::server::{job_href, IMPORT_PATH};
+use crate::onboarding::server::{job_href, unreadable, IMPORT_PATH};
 use crate::onboarding::{links, report};
 use crate::profiles::form::post::{read_form, render, PageRenderer, Pairs};
 use crate::profiles::model::ApiVersion;
@@ -458,9 +458,4 @@ fn csv_download(body: Body, name: &str) -> Response {
         body,
     )
         .into_response()
-}
-
-fn unreadable(e: sqlx::Error) -> AppError {
-    tracing::error!(error = %e, "cannot read or write import jobs");
-    AppError::internal("the import could not be read or saved")
 }

@@ -233,8 +233,10 @@ fn line(job: crate::onboarding::job::Job) -> JobLine {
     }
 }
 
+/// A failure of the import tables, in the words the user is shown (the error itself goes
+/// to the log): the one mapping for the pages, their forms and their downloads.
 #[cfg(feature = "ssr")]
-fn unreadable(e: sqlx::Error) -> AppError {
-    tracing::error!(error = %e, "cannot read import jobs");
-    AppError::internal("the import jobs could not be read")
+pub(super) fn unreadable(e: sqlx::Error) -> AppError {
+    tracing::error!(error = %e, "cannot read or write import jobs");
+    AppError::internal("the import could not be read or saved")
 }
