@@ -1,13 +1,11 @@
 //! Server entry: command line → configuration → console (with the built-in emulator when no
 //! key is set) or the emulator alone.
 
-use clap::Parser;
 use leptos::prelude::get_configuration;
 use profiles_admin::audit::store::AuditLog;
 use profiles_admin::auth::setup::configure;
 use profiles_admin::config::{
-    api_key_from_env, check_base_url, webhook_secrets_from_env, Cli, Command, DataDir,
-    EmulatorArgs, ServeArgs,
+    api_key, check_base_url, webhook_secrets, Cli, Command, DataDir, EmulatorArgs, ServeArgs,
 };
 use profiles_admin::db::Database;
 use profiles_admin::emulator::{Emulator, EmulatorConfig};
@@ -33,7 +31,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// console's runtimes, one per core (`profiles_admin::serve` explains why).
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::load().cli;
     // `import` keeps standard output for its result; it logs to standard error.
     let to_stderr = matches!(cli.command, Some(Command::Import(_)));
     let logs = tracing_subscriber::fmt().with_env_filter(
@@ -97,7 +95,7 @@ async fn serve(args: ServeArgs, data: DataDir) -> Result<(), String> {
         leptos_options.site_addr = listen;
     }
 
-    let api_key = api_key_from_env();
+    let api_key = api_key()?;
     // Before anything else, so that a console that could only leak the key never starts.
     if api_key.is_some() {
         check_base_url(&args.base_url)?;
@@ -136,7 +134,7 @@ async fn serve(args: ServeArgs, data: DataDir) -> Result<(), String> {
         name: Runner::process_name("console"),
     });
 
-    let webhooks = webhook_secrets_from_env()?.map(|secrets| {
+    let webhooks = webhook_secrets()?.map(|secrets| {
         tracing::info!(
             path = profiles_admin::webhooks::PATH,
             "webhooks: receiving signed deliveries (PROFILES_WEBHOOK_SECRET is set)"
@@ -184,7 +182,7 @@ async fn serve(args: ServeArgs, data: DataDir) -> Result<(), String> {
 /// The client every call to the API goes through: the real API when `ANTHROPIC_API_KEY`
 /// is set, or else the built-in emulator on the data directory, started here.
 async fn upstream(args: &ServeArgs, data_dir: &std::path::Path) -> Result<Client, String> {
-    let api_key = api_key_from_env();
+    let api_key = api_key()?;
     if api_key.is_some() {
         check_base_url(&args.base_url)?;
     }
@@ -231,7 +229,7 @@ async fn upstream(args: &ServeArgs, data_dir: &std::path::Path) -> Result<Client
 }
 
 async fn run_emulator(args: EmulatorArgs, data_dir: PathBuf) -> Result<(), String> {
-    let api_key = api_key_from_env();
+    let api_key = api_key()?;
     let emulator = Emulator::open(EmulatorConfig {
         data_dir,
         api_key: api_key.clone(),

@@ -1,4 +1,7 @@
-//! Command line and environment (server only), validated once at start-up.
+//! Command line, environment and settings file (server only), validated once at start-up.
+
+pub mod file;
+pub mod secret;
 
 use crate::auth::{AuthMode, Role};
 use clap::{Args, Parser, Subcommand};
@@ -8,20 +11,24 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 const ENVIRONMENT: &str = "\
-Environment:
-  ANTHROPIC_API_KEY   API key for the User Profiles API. Read from the environment only,
-                      never from a flag, so that it stays out of shell history and `ps`.
-                      Unset or empty: the console serves the built-in emulator.
+Settings come from flags, then the environment, then the settings file (--config), then
+the defaults. A file's keys are the variables below without PROFILES_ or ANTHROPIC_, in
+lower case: listen, base_url, data_dir, …
+
+Secrets, from the environment only, or from the file a NAME_FILE variable names (the way
+container platforms mount them); never from a flag or the settings file:
+  ANTHROPIC_API_KEY   API key for the User Profiles API, kept out of shell history and
+                      `ps`. Unset or empty: the console serves the built-in emulator.
                       For `emulator`: the key clients must send (unset: accept any).
   DATABASE_URL        postgres://… to keep accounts, sessions and the audit trail in
-                      PostgreSQL (shared by every console using it). Read from the
-                      environment only: it may hold a password. Unset: SQLite in the
-                      data directory.
+                      PostgreSQL (shared by every console using it); it may hold a
+                      password. Unset: SQLite in the data directory.
   PROFILES_WEBHOOK_SECRET
                       The signing secret(s) of the organization webhook that delivers to
                       POST /webhooks/anthropic: whsec_…, several separated by spaces
-                      while rotating. Environment only, never logged. Unset: the
-                      endpoint answers 404.
+                      while rotating. Never logged. Unset: the endpoint answers 404.
+
+Other environment:
   RUST_LOG            Log filter (default: info).
   LEPTOS_*            Override any setting of the site configuration file.";
 
@@ -36,6 +43,99 @@ pub struct Cli {
     /// One data directory for every command, accepted before or after the subcommand.
     #[command(flatten)]
     pub data: DataDir,
+    /// A TOML settings file: its keys are the settings' names (listen, data_dir, …);
+    /// flags and the environment come before it
+    #[arg(long, env = file::CONFIG_VARIABLE, value_name = "FILE.toml", global = true)]
+    pub config: Option<PathBuf>,
+}
+
+/// Where a setting's value came from, for `doctor` (docs/operations.md, "Settings").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    Default,
+    File,
+    Environment,
+    Flag,
+    /// No value and no default: the setting is off.
+    Unset,
+}
+
+/// One setting as the running command sees it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Setting {
+    /// Its key in the settings file (its variable without the prefix, in lower case).
+    pub key: String,
+    pub variable: String,
+    pub value: Option<String>,
+    pub source: Source,
+}
+
+/// The parsed command line with every setting's value and source.
+#[derive(Debug)]
+pub struct Loaded {
+    pub cli: Cli,
+    pub settings: Vec<Setting>,
+}
+
+impl Cli {
+    /// Reads the command line, the environment and the settings file, or exits with clap's
+    /// message (and status 2) when one of them is wrong.
+    pub fn load() -> Loaded {
+        Self::load_from(std::env::args_os()).unwrap_or_else(|e| e.exit())
+    }
+
+    /// [`Cli::load`] from given arguments.
+    pub fn load_from<I, T>(args: I) -> Result<Loaded, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        use clap::{CommandFactory, FromArgMatches};
+        let args: Vec<std::ffi::OsString> = args.into_iter().map(Into::into).collect();
+        // A first, forgiving pass finds the settings file; the second reads everything.
+        let config = Self::command()
+            .ignore_errors(true)
+            .try_get_matches_from(&args)
+            .ok()
+            .and_then(|m| m.get_one::<PathBuf>("config").cloned());
+        let file = match &config {
+            Some(path) => file::SettingsFile::read(path, &Self::command())
+                .map_err(|e| Self::command().error(clap::error::ErrorKind::Io, e))?,
+            None => file::SettingsFile::default(),
+        };
+        let command = file.apply(Self::command());
+        let matches = command.clone().try_get_matches_from(&args)?;
+        let cli = Self::from_arg_matches(&matches)?;
+        let settings = command
+            .get_arguments()
+            .filter_map(|arg| {
+                let variable = arg.get_env()?.to_str()?.to_owned();
+                let key = file::key_of(&variable);
+                let id = arg.get_id().as_str();
+                let value = matches.get_raw(id).map(|values| {
+                    values
+                        .map(|v| v.to_string_lossy())
+                        .collect::<Vec<_>>()
+                        .join(",")
+                });
+                let source = match matches.value_source(id) {
+                    Some(clap::parser::ValueSource::CommandLine) => Source::Flag,
+                    Some(clap::parser::ValueSource::EnvVariable) => Source::Environment,
+                    Some(_) if file.gives(&key) => Source::File,
+                    Some(_) => Source::Default,
+                    None => Source::Unset,
+                };
+                Some(Setting {
+                    key,
+                    variable,
+                    value,
+                    source,
+                })
+            })
+            .collect();
+        Ok(Loaded { cli, settings })
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -356,22 +456,27 @@ pub struct DataDir {
     pub path: PathBuf,
 }
 
-/// The API key from the environment; empty counts as unset.
-pub fn api_key_from_env() -> Option<SecretString> {
-    std::env::var("ANTHROPIC_API_KEY")
-        .ok()
-        .filter(|k| !k.trim().is_empty())
-        .map(SecretString::from)
+/// The variable holding the API key (or, with `_FILE`, naming the file that does).
+pub const API_KEY_VARIABLE: &str = "ANTHROPIC_API_KEY";
+/// The variable naming the PostgreSQL database, if any.
+pub const DATABASE_URL_VARIABLE: &str = "DATABASE_URL";
+/// The variable holding the webhook signing secrets.
+pub const WEBHOOK_SECRET_VARIABLE: &str = "PROFILES_WEBHOOK_SECRET";
+
+/// The API key, from the environment or its `_FILE`; empty counts as unset.
+pub fn api_key() -> Result<Option<SecretString>, String> {
+    secret::secret(API_KEY_VARIABLE)
 }
 
-/// The webhook signing secrets from the environment; empty counts as unset. The error
-/// never repeats a secret.
-pub fn webhook_secrets_from_env() -> Result<Option<crate::webhooks::signature::Secrets>, String> {
-    match std::env::var("PROFILES_WEBHOOK_SECRET") {
-        Ok(raw) if !raw.trim().is_empty() => crate::webhooks::signature::Secrets::parse(&raw)
+/// The webhook signing secrets, from the environment or their `_FILE`; empty counts as
+/// unset. The error never repeats a secret.
+pub fn webhook_secrets() -> Result<Option<crate::webhooks::signature::Secrets>, String> {
+    use secrecy::ExposeSecret;
+    match secret::secret(WEBHOOK_SECRET_VARIABLE)? {
+        Some(raw) => crate::webhooks::signature::Secrets::parse(raw.expose_secret())
             .map(Some)
-            .map_err(|e| format!("PROFILES_WEBHOOK_SECRET: {e}")),
-        _ => Ok(None),
+            .map_err(|e| format!("{WEBHOOK_SECRET_VARIABLE}: {e}")),
+        None => Ok(None),
     }
 }
 
@@ -406,12 +511,10 @@ impl ServeArgs {
 }
 
 impl DataDir {
-    /// The console's database: `DATABASE_URL` (environment only) or the data directory.
+    /// The console's database: `DATABASE_URL` (environment or its `_FILE`) or the data
+    /// directory.
     pub fn database(&self) -> Result<crate::db::Location, String> {
-        let url = std::env::var("DATABASE_URL")
-            .ok()
-            .filter(|u| !u.trim().is_empty())
-            .map(SecretString::from);
+        let url = secret::secret(DATABASE_URL_VARIABLE)?;
         crate::db::Location::new(&self.path, url.as_ref())
     }
 }
