@@ -92,7 +92,7 @@ impl Database {
                     .create_if_missing(true)
                     .journal_mode(SqliteJournalMode::Wal)
                     .busy_timeout(BUSY_TIMEOUT);
-                let url = sqlite_url(&path);
+                let url = sqlite_url(&path, "rwc");
                 let store_pool = SqlitePoolOptions::new()
                     .max_connections(2)
                     .acquire_timeout(ACQUIRE_TIMEOUT)
@@ -114,7 +114,7 @@ impl Database {
                 (pool, Sessions::Postgres(PostgresStore::new(store_pool)))
             }
         };
-        sqlx::migrate!("./migrations")
+        MIGRATIONS
             .run(&pool)
             .await
             .map_err(|e| fail("migrate", &e))?;
@@ -152,14 +152,133 @@ impl Database {
 }
 
 /// The `sqlite://` URL of `path` for the `Any` pool, every byte that URL syntax could
-/// claim escaped (sqlx decodes them back; its own `to_url_lossy` leaves `%` as it is).
-fn sqlite_url(path: &Path) -> String {
+/// claim escaped (sqlx decodes them back; its own `to_url_lossy` leaves `%` as it is);
+/// `mode` is SQLite's: `rwc` to create, `ro` to look only.
+fn sqlite_url(path: &Path, mode: &str) -> String {
     const KEEP: &percent_encoding::AsciiSet = &crate::web::ESCAPED.remove(b'/');
     let path = path.to_string_lossy();
     format!(
-        "sqlite://{}?mode=rwc",
+        "sqlite://{}?mode={mode}",
         percent_encoding::utf8_percent_encode(&path, KEEP)
     )
+}
+
+/// The schema's migrations, applied at every start; one list for both databases.
+static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// The schema of a database as found, for `doctor`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Schema {
+    /// The newest migration applied, if any ever was.
+    pub applied: Option<i64>,
+    /// The newest migration this build knows.
+    pub known: i64,
+    /// Migrations this build would apply at its next start.
+    pub pending: usize,
+    /// Migrations applied that this build does not know: a newer console migrated it.
+    pub unknown: usize,
+}
+
+/// Connects to the database as it is and reads which migrations it has, creating and
+/// changing nothing.
+pub async fn inspect(location: &Location) -> Result<Schema, String> {
+    use sqlx::Connection;
+    sqlx::any::install_default_drivers();
+    let place = location.describe();
+    let url = match location {
+        Location::Sqlite(dir) => {
+            let path = dir.join(DATABASE_FILE);
+            if !path.exists() {
+                return Err(format!(
+                    "{place} does not exist yet (the console creates it at its first start)"
+                ));
+            }
+            sqlite_url(&path, "ro")
+        }
+        Location::Postgres(url) => url.expose_secret().to_owned(),
+    };
+    let connect = sqlx::AnyConnection::connect(&url);
+    let mut conn = tokio::time::timeout(ACQUIRE_TIMEOUT, connect)
+        .await
+        .map_err(|_| format!("cannot reach {place}: no answer in {ACQUIRE_TIMEOUT:?}"))?
+        .map_err(|e| format!("cannot reach {place}: {e}"))?;
+    let applied: Vec<i64> = match sqlx::query_scalar("SELECT version FROM _sqlx_migrations")
+        .fetch_all(&mut conn)
+        .await
+    {
+        Ok(versions) => versions,
+        // Never migrated: no table yet.
+        Err(sqlx::Error::Database(_)) => Vec::new(),
+        Err(e) => return Err(format!("cannot read the migrations of {place}: {e}")),
+    };
+    let _ = conn.close().await;
+    let known: Vec<i64> = MIGRATIONS.iter().map(|m| m.version).collect();
+    Ok(Schema {
+        applied: applied.iter().copied().max(),
+        known: known.iter().copied().max().unwrap_or_default(),
+        pending: known.iter().filter(|v| !applied.contains(v)).count(),
+        unknown: applied.iter().filter(|v| !known.contains(v)).count(),
+    })
+}
+
+/// Writes a consistent copy of the SQLite database to `to` while consoles use it
+/// (`VACUUM INTO`: a snapshot of one read transaction, compacted), readable by its owner
+/// only, and whole or not at all: it is written beside `to` and renamed over it. Returns
+/// its size in bytes. PostgreSQL is backed up with its own tools (docs/operations.md).
+pub async fn backup(location: &Location, to: &Path) -> Result<u64, String> {
+    use sqlx::Connection;
+    use std::os::unix::fs::OpenOptionsExt;
+    let Location::Sqlite(dir) = location else {
+        return Err(
+            "the console's database is PostgreSQL (DATABASE_URL): back it up with \
+                    pg_dump or your platform's snapshots (docs/operations.md)"
+                .into(),
+        );
+    };
+    sqlx::any::install_default_drivers();
+    let path = dir.join(DATABASE_FILE);
+    if !path.exists() {
+        return Err(format!("{} does not exist", path.display()));
+    }
+    let name = to
+        .file_name()
+        .ok_or_else(|| format!("{} is not a file name", to.display()))?;
+    let partial = to.with_file_name(format!(
+        ".{}.partial-{}",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    // SQLite writes into an empty file it finds; made here so that it is private from
+    // its first byte.
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&partial)
+        .map_err(|e| format!("cannot write {}: {e}", partial.display()))?;
+    let copied = async {
+        let mut conn = sqlx::AnyConnection::connect(&sqlite_url(&path, "ro"))
+            .await
+            .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+        sqlx::query("VACUUM INTO $1")
+            .bind(partial.to_string_lossy().into_owned())
+            .execute(&mut conn)
+            .await
+            .map_err(|e| format!("cannot copy {}: {e}", path.display()))?;
+        let _ = conn.close().await;
+        std::fs::File::open(&partial)
+            .and_then(|f| f.sync_all())
+            .map_err(|e| format!("cannot write {}: {e}", partial.display()))?;
+        std::fs::rename(&partial, to).map_err(|e| format!("cannot write {}: {e}", to.display()))
+    }
+    .await;
+    if let Err(e) = copied {
+        let _ = std::fs::remove_file(&partial);
+        return Err(e);
+    }
+    std::fs::metadata(to)
+        .map(|m| m.len())
+        .map_err(|e| e.to_string())
 }
 
 async fn any_pool(url: &str) -> Result<AnyPool, sqlx::Error> {

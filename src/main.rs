@@ -5,7 +5,8 @@ use leptos::prelude::get_configuration;
 use profiles_admin::audit::store::AuditLog;
 use profiles_admin::auth::setup::configure;
 use profiles_admin::config::{
-    api_key, check_base_url, webhook_secrets, Cli, Command, DataDir, EmulatorArgs, ServeArgs,
+    api_key, check_base_url, webhook_secrets, Cli, Command, DataDir, EmulatorArgs, Loaded,
+    ServeArgs,
 };
 use profiles_admin::db::Database;
 use profiles_admin::emulator::{Emulator, EmulatorConfig};
@@ -31,9 +32,13 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// console's runtimes, one per core (`profiles_admin::serve` explains why).
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
-    let cli = Cli::load().cli;
-    // `import` keeps standard output for its result; it logs to standard error.
-    let to_stderr = matches!(cli.command, Some(Command::Import(_)));
+    let Loaded { cli, settings } = Cli::load();
+    // `import` and `doctor` keep standard output for their result; they log to standard
+    // error.
+    let to_stderr = matches!(
+        cli.command,
+        Some(Command::Import(_) | Command::Doctor { .. })
+    );
     let logs = tracing_subscriber::fmt().with_env_filter(
         tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
     );
@@ -46,6 +51,30 @@ async fn main() -> ExitCode {
             .init();
     }
     let result = match cli.command {
+        Some(Command::Doctor { json }) => {
+            let report = profiles_admin::doctor::examine(&cli.serve, &cli.data, settings).await;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).expect("plain data")
+                );
+            } else {
+                print!("{}", profiles_admin::doctor::table(&report));
+            }
+            return if report.ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            };
+        }
+        Some(Command::Backup { file }) => match cli.data.database() {
+            Ok(location) => profiles_admin::db::backup(&location, &file)
+                .await
+                .map(|bytes| {
+                    tracing::info!(file = %file.display(), bytes, "backup written");
+                }),
+            Err(e) => Err(e),
+        },
         Some(Command::Emulator(args)) => run_emulator(args, cli.data.path).await,
         Some(Command::User { command }) => match cli.data.database() {
             Ok(database) => profiles_admin::auth::cli::run(command, &database).await,

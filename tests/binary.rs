@@ -3,12 +3,10 @@
 
 mod common;
 
+use common::running::Running;
 use common::{run_binary, TestEmulator};
 use serde_json::json;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
+use std::process::Command;
 
 const CANARY: &str = "sk-ant-api03-CANARY-0123456789abcdefghijklmnop";
 const PASSWORD: &str = "a password for tests";
@@ -41,85 +39,6 @@ fn no_redirects() -> reqwest::Client {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap()
-}
-
-struct Running {
-    child: Child,
-    _data: tempfile::TempDir,
-    lines: mpsc::Receiver<String>,
-    seen: Vec<String>,
-}
-
-impl Running {
-    fn start(envs: &[(&str, &str)], args: &[&str]) -> Self {
-        Self::start_in(tempfile::tempdir().unwrap(), envs, args)
-    }
-
-    fn start_in(data: tempfile::TempDir, envs: &[(&str, &str)], args: &[&str]) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_profiles-admin"))
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .env_remove("ANTHROPIC_API_KEY")
-            .env("PROFILES_DATA_DIR", data.path())
-            .envs(envs.iter().copied())
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let (tx, lines) = mpsc::channel();
-        for stream in [
-            Box::new(child.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
-            Box::new(child.stderr.take().unwrap()),
-        ] {
-            let tx = tx.clone();
-            std::thread::spawn(move || {
-                for line in BufReader::new(stream).lines().map_while(Result::ok) {
-                    let _ = tx.send(line);
-                }
-            });
-        }
-        Self {
-            child,
-            _data: data,
-            lines,
-            seen: Vec::new(),
-        }
-    }
-
-    /// Reads output until a line contains `needle`; returns that line.
-    fn wait_for(&mut self, needle: &str) -> String {
-        loop {
-            let line = self
-                .lines
-                .recv_timeout(Duration::from_secs(20))
-                .unwrap_or_else(|_| panic!("no line with {needle:?} in {:#?}", self.seen));
-            self.seen.push(line.clone());
-            if line.contains(needle) {
-                return line;
-            }
-        }
-    }
-
-    /// The `host:port` the console listens on, once it says so.
-    fn address(&mut self) -> String {
-        let listening = self.wait_for("console listening on http://");
-        listening
-            .rsplit("http://")
-            .next()
-            .unwrap()
-            .trim()
-            .to_owned()
-    }
-
-    /// Stops the process and returns everything it printed.
-    fn stop(mut self) -> Vec<String> {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        while let Ok(line) = self.lines.recv_timeout(Duration::from_millis(500)) {
-            self.seen.push(line);
-        }
-        self.seen
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -101,15 +101,14 @@ impl SettingsFile {
         let ids: Vec<(String, clap::Id)> = settings(&command)
             .map(|(key, arg)| (key, arg.get_id().clone()))
             .collect();
-        ids.into_iter().fold(command, |command, (key, id)| {
-            match self.values.get(&key) {
+        ids.into_iter()
+            .fold(command, |command, (key, id)| match self.values.get(&key) {
                 Some((raw, _)) => {
                     let raw = OsStr::from(raw.clone());
                     command.mut_arg(id, |arg| arg.default_value(raw))
                 }
                 None => command,
-            }
-        })
+            })
     }
 
     /// Whether the file gives `key`.

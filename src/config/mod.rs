@@ -61,6 +61,18 @@ pub enum Source {
     Unset,
 }
 
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Default => "default",
+            Self::File => "file",
+            Self::Environment => "environment",
+            Self::Flag => "flag",
+            Self::Unset => "unset",
+        }
+    }
+}
+
 /// One setting as the running command sees it.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Setting {
@@ -150,6 +162,19 @@ pub enum Command {
     /// Import a CSV of customers: check it against the profile index, then create and
     /// update their profiles as a job that a second run resumes (docs/onboarding.md)
     Import(ImportArgs),
+    /// Check this deployment's settings, database, upstream, key, clock and secrets, and
+    /// say what is wrong (exit status 1 on any failure); prints no secret
+    Doctor {
+        /// Print the report as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a consistent copy of the SQLite database (accounts, sessions, the audit
+    /// trail, the index and import jobs) to FILE while consoles run (docs/operations.md)
+    Backup {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
 }
 
 /// `import`: the file, whose import it is, and how to read its columns. The API version

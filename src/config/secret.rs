@@ -38,7 +38,7 @@ pub fn source(variable: &str) -> Option<&'static str> {
     if set(variable) {
         Some("environment")
     } else if set(&format!("{variable}_FILE")) {
-        Some("file (…_FILE)")
+        Some("file (_FILE)")
     } else {
         None
     }

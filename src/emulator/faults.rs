@@ -48,6 +48,10 @@ pub struct FaultPlan {
     pub latency_ms: u64,
     #[serde(default)]
     pub sequence: VecDeque<Fault>,
+    /// Seconds added to the `Date` of every `/v1` answer, as a server whose clock is off
+    /// would send (negative: behind). For clients that check their own clock against it.
+    #[serde(default)]
+    pub clock_skew_s: i64,
 }
 
 /// One request as the emulator saw it. Header values that could carry the key are never
@@ -72,6 +76,11 @@ pub struct Hooks {
 impl Hooks {
     pub fn set_plan(&self, plan: FaultPlan) {
         *self.plan.lock().expect("fault plan lock") = plan;
+    }
+
+    /// The seconds every answer's `Date` is off by.
+    pub fn clock_skew(&self) -> i64 {
+        self.plan.lock().expect("fault plan lock").clock_skew_s
     }
 
     /// The added latency and the next step, if any, for one request.

@@ -93,7 +93,9 @@ pub fn router(emulator: Arc<Emulator>) -> Router {
 async fn contract(State(emulator): Shared, request: Request, next: Next) -> Response {
     let request_id = ids::request_id(&mut rand::rng());
     let mut fault = None;
+    let mut clock_skew = 0;
     if let Some(hooks) = &emulator.hooks {
+        clock_skew = hooks.clock_skew();
         hooks.record(hooks::seen(&request));
         let (latency, next_fault) = hooks.next();
         if latency > 0 {
@@ -130,6 +132,19 @@ async fn contract(State(emulator): Shared, request: Request, next: Next) -> Resp
         "request-id",
         HeaderValue::from_str(&request_id).expect("request ids are ASCII"),
     );
+    if clock_skew != 0 {
+        let now = std::time::SystemTime::now();
+        let skewed = if clock_skew > 0 {
+            now + Duration::from_secs(clock_skew.unsigned_abs())
+        } else {
+            now - Duration::from_secs(clock_skew.unsigned_abs())
+        };
+        let date = httpdate::fmt_http_date(skewed);
+        response.headers_mut().insert(
+            axum::http::header::DATE,
+            HeaderValue::from_str(&date).expect("an HTTP date is ASCII"),
+        );
+    }
     response
 }
 

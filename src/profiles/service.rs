@@ -77,7 +77,9 @@ pub async fn create(
         .begin(Action::ProfileCreate, None, asked.clone())
         .await?;
     match upstream_write("create", state.upstream.create(&body).await) {
-        Ok(Reply { value, request_id }) => {
+        Ok(Reply {
+            value, request_id, ..
+        }) => {
             write_through(state, &value, How::Write).await;
             let made = changes::created(&value);
             attempt
@@ -145,7 +147,9 @@ pub async fn update(
         _ => upstream_write("update", state.upstream.update(id, &body).await),
     };
     match outcome {
-        Ok(Reply { value, request_id }) => {
+        Ok(Reply {
+            value, request_id, ..
+        }) => {
             write_through(state, &value, How::Write).await;
             let made = changes::between(&current, &value);
             attempt.succeeded(None, made, request_id).await;
@@ -203,7 +207,9 @@ pub async fn enrollment_url(
         .begin(Action::EnrollmentUrl, Some(id), Vec::new())
         .await?;
     match upstream_write("enrollment_url", state.upstream.enrollment_url(id).await) {
-        Ok(Reply { value, request_id }) => {
+        Ok(Reply {
+            value, request_id, ..
+        }) => {
             attempt.succeeded(None, Vec::new(), request_id).await;
             // For the review queue: when and by whom, never the link.
             if let Err(e) = state

@@ -11,7 +11,7 @@ use super::retry::{should_retry_status, RetryPolicy};
 use crate::profiles::model::{
     ApiVersion, DeletedProfile, EnrollmentUrl, ListQuery, Profile, ProfileId, ProfilePage, WireBody,
 };
-use reqwest::header::{HeaderMap, HeaderValue, ACCEPT};
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, DATE};
 use reqwest::{Method, RequestBuilder, Url};
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
@@ -61,6 +61,8 @@ impl UpstreamConfig {
 pub struct Reply<T> {
     pub value: T,
     pub request_id: Option<String>,
+    /// The answer's `Date`: the upstream's clock, which `doctor` compares with ours.
+    pub date: Option<SystemTime>,
 }
 
 /// Cheap to clone: one connection pool shared by every request.
@@ -318,6 +320,10 @@ impl Client {
                 Ok(value) => Ok(Reply {
                     value,
                     request_id: header_id,
+                    date: headers
+                        .get(DATE)
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(|v| httpdate::parse_http_date(v).ok()),
                 }),
                 Err(e) => Err(Failure {
                     error: UpstreamError {

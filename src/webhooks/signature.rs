@@ -66,6 +66,11 @@ impl Secrets {
         Ok(Self(secrets))
     }
 
+    /// How many secrets are configured (more than one while rotating; never none).
+    pub fn count(&self) -> usize {
+        self.0.len()
+    }
+
     /// Checks one delivery: the headers as received, the body's exact bytes, and now in
     /// Unix seconds. Comparisons are constant-time (`Mac::verify_slice`).
     pub fn verify(

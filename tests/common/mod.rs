@@ -2,6 +2,8 @@
 //! hooks on, and clients pointed at it over real HTTP.
 #![allow(dead_code)] // each test binary uses a different part of the harness
 
+pub mod running;
+
 use profiles_admin::emulator::faults::SeenRequest;
 use profiles_admin::emulator::{Emulator, EmulatorConfig};
 use profiles_admin::upstream::retry::RetryPolicy;
