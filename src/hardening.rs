@@ -131,7 +131,9 @@ pub fn harden(
             HeaderValue::from_static(HSTS),
         ));
     }
-    router.layer(from_fn(request_id))
+    router
+        .layer(from_fn(crate::telemetry::observe))
+        .layer(from_fn(request_id))
 }
 
 /// The policy for one page, with that page's nonce. Scripts run only if the nonce'd
@@ -224,6 +226,12 @@ fn acceptable_request_id(raw: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
 }
 
+/// The request's span, for what learns more about the request on its way in: the gate
+/// names the account on it. `Span::current()` would not do: layers between (the session
+/// layer) run the request in spans of their own.
+#[derive(Clone)]
+pub struct RequestSpan(pub tracing::Span);
+
 /// Keeps a well-formed inbound `x-request-id` (a proxy's), or makes one; every log line
 /// of the request carries it, next to the upstream `request-id` when there is one.
 async fn request_id(mut request: Request, next: Next) -> Response {
@@ -236,7 +244,8 @@ async fn request_id(mut request: Request, next: Next) -> Response {
         .unwrap_or_else(|| format!("{:032x}", rand::random::<u128>()));
     let value = HeaderValue::from_str(&id).expect("checked or generated: visible ASCII");
     request.headers_mut().insert(X_REQUEST_ID, value.clone());
-    let span = tracing::info_span!("request", request_id = %id);
+    let span = tracing::info_span!("request", request_id = %id, account = tracing::field::Empty);
+    request.extensions_mut().insert(RequestSpan(span.clone()));
     let mut response = next.run(request).instrument(span).await;
     response.headers_mut().insert(X_REQUEST_ID, value);
     response

@@ -36,6 +36,8 @@ pub mod serve;
 #[cfg(feature = "ssr")]
 pub mod state;
 #[cfg(feature = "ssr")]
+pub mod telemetry;
+#[cfg(feature = "ssr")]
 pub mod upstream;
 #[cfg(feature = "ssr")]
 pub mod webhooks;

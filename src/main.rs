@@ -17,6 +17,7 @@ use profiles_admin::onboarding::run::Runner;
 use profiles_admin::router::app;
 use profiles_admin::serve::{cores, on_every_core, without_nagle};
 use profiles_admin::state::{AppState, Draining};
+use profiles_admin::telemetry::Metrics;
 use profiles_admin::upstream::retry::RetryPolicy;
 use profiles_admin::upstream::{Client, UpstreamConfig};
 use std::net::SocketAddr;
@@ -39,17 +40,7 @@ async fn main() -> ExitCode {
         cli.command,
         Some(Command::Import(_) | Command::Doctor { .. })
     );
-    let logs = tracing_subscriber::fmt().with_env_filter(
-        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-    );
-    if to_stderr {
-        logs.with_writer(std::io::stderr)
-            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-            .init();
-    } else {
-        logs.with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
-            .init();
-    }
+    profiles_admin::telemetry::init_logs(cli.log_format, to_stderr);
     let result = match cli.command {
         Some(Command::Doctor { json }) => {
             let report = profiles_admin::doctor::examine(&cli.serve, &cli.data, settings).await;
@@ -124,6 +115,11 @@ async fn serve(args: ServeArgs, data: DataDir) -> Result<(), String> {
         leptos_options.site_addr = listen;
     }
 
+    // First, so that everything after is counted.
+    let metrics = args
+        .metrics_listen
+        .map(|_| Metrics::install())
+        .transpose()?;
     let api_key = api_key()?;
     // Before anything else, so that a console that could only leak the key never starts.
     if api_key.is_some() {
@@ -174,6 +170,10 @@ async fn serve(args: ServeArgs, data: DataDir) -> Result<(), String> {
         tracing::info!("webhooks: off (PROFILES_WEBHOOK_SECRET is not set)");
     }
 
+    if let (Some(listen), Some(metrics)) = (args.metrics_listen, metrics) {
+        serve_metrics(listen, metrics, index.clone(), upstream.version().is_ga()).await?;
+    }
+
     let addr = leptos_options.site_addr;
     let draining = Draining::default();
     let router = app(AppState {
@@ -206,6 +206,31 @@ async fn serve(args: ServeArgs, data: DataDir) -> Result<(), String> {
     on_every_core(listener, router, workers, stop)
         .await
         .map_err(|e| format!("server error: {e}"))
+}
+
+/// Prometheus metrics on `listen`, apart from the console (docs/operations.md,
+/// "Monitoring"); the index's figures are read at each scrape.
+async fn serve_metrics(
+    listen: SocketAddr,
+    metrics: Metrics,
+    index: Index,
+    ga: bool,
+) -> Result<(), String> {
+    let gather: profiles_admin::telemetry::Gather = std::sync::Arc::new(move || {
+        let index = index.clone();
+        Box::pin(async move { index.set_gauges(ga).await })
+    });
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(|e| format!("cannot listen on {listen} for metrics: {e}"))?;
+    let bound = listener.local_addr().map_err(|e| e.to_string())?;
+    tracing::info!("metrics on http://{bound}/metrics");
+    tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, metrics.router(gather)).await {
+            tracing::error!(error = %e, "metrics server stopped");
+        }
+    });
+    Ok(())
 }
 
 /// The client every call to the API goes through: the real API when `ANTHROPIC_API_KEY`

@@ -362,3 +362,230 @@ async fn sign_in(address: &str) -> String {
     assert!(reply.status().is_redirection(), "{}", reply.status());
     common::session_cookie(reply.headers()).expect("a session cookie")
 }
+
+type Exposition = openmetrics_parser::MetricsExposition<
+    openmetrics_parser::PrometheusType,
+    openmetrics_parser::PrometheusValue,
+>;
+
+/// One scrape, parsed by a Prometheus text-format parser (a grammar of the format, which
+/// takes braces and quotes inside label values as Prometheus does).
+async fn scrape(address: &str) -> Exposition {
+    let text = reqwest::get(format!("http://{address}/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    openmetrics_parser::prometheus::parse_prometheus(&text)
+        .unwrap_or_else(|e| panic!("not the Prometheus text format ({e:?}):\n{text}"))
+}
+
+/// The value of `metric`'s sample with exactly these `labels`, if there is one.
+fn sample(scraped: &Exposition, metric: &str, labels: &[(&str, &str)]) -> Option<f64> {
+    use openmetrics_parser::PrometheusValue as V;
+    let family = scraped.families.get(metric)?;
+    if family.get_label_names().len() != labels.len() {
+        return None;
+    }
+    family
+        .iter_samples()
+        .find(|s| {
+            let set = s.get_labelset().unwrap();
+            labels
+                .iter()
+                .all(|(k, v)| set.get_label_value(k) == Some(*v))
+        })
+        .map(|s| match &s.value {
+            V::Counter(c) => c.value.as_f64(),
+            V::Gauge(n) | V::Unknown(n) => n.as_f64(),
+            other => panic!("{metric} is not a single number: {other:?}"),
+        })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_count_a_scripted_workload_on_their_own_address_with_no_name_in_a_label() {
+    let data = tempfile::tempdir().unwrap();
+    migrated(data.path());
+    let mut console = Running::start_in(
+        data,
+        &[
+            ("PROFILES_AUTH", "local"),
+            ("PROFILES_INDEX_RATE", "1000"),
+            ("PROFILES_WEBHOOK_SECRET", WEBHOOK_SECRET),
+        ],
+        &["--listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0"],
+    );
+    let metrics = console
+        .wait_for("metrics on http://")
+        .rsplit("http://")
+        .next()
+        .unwrap()
+        .trim_end_matches("/metrics")
+        .trim()
+        .to_owned();
+    let address = console.address();
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let failed = http
+        .post(format!("http://{address}/sign-in"))
+        .form(&[("name", "ana"), ("password", "not the password")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(failed.status(), 401);
+    let cookie = sign_in(&address).await;
+    for _ in 0..3 {
+        let page = http
+            .get(format!("http://{address}/profiles"))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status(), 200);
+    }
+    let missing = http
+        .get(format!(
+            "http://{address}/profiles/uprof_0000000000000000000000000000"
+        ))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+    let forged = http
+        .post(format!("http://{address}/webhooks/anthropic"))
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 401);
+
+    // The walk of the emulator's 150 profiles finishes; the scrape then shows it.
+    let scraped = loop {
+        let scraped = scrape(&metrics).await;
+        let walks = sample(
+            &scraped,
+            "profiles_admin_index_walks_total",
+            &[("outcome", "complete")],
+        );
+        if walks.is_some() {
+            break scraped;
+        }
+        console.wait_for("index walk complete");
+    };
+    let get = |metric: &str, labels: &[(&str, &str)]| sample(&scraped, metric, labels);
+    let requests = "profiles_admin_http_requests_total";
+    let at = |route, status| [("method", "GET"), ("route", route), ("status", status)];
+    assert_eq!(get(requests, &at("/profiles", "200")), Some(3.0));
+    assert_eq!(get(requests, &at("/profiles/{id}", "404")), Some(1.0));
+    let signins = "profiles_admin_sign_ins_total";
+    assert_eq!(get(signins, &[("outcome", "failed")]), Some(1.0));
+    assert_eq!(get(signins, &[("outcome", "succeeded")]), Some(1.0));
+    let webhooks = "profiles_admin_webhook_deliveries_total";
+    assert_eq!(get(webhooks, &[("outcome", "unsigned")]), Some(1.0));
+    let upstream = "profiles_admin_upstream_requests_total";
+    let missing = [("endpoint", "get"), ("status", "404"), ("retry", "false")];
+    assert_eq!(get(upstream, &missing), Some(1.0));
+    assert!(
+        get(
+            upstream,
+            &[("endpoint", "list"), ("status", "200"), ("retry", "false")]
+        ) >= Some(2.0)
+    );
+    assert_eq!(get("profiles_admin_index_profiles", &[]), Some(150.0));
+    assert_eq!(get("profiles_admin_index_walk_running", &[]), Some(0.0));
+    let age = get("profiles_admin_index_last_complete_walk_age_seconds", &[]).unwrap();
+    assert!((0.0..60.0).contains(&age), "{age}");
+    assert!(get("profiles_admin_index_programs_backlog", &[]).is_some());
+    let durations = &scraped.families["profiles_admin_http_request_duration_seconds"];
+    assert!(durations
+        .iter_samples()
+        .all(|s| matches!(s.value, openmetrics_parser::PrometheusValue::Histogram(_))));
+
+    // No label names a profile, an account, or a secret.
+    for (metric, family) in &scraped.families {
+        for s in family.iter_samples() {
+            for value in s.get_labelset().unwrap().iter_values() {
+                for forbidden in ["uprof_", "ana", PASSWORD, &WEBHOOK_SECRET[6..]] {
+                    assert!(!value.contains(forbidden), "{metric} has {value}");
+                }
+            }
+        }
+    }
+    // Metrics only on their own address, the console only on its own.
+    let elsewhere = http
+        .get(format!("http://{metrics}/profiles"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(elsewhere.status(), 404);
+    let on_console = http
+        .get(format!("http://{address}/metrics"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!on_console.contains("profiles_admin_http_requests_total"));
+    console.stop();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_logs_carry_each_request_s_id_route_status_latency_and_account_and_no_cookie() {
+    let data = tempfile::tempdir().unwrap();
+    migrated(data.path());
+    let mut console = Running::start_in(
+        data,
+        &[("PROFILES_AUTH", "local"), ("PROFILES_LOG_FORMAT", "json")],
+        &["--listen", "127.0.0.1:0"],
+    );
+    let address = console.wait_for("console listening on http://");
+    let address = address
+        .split("http://")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let cookie = sign_in(&address).await;
+    let page = reqwest::Client::new()
+        .get(format!("http://{address}/profiles?q=secret-search"))
+        .header("cookie", &cookie)
+        .header("x-request-id", "trace-me-42")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    console.wait_for("trace-me-42");
+    let lines = console.stop();
+    let parsed: Vec<Value> = lines
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect();
+    let access = parsed
+        .iter()
+        .find(|l| l["span"]["request_id"] == "trace-me-42" && l["fields"]["message"] == "request")
+        .expect("the request's line");
+    assert_eq!(access["fields"]["route"], "/profiles");
+    assert_eq!(access["fields"]["status"], 200);
+    assert!(access["fields"]["latency_ms"].as_f64().unwrap() > 0.0);
+    assert_eq!(access["span"]["account"], "ana", "{access}");
+    let session = cookie.split_once('=').unwrap().1;
+    for line in &lines {
+        assert!(
+            !line.contains(session),
+            "the session cookie was logged: {line}"
+        );
+        assert!(
+            !line.contains("secret-search"),
+            "a query was logged: {line}"
+        );
+        assert!(!line.contains(PASSWORD));
+    }
+}

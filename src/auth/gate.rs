@@ -118,6 +118,9 @@ pub async fn gate(State(auth): State<Arc<Auth>>, mut request: Request, next: Nex
                     return response;
                 }
             }
+            if let Some(span) = request.extensions().get::<crate::hardening::RequestSpan>() {
+                span.0.record("account", user.name.as_str());
+            }
             request.extensions_mut().insert(user);
             return next.run(request).await;
         }

@@ -10,6 +10,7 @@ use crate::auth::fragments::server_html;
 use crate::auth::gate::{Auth, SIGNED_IN_AT};
 use crate::auth::AuthMode;
 use crate::state::AppState;
+use crate::telemetry::name::SIGN_INS;
 use crate::ui::theme::Theme;
 use crate::web::{own_path, query_param};
 use axum::extract::{FromRequest, Request, State};
@@ -93,6 +94,7 @@ async fn sign_in(State(state): State<AppState>, request: Request) -> Response {
     let unknown_client = std::net::IpAddr::from([0, 0, 0, 0]);
     if let Err(wait) = auth.limits.attempt(client.unwrap_or(unknown_client), &name) {
         tracing::warn!(?client, "sign-in refused: too many attempts");
+        crate::telemetry::count(SIGN_INS, "limited");
         let seconds = wait.as_secs().max(1);
         let mut response = answer(
             StatusCode::TOO_MANY_REQUESTS,
@@ -121,9 +123,11 @@ async fn sign_in(State(state): State<AppState>, request: Request) -> Response {
             };
             if !signed_in {
                 tracing::error!(user = %user.name, "sign-in failed: the session store failed");
+                crate::telemetry::count(SIGN_INS, "unavailable");
                 return answer(StatusCode::SERVICE_UNAVAILABLE, UNAVAILABLE);
             }
             tracing::info!(user = %user.name, role = user.role.as_str(), ?client, "signed in");
+            crate::telemetry::count(SIGN_INS, "succeeded");
             Trail::new(
                 user.name.clone(),
                 Some(user.role),
@@ -143,6 +147,7 @@ async fn sign_in(State(state): State<AppState>, request: Request) -> Response {
                 _ => UNKNOWN_ACCOUNT.to_owned(),
             };
             tracing::warn!(?client, account = actor, "sign-in failed");
+            crate::telemetry::count(SIGN_INS, "failed");
             Trail::new(actor, None, &headers, Some(state.audit.clone()))
                 .record(Action::SignIn, Outcome::Failed, Some(FAILED.to_owned()))
                 .await;
@@ -150,6 +155,7 @@ async fn sign_in(State(state): State<AppState>, request: Request) -> Response {
         }
         Err(e) => {
             tracing::error!(error = %e, "sign-in failed: the account store failed");
+            crate::telemetry::count(SIGN_INS, "unavailable");
             answer(StatusCode::SERVICE_UNAVAILABLE, UNAVAILABLE)
         }
     }

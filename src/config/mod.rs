@@ -47,6 +47,17 @@ pub struct Cli {
     /// flags and the environment come before it
     #[arg(long, env = file::CONFIG_VARIABLE, value_name = "FILE.toml", global = true)]
     pub config: Option<PathBuf>,
+    /// How logs are written: text for people, or one JSON object per line (with the
+    /// request id, route, status, latency and account of each request)
+    #[arg(
+        long,
+        env = "PROFILES_LOG_FORMAT",
+        value_enum,
+        default_value = "text",
+        value_name = "FORMAT",
+        global = true
+    )]
+    pub log_format: crate::telemetry::LogFormat,
 }
 
 /// Where a setting's value came from, for `doctor` (docs/operations.md, "Settings").
@@ -332,6 +343,11 @@ pub struct ServeArgs {
     #[arg(long, env = "PROFILES_IMPORT_CONCURRENCY", default_value_t = 4, value_name = "N",
           value_parser = clap::value_parser!(u16).range(1..=32))]
     pub import_concurrency: u16,
+
+    /// Address to serve Prometheus metrics on, at /metrics; apart from the console's so
+    /// that it is never public by accident [default: off]
+    #[arg(long, env = "PROFILES_METRICS_LISTEN", value_name = "ADDR")]
+    pub metrics_listen: Option<SocketAddr>,
 
     #[command(flatten)]
     pub auth: AuthArgs,

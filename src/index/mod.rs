@@ -9,6 +9,7 @@
 
 mod counts;
 pub mod figures;
+mod gauges;
 mod kept;
 pub mod matching;
 mod observed;

@@ -312,6 +312,7 @@ impl Syncer {
                         seconds = done.seconds,
                         "index walk complete"
                     );
+                    crate::telemetry::count(crate::telemetry::name::INDEX_WALKS, "complete");
                 }
             }
         }

@@ -561,6 +561,7 @@ impl Jobs {
         .bind(line_number(line))
         .execute(&self.pool)
         .await?;
+        crate::telemetry::count(crate::telemetry::name::IMPORT_ROWS, done.as_str());
         Ok(())
     }
 
@@ -581,6 +582,11 @@ impl Jobs {
         .bind(line_number(line))
         .execute(&self.pool)
         .await?;
+        let outcome = match state {
+            RowState::Waiting => "to_resend",
+            _ => state.as_str(),
+        };
+        crate::telemetry::count(crate::telemetry::name::IMPORT_ROWS, outcome);
         Ok(())
     }
 

@@ -101,8 +101,22 @@ impl Runner {
     }
 
     /// Runs `job` until every row is settled, the job is paused or cancelled, or another
-    /// process holds it; `progress` hears after each batch.
-    pub async fn run(
+    /// process holds it; `progress` hears after each batch. Each run is counted by how it
+    /// ended (docs/operations.md, "Monitoring").
+    pub async fn run(&self, job: &Job, progress: impl FnMut(&Progress)) -> Result<Ended, String> {
+        let ended = self.run_until_stopped(job, progress).await;
+        let label = match ended {
+            Ok(Ended::Finished) => "finished",
+            Ok(Ended::Paused) => "paused",
+            Ok(Ended::Cancelled) => "cancelled",
+            Ok(Ended::Elsewhere) => "elsewhere",
+            Err(_) => "error",
+        };
+        crate::telemetry::count(crate::telemetry::name::IMPORT_RUNS, label);
+        ended
+    }
+
+    async fn run_until_stopped(
         &self,
         job: &Job,
         mut progress: impl FnMut(&Progress),

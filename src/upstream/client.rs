@@ -271,7 +271,7 @@ impl Client {
         let policy = self.inner.retry;
         let mut retries = 0;
         loop {
-            let mut failure = match self.attempt(build()).await {
+            let mut failure = match self.attempt(op, retries > 0, build()).await {
                 Ok(reply) => {
                     tracing::debug!(op, attempt = retries + 1, request_id = ?reply.request_id, "upstream ok");
                     return Ok(reply);
@@ -302,18 +302,37 @@ impl Client {
         }
     }
 
+    /// One request, counted and timed by `op`, its status or transport failure, and
+    /// whether it is a `retry` (docs/operations.md, "Monitoring").
     async fn attempt<T: DeserializeOwned>(
         &self,
+        op: &'static str,
+        retry: bool,
         request: RequestBuilder,
     ) -> Result<Reply<T>, Failure> {
-        let response = request.send().await.map_err(|e| self.transport(&e))?;
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
+        let started = std::time::Instant::now();
+        let record = |outcome: String| {
+            crate::telemetry::upstream_attempt(op, outcome, retry, started.elapsed());
+        };
+        let received = async {
+            let response = request.send().await?;
+            let status = response.status().as_u16();
+            let headers = response.headers().clone();
+            Ok::<_, reqwest::Error>((status, headers, response.bytes().await?))
+        };
+        let (status, headers, body) = match received.await {
+            Ok(received) => received,
+            Err(e) => {
+                let failure = self.transport(&e);
+                record(failure.error.kind.label().to_owned());
+                return Err(failure);
+            }
+        };
+        record(status.to_string());
         let header_id = headers
             .get("request-id")
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        let body = response.bytes().await.map_err(|e| self.transport(&e))?;
 
         if (200..300).contains(&status) {
             return match serde_json::from_slice::<T>(&body) {

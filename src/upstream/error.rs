@@ -57,6 +57,16 @@ impl ErrorKind {
         }
     }
 
+    /// A transport failure as a metric label (docs/operations.md, "Monitoring").
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Timeout => "timeout",
+            Self::Connect => "connect",
+            Self::Dropped => "dropped",
+            _ => "other",
+        }
+    }
+
     /// Failures after which the request may or may not have been applied.
     pub fn is_ambiguous(self) -> bool {
         matches!(self, Self::Timeout | Self::Dropped)

@@ -33,11 +33,23 @@ fn acceptable_webhook_id(raw: &str) -> bool {
 /// Verifies first (constant-time, and cheap beside anything else done here), then limits
 /// what is signed and what is not apart, so that forged posts never use up what
 /// Anthropic's deliveries are taken under; then checks the delivery's fields, deduplicates
-/// and acknowledges. The processing runs after the answer.
+/// and acknowledges. The processing runs after the answer. Each delivery is counted by its
+/// outcome (docs/operations.md, "Monitoring").
 async fn receive(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let Some(receiver) = state.webhooks.clone() else {
         return StatusCode::NOT_FOUND.into_response();
     };
+    let (outcome, response) = judge(state, receiver, headers, body).await;
+    crate::telemetry::count(crate::telemetry::name::WEBHOOK_DELIVERIES, outcome);
+    response
+}
+
+async fn judge(
+    state: AppState,
+    receiver: super::Receiver,
+    headers: HeaderMap,
+    body: Bytes,
+) -> (&'static str, Response) {
     let id = header(&headers, "webhook-id");
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let verified = receiver.secrets.verify(
@@ -49,46 +61,54 @@ async fn receive(State(state): State<AppState>, headers: HeaderMap, body: Bytes)
     );
     if let Err(refusal) = verified {
         if receiver.unsigned.check().is_err() {
-            return too_many();
+            return ("limited", too_many());
         }
         tracing::warn!(reason = %refusal, "webhook refused");
-        return (StatusCode::UNAUTHORIZED, refusal.to_string()).into_response();
+        let refused = (StatusCode::UNAUTHORIZED, refusal.to_string()).into_response();
+        return ("unsigned", refused);
     }
     if receiver.signed.check().is_err() {
         tracing::warn!("webhook refused: too many deliveries");
-        return too_many();
+        return ("limited", too_many());
     }
     let id = id.expect("a verified delivery has an id");
     if !acceptable_webhook_id(id) {
         tracing::warn!("webhook refused: its webhook-id is empty, too long or not plain ASCII");
-        return (
+        let refused = (
             StatusCode::BAD_REQUEST,
             format!("webhook-id must be 1 to {MAX_WEBHOOK_ID} visible ASCII characters"),
-        )
-            .into_response();
+        );
+        return ("malformed", refused.into_response());
     }
     let id = id.to_owned();
     let event = match events::Event::parse(&body) {
         Ok(event) => event,
         Err(e) => {
             tracing::warn!(webhook_id = %id, error = %e, "webhook refused: not an event");
-            return (StatusCode::BAD_REQUEST, e.to_string()).into_response();
+            let refused = (StatusCode::BAD_REQUEST, e.to_string()).into_response();
+            return ("malformed", refused);
         }
     };
     match receiver.deliveries.first_time(&id).await {
         Ok(true) => {}
         Ok(false) => {
             tracing::info!(webhook_id = %id, "webhook already received; not processed again");
-            return (StatusCode::OK, "already received").into_response();
+            return (
+                "duplicate",
+                (StatusCode::OK, "already received").into_response(),
+            );
         }
         Err(e) => {
             // Unrecorded, it could be processed twice: let Anthropic deliver it again.
             tracing::error!(webhook_id = %id, error = %e, "cannot record a webhook delivery");
-            return StatusCode::SERVICE_UNAVAILABLE.into_response();
+            return (
+                "unavailable",
+                StatusCode::SERVICE_UNAVAILABLE.into_response(),
+            );
         }
     }
     tokio::spawn(events::process(state, id, headers, event));
-    (StatusCode::OK, "received").into_response()
+    ("accepted", (StatusCode::OK, "received").into_response())
 }
 
 fn too_many() -> Response {
