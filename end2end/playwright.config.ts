@@ -22,6 +22,9 @@ export const HOOKED_CONSOLE_URL = "http://127.0.0.1:3120";
 export const GA_CONSOLE_URL = "http://127.0.0.1:3130";
 /** A console speaking GA on the emulator above, with sign-in (its own accounts) and webhooks. */
 export const GA_HOOKED_CONSOLE_URL = "http://127.0.0.1:3140";
+/** The release binary copied alone into an empty directory: nothing beside it. */
+export const LONE_CONSOLE_URL = "http://127.0.0.1:3150";
+export const LONE_DIR = fresh("lone");
 /** Its API key: a canary that must never come back from the console. */
 export const CANARY_KEY = "sk-ant-e2e-canary-not-a-real-key";
 /** With a key, sign-in is required: accounts `e2e-viewer`, `e2e-editor` and `e2e-admin`. */
@@ -136,6 +139,16 @@ export default defineConfig({
       cwd: root,
       env: { PROFILES_DATA_DIR: fresh("ga"), RUST_LOG: "warn", ANTHROPIC_API_KEY: "" },
       url: `${GA_CONSOLE_URL}/profiles`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+    },
+    {
+      // The one binary, alone in an empty directory: no Leptos.toml, no target/, no
+      // setting; it serves the site it carries (docs/operations.md, "One binary").
+      command: `cp ${path.resolve(root, bin)} ./profiles-admin && exec ./profiles-admin --listen 127.0.0.1:3150`,
+      cwd: LONE_DIR,
+      env: { RUST_LOG: "warn", ANTHROPIC_API_KEY: "" },
+      url: `${LONE_CONSOLE_URL}/readyz`,
       reuseExistingServer: false,
       timeout: 60_000,
     },

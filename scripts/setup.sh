@@ -55,6 +55,13 @@ if [ "$purpose" = test ] && ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&
   apt_install postgresql
 fi
 
+# Debian's nginx, in front of two consoles in tests/deploy.rs (deploy/nginx).
+# Debian starts its own on port 80 at install; the test starts one of its own instead.
+if [ "$purpose" = test ] && [ ! -x /usr/sbin/nginx ]; then
+  apt_install nginx
+  as_root /usr/sbin/nginx -s quit >/dev/null 2>&1 || true
+fi
+
 if [ "$purpose" = bench ] && ! command -v wrk >/dev/null; then
   apt_install wrk
 fi

@@ -23,6 +23,8 @@ step "clippy (browser)" cargo clippy --lib --target wasm32-unknown-unknown --tar
   --no-default-features --features hydrate -- -D warnings
 step "unit and integration tests" cargo leptos test
 step "release build" bash scripts/release.sh
+# The site the one binary carries exists only now.
+step "clippy (server carrying the site)" cargo clippy --lib --no-default-features --features embed-site -- -D warnings
 
 echo; echo "==> browser and SDK tests (Playwright, Debian's Chromium)"
 status=0

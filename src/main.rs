@@ -1,7 +1,7 @@
 //! Server entry: command line → configuration → console (with the built-in emulator when no
 //! key is set) or the emulator alone.
 
-use leptos::prelude::get_configuration;
+use leptos::config::{get_config_from_file, get_config_from_str, LeptosOptions};
 use profiles_admin::audit::store::AuditLog;
 use profiles_admin::auth::setup::configure;
 use profiles_admin::config::{
@@ -16,6 +16,7 @@ use profiles_admin::onboarding::job::Jobs;
 use profiles_admin::onboarding::run::Runner;
 use profiles_admin::router::app;
 use profiles_admin::serve::{cores, on_every_core, without_nagle};
+use profiles_admin::site::Site;
 use profiles_admin::state::{AppState, Draining};
 use profiles_admin::telemetry::Metrics;
 use profiles_admin::upstream::retry::RetryPolicy;
@@ -107,13 +108,12 @@ async fn main() -> ExitCode {
 
 async fn serve(args: ServeArgs, data: DataDir) -> Result<(), String> {
     let data_dir = data.path.clone();
-    let site_config = args.site_config.to_string_lossy().into_owned();
-    let mut leptos_options = get_configuration(Some(&site_config))
-        .map_err(|e| format!("cannot read site configuration {site_config}: {e}"))?
-        .leptos_options;
+    let mut leptos_options = site_settings(args.site_config.as_deref())?;
     if let Some(listen) = args.listen {
         leptos_options.site_addr = listen;
     }
+    let site = Site::choose(args.site_dir.clone(), &leptos_options.site_root);
+    tracing::info!(site = %site.describe(), "browser bundle");
 
     // First, so that everything after is counted.
     let metrics = args
@@ -178,6 +178,7 @@ async fn serve(args: ServeArgs, data: DataDir) -> Result<(), String> {
     let draining = Draining::default();
     let router = app(AppState {
         leptos_options,
+        site,
         upstream,
         auth: std::sync::Arc::new(auth),
         deployment,
@@ -206,6 +207,20 @@ async fn serve(args: ServeArgs, data: DataDir) -> Result<(), String> {
     on_every_core(listener, router, workers, stop)
         .await
         .map_err(|e| format!("server error: {e}"))
+}
+
+/// The site settings: `--site-config`, or the copy of the repository's `Leptos.toml`
+/// built in, so that the binary needs no file beside it; `LEPTOS_*` variables override
+/// either (cargo-leptos sets them when it runs the server).
+fn site_settings(file: Option<&std::path::Path>) -> Result<LeptosOptions, String> {
+    const BUILT_IN: &str = include_str!("../Leptos.toml");
+    let settings = match file {
+        Some(path) => get_config_from_file(path)
+            .map(|c| c.leptos_options)
+            .map_err(|e| format!("cannot read site settings {}: {e}", path.display())),
+        None => get_config_from_str(BUILT_IN).map_err(|e| format!("site settings: {e}")),
+    };
+    settings
 }
 
 /// Prometheus metrics on `listen`, apart from the console (docs/operations.md,

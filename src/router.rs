@@ -13,7 +13,6 @@ use axum::Router;
 use axum_login::AuthManagerLayerBuilder;
 use leptos::server_fn::error::FromServerFnError;
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use tower_http::services::{ServeDir, ServeFile};
 
 /// Largest server function error body read back to set its status; ours are tiny.
 const MAX_ERROR_BODY: usize = 64 * 1024;
@@ -23,7 +22,6 @@ pub fn app(state: AppState) -> Router {
     let timeout = crate::hardening::request_timeout(state.upstream.longest_call());
     let auth = state.auth.clone();
     let deployment = state.deployment.clone();
-    let (pkg, favicon) = site_files(&state.leptos_options);
     let mut router = Router::new()
         .leptos_routes(&state, routes, {
             let options = state.leptos_options.clone();
@@ -40,8 +38,7 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::review::export::routes())
         .route("/theme", axum::routing::post(crate::ui::theme::post_theme))
         .route("/", axum::routing::get(home))
-        .nest_service(&format!("/{}", state.leptos_options.site_pkg_dir), pkg)
-        .route_service("/favicon.svg", favicon)
+        .merge(state.site.routes(&state.leptos_options.site_pkg_dir))
         // Only unknown addresses reach it: the "not found" page.
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::map_response(server_fn_error_status))
@@ -69,38 +66,20 @@ pub fn app(state: AppState) -> Router {
     )
 }
 
-/// The bundle and the icon, with the brotli and gzip copies written next to them when
-/// present. Served here, not by leptos_axum's file handler: that one answers a file under
-/// a child of whatever reactive owner its thread has current and moves that owner's
-/// pending response headers onto the file, so a page rendered on the same runtime could
-/// lose its Content-Security-Policy to a WASM chunk (tests/serve.rs).
-fn site_files(options: &leptos::prelude::LeptosOptions) -> (ServeDir, ServeFile) {
-    let site = std::path::Path::new(options.site_root.as_ref());
-    let pkg = ServeDir::new(site.join(options.site_pkg_dir.as_ref()))
-        .precompressed_br()
-        .precompressed_gzip();
-    let favicon = ServeFile::new(site.join("favicon.svg"))
-        .precompressed_br()
-        .precompressed_gzip();
-    (pkg, favicon)
-}
-
 /// Liveness: the process answers.
 async fn healthz() -> &'static str {
     "ok"
 }
 
-/// Readiness: pages can be served, i.e. the browser bundle they load is on disk, and the
+/// Readiness: pages can be served, i.e. the browser bundle they load is there, and the
 /// process is not shutting down.
 async fn readyz(axum::extract::State(state): axum::extract::State<AppState>) -> Response {
     if state.draining.started() {
         return (StatusCode::SERVICE_UNAVAILABLE, "shutting down").into_response();
     }
     let options = &state.leptos_options;
-    let bundle = std::path::Path::new(options.site_root.as_ref())
-        .join(options.site_pkg_dir.as_ref())
-        .join(format!("{}.wasm", options.output_name));
-    if tokio::fs::metadata(&bundle).await.is_ok() {
+    let bundle = format!("{}/{}.wasm", options.site_pkg_dir, options.output_name);
+    if state.site.has(&bundle).await {
         (StatusCode::OK, "ready").into_response()
     } else {
         (

@@ -15,6 +15,8 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
+    /// Where the browser bundle and the icon come from.
+    pub site: crate::site::Site,
     pub upstream: Client,
     /// Who may use the console, and how they sign in.
     pub auth: Arc<Auth>,

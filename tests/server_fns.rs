@@ -1278,6 +1278,7 @@ fn readiness_follows_the_browser_bundle() {
                     .output_name("profiles-admin")
                     .site_root(site_root)
                     .build(),
+                site: profiles_admin::site::Site::Disk(site_root.into()),
                 upstream: emulator.client(),
                 auth: Arc::new(Auth::open(true)),
                 deployment: Deployment::default(),

@@ -271,14 +271,16 @@ pub struct ServeArgs {
     )]
     pub api_version: crate::profiles::model::ApiVersion,
 
-    /// Site configuration read at start-up (site root, package directory, address)
-    #[arg(
-        long,
-        env = "PROFILES_SITE_CONFIG",
-        default_value = "Leptos.toml",
-        value_name = "FILE"
-    )]
-    pub site_config: PathBuf,
+    /// Site settings (output name, package directory, address) in cargo-leptos' form
+    /// [default: the built-in copy of the repository's Leptos.toml]
+    #[arg(long, env = "PROFILES_SITE_CONFIG", value_name = "FILE")]
+    pub site_config: Option<PathBuf>,
+
+    /// Serve the browser bundle and the icon from this directory (as cargo-leptos lays
+    /// out target/site) [default: the files the release binary carries; else the site
+    /// settings' site-root, target/site]
+    #[arg(long, env = "PROFILES_SITE_DIR", value_name = "DIR")]
+    pub site_dir: Option<PathBuf>,
 
     /// Seconds one upstream attempt may take, from sending to the last byte
     #[arg(long, env = "PROFILES_UPSTREAM_TIMEOUT", default_value_t = 30, value_name = "SECS",

@@ -113,6 +113,10 @@ pub(super) fn search_text(p: &Profile) -> String {
         .join("\n")
 }
 
+/// The advisory lock under which a console prepares the index's text search on
+/// PostgreSQL (an arbitrary number of this console's, "pa" "ix" in ASCII).
+const TEXT_SEARCH_LOCK: i64 = 0x7061_6978;
+
 impl Index {
     /// The index in the console's database, with the text-search structure of its kind:
     /// SQLite's FTS5 with the trigram tokenizer, or PostgreSQL's `pg_trgm`.
@@ -132,19 +136,32 @@ impl Index {
                tokenize = 'trigram remove_diacritics 1')",
             ]
         };
-        for sql in statements {
-            sqlx::query(sql).execute(&pool).await.map_err(|e| {
-                format!(
-                    "cannot prepare the profile index's text search in {}: {e}{}",
-                    db.describe(),
-                    if postgres {
-                        " (the index needs the pg_trgm extension: CREATE EXTENSION pg_trgm)"
-                    } else {
-                        ""
-                    }
-                )
-            })?;
+        let failed = |e: sqlx::Error| {
+            format!(
+                "cannot prepare the profile index's text search in {}: {e}{}",
+                db.describe(),
+                if postgres {
+                    " (the index needs the pg_trgm extension: CREATE EXTENSION pg_trgm)"
+                } else {
+                    ""
+                }
+            )
+        };
+        // Consoles started together on one PostgreSQL would race to create the extension
+        // (one failing on its catalog's unique index): one at a time, under a lock that
+        // ends with the transaction.
+        let mut tx = pool.begin().await.map_err(failed)?;
+        if postgres {
+            sqlx::query("SELECT 1 FROM (SELECT pg_advisory_xact_lock($1)) AS locked")
+                .bind(TEXT_SEARCH_LOCK)
+                .execute(&mut *tx)
+                .await
+                .map_err(failed)?;
         }
+        for sql in statements {
+            sqlx::query(sql).execute(&mut *tx).await.map_err(failed)?;
+        }
+        tx.commit().await.map_err(failed)?;
         Ok(Self {
             pool,
             postgres,

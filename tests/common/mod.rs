@@ -34,7 +34,8 @@ impl TestEmulator {
         Self::start_with(None, seed).await
     }
 
-    async fn start_with(key: Option<&str>, seed: usize) -> Self {
+    /// With `key` required (or any), seeded with `seed` profiles.
+    pub async fn start_with(key: Option<&str>, seed: usize) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let emulator = Emulator::open(EmulatorConfig {
             data_dir: dir.path().to_owned(),
@@ -285,6 +286,7 @@ pub async fn console_router_at(
         .output_name("profiles-admin")
         .site_root(site)
         .build();
+    state.site = profiles_admin::site::Site::Disk(site.into());
     profiles_admin::router::app(state)
 }
 
@@ -301,6 +303,7 @@ pub async fn console_router_state(
             .output_name("profiles-admin")
             .site_root("target/site")
             .build(),
+        site: profiles_admin::site::Site::Disk("target/site".into()),
         upstream,
         auth: std::sync::Arc::new(auth),
         deployment,
