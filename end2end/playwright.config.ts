@@ -24,7 +24,9 @@ export const GA_CONSOLE_URL = "http://127.0.0.1:3130";
 export const GA_HOOKED_CONSOLE_URL = "http://127.0.0.1:3140";
 /** The release binary copied alone into an empty directory: nothing beside it. */
 export const LONE_CONSOLE_URL = "http://127.0.0.1:3150";
-export const LONE_DIR = fresh("lone");
+// Made once, by the runner: its workers load this file again and must find the same one.
+process.env.PROFILES_E2E_LONE_DIR ??= fresh("lone");
+export const LONE_DIR = process.env.PROFILES_E2E_LONE_DIR;
 /** Its API key: a canary that must never come back from the console. */
 export const CANARY_KEY = "sk-ant-e2e-canary-not-a-real-key";
 /** With a key, sign-in is required: accounts `e2e-viewer`, `e2e-editor` and `e2e-admin`. */

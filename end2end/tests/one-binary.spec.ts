@@ -22,7 +22,7 @@ test("the binary alone in an empty directory serves the console, hydrated, islan
   // The edit form is a lazy island: its own split file, from the binary too.
   await page.goto(`/profiles/${id}/edit`);
   await hydrated(page);
-  await page.getByLabel("Name").fill("Typed in the one binary");
+  await page.getByLabel("Name", { exact: true }).fill("Typed in the one binary");
   await expect(page.locator(".change-summary")).toContainText("Typed in the one binary");
   expect(wasm.some((w) => /^200 \/pkg\/split_live_editor[^/]*\.wasm$/.test(w)), wasm.join("\n")).toBe(true);
   expect(wasm.every((w) => w.startsWith("200 ")), wasm.join("\n")).toBe(true);
