@@ -57,6 +57,12 @@ one_core=127.0.0.1:3204
 
 echo "building release…" >&2
 bash scripts/release.sh >/dev/null 2>&1
+# The one binary beside the site it carries and its stripped size (docs/performance.md).
+strip -o "${TMPDIR:-/tmp}/profiles-admin.stripped" target/release/profiles-admin
+echo "== one binary: $(stat -c %s target/release/profiles-admin) bytes as built," \
+  "$(stat -c %s "${TMPDIR:-/tmp}/profiles-admin.stripped") stripped;" \
+  "the site it carries: $(du -sb target/site | cut -f1) bytes"
+rm -f "${TMPDIR:-/tmp}/profiles-admin.stripped"
 cargo build --release --features ssr --example search_bench --example compression_levels >/dev/null 2>&1
 bash scripts/postgres.sh status || stop_postgres=1
 postgres_url=$(bash scripts/postgres.sh start)
