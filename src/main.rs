@@ -214,13 +214,12 @@ async fn serve(args: ServeArgs, data: DataDir) -> Result<(), String> {
 /// either (cargo-leptos sets them when it runs the server).
 fn site_settings(file: Option<&std::path::Path>) -> Result<LeptosOptions, String> {
     const BUILT_IN: &str = include_str!("../Leptos.toml");
-    let settings = match file {
+    match file {
         Some(path) => get_config_from_file(path)
             .map(|c| c.leptos_options)
             .map_err(|e| format!("cannot read site settings {}: {e}", path.display())),
         None => get_config_from_str(BUILT_IN).map_err(|e| format!("site settings: {e}")),
-    };
-    settings
+    }
 }
 
 /// Prometheus metrics on `listen`, apart from the console (docs/operations.md,

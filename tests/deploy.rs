@@ -284,14 +284,7 @@ async fn two_instances_behind_nginx_share_sessions_edits_the_index_walk_and_one_
 
     // Sign-in through nginx; the session then works on either instance, through nginx
     // (which alternates) and directly.
-    let signed_in = http
-        .post(format!("{origin}/sign-in"))
-        .form(&[("name", "ana"), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(signed_in.status(), 303);
-    let cookie = common::session_cookie(signed_in.headers()).expect("a session");
+    let cookie = common::sign_in(&http, &origin, "ana", PASSWORD).await;
     for n in 0..4 {
         let page = http
             .get(format!("{origin}/profiles"))
@@ -399,12 +392,7 @@ async fn two_instances_behind_nginx_share_sessions_edits_the_index_walk_and_one_
     );
 
     // Through nginx, the survivor alone answers, and the session still holds.
-    let page = http
-        .get(format!("{origin}/profiles/{id}"))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap();
+    let page = common::get_signed_in(&http, &format!("{origin}/profiles/{id}"), &cookie).await;
     assert_eq!(page.status(), 200);
 
     // The audit trail: the sign-in and the create, each once, each completed.

@@ -323,15 +323,15 @@ async fn a_backup_taken_while_the_console_runs_restores_its_accounts_and_audit_t
     let mut restored = Running::start_in(backup_dir, &local, &listen);
     let address = restored.address();
     let cookie = sign_in(&address).await;
-    let audit = reqwest::Client::new()
-        .get(format!("http://{address}/audit"))
-        .header("cookie", cookie)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let audit = common::get_signed_in(
+        &reqwest::Client::new(),
+        &format!("http://{address}/audit"),
+        &cookie,
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
     // The sign-in before the backup, and the one just now (rows of the table; the filter
     // offers the action's name too). Text only up to the cell's end, which builds with
     // hydration markers (`cargo leptos test`) follow with a marker.
@@ -355,14 +355,7 @@ async fn sign_in(address: &str) -> String {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let reply = http
-        .post(format!("http://{address}/sign-in"))
-        .form(&[("name", "ana"), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
-    assert!(reply.status().is_redirection(), "{}", reply.status());
-    common::session_cookie(reply.headers()).expect("a session cookie")
+    common::sign_in(&http, &format!("http://{address}"), "ana", PASSWORD).await
 }
 
 type Exposition = openmetrics_parser::MetricsExposition<
@@ -440,22 +433,12 @@ async fn metrics_count_a_scripted_workload_on_their_own_address_with_no_name_in_
     assert_eq!(failed.status(), 401);
     let cookie = sign_in(&address).await;
     for _ in 0..3 {
-        let page = http
-            .get(format!("http://{address}/profiles"))
-            .header("cookie", &cookie)
-            .send()
-            .await
-            .unwrap();
+        let page =
+            common::get_signed_in(&http, &format!("http://{address}/profiles"), &cookie).await;
         assert_eq!(page.status(), 200);
     }
-    let missing = http
-        .get(format!(
-            "http://{address}/profiles/uprof_0000000000000000000000000000"
-        ))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap();
+    let missing = format!("http://{address}/profiles/uprof_0000000000000000000000000000");
+    let missing = common::get_signed_in(&http, &missing, &cookie).await;
     assert_eq!(missing.status(), 404);
     let forged = http
         .post(format!("http://{address}/webhooks/anthropic"))
@@ -524,12 +507,8 @@ async fn metrics_count_a_scripted_workload_on_their_own_address_with_no_name_in_
         .await
         .unwrap();
     assert_eq!(elsewhere.status(), 404);
-    let on_console = http
-        .get(format!("http://{address}/metrics"))
-        .header("cookie", &cookie)
-        .send()
+    let on_console = common::get_signed_in(&http, &format!("http://{address}/metrics"), &cookie)
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();

@@ -370,6 +370,24 @@ pub fn valid_update(
         .expect("a 2026-03-24 update")
 }
 
+/// Signs `name` in at the console at `base` (`http://…` or `https://…`) with the local
+/// sign-in form; returns the session's cookie.
+pub async fn sign_in(http: &reqwest::Client, base: &str, name: &str, password: &str) -> String {
+    let reply = http
+        .post(format!("{base}/sign-in"))
+        .form(&[("name", name), ("password", password)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), 303, "signing {name} in");
+    session_cookie(reply.headers()).expect("a session cookie")
+}
+
+/// `GET url` with the session `cookie`.
+pub async fn get_signed_in(http: &reqwest::Client, url: &str, cookie: &str) -> reqwest::Response {
+    http.get(url).header("cookie", cookie).send().await.unwrap()
+}
+
 /// The session cookie (`name=value`) a sign-in's answer sets, if it set one.
 pub fn session_cookie(headers: &axum::http::HeaderMap) -> Option<String> {
     headers
