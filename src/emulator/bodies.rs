@@ -597,4 +597,44 @@ mod tests {
         assert!(write(ApiVersion::Ga, Kind::Create, json!({"metadata": null})).is_err());
         assert!(write(ApiVersion::Ga, Kind::Create, json!({"access_type": null})).is_err());
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config {
+            cases: 512,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(29),
+            failure_persistence: None,
+            ..Default::default()
+        })]
+
+        /// A metadata merge patch (RFC 7386 restricted to strings, docs/api-contract.md §4)
+        /// does what a plain map model says, in the emulator and in the console's own
+        /// model alike: `""` removes a key, any other value sets it, the rest is kept, and
+        /// a result past 16 pairs is refused with the profile left as it was.
+        #[test]
+        fn merge_patches_match_the_reference_model(
+            kept in proptest::collection::btree_map("k[0-9]{1,2}", "[a-z]{1,4}", 0..=16),
+            patch in proptest::collection::btree_map("k[0-9]{1,2}", "[a-z]{0,4}", 0..12),
+            version in proptest::sample::select(ApiVersion::ALL.to_vec()),
+        ) {
+            let mut model = kept.clone();
+            for (key, value) in &patch {
+                if value.is_empty() {
+                    model.remove(key);
+                } else {
+                    model.insert(key.clone(), value.clone());
+                }
+            }
+            let mut record = stored();
+            record.metadata = kept.clone();
+            let emulated = applied(version, Kind::Update, json!({ "metadata": patch }), &record);
+            if model.len() > MAX_METADATA_KEYS {
+                proptest::prop_assert!(emulated.is_err());
+            } else {
+                proptest::prop_assert_eq!(&emulated.unwrap().metadata, &model);
+            }
+            let console = MetadataPatch::parse(patch.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+                .unwrap();
+            proptest::prop_assert_eq!(console.apply(&kept), model);
+        }
+    }
 }
