@@ -204,7 +204,8 @@ async fn serve(args: ServeArgs, data: DataDir) -> Result<(), String> {
             tokio::time::sleep(grace).await;
         }
     };
-    on_every_core(listener, router, workers, stop)
+    let limits = args.connections.limits(&args.auth.trusted_proxies);
+    on_every_core(listener, router, workers, limits, stop)
         .await
         .map_err(|e| format!("server error: {e}"))
 }

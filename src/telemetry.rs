@@ -72,9 +72,10 @@ pub mod name {
     pub const SIGN_INS: &str = "profiles_admin_sign_ins_total";
     pub const IMPORT_ROWS: &str = "profiles_admin_import_rows_total";
     pub const IMPORT_RUNS: &str = "profiles_admin_import_runs_total";
+    pub const CONNECTIONS_REFUSED: &str = "profiles_admin_connections_refused_total";
 }
 
-const HELP: [(&str, &str); 16] = [
+const HELP: [(&str, &str); 17] = [
     (name::HTTP_REQUESTS, "Requests answered, by method, route template and status."),
     (name::HTTP_DURATION, "Time to answer a request, by method and route template."),
     (
@@ -97,6 +98,10 @@ const HELP: [(&str, &str); 16] = [
     (name::SIGN_INS, "Sign-in attempts, by outcome."),
     (name::IMPORT_ROWS, "Import rows settled by this process, by outcome."),
     (name::IMPORT_RUNS, "Import job runs ended in this process, by how they ended."),
+    (
+        name::CONNECTIONS_REFUSED,
+        "Connections closed as soon as accepted, by the limit they met (per_address, total).",
+    ),
 ];
 
 /// Request and upstream latencies, in seconds: from a cached page to a slow upstream.

@@ -8,7 +8,7 @@ use axum::routing::get;
 use axum::Router;
 use common::{on_shared_runtime, TestEmulator};
 use futures::StreamExt;
-use profiles_admin::serve::on_every_core;
+use profiles_admin::serve::{on_every_core, Limits};
 use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::num::NonZeroUsize;
@@ -36,6 +36,7 @@ async fn start(
         listener,
         router,
         NonZeroUsize::new(workers).unwrap(),
+        Limits::default(),
         async move {
             let _ = stopped.await;
         },

@@ -4,6 +4,8 @@ pub mod file;
 pub mod secret;
 
 use crate::auth::{AuthMode, Role};
+use crate::serve;
+use clap::builder::TypedValueParser;
 use clap::{Args, Parser, Subcommand};
 use secrecy::SecretString;
 use std::net::SocketAddr;
@@ -311,6 +313,9 @@ pub struct ServeArgs {
     #[arg(long, env = "PROFILES_WORKERS", value_name = "N")]
     pub workers: Option<std::num::NonZeroUsize>,
 
+    #[command(flatten)]
+    pub connections: ConnectionArgs,
+
     /// Enable the built-in emulator's test hooks (`/_emulator/*` on its loopback port)
     #[arg(long, env = "PROFILES_EMULATOR_TEST_HOOKS")]
     pub emulator_test_hooks: bool,
@@ -353,6 +358,59 @@ pub struct ServeArgs {
 
     #[command(flatten)]
     pub auth: AuthArgs,
+}
+
+/// What one client may hold of the server (docs/reliability.md, "Slow and hostile
+/// clients").
+#[derive(Debug, Args)]
+pub struct ConnectionArgs {
+    /// Seconds a client has to send a request's headers; an idle kept-alive connection is
+    /// closed after as long
+    #[arg(long, env = "PROFILES_HEADER_TIMEOUT", default_value_t = serve::default::HEADER_TIMEOUT_SECS,
+          value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub header_timeout: u64,
+
+    /// Seconds a request's body may pause between two pieces before the request fails
+    #[arg(long, env = "PROFILES_BODY_TIMEOUT", default_value_t = serve::default::BODY_TIMEOUT_SECS,
+          value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub body_timeout: u64,
+
+    /// Header fields a request may carry; more are answered 431
+    #[arg(long, env = "PROFILES_MAX_HEADERS", default_value_t = serve::default::MAX_HEADERS,
+          value_name = "N", value_parser = clap::value_parser!(u16).range(8..=1000).map(usize::from))]
+    pub max_headers: usize,
+
+    /// Bytes a request line and its headers may take together; more are answered 431
+    #[arg(long, env = "PROFILES_MAX_HEADER_BYTES", default_value_t = serve::default::MAX_HEADER_BYTES,
+          value_name = "BYTES", value_parser = clap::value_parser!(u32).range(1024..=1_048_576).map(|n| n as usize))]
+    pub max_header_bytes: usize,
+
+    /// Connections open at once, in all; past it a new one is closed at once
+    #[arg(long, env = "PROFILES_MAX_CONNECTIONS", default_value_t = serve::default::CONNECTIONS,
+          value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1_000_000).map(|n| n as usize))]
+    pub max_connections: usize,
+
+    /// Connections open at once from one client address (the trusted proxies are spared:
+    /// they limit each client themselves)
+    #[arg(long, env = "PROFILES_MAX_CONNECTIONS_PER_ADDRESS",
+          default_value_t = serve::default::CONNECTIONS_PER_ADDRESS, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=1_000_000).map(|n| n as usize))]
+    pub max_connections_per_address: usize,
+}
+
+impl ConnectionArgs {
+    /// The limits, sparing `proxies` the per-address one.
+    pub fn limits(&self, proxies: &[std::net::IpAddr]) -> serve::Limits {
+        serve::Limits {
+            header_timeout: Duration::from_secs(self.header_timeout),
+            body_timeout: Duration::from_secs(self.body_timeout),
+            max_headers: self.max_headers,
+            max_header_bytes: self.max_header_bytes,
+            connections: self.max_connections,
+            per_address: self.max_connections_per_address,
+            spared: proxies.to_vec(),
+        }
+    }
 }
 
 /// Who may use the console (docs/security.md).
