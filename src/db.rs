@@ -25,6 +25,81 @@ pub const DATABASE_FILE: &str = "console.sqlite";
 const MAX_CONNECTIONS: u32 = 8;
 /// How long a query waits for a connection before the database counts as unavailable.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long [`Database::reachable`] waits for an answer.
+const REACHABLE_WITHIN: Duration = Duration::from_secs(2);
+/// Longest wait between two attempts to open a database that cannot be reached.
+pub const OPEN_RETRY_CAP: Duration = Duration::from_secs(30);
+
+/// Why a database could not be opened or prepared, and whether trying again later may
+/// help.
+#[derive(Debug)]
+pub struct OpenError {
+    message: String,
+    transient: bool,
+}
+
+impl OpenError {
+    /// `message` about `e`, which says whether it may pass.
+    pub fn new(message: String, e: &sqlx::Error) -> Self {
+        Self {
+            message,
+            transient: unreachable(e),
+        }
+    }
+}
+
+impl From<OpenError> for String {
+    fn from(e: OpenError) -> Self {
+        e.message
+    }
+}
+
+/// Runs `open` (connect to the database, prepare what lives in it) until it succeeds,
+/// again while the database cannot be reached (not started yet, restarting, its file
+/// locked by another process), each time after a longer wait up to
+/// [`OPEN_RETRY_CAP`], saying why. Everything the console keeps is in the database, so
+/// waiting loses nothing (docs/reliability.md, "Database faults"); any other failure (a
+/// wrong password, a schema from a newer console) ends it at once.
+pub async fn patiently<T, F, Opening>(mut open: F) -> Result<T, String>
+where
+    F: FnMut() -> Opening,
+    Opening: std::future::Future<Output = Result<T, OpenError>>,
+{
+    let mut wait = Duration::from_secs(1);
+    loop {
+        match open().await {
+            Ok(opened) => return Ok(opened),
+            Err(e) if e.transient => {
+                tracing::warn!(
+                    error = %e.message,
+                    retry_in_secs = wait.as_secs(),
+                    "the database cannot be reached; trying again"
+                );
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(OPEN_RETRY_CAP);
+            }
+            Err(e) => return Err(e.message),
+        }
+    }
+}
+
+/// Whether `e` says the database cannot be reached now rather than that something is
+/// wrong: no answer, no free connection, a server starting up or shutting down, too many
+/// clients, a SQLite file locked by another process.
+pub fn unreachable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed => true,
+        sqlx::Error::Database(e) => e.code().is_some_and(|code| {
+            matches!(
+                code.as_ref(),
+                // PostgreSQL: cannot connect now, admin shutdown, crash shutdown, too many
+                // connections, connection failure; SQLite: busy, locked.
+                "57P03" | "57P01" | "57P02" | "53300" | "08006" | "08001" | "5" | "6" | "517"
+            )
+        }),
+        _ => false,
+    }
+}
 
 /// Where the console keeps its data.
 #[derive(Debug, Clone)]
@@ -77,13 +152,21 @@ pub struct Database {
 impl Database {
     /// Connects (creating the SQLite file if needed) and brings the schema up to date.
     pub async fn open(location: &Location) -> Result<Self, String> {
+        Ok(Self::connect(location).await?)
+    }
+
+    /// [`Database::open`], saying whether a failure may pass (see [`patiently`]).
+    pub async fn connect(location: &Location) -> Result<Self, OpenError> {
         sqlx::any::install_default_drivers();
         let place = location.describe();
-        let fail = |what: &str, e: &dyn std::fmt::Display| format!("cannot {what} {place}: {e}");
+        let fail =
+            |what: &str, e: &sqlx::Error| OpenError::new(format!("cannot {what} {place}: {e}"), e);
         let (pool, sessions) = match location {
             Location::Sqlite(dir) => {
-                std::fs::create_dir_all(dir)
-                    .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+                std::fs::create_dir_all(dir).map_err(|e| OpenError {
+                    message: format!("cannot create {}: {e}", dir.display()),
+                    transient: false,
+                })?;
                 let path = dir.join(DATABASE_FILE);
                 // The session store's pool opens the file first, in WAL mode (kept in the
                 // file), so that readers never wait for the writer.
@@ -114,10 +197,13 @@ impl Database {
                 (pool, Sessions::Postgres(PostgresStore::new(store_pool)))
             }
         };
-        MIGRATIONS
-            .run(&pool)
-            .await
-            .map_err(|e| fail("migrate", &e))?;
+        MIGRATIONS.run(&pool).await.map_err(|e| match e {
+            sqlx::migrate::MigrateError::Execute(e) => fail("migrate", &e),
+            e => OpenError {
+                message: format!("cannot migrate {place}: {e}"),
+                transient: false,
+            },
+        })?;
         sessions
             .migrate()
             .await
@@ -128,6 +214,16 @@ impl Database {
             place,
             postgres: matches!(location, Location::Postgres(_)),
         })
+    }
+
+    /// Whether the database answers a trivial query within a moment: asked only once
+    /// something has failed, or by `/readyz`, never on every request.
+    pub async fn reachable(&self) -> bool {
+        let ping = sqlx::query("SELECT 1").execute(&self.pool);
+        matches!(
+            tokio::time::timeout(REACHABLE_WITHIN, ping).await,
+            Ok(Ok(_))
+        )
     }
 
     /// Where it is, as messages may say it.

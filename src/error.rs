@@ -69,6 +69,13 @@ pub enum AppError {
          Please try again; if this persists, contact an administrator."
     )]
     AuditUnavailable,
+    /// The console's own database (sessions, the index, the audit trail) cannot be
+    /// reached; nothing was read from Anthropic or changed there.
+    #[error(
+        "The console's database cannot be reached right now, so nothing was changed. \
+         Please try again in a moment; if this persists, contact an administrator."
+    )]
+    DatabaseUnavailable,
     /// Anything else; details are in the server log under this reference.
     #[error("Something went wrong on our side (reference {reference}).")]
     Internal { reference: String },
@@ -138,7 +145,7 @@ impl AppError {
             Self::Forbidden => 403,
             Self::TooManyRequests => 429,
             Self::Changed { .. } => 409,
-            Self::Unavailable { .. } | Self::AuditUnavailable => 503,
+            Self::Unavailable { .. } | Self::AuditUnavailable | Self::DatabaseUnavailable => 503,
             Self::Uncertain { .. } => 504,
             Self::Unconfirmed { .. } | Self::Unreadable { .. } => 502,
             Self::Misconfigured { .. } | Self::Internal { .. } => 500,

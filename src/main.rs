@@ -126,7 +126,15 @@ async fn serve(args: ServeArgs, data: DataDir) -> Result<(), String> {
         check_base_url(&args.base_url)?;
     }
     let database = data.database()?;
-    let db = Database::open(&database).await?;
+    let opening = profiles_admin::db::patiently(|| async {
+        let db = Database::connect(&database).await?;
+        let index = Index::open(&db).await?;
+        Ok((db, index))
+    });
+    let (db, index) = tokio::select! {
+        opened = opening => opened?,
+        () = shutdown_signal() => return Err("stopped while waiting for the database".into()),
+    };
     tracing::info!(
         database = database.describe(),
         "accounts, sessions and the audit trail"
@@ -136,7 +144,6 @@ async fn serve(args: ServeArgs, data: DataDir) -> Result<(), String> {
     tracing::info!(mode = ?auth.mode, "sign-in");
     let upstream = upstream(&args, &data_dir).await?;
 
-    let index = Index::open(&db).await?;
     index::sync::spawn(
         index.clone(),
         upstream.clone(),
@@ -184,6 +191,7 @@ async fn serve(args: ServeArgs, data: DataDir) -> Result<(), String> {
         deployment,
         draining: draining.clone(),
         audit: AuditLog::new(&db),
+        database: db.clone(),
         index,
         webhooks,
         jobs,

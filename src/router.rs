@@ -21,6 +21,7 @@ pub fn app(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let timeout = crate::hardening::request_timeout(state.upstream.longest_call());
     let auth = state.auth.clone();
+    let database = state.database.clone();
     let deployment = state.deployment.clone();
     let mut router = Router::new()
         .leptos_routes(&state, routes, {
@@ -57,6 +58,10 @@ pub fn app(state: AppState) -> Router {
         router =
             router.layer(AuthManagerLayerBuilder::new(backend.clone(), sessions.clone()).build());
     }
+    let router = router.layer(axum::middleware::from_fn_with_state(
+        database,
+        database_outage,
+    ));
     crate::hardening::harden(
         router,
         timeout,
@@ -77,6 +82,13 @@ async fn readyz(axum::extract::State(state): axum::extract::State<AppState>) -> 
     if state.draining.started() {
         return (StatusCode::SERVICE_UNAVAILABLE, "shutting down").into_response();
     }
+    if !state.database.reachable().await {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the database cannot be reached",
+        )
+            .into_response();
+    }
     let options = &state.leptos_options;
     let bundle = format!("{}/{}.wasm", options.site_pkg_dir, options.output_name);
     if state.site.has(&bundle).await {
@@ -87,6 +99,29 @@ async fn readyz(axum::extract::State(state): axum::extract::State<AppState>) -> 
             "the browser bundle is missing",
         )
             .into_response()
+    }
+}
+
+/// A request that failed before any page or server function could answer it (the
+/// session layer could not read the database) is answered 503 with the reason, when the
+/// database is indeed unreachable, rather than a bare 500 (docs/reliability.md,
+/// "Database faults"). A server function's caller gets the error in its own encoding.
+async fn database_outage(
+    axum::extract::State(database): axum::extract::State<crate::db::Database>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let server_fn = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR || database.reachable().await {
+        return response;
+    }
+    let e = AppError::DatabaseUnavailable;
+    let retry = (axum::http::header::RETRY_AFTER, "5");
+    if server_fn {
+        (e.status_code(), [retry], e.ser()).into_response()
+    } else {
+        (e.status_code(), [retry], e.to_string()).into_response()
     }
 }
 

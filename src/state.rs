@@ -27,6 +27,8 @@ pub struct AppState {
     /// Where actions are recorded; also in every request's extensions, for the checks
     /// that record refusals (`auth::authorized::Authorized`).
     pub audit: AuditLog,
+    /// The console's database: `/readyz` and the outage answer ask whether it answers.
+    pub database: crate::db::Database,
     /// The console's index of every profile, which search reads and the sync fills.
     pub index: Index,
     /// Receives Anthropic's webhooks; `None` without `PROFILES_WEBHOOK_SECRET`, and then

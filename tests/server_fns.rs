@@ -1284,6 +1284,7 @@ fn readiness_follows_the_browser_bundle() {
                 deployment: Deployment::default(),
                 draining: Default::default(),
                 audit: audit.clone(),
+                database: data.db.clone(),
                 index: index.clone(),
                 webhooks: None,
                 jobs: profiles_admin::onboarding::job::Jobs::new(&data.db),

@@ -8,7 +8,7 @@ use super::received::Received;
 use super::row::{stored_rows, ProgramsColumns, QueueColumns};
 use super::statuses;
 use super::waiting::Waiting;
-use crate::db::{Database, Statement};
+use crate::db::{Database, OpenError, Statement};
 use crate::profiles::model::Profile;
 use crate::timestamp::stamp;
 use sqlx::AnyPool;
@@ -120,7 +120,7 @@ const TEXT_SEARCH_LOCK: i64 = 0x7061_6978;
 impl Index {
     /// The index in the console's database, with the text-search structure of its kind:
     /// SQLite's FTS5 with the trigram tokenizer, or PostgreSQL's `pg_trgm`.
-    pub async fn open(db: &Database) -> Result<Self, String> {
+    pub async fn open(db: &Database) -> Result<Self, OpenError> {
         let pool = db.pool().clone();
         let postgres = db.is_postgres();
         let statements: &[&str] = if postgres {
@@ -137,7 +137,7 @@ impl Index {
             ]
         };
         let failed = |e: sqlx::Error| {
-            format!(
+            let message = format!(
                 "cannot prepare the profile index's text search in {}: {e}{}",
                 db.describe(),
                 if postgres {
@@ -145,7 +145,8 @@ impl Index {
                 } else {
                     ""
                 }
-            )
+            );
+            OpenError::new(message, &e)
         };
         // Consoles started together on one PostgreSQL would race to create the extension
         // (one failing on its catalog's unique index): one at a time, under a lock that

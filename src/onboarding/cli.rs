@@ -57,7 +57,7 @@ pub async fn run(
     let place = args.file.display().to_string();
     let sha256 = file_sha256(&args.file).map_err(|e| format!("{place}: {e}"))?;
     let jobs = Jobs::new(&db);
-    let index = Index::open(&db).await?;
+    let index = Index::open(&db).await.map_err(String::from)?;
     let log = AuditLog::new(&db);
     let db_error = |e: sqlx::Error| format!("the job cannot be read or written: {e}");
     let resumed = if args.dry_run {

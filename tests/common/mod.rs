@@ -2,6 +2,7 @@
 //! hooks on, and clients pointed at it over real HTTP.
 #![allow(dead_code)] // each test binary uses a different part of the harness
 
+pub mod cut;
 pub mod running;
 
 use profiles_admin::emulator::faults::SeenRequest;
@@ -309,6 +310,7 @@ pub async fn console_router_state(
         deployment,
         draining: Default::default(),
         audit: profiles_admin::audit::store::AuditLog::new(db),
+        database: db.clone(),
         index: profiles_admin::index::Index::open(db).await.unwrap(),
         webhooks: None,
         jobs: profiles_admin::onboarding::job::Jobs::new(db),

@@ -1,0 +1,212 @@
+//! The console's database going away and coming back, against the real binary
+//! (docs/reliability.md, "Database faults"): PostgreSQL behind a relay the test cuts, and
+//! SQLite locked by another process.
+
+mod common;
+
+use common::cut::Relay;
+use common::running::Running;
+use common::TestEmulator;
+use profiles_admin::error::AppError;
+use secrecy::ExposeSecret;
+use serde_json::{json, Value};
+use std::time::{Duration, Instant};
+
+const KEY: &str = "sk-ant-api03-DBFAULTS-0123456789abcdefghijkl";
+const PASSWORD: &str = "correct horse battery";
+
+/// The names of every profile the emulator holds.
+async fn names_at(emulator: &TestEmulator) -> Vec<String> {
+    let page: Value = emulator
+        .api(reqwest::Method::GET, "/v1/user_profiles?limit=100")
+        .header("x-api-key", KEY)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    page["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p["name"].as_str().map(str::to_owned))
+        .collect()
+}
+
+/// Creates a profile named `name` through the console, as the create form's island does.
+async fn create(http: &reqwest::Client, base: &str, cookie: &str, name: &str) -> (u16, String) {
+    let reply = http
+        .post(format!("{base}/api/profiles/create"))
+        .header("cookie", cookie)
+        .json(&json!({"profile": {"name": name}}))
+        .send()
+        .await
+        .unwrap();
+    (reply.status().as_u16(), reply.text().await.unwrap())
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_away_at_start_and_mid_run_loses_nothing_and_needs_no_restart() {
+    let emulator = TestEmulator::start_with(Some(KEY), 0).await;
+    let url = profiles_admin::db::testing::fresh_postgres().await;
+    let mut url: reqwest::Url = url.expose_secret().parse().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let added = common::run_binary(
+        data.path(),
+        &[("DATABASE_URL", url.as_str())],
+        &["user", "add", "ana", "--role", "admin"],
+        PASSWORD,
+    );
+    assert!(added.status.success(), "{added:?}");
+
+    // The console starts while the database is away: it says so, keeps trying, and
+    // serves once the database is back.
+    let target = format!("{}:{}", url.host_str().unwrap(), url.port().unwrap());
+    let relay = Relay::start(target.parse().unwrap(), false).await;
+    url.set_port(Some(relay.addr.port())).unwrap();
+    let base_url = emulator.base_url().to_string();
+    let mut console = Running::start_in(
+        data,
+        &[
+            ("DATABASE_URL", url.as_str()),
+            ("PROFILES_AUTH", "local"),
+            ("ANTHROPIC_API_KEY", KEY),
+            ("ANTHROPIC_BASE_URL", base_url.as_str()),
+        ],
+        &["--listen", "127.0.0.1:0"],
+    );
+    let first = console.wait_for("the database cannot be reached");
+    assert!(first.contains("PostgreSQL"), "{first}");
+    assert!(
+        !first.contains(&relay.addr.port().to_string()),
+        "no URL: {first}"
+    );
+    console.wait_for("the database cannot be reached");
+    assert!(console.child.try_wait().unwrap().is_none(), "still running");
+    relay.up();
+    let base = format!("http://{}", console.address());
+
+    let http = client();
+    let cookie = common::sign_in(&http, &base, "ana", PASSWORD).await;
+    assert_eq!(create(&http, &base, &cookie, "Before the cut").await.0, 200);
+
+    // The database goes away mid-run: pages and writes fail with a clear message, and a
+    // write whose audit entry cannot be written is not sent.
+    relay.down();
+    let page = common::get_signed_in(&http, &format!("{base}/profiles"), &cookie).await;
+    assert_eq!(page.status(), 503);
+    let text = page.text().await.unwrap();
+    assert!(text.contains("database"), "{text}");
+    let (status, answer) = create(&http, &base, &cookie, "During the cut").await;
+    assert_eq!(status, 503, "{answer}");
+    // What the browser shows: the error decoded from the server function's answer.
+    let shown = serde_json::from_str::<AppError>(&answer)
+        .unwrap()
+        .to_string();
+    assert!(shown.contains("database"), "{shown}");
+
+    // Back again: the same console serves and writes, without a restart.
+    relay.up();
+    let back = Instant::now();
+    loop {
+        let page = common::get_signed_in(&http, &format!("{base}/profiles"), &cookie).await;
+        if page.status() == 200 {
+            break;
+        }
+        assert!(
+            back.elapsed() < Duration::from_secs(15),
+            "{}",
+            page.status()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(create(&http, &base, &cookie, "After the cut").await.0, 200);
+
+    let mut names = names_at(&emulator).await;
+    names.sort();
+    assert_eq!(names, ["After the cut", "Before the cut"]);
+    let audit = common::get_signed_in(&http, &format!("{base}/audit"), &cookie)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !audit.contains("During the cut"),
+        "nothing recorded as sent"
+    );
+    assert_eq!(audit.matches("<td>Created profile").count(), 2, "{audit}");
+    let log = console.stop();
+    assert!(!log.iter().any(|l| l.contains("panicked")), "{log:#?}");
+}
+
+/// Opens the console's SQLite file as another process would, and takes its write lock.
+async fn lock(data: &std::path::Path) -> sqlx::SqliteConnection {
+    use sqlx::Connection;
+    let path = data.join(profiles_admin::db::DATABASE_FILE);
+    let mut other = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
+    sqlx::query("BEGIN EXCLUSIVE")
+        .execute(&mut other)
+        .await
+        .unwrap();
+    other
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sqlite_file_locked_by_another_process_delays_the_start_and_refuses_writes_unsent() {
+    let emulator = TestEmulator::start_with(Some(KEY), 0).await;
+    let data = tempfile::tempdir().unwrap();
+    let added = common::run_binary(
+        data.path(),
+        &[],
+        &["user", "add", "ana", "--role", "admin"],
+        PASSWORD,
+    );
+    assert!(added.status.success(), "{added:?}");
+    let base_url = emulator.base_url().to_string();
+    let envs = [
+        ("PROFILES_AUTH", "local"),
+        ("ANTHROPIC_API_KEY", KEY),
+        ("ANTHROPIC_BASE_URL", base_url.as_str()),
+    ];
+
+    // Locked at start: the console waits for the file, saying so, then serves.
+    let mut other = lock(data.path()).await;
+    let mut console = Running::start_in(data, &envs, &["--listen", "127.0.0.1:0"]);
+    let waiting = console.wait_for("the database cannot be reached");
+    assert!(waiting.contains("locked"), "{waiting}");
+    sqlx::query("ROLLBACK").execute(&mut other).await.unwrap();
+    let base = format!("http://{}", console.address());
+    let http = client();
+    let cookie = common::sign_in(&http, &base, "ana", PASSWORD).await;
+
+    // Locked mid-run: a write whose audit entry cannot be written is refused, unsent.
+    let mut other = lock(console.data()).await;
+    let (status, answer) = create(&http, &base, &cookie, "While locked").await;
+    assert_eq!(status, 503, "{answer}");
+    let shown = serde_json::from_str::<AppError>(&answer).unwrap();
+    assert!(
+        matches!(
+            shown,
+            AppError::AuditUnavailable | AppError::DatabaseUnavailable
+        ),
+        "{shown}"
+    );
+    assert!(names_at(&emulator).await.is_empty(), "nothing was sent");
+
+    // Released: the same console writes again.
+    sqlx::query("ROLLBACK").execute(&mut other).await.unwrap();
+    assert_eq!(create(&http, &base, &cookie, "Released").await.0, 200);
+    assert_eq!(names_at(&emulator).await, ["Released"]);
+    let log = console.stop();
+    assert!(!log.iter().any(|l| l.contains("panicked")), "{log:#?}");
+}
