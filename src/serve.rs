@@ -11,6 +11,10 @@
 //! runtime accept from the shared socket, spreads kept-alive connections evenly: a busy
 //! runtime would otherwise lose every race to accept, and an idle one win them all.
 //!
+//! Each connection is served with hyper's HTTP/1 server directly, rather than through
+//! `axum::serve`, so that the limits on slow and hostile clients ([`Limits`]) apply: a
+//! header read timeout needs a timer that `axum::serve` does not give hyper.
+//!
 //! The calling runtime serves its share too, and keeps running: the database pools and
 //! HTTP clients made at start-up registered their sockets with it, and their readiness is
 //! only reported while it runs.
