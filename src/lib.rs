@@ -17,6 +17,9 @@ pub mod timestamp;
 pub mod ui;
 pub mod web;
 
+#[cfg(test)]
+mod testing;
+
 #[cfg(feature = "ssr")]
 pub mod config;
 #[cfg(feature = "ssr")]

@@ -7,8 +7,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// Files every feature may import, which import no feature (nor the wiring above them).
-const SHARED: [&str; 8] = [
+const SHARED: [&str; 9] = [
     "error.rs",
+    "testing.rs",
     "site.rs",
     "telemetry.rs",
     "web.rs",

@@ -33,14 +33,6 @@ fn user_with(
     (out.status.success(), text)
 }
 
-/// A client that shows redirects instead of following them.
-fn no_redirects() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_a_key_it_names_the_api_backend_and_never_prints_the_key() {
     let emulator = TestEmulator::start_with_key(Some(CANARY)).await;
@@ -60,7 +52,7 @@ async fn with_a_key_it_names_the_api_backend_and_never_prints_the_key() {
     server.wait_for("backend: User Profiles API (API key set)");
     let url = server.address();
 
-    let http = no_redirects();
+    let http = common::no_redirects();
     let signed_in = http
         .post(format!("http://{url}/sign-in"))
         .form(&[("name", "ops"), ("password", PASSWORD)])
@@ -374,7 +366,7 @@ async fn a_failed_sign_in_logs_the_name_only_of_an_existing_account() {
         &["--listen", "127.0.0.1:0"],
     );
     let url = server.address();
-    let http = no_redirects();
+    let http = common::no_redirects();
     for (name, password) in [(TYPED, PASSWORD), ("ops", "not the password")] {
         let reply = http
             .post(format!("http://{url}/sign-in"))

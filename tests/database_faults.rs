@@ -46,26 +46,18 @@ async fn create(http: &reqwest::Client, base: &str, cookie: &str, name: &str) ->
     (reply.status().as_u16(), reply.text().await.unwrap())
 }
 
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_away_at_start_and_mid_run_loses_nothing_and_needs_no_restart() {
     let emulator = TestEmulator::start_with(Some(KEY), 0).await;
     let url = profiles_admin::db::testing::fresh_postgres().await;
     let mut url: reqwest::Url = url.expose_secret().parse().unwrap();
     let data = tempfile::tempdir().unwrap();
-    let added = common::run_binary(
+    common::add_admin(
         data.path(),
         &[("DATABASE_URL", url.as_str())],
-        &["user", "add", "ana", "--role", "admin"],
+        "ana",
         PASSWORD,
     );
-    assert!(added.status.success(), "{added:?}");
 
     // The console starts while the database is away: it says so, keeps trying, and
     // serves once the database is back.
@@ -94,7 +86,7 @@ async fn postgres_away_at_start_and_mid_run_loses_nothing_and_needs_no_restart()
     relay.up();
     let base = format!("http://{}", console.address());
 
-    let http = client();
+    let http = common::no_redirects();
     let cookie = common::sign_in(&http, &base, "ana", PASSWORD).await;
     assert_eq!(create(&http, &base, &cookie, "Before the cut").await.0, 200);
 
@@ -165,13 +157,7 @@ async fn lock(data: &std::path::Path) -> sqlx::SqliteConnection {
 async fn a_sqlite_file_locked_by_another_process_delays_the_start_and_refuses_writes_unsent() {
     let emulator = TestEmulator::start_with(Some(KEY), 0).await;
     let data = tempfile::tempdir().unwrap();
-    let added = common::run_binary(
-        data.path(),
-        &[],
-        &["user", "add", "ana", "--role", "admin"],
-        PASSWORD,
-    );
-    assert!(added.status.success(), "{added:?}");
+    common::add_admin(data.path(), &[], "ana", PASSWORD);
     let base_url = emulator.base_url().to_string();
     let envs = [
         ("PROFILES_AUTH", "local"),
@@ -186,7 +172,7 @@ async fn a_sqlite_file_locked_by_another_process_delays_the_start_and_refuses_wr
     assert!(waiting.contains("locked"), "{waiting}");
     sqlx::query("ROLLBACK").execute(&mut other).await.unwrap();
     let base = format!("http://{}", console.address());
-    let http = client();
+    let http = common::no_redirects();
     let cookie = common::sign_in(&http, &base, "ana", PASSWORD).await;
 
     // Locked mid-run: a write whose audit entry cannot be written is refused, unsent.

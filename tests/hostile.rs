@@ -56,13 +56,7 @@ fn status(answer: &str) -> &str {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn slow_and_hostile_clients_do_not_keep_a_signed_in_user_out() {
     let data = tempfile::tempdir().unwrap();
-    let added = common::run_binary(
-        data.path(),
-        &[],
-        &["user", "add", "ana", "--role", "admin"],
-        PASSWORD,
-    );
-    assert!(added.status.success());
+    common::add_admin(data.path(), &[], "ana", PASSWORD);
     let header_timeout = HEADER_TIMEOUT.as_secs().to_string();
     let body_timeout = BODY_TIMEOUT.as_secs().to_string();
     let per_address = PER_ADDRESS.to_string();
@@ -82,10 +76,7 @@ async fn slow_and_hostile_clients_do_not_keep_a_signed_in_user_out() {
     );
     let address: SocketAddr = console.address().parse().unwrap();
     let base = format!("http://{address}");
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let http = common::no_redirects();
     let cookie = common::sign_in(&http, &base, "ana", PASSWORD).await;
     let page = format!("{base}/profiles");
     // Once before the attack: the first page fills the emulator's and the index's caches.

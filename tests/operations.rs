@@ -141,13 +141,7 @@ async fn a_wrong_settings_file_stops_every_command_with_its_line_and_no_secret()
 
 /// Makes `data` a console's data directory, migrated, with one account.
 fn migrated(data: &Path) {
-    let out = common::run_binary(
-        data,
-        &[],
-        &["user", "add", "ana", "--role", "admin"],
-        PASSWORD,
-    );
-    assert!(out.status.success(), "{}", text(&out));
+    common::add_admin(data, &[], "ana", PASSWORD);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -351,11 +345,13 @@ async fn a_backup_taken_while_the_console_runs_restores_its_accounts_and_audit_t
 
 /// Signs in as the account [`migrated`] made; returns the session's cookie.
 async fn sign_in(address: &str) -> String {
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    common::sign_in(&http, &format!("http://{address}"), "ana", PASSWORD).await
+    common::sign_in(
+        &common::no_redirects(),
+        &format!("http://{address}"),
+        "ana",
+        PASSWORD,
+    )
+    .await
 }
 
 type Exposition = openmetrics_parser::MetricsExposition<
@@ -420,10 +416,7 @@ async fn metrics_count_a_scripted_workload_on_their_own_address_with_no_name_in_
         .trim()
         .to_owned();
     let address = console.address();
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let http = common::no_redirects();
     let failed = http
         .post(format!("http://{address}/sign-in"))
         .form(&[("name", "ana"), ("password", "not the password")])

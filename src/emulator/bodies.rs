@@ -599,12 +599,7 @@ mod tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(proptest::test_runner::Config {
-            cases: 512,
-            rng_seed: proptest::test_runner::RngSeed::Fixed(29),
-            failure_persistence: None,
-            ..Default::default()
-        })]
+        #![proptest_config(crate::testing::fixed_cases(512))]
 
         /// A metadata merge patch (RFC 7386 restricted to strings, docs/api-contract.md §4)
         /// does what a plain map model says, in the emulator and in the console's own

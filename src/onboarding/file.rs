@@ -333,12 +333,7 @@ mod tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(proptest::test_runner::Config {
-            cases: 256,
-            rng_seed: proptest::test_runner::RngSeed::Fixed(27),
-            failure_persistence: None,
-            ..Default::default()
-        })]
+        #![proptest_config(crate::testing::fixed_cases(256))]
 
         /// What the console writes as CSV (`web::CsvLine`), this reader reads back cell
         /// for cell, on the line each row starts on.
@@ -369,12 +364,7 @@ mod tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(proptest::test_runner::Config {
-            cases: 512,
-            rng_seed: proptest::test_runner::RngSeed::Fixed(27),
-            failure_persistence: None,
-            ..Default::default()
-        })]
+        #![proptest_config(crate::testing::fixed_cases(512))]
 
         /// Any bytes at all (hostile, truncated, another encoding) are read as rows or
         /// refused with a reason; never a panic.

@@ -385,6 +385,27 @@ pub async fn sign_in(http: &reqwest::Client, base: &str, name: &str, password: &
     session_cookie(reply.headers()).expect("a session cookie")
 }
 
+/// A client that shows redirects instead of following them, as a test of a sign-in or a
+/// form post needs.
+pub fn no_redirects() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// Adds the admin account `name` with `password` to the data directory `data` through
+/// the binary's `user add` (`envs` may name another database).
+pub fn add_admin(data: &std::path::Path, envs: &[(&str, &str)], name: &str, password: &str) {
+    let out = run_binary(
+        data,
+        envs,
+        &["user", "add", name, "--role", "admin"],
+        password,
+    );
+    assert!(out.status.success(), "{out:?}");
+}
+
 /// `GET url` with the session `cookie`.
 pub async fn get_signed_in(http: &reqwest::Client, url: &str, cookie: &str) -> reqwest::Response {
     http.get(url).header("cookie", cookie).send().await.unwrap()

@@ -446,12 +446,7 @@ mod tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(proptest::test_runner::Config {
-            cases: 512,
-            rng_seed: proptest::test_runner::RngSeed::Fixed(29),
-            failure_persistence: None,
-            ..Default::default()
-        })]
+        #![proptest_config(crate::testing::fixed_cases(512))]
 
         /// An entry's changes are exactly the difference: applied to the old profile's
         /// fields they give the new one's, each names the value it replaced, and none is
