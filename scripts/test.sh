@@ -10,6 +10,10 @@ export PATH="$HOME/.cargo/bin:$PATH" # rustup's default; CI shells may not have 
 bash scripts/setup.sh test
 export PATH="$PWD/end2end/node_modules/.bin:$PATH" # npm's wasm-opt before any other
 export CARGO_TERM_COLOR=never NO_COLOR=1
+# Test binaries with line tables only: a panic's backtrace still names file and line, and
+# each of the twenty test binaries links in a fraction of the time and disk full debug
+# information takes (several GB each). Set it to override.
+export CARGO_PROFILE_DEV_DEBUG="${CARGO_PROFILE_DEV_DEBUG:-line-tables-only}"
 # Stopped at the end only if this run started it (another run may be using it).
 bash scripts/postgres.sh status || trap 'bash scripts/postgres.sh stop' EXIT
 PROFILES_TEST_DATABASE_URL=$(bash scripts/postgres.sh start)
