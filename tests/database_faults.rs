@@ -196,3 +196,88 @@ async fn a_sqlite_file_locked_by_another_process_delays_the_start_and_refuses_wr
     let log = console.stop();
     assert!(!log.iter().any(|l| l.contains("panicked")), "{log:#?}");
 }
+
+/// Fills the file system that holds `path` (a new file there, written until no space is
+/// left); returns the file, to delete to make room again.
+fn fill(path: &std::path::Path) -> std::path::PathBuf {
+    use std::io::Write;
+    let filler = path.join("filler");
+    let mut file = std::fs::File::create(&filler).unwrap();
+    let chunk = vec![0u8; 16 * 1024];
+    loop {
+        match file.write_all(&chunk).and_then(|()| file.sync_all()) {
+            Ok(()) => {}
+            Err(e) => {
+                assert_eq!(e.raw_os_error(), Some(28), "ENOSPC, not {e}");
+                return filler;
+            }
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_disk_under_sqlite_refuses_writes_unsent_until_there_is_room_again() {
+    let emulator = TestEmulator::start_with(Some(KEY), 0).await;
+    let data = tempfile::tempdir().unwrap();
+    let made = data.path().join("made");
+    common::add_admin(&made, &[], "ana", PASSWORD);
+
+    // The console runs in a mount namespace of its own (unprivileged: `unshare` maps the
+    // user to root there), where its data directory is a 4 MiB file system holding a
+    // copy of the database just made. This test reaches it through /proc/PID/root.
+    let disk = data.path().join("disk");
+    std::fs::create_dir(&disk).unwrap();
+    let base_url = emulator.base_url().to_string();
+    let mut command = std::process::Command::new("unshare");
+    command
+        .args(["--map-root-user", "--mount", "sh", "-c"])
+        .arg(r#"mount -t tmpfs -o size=4m tmpfs "$0" && cp "$1"/console.sqlite* "$0"/ && exec "$2" --listen 127.0.0.1:0"#)
+        .arg(&disk)
+        .arg(&made)
+        .arg(env!("CARGO_BIN_EXE_profiles-admin"))
+        .env("PROFILES_DATA_DIR", &disk)
+        .env("PROFILES_AUTH", "local")
+        .env("ANTHROPIC_API_KEY", KEY)
+        .env("ANTHROPIC_BASE_URL", &base_url);
+    let mut console = Running::spawn(command, data);
+    let base = format!("http://{}", console.address());
+    let seen = format!(
+        "/proc/{}/root{}",
+        console.child.id(),
+        disk.to_str().unwrap()
+    );
+    let seen = std::path::Path::new(&seen);
+    assert!(seen.join(profiles_admin::db::DATABASE_FILE).exists());
+    let http = common::no_redirects();
+    let cookie = common::sign_in(&http, &base, "ana", PASSWORD).await;
+    assert_eq!(create(&http, &base, &cookie, "Before").await.0, 200);
+
+    // Full: the first write that needs room is refused, unsent, and the user is told so.
+    let filler = fill(seen);
+    let (status, answer) = create(&http, &base, &cookie, "While full").await;
+    assert_eq!(status, 503, "{answer}");
+    let shown = serde_json::from_str::<AppError>(&answer).unwrap();
+    assert!(
+        matches!(
+            shown,
+            AppError::AuditUnavailable | AppError::DatabaseUnavailable
+        ),
+        "{shown}"
+    );
+    assert_eq!(names_at(&emulator).await, ["Before"], "nothing was sent");
+
+    // Room again: the same console writes, and its trail has both creates, no more.
+    std::fs::remove_file(filler).unwrap();
+    assert_eq!(create(&http, &base, &cookie, "After").await.0, 200);
+    let mut names = names_at(&emulator).await;
+    names.sort();
+    assert_eq!(names, ["After", "Before"]);
+    let audit = common::get_signed_in(&http, &format!("{base}/audit"), &cookie)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(audit.matches("<td>Created profile").count(), 2, "{audit}");
+    let log = console.stop();
+    assert!(!log.iter().any(|l| l.contains("panicked")), "{log:#?}");
+}

@@ -20,12 +20,20 @@ impl Running {
     }
 
     pub fn start_in(data: tempfile::TempDir, envs: &[(&str, &str)], args: &[&str]) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_profiles-admin"))
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
+        let mut command = Command::new(env!("CARGO_BIN_EXE_profiles-admin"));
+        command
             .env_remove("ANTHROPIC_API_KEY")
             .env("PROFILES_DATA_DIR", data.path())
             .envs(envs.iter().copied())
-            .args(args)
+            .args(args);
+        Self::spawn(command, data)
+    }
+
+    /// Runs `command` (the binary, or something that ends by running it) from the
+    /// repository's directory, with `data` kept until the end.
+    pub fn spawn(mut command: Command, data: tempfile::TempDir) -> Self {
+        let mut child = command
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
