@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 const KEY: &str = "sk-ant-api03-DBFAULTS-0123456789abcdefghijkl";
 const PASSWORD: &str = "correct horse battery";
 
-/// The names of every profile the emulator holds.
+/// The names of every profile the emulator holds, in order.
 async fn names_at(emulator: &TestEmulator) -> Vec<String> {
     let page: Value = emulator
         .api(reqwest::Method::GET, "/v1/user_profiles?limit=100")
@@ -26,12 +26,24 @@ async fn names_at(emulator: &TestEmulator) -> Vec<String> {
         .json()
         .await
         .unwrap();
-    page["data"]
+    let mut names = page["data"]
         .as_array()
         .unwrap()
         .iter()
         .filter_map(|p| p["name"].as_str().map(str::to_owned))
-        .collect()
+        .collect::<Vec<_>>();
+    // Sorted, not deduplicated: a profile made twice must show twice.
+    names.sort();
+    names
+}
+
+/// The audit log's first page as the signed-in user sees it.
+async fn audit_page(http: &reqwest::Client, base: &str, cookie: &str) -> String {
+    common::get_signed_in(http, &format!("{base}/audit"), cookie)
+        .await
+        .text()
+        .await
+        .unwrap()
 }
 
 /// Creates a profile named `name` through the console, as the create form's island does.
@@ -122,21 +134,17 @@ async fn postgres_away_at_start_and_mid_run_loses_nothing_and_needs_no_restart()
     }
     assert_eq!(create(&http, &base, &cookie, "After the cut").await.0, 200);
 
-    let mut names = names_at(&emulator).await;
-    names.sort();
-    assert_eq!(names, ["After the cut", "Before the cut"]);
-    let audit = common::get_signed_in(&http, &format!("{base}/audit"), &cookie)
-        .await
-        .text()
-        .await
-        .unwrap();
+    assert_eq!(
+        names_at(&emulator).await,
+        ["After the cut", "Before the cut"]
+    );
+    let audit = audit_page(&http, &base, &cookie).await;
     assert!(
         !audit.contains("During the cut"),
         "nothing recorded as sent"
     );
     assert_eq!(audit.matches("<td>Created profile").count(), 2, "{audit}");
-    let log = console.stop();
-    assert!(!log.iter().any(|l| l.contains("panicked")), "{log:#?}");
+    console.stop_without_panic();
 }
 
 /// Opens the console's SQLite file as another process would, and takes its write lock.
@@ -193,8 +201,7 @@ async fn a_sqlite_file_locked_by_another_process_delays_the_start_and_refuses_wr
     sqlx::query("ROLLBACK").execute(&mut other).await.unwrap();
     assert_eq!(create(&http, &base, &cookie, "Released").await.0, 200);
     assert_eq!(names_at(&emulator).await, ["Released"]);
-    let log = console.stop();
-    assert!(!log.iter().any(|l| l.contains("panicked")), "{log:#?}");
+    console.stop_without_panic();
 }
 
 /// Fills the file system that holds `path` (a new file there, written until no space is
@@ -269,15 +276,8 @@ async fn a_full_disk_under_sqlite_refuses_writes_unsent_until_there_is_room_agai
     // Room again: the same console writes, and its trail has both creates, no more.
     std::fs::remove_file(filler).unwrap();
     assert_eq!(create(&http, &base, &cookie, "After").await.0, 200);
-    let mut names = names_at(&emulator).await;
-    names.sort();
-    assert_eq!(names, ["After", "Before"]);
-    let audit = common::get_signed_in(&http, &format!("{base}/audit"), &cookie)
-        .await
-        .text()
-        .await
-        .unwrap();
+    assert_eq!(names_at(&emulator).await, ["After", "Before"]);
+    let audit = audit_page(&http, &base, &cookie).await;
     assert_eq!(audit.matches("<td>Created profile").count(), 2, "{audit}");
-    let log = console.stop();
-    assert!(!log.iter().any(|l| l.contains("panicked")), "{log:#?}");
+    console.stop_without_panic();
 }

@@ -187,6 +187,5 @@ async fn slow_and_hostile_clients_do_not_keep_a_signed_in_user_out() {
         common::get_signed_in(&http, &page, &cookie).await.status(),
         200
     );
-    let log = console.stop();
-    assert!(!log.iter().any(|l| l.contains("panicked")), "{log:#?}");
+    console.stop_without_panic();
 }

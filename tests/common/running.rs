@@ -88,6 +88,12 @@ impl Running {
             .to_owned()
     }
 
+    /// Stops the process and checks that nothing in what it printed is a panic.
+    pub fn stop_without_panic(self) {
+        let log = self.stop();
+        assert!(!log.iter().any(|l| l.contains("panicked")), "{log:#?}");
+    }
+
     /// Stops the process and returns everything it printed.
     pub fn stop(mut self) -> Vec<String> {
         let _ = self.child.kill();
