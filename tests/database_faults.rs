@@ -281,3 +281,77 @@ async fn a_full_disk_under_sqlite_refuses_writes_unsent_until_there_is_room_agai
     assert_eq!(audit.matches("<td>Created profile").count(), 2, "{audit}");
     console.stop_without_panic();
 }
+
+/// The database lost between the upstream answer and the audit entry's completion, for
+/// longer than a query waits for a connection: the completion is tried again until the
+/// database is back, and the entry says what happened instead of staying pending.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_outcome_is_recorded_once_the_database_is_back() {
+    use profiles_admin::audit::record::Attempt;
+    use profiles_admin::audit::store::AuditLog;
+    use profiles_admin::audit::{Action, Entry, Outcome};
+    use profiles_admin::db::{Database, Location};
+
+    let url = profiles_admin::db::testing::fresh_postgres().await;
+    let direct = AuditLog::new(
+        &Database::open(&Location::Postgres(url.clone()))
+            .await
+            .unwrap(),
+    );
+    let mut relayed: reqwest::Url = url.expose_secret().parse().unwrap();
+    let target = format!(
+        "{}:{}",
+        relayed.host_str().unwrap(),
+        relayed.port().unwrap()
+    );
+    let relay = Relay::start(target.parse().unwrap(), true).await;
+    relayed.set_port(Some(relay.addr.port())).unwrap();
+    let log = AuditLog::new(
+        &Database::open(&Location::Postgres(relayed.as_str().into()))
+            .await
+            .unwrap(),
+    );
+    let id = AuditLog::new_id();
+    log.append(&Entry {
+        id: id.clone(),
+        at: profiles_admin::timestamp::stamp_now(),
+        actor: "ana".into(),
+        role: Some("admin".into()),
+        action: Action::ProfileUpdate,
+        profile_id: Some("uprof_Cut".into()),
+        outcome: Outcome::Pending,
+        detail: None,
+        changes: Vec::new(),
+        request_id: None,
+        upstream_request_id: None,
+    })
+    .await
+    .unwrap();
+
+    // Away for longer than a query waits for a connection (5 s): a first try fails.
+    relay.down();
+    let completing = tokio::spawn(Attempt::kept(log, id.clone(), None).completed(
+        Outcome::Succeeded,
+        "saved",
+        None,
+        Vec::new(),
+    ));
+    tokio::time::sleep(Duration::from_secs(7)).await;
+    assert!(
+        !completing.is_finished(),
+        "still trying while the database is away"
+    );
+    relay.up();
+    completing.await.unwrap();
+
+    let entries = direct
+        .page(&Default::default(), None, 10)
+        .await
+        .unwrap()
+        .entries;
+    assert_eq!(entries.len(), 1);
+    assert_eq!(
+        (entries[0].outcome, entries[0].detail.as_deref()),
+        (Outcome::Succeeded, Some("saved"))
+    );
+}

@@ -13,6 +13,7 @@ use crate::error::AppError;
 use crate::profiles::model::ProfileId;
 use axum::http::request::Parts;
 use axum::http::HeaderMap;
+use std::time::Duration;
 
 /// The audit trail of one request: who acts (a name and, once established, a role), the
 /// request's id and the log. Every entry of the request is written through it.
@@ -197,7 +198,7 @@ impl Attempt {
             changes,
             upstream_request_id: None,
         };
-        if let Err(e) = self.log.complete(&self.id, &done).await {
+        if let Err(e) = patiently_complete(&self.log, &self.id, &done).await {
             tracing::error!(entry = self.id, error = %e, "audit entry left pending: its outcome could not be recorded");
         }
     }
@@ -234,7 +235,7 @@ impl Attempt {
 
     async fn complete(self, mut done: Completion) {
         done.detail = in_context(self.context, done.detail);
-        match self.log.complete(&self.id, &done).await {
+        match patiently_complete(&self.log, &self.id, &done).await {
             Ok(true) => {}
             Ok(false) => tracing::error!(entry = self.id, "audit entry was not pending"),
             Err(e) => tracing::error!(
@@ -242,6 +243,35 @@ impl Attempt {
                 error = %e,
                 "audit entry left pending: its outcome could not be recorded"
             ),
+        }
+    }
+}
+
+/// The longest wait between two tries at completing an entry; the tries stop after it.
+const COMPLETION_PATIENCE: Duration = Duration::from_millis(3200);
+
+/// Completes the pending entry `id`, trying again for about six seconds while the database
+/// fails (a restart, a failover, a connection cut): the outcome is known, and an entry left
+/// pending would say less than the truth. The user's answer waits for it, so that what
+/// they are told is on record when they read it. A try whose answer was lost may have
+/// completed the entry: the next then finds it complete, and that is success too.
+async fn patiently_complete(
+    log: &AuditLog,
+    id: &str,
+    done: &Completion,
+) -> Result<bool, sqlx::Error> {
+    let mut wait = Duration::from_millis(100);
+    let mut tried = false;
+    loop {
+        match log.complete(id, done).await {
+            Ok(completed) => return Ok(completed || tried),
+            Err(e) if wait <= COMPLETION_PATIENCE => {
+                tracing::warn!(entry = id, error = %e, "audit entry not completed yet; trying again");
+                tokio::time::sleep(wait).await;
+                wait *= 2;
+                tried = true;
+            }
+            Err(e) => return Err(e),
         }
     }
 }
