@@ -327,3 +327,130 @@ pub fn import_made_each_row_once(rows: &[String], held: &BTreeMap<String, Profil
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn profile(id: &str, name: &str, soak: &str) -> (String, Profile) {
+        let profile = serde_json::from_value(json!({
+            "id": id, "created_at": "2026-12-01T00:00:00Z", "updated_at": "2026-12-01T00:00:00Z",
+            "name": name, "metadata": {"soak": soak},
+        }))
+        .unwrap();
+        (id.to_owned(), profile)
+    }
+
+    fn update(n: u32, value: &str, told: Told) -> Write {
+        Write {
+            request_id: format!("soak-e1-{n}"),
+            asked: Asked::Update {
+                profile: "uprof_E".into(),
+                value: value.into(),
+            },
+            told,
+            status: 200,
+            created: None,
+        }
+    }
+
+    fn entry(request_id: &str, outcome: Outcome, old: &str, new: &str) -> Entry {
+        Entry {
+            id: request_id.into(),
+            at: String::new(),
+            actor: "editor1".into(),
+            role: None,
+            action: Action::ProfileUpdate,
+            profile_id: Some("uprof_E".into()),
+            outcome,
+            detail: None,
+            changes: vec![Change {
+                field: "metadata.soak".into(),
+                old: Some(old.into()),
+                new: Some(new.into()),
+            }],
+            request_id: Some(request_id.into()),
+            upstream_request_id: None,
+        }
+    }
+
+    #[test]
+    fn an_editors_profile_must_hold_its_last_saved_value() {
+        let initial = BTreeMap::from([("uprof_E".to_owned(), "e1-0".to_owned())]);
+        let writes = [
+            update(1, "e1-1", Told::Succeeded),
+            update(2, "e1-2", Told::Failed),
+            update(3, "e1-3", Told::Uncertain),
+        ];
+        let holding = |v: &str| BTreeMap::from([profile("uprof_E", "e", v)]);
+        assert!(writes_match_the_emulator(&writes, &initial, &holding("e1-1")).is_empty());
+        assert!(writes_match_the_emulator(&writes, &initial, &holding("e1-3")).is_empty());
+        for wrong in ["e1-0", "e1-2", "e1-9"] {
+            assert_eq!(
+                writes_match_the_emulator(&writes, &initial, &holding(wrong)).len(),
+                1,
+                "{wrong}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_create_told_saved_makes_exactly_one_profile() {
+        let create = Write {
+            request_id: "soak-a1-1-create".into(),
+            asked: Asked::Create {
+                name: "soak a1 1".into(),
+            },
+            told: Told::Succeeded,
+            status: 200,
+            created: Some("uprof_A".into()),
+        };
+        let twice = BTreeMap::from([
+            profile("uprof_A", "soak a1 1", "-"),
+            profile("uprof_B", "soak a1 1", "-"),
+        ]);
+        assert_eq!(
+            writes_match_the_emulator(&[create.clone()], &BTreeMap::new(), &twice).len(),
+            1
+        );
+        let once = BTreeMap::from([profile("uprof_A", "soak a1 1", "-")]);
+        assert!(writes_match_the_emulator(&[create], &BTreeMap::new(), &once).is_empty());
+    }
+
+    #[test]
+    fn each_write_needs_one_entry_with_its_outcome_and_a_chain_of_changes() {
+        let initial = BTreeMap::from([("uprof_E".to_owned(), "e1-0".to_owned())]);
+        let held = BTreeMap::from([profile("uprof_E", "e", "e1-2")]);
+        let writes = [
+            update(1, "e1-1", Told::Succeeded),
+            update(2, "e1-2", Told::Succeeded),
+        ];
+        let right = [
+            entry("soak-e1-1", Outcome::Succeeded, "e1-0", "e1-1"),
+            entry("soak-e1-2", Outcome::Succeeded, "e1-1", "e1-2"),
+        ];
+        assert!(audit_matches_the_writes(&writes, &right, &initial, &held).is_empty());
+        let missing = &right[..1];
+        assert_eq!(
+            audit_matches_the_writes(&writes, missing, &initial, &held).len(),
+            2
+        );
+        let broken_chain = [
+            right[0].clone(),
+            entry("soak-e1-2", Outcome::Succeeded, "e1-0", "e1-2"),
+        ];
+        assert_eq!(
+            audit_matches_the_writes(&writes, &broken_chain, &initial, &held).len(),
+            1
+        );
+        let pending = [
+            right[0].clone(),
+            entry("soak-e1-2", Outcome::Pending, "e1-1", "e1-2"),
+        ];
+        assert_eq!(
+            audit_matches_the_writes(&writes, &pending, &initial, &held).len(),
+            2
+        );
+    }
+}
