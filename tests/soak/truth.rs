@@ -411,7 +411,8 @@ mod tests {
             profile("uprof_B", "soak a1 1", "-"),
         ]);
         assert_eq!(
-            writes_match_the_emulator(&[create.clone()], &BTreeMap::new(), &twice).len(),
+            writes_match_the_emulator(std::slice::from_ref(&create), &BTreeMap::new(), &twice)
+                .len(),
             1
         );
         let once = BTreeMap::from([profile("uprof_A", "soak a1 1", "-")]);
