@@ -956,3 +956,51 @@ async fn bodies_over_32_mib_are_request_too_large() {
     let (status, kind, _) = error_of(response).await;
     assert_eq!((status, kind.as_str()), (413, "request_too_large"));
 }
+
+/// An update is sent again after its answer was lost, but when every later attempt fails
+/// too, the first may still have taken effect: the client must be told it is unsure, not
+/// that the update failed (found by the soak).
+#[tokio::test]
+async fn an_update_whose_answer_was_lost_then_refused_is_uncertain_not_failed() {
+    let emulator = TestEmulator::start().await;
+    let id = emulator.first_profile_id().await;
+    let overloaded = json!({"kind": "status", "status": 529, "headers": {"retry-after-ms": "10"}});
+    emulator
+        .faults(json!({"sequence": [{"kind": "apply_then_drop"}, overloaded, overloaded]}))
+        .await;
+    let err = emulator
+        .client()
+        .update(
+            &ProfileId::parse(&id).unwrap(),
+            &valid_update(ProfileUpdateInput {
+                name: Field::Value("Applied, answer lost".into()),
+                ..Default::default()
+            }),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Overloaded, "the last attempt's error");
+    assert!(
+        err.outcome_unknown,
+        "the first attempt may have taken effect"
+    );
+    let held = emulator.get_json(&format!("/v1/user_profiles/{id}")).await;
+    assert_eq!(held["name"], "Applied, answer lost", "and it did");
+
+    // Without a lost answer, a refusal is a plain failure.
+    emulator
+        .faults(json!({"sequence": [overloaded, overloaded, overloaded]}))
+        .await;
+    let err = emulator
+        .client()
+        .update(
+            &ProfileId::parse(&id).unwrap(),
+            &valid_update(ProfileUpdateInput {
+                name: Field::Value("Never sent through".into()),
+                ..Default::default()
+            }),
+        )
+        .await
+        .unwrap_err();
+    assert!(!err.outcome_unknown);
+}

@@ -83,7 +83,12 @@ struct Inner {
 /// Whether an operation may be sent again after it possibly reached the API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Replay {
+    /// Reads, and calls whose replay changes nothing that matters (another link minted).
     Safe,
+    /// A write that sets values, so sending it twice does what sending it once does; but
+    /// once an attempt's answer was lost, it may have taken effect, so a failure after it
+    /// is not a plain failure.
+    Idempotent,
     OnlyIfNotSent,
 }
 
@@ -206,7 +211,7 @@ impl Client {
         body: &WireBody,
     ) -> Result<Reply<Profile>, UpstreamError> {
         let url = self.url(&[id.as_str()]);
-        self.send("update", Replay::Safe, || {
+        self.send("update", Replay::Idempotent, || {
             self.request(Method::POST, url.clone()).json(body)
         })
         .await
@@ -270,6 +275,8 @@ impl Client {
     ) -> Result<Reply<T>, UpstreamError> {
         let policy = self.inner.retry;
         let mut retries = 0;
+        // An earlier attempt of this write whose answer was lost: it may have happened.
+        let mut maybe_applied = false;
         loop {
             let mut failure = match self.attempt(op, retries > 0, build()).await {
                 Ok(reply) => {
@@ -278,9 +285,11 @@ impl Client {
                 }
                 Err(failure) => failure,
             };
-            let replayable = replay == Replay::Safe || !failure.error.kind.is_ambiguous();
+            let ambiguous = failure.error.kind.is_ambiguous();
+            let replayable = replay != Replay::OnlyIfNotSent || !ambiguous;
+            maybe_applied |= replay == Replay::Idempotent && ambiguous;
             if !failure.retryable || !replayable || retries >= policy.max_retries {
-                failure.error.outcome_unknown = !replayable;
+                failure.error.outcome_unknown = !replayable || maybe_applied;
                 tracing::warn!(op, attempt = retries + 1, error = %failure.error, "upstream failed");
                 return Err(failure.error);
             }
