@@ -29,6 +29,8 @@
 #      page 500 of the list against page 1 (raw, brotli, gzip), reached by following Next;
 #      navigation to interactive in headless Chromium (end2end/interactive.mjs) and the
 #      WASM each page loads
+#  10. fuzzing (scripts/fuzz.sh): each target for BENCH_FUZZ seconds (default 60) from its
+#      kept corpus; runs executed and inputs kept, and any finding fails the bench
 # plus peak memory of both processes and the release WASM/JS sizes (raw and gzip -9).
 # Load comes from wrk on the same 2-core machine, so absolute numbers are conservative.
 # Settings: BENCH_DURATION (in seconds, default 10s), BENCH_CONNECTIONS (default 8),
@@ -530,3 +532,7 @@ The list page (limit=100) at depth, bytes on the wire:
 | reference: page 1 | $p1_raw | $p1_br | $p1_gz |
 | page 500 | $p500_raw ($(ratio "$p500_raw" "$p1_raw")) | $p500_br ($(ratio "$p500_br" "$p1_br")) | $p500_gz ($(ratio "$p500_gz" "$p1_gz")) |
 REPORT
+
+# 10. Fuzzing, each target for a bounded time from its corpus (docs/reliability.md).
+echo "== fuzzing"
+bash scripts/fuzz.sh "${BENCH_FUZZ:-60}"

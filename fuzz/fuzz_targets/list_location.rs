@@ -1,0 +1,9 @@
+//! `list_location`: see `fuzz/targets.rs`.
+#![no_main]
+
+// Each binary runs one of the targets.
+#[allow(dead_code)]
+#[path = "../targets.rs"]
+mod targets;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| targets::list_location(data));
