@@ -9,7 +9,7 @@ use profiles_admin::profiles::model::{
     ApiVersion, Field, GrantStatus, Lenient, ListQuery, NewProfileInput, Order, PageCursor,
     PageSize, ProfileId, ProfileUpdateInput, Relationship,
 };
-use profiles_admin::upstream::ErrorKind;
+use profiles_admin::upstream::{ErrorKind, UpstreamError};
 use reqwest::Method;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashSet};
@@ -957,9 +957,24 @@ async fn bodies_over_32_mib_are_request_too_large() {
     assert_eq!((status, kind.as_str()), (413, "request_too_large"));
 }
 
+/// Renames profile `id` through the client, expecting an error.
+async fn rename_refused(emulator: &TestEmulator, id: &str, name: &str) -> UpstreamError {
+    emulator
+        .client()
+        .update(
+            &ProfileId::parse(id).unwrap(),
+            &valid_update(ProfileUpdateInput {
+                name: Field::Value(name.into()),
+                ..Default::default()
+            }),
+        )
+        .await
+        .unwrap_err()
+}
+
 /// An update is sent again after its answer was lost, but when every later attempt fails
 /// too, the first may still have taken effect: the client must be told it is unsure, not
-/// that the update failed (found by the soak).
+/// that the update failed (found while building the soak).
 #[tokio::test]
 async fn an_update_whose_answer_was_lost_then_refused_is_uncertain_not_failed() {
     let emulator = TestEmulator::start().await;
@@ -968,17 +983,7 @@ async fn an_update_whose_answer_was_lost_then_refused_is_uncertain_not_failed() 
     emulator
         .faults(json!({"sequence": [{"kind": "apply_then_drop"}, overloaded, overloaded]}))
         .await;
-    let err = emulator
-        .client()
-        .update(
-            &ProfileId::parse(&id).unwrap(),
-            &valid_update(ProfileUpdateInput {
-                name: Field::Value("Applied, answer lost".into()),
-                ..Default::default()
-            }),
-        )
-        .await
-        .unwrap_err();
+    let err = rename_refused(&emulator, &id, "Applied, answer lost").await;
     assert_eq!(err.kind, ErrorKind::Overloaded, "the last attempt's error");
     assert!(
         err.outcome_unknown,
@@ -991,16 +996,6 @@ async fn an_update_whose_answer_was_lost_then_refused_is_uncertain_not_failed() 
     emulator
         .faults(json!({"sequence": [overloaded, overloaded, overloaded]}))
         .await;
-    let err = emulator
-        .client()
-        .update(
-            &ProfileId::parse(&id).unwrap(),
-            &valid_update(ProfileUpdateInput {
-                name: Field::Value("Never sent through".into()),
-                ..Default::default()
-            }),
-        )
-        .await
-        .unwrap_err();
+    let err = rename_refused(&emulator, &id, "Never sent through").await;
     assert!(!err.outcome_unknown);
 }
