@@ -164,6 +164,18 @@ impl AppError {
         Self::Internal { reference }
     }
 
+    /// A query of the console's own database failed: when the database is out of reach (a
+    /// restart, a cut connection, no free connection) the user is told so and may try
+    /// again, rather than seeing an internal error; anything else is one, under `detail`.
+    pub fn database(detail: &str, e: &sqlx::Error) -> Self {
+        if crate::db::unreachable(e) {
+            tracing::warn!(error = %e, detail, "the database cannot be reached");
+            Self::DatabaseUnavailable
+        } else {
+            Self::internal(&format!("{detail}: {e}"))
+        }
+    }
+
     /// [`Self::status`] as axum's type.
     pub fn status_code(&self) -> axum::http::StatusCode {
         axum::http::StatusCode::from_u16(self.status())
@@ -194,6 +206,25 @@ impl FromServerFnError for AppError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A database out of reach is the user's to wait out (a 503 naming it), never an
+    /// internal error; a real fault stays one (found by the soak: a search during a
+    /// database cut answered 500).
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn a_database_out_of_reach_is_not_an_internal_error() {
+        let io = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "reset");
+        for e in [sqlx::Error::PoolTimedOut, sqlx::Error::Io(io)] {
+            assert_eq!(
+                AppError::database("a read", &e),
+                AppError::DatabaseUnavailable
+            );
+        }
+        assert!(matches!(
+            AppError::database("a read", &sqlx::Error::RowNotFound),
+            AppError::Internal { .. }
+        ));
+    }
 
     #[test]
     fn invalid_lists_every_field() {

@@ -66,7 +66,7 @@ pub(crate) mod ssr {
         let log = log()?;
         log.page(&filter, cursor.as_ref(), PAGE_SIZE)
             .await
-            .map_err(|e| AppError::internal(&format!("the audit trail cannot be read: {e}")))
+            .map_err(|e| AppError::database("the audit trail cannot be read", &e))
     }
 
     fn log() -> Result<AuditLog, AppError> {

@@ -97,10 +97,7 @@ pub async fn read_overview(params: OverviewParams) -> Result<Overview, AppError>
     let weeks = params.parse().map_err(AppError::invalid)?;
     let state = crate::profiles::service::state()?;
     let ga = state.upstream.version().is_ga();
-    let failed = |e: sqlx::Error| {
-        tracing::error!(error = %e, "cannot read the overview");
-        AppError::internal("the profile index could not be read")
-    };
+    let failed = |e: sqlx::Error| AppError::database("the overview could not be read", &e);
     let now = time::OffsetDateTime::now_utc();
     let figures = state
         .index

@@ -71,10 +71,7 @@ pub async fn review_queue(params: ReviewParams) -> Result<QueuePage, AppError> {
     let state = crate::profiles::service::state()?;
     let ga = state.upstream.version().is_ga();
     let query = params.parse(ga).map_err(AppError::invalid)?;
-    let failed = |e: sqlx::Error| {
-        tracing::error!(error = %e, "cannot read the review queue");
-        AppError::internal("the profile index could not be read")
-    };
+    let failed = |e: sqlx::Error| AppError::database("the review queue could not be read", &e);
     let index = &state.index;
     let (rows, more) = index
         .queue_page(

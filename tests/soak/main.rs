@@ -1,4 +1,4 @@
-//! The soak (docs/reliability.md, "Soak"): sixty-four clients at once against the real
+//! The soak (docs/reliability.md, "The soak"): sixty-four clients at once against the real
 //! binary on PostgreSQL, while the emulator injects latency, rate limits, overload, server
 //! errors and dropped connections, is killed and started again, and the database goes away
 //! once; then what the clients were told, what the emulator holds, the audit trail and the
@@ -17,17 +17,22 @@ use clients::{Record, Shared};
 use common::cut::Relay;
 use common::running::Running;
 use emulator::{free_port, EmulatorProcess};
+use profiles_admin::audit::store::AuditLog;
+use profiles_admin::audit::Outcome;
 use profiles_admin::auth::accounts::Accounts;
 use profiles_admin::auth::Role;
 use profiles_admin::db::{Database, Location};
+use profiles_admin::index::Index;
 use profiles_admin::profiles::model::ApiVersion;
 use profiles_admin::upstream::{Client, UpstreamConfig};
 use secrecy::ExposeSecret;
 use serde_json::json;
 use std::collections::BTreeMap;
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use tokio::task::JoinSet;
 use tokio::time::sleep_until;
 
 pub const KEY: &str = "sk-ant-api03-SOAK-0123456789abcdefghijklmnop";
@@ -38,13 +43,15 @@ const ADMINS: usize = 12;
 /// Clients that change programs at "Anthropic", which then sends webhooks.
 const ENROLLMENTS: usize = 8;
 const IMPORT_ROWS: usize = 60;
+/// The account the import acts as.
+const IMPORTER: &str = "importer";
 
-/// How long, from the environment.
-fn seconds() -> u64 {
-    std::env::var("PROFILES_SOAK_SECONDS")
+/// A number from the environment, or `default`.
+fn setting(name: &str, default: usize) -> usize {
+    std::env::var(name)
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(120)
+        .unwrap_or(default)
 }
 
 /// The console's resident memory, in kB.
@@ -75,243 +82,26 @@ fn faults() -> serde_json::Value {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sixty_four_clients_under_faults_lose_nothing() {
-    let seconds = seconds();
-    let mut emulator = EmulatorProcess::start(
-        std::env::var("PROFILES_SOAK_SEED")
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(profiles_admin::emulator::seed::SEED_COUNT),
+    let seconds = setting("PROFILES_SOAK_SECONDS", 120) as f64;
+    let seed = setting(
+        "PROFILES_SOAK_SEED",
+        profiles_admin::emulator::seed::SEED_COUNT,
     );
-    let direct = Client::new(UpstreamConfig::new(
-        emulator.base_url().parse().unwrap(),
-        ApiVersion::Ga,
-        Some(KEY.into()),
-    ))
-    .unwrap();
-
-    // The console's database, reached through a relay the soak cuts once, and directly
-    // by the test to add accounts and read the audit trail and the index.
-    let url = profiles_admin::db::testing::fresh_postgres().await;
-    let db = Database::open(&Location::Postgres(url.clone()))
-        .await
-        .unwrap();
-    let accounts = Accounts::new(&db);
-    let mut url: reqwest::Url = url.expose_secret().parse().unwrap();
-    let target = format!("{}:{}", url.host_str().unwrap(), url.port().unwrap());
-    let relay = Relay::start(target.parse().unwrap(), true).await;
-    url.set_port(Some(relay.addr.port())).unwrap();
-    let names = |role: &'static str, n: usize| (0..n).map(move |i| format!("{role}{i}"));
-    for (role, name) in names("viewer", VIEWERS)
-        .map(|n| (Role::Viewer, n))
-        .chain(names("editor", EDITORS).map(|n| (Role::Editor, n)))
-        .chain(names("admin", ADMINS).map(|n| (Role::Admin, n)))
-        .chain([(Role::Editor, "importer".to_owned())])
-    {
-        accounts.add(&name, role, PASSWORD).await.unwrap();
-    }
-
-    let listen = free_port();
-    let base = format!("http://{listen}");
-    let secret = emulator
-        .register_webhook(&format!("{base}/webhooks/anthropic"))
-        .await;
-    let metrics = free_port();
-    let emulator_url = emulator.base_url();
-    let envs = [
-        ("DATABASE_URL", url.as_str()),
-        ("PROFILES_AUTH", "local"),
-        ("ANTHROPIC_API_KEY", KEY),
-        ("ANTHROPIC_BASE_URL", emulator_url.as_str()),
-        ("PROFILES_WEBHOOK_SECRET", secret.as_str()),
-        ("RUST_LOG", "warn"),
-    ];
-    let metrics_listen = metrics.to_string();
-    let console_envs: Vec<(&str, &str)> = envs
-        .iter()
-        .copied()
-        .chain([("PROFILES_METRICS_LISTEN", metrics_listen.as_str())])
-        .collect();
-    let mut console = Running::start(&console_envs, &["--listen", &listen.to_string()]);
-    let ready = Instant::now();
-    while reqwest::get(format!("{base}/healthz"))
-        .await
-        .map(|r| r.status())
-        .ok()
-        != Some(reqwest::StatusCode::OK)
-    {
-        assert!(
-            ready.elapsed() < Duration::from_secs(60),
-            "the console never answered"
-        );
-        assert!(
-            console.child.try_wait().unwrap().is_none(),
-            "{:#?}",
-            console.stop()
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-
-    // Warm-up, without faults: every client signs in; each editor makes its profile.
-    let record = Arc::new(Record::default());
-    let shared = Shared {
-        base: base.clone(),
-        record: record.clone(),
-        running: Arc::new(AtomicBool::new(true)),
-    };
-    let seeded: Arc<Vec<String>> = Arc::new(
-        truth::emulator_profiles(&direct)
-            .await
-            .into_keys()
-            .collect(),
-    );
-    let mut initial = BTreeMap::new();
-    let mut tasks = tokio::task::JoinSet::new();
-    let mut client = 0;
-    for i in 0..VIEWERS {
-        let cookie = common::sign_in(
-            &clients::http(client),
-            &base,
-            &format!("viewer{i}"),
-            PASSWORD,
-        )
-        .await;
-        tasks.spawn(clients::viewer(
-            shared.clone(),
-            client,
-            cookie,
-            seeded.clone(),
-        ));
-        client += 1;
-    }
-    for i in 0..EDITORS {
-        let http = clients::http(client);
-        let cookie = common::sign_in(&http, &base, &format!("editor{i}"), PASSWORD).await;
-        let first = format!("e{client}-0");
-        let made: serde_json::Value = http
-            .post(format!("{base}/api/profiles/create"))
-            .header("cookie", &cookie)
-            .json(&json!({"profile": {"name": format!("soak editor {i}"), "metadata": {"soak": first}}}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let profile = made["id"]
-            .as_str()
-            .unwrap_or_else(|| panic!("{made}"))
-            .to_owned();
-        initial.insert(profile.clone(), first);
-        tasks.spawn(clients::editor(shared.clone(), client, cookie, profile));
-        client += 1;
-    }
-    for i in 0..ADMINS {
-        let cookie = common::sign_in(
-            &clients::http(client),
-            &base,
-            &format!("admin{i}"),
-            PASSWORD,
-        )
-        .await;
-        tasks.spawn(clients::admin(shared.clone(), client, cookie));
-        client += 1;
-    }
-    let mut enrollments = tokio::task::JoinSet::new();
-    for _ in 0..ENROLLMENTS {
-        enrollments.spawn(clients::enrollment(
-            shared.clone(),
-            client,
-            emulator_url.clone(),
-            seeded.clone(),
-        ));
-        client += 1;
-    }
-    assert_eq!(client, 64);
-
-    // The run: faults all along, an import, the emulator restarted, the database away.
-    let start = tokio::time::Instant::now();
-    let at = |fraction: f64| start + Duration::from_secs_f64(seconds as f64 * fraction);
-    let injecting = Arc::new(AtomicBool::new(true));
-    let injector = {
-        let injecting = injecting.clone();
-        let url = emulator_url.clone();
-        tokio::spawn(async move {
-            let emulator = reqwest::Client::new();
-            let mut pace = tokio::time::interval(Duration::from_secs(1));
-            let mut plans = 0u64;
-            while injecting.load(Ordering::Relaxed) {
-                pace.tick().await;
-                let sent = emulator
-                    .put(format!("{url}/_emulator/faults"))
-                    .json(&faults())
-                    .send()
-                    .await;
-                plans += u64::from(sent.is_ok_and(|r| r.status() == 204));
-            }
-            plans
-        })
-    };
-
-    sleep_until(at(0.15)).await;
-    let warm = resident_kb(console.child.id());
-
-    sleep_until(at(0.2)).await;
-    let rows: Vec<String> = (0..IMPORT_ROWS)
-        .map(|n| format!("soak-import-{n}"))
-        .collect();
-    let import = {
-        let file = tempfile::NamedTempFile::new().unwrap();
-        let text = std::iter::once("external_id,name".to_owned())
-            .chain(rows.iter().map(|r| format!("{r},Imported {r}")))
-            .collect::<Vec<_>>()
-            .join("\n");
-        std::fs::write(file.path(), text).unwrap();
-        let envs: Vec<(String, String)> = envs
-            .iter()
-            .map(|(k, v)| ((*k).into(), (*v).into()))
-            .collect();
-        tokio::task::spawn_blocking(move || import_until_done(file, &envs))
-    };
-
-    sleep_until(at(0.35)).await;
-    let emulator_log = emulator.restart();
-
-    sleep_until(at(0.6)).await;
-    relay.down();
-    sleep_until(at(0.6) + Duration::from_secs(3)).await;
-    relay.up();
-
-    sleep_until(at(1.0)).await;
-    shared.running.store(false, Ordering::Relaxed);
-    while let Some(done) = tasks.join_next().await {
-        done.unwrap();
-    }
-    let mut grants = 0;
-    while let Some(done) = enrollments.join_next().await {
-        grants += done.unwrap();
-    }
-    injecting.store(false, Ordering::Relaxed);
-    let plans = injector.await.unwrap();
-    assert!(emulator.faults(json!({})).await, "faults off");
-    let import_runs = import.await.unwrap();
-    let elapsed = start.elapsed().as_secs_f64();
-    let end = resident_kb(console.child.id());
+    let mut soak = Soak::start(seed).await;
+    let run = soak.run(seconds).await;
 
     // Settle: no audit entry left pending, then one complete walk of the index.
-    let log = profiles_admin::audit::store::AuditLog::new(&db);
+    let log = AuditLog::new(&soak.db);
     let settled = Instant::now();
     let entries = loop {
         let entries = truth::audit_entries(&log).await;
-        if !entries
-            .iter()
-            .any(|e| e.outcome == profiles_admin::audit::Outcome::Pending)
-            || settled.elapsed() > Duration::from_secs(60)
-        {
+        let pending = entries.iter().any(|e| e.outcome == Outcome::Pending);
+        if !pending || settled.elapsed() > Duration::from_secs(60) {
             break entries;
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
-    let index = profiles_admin::index::Index::open(&db).await.unwrap();
+    let index = Index::open(&soak.db).await.unwrap();
     let before = index.sync_state().await.unwrap().last_complete_at;
     index.request_refresh().await.unwrap();
     let walked = Instant::now();
@@ -322,111 +112,86 @@ async fn sixty_four_clients_under_faults_lose_nothing() {
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    let held = truth::emulator_profiles(&direct).await;
-
-    let writes = record.writes.lock().unwrap().clone();
-    let samples = record.samples.lock().unwrap().clone();
-    let metrics_text = reqwest::get(format!("http://{metrics}/metrics"))
+    // Under GA the walk leaves programs to the program pass: wait for it too.
+    while index.programs_backlog().await.unwrap() > 0 {
+        assert!(
+            walked.elapsed() < Duration::from_secs(600),
+            "the program pass never caught up"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let held = truth::emulator_profiles(&soak.direct).await;
+    let metrics = reqwest::get(format!("http://{}/metrics", soak.metrics))
         .await
         .unwrap()
         .text()
         .await
         .unwrap();
+
+    let writes = run.record.writes.lock().unwrap().clone();
+    let samples = run.record.samples.lock().unwrap().clone();
     let mut wrong = Vec::new();
-    wrong.extend(truth::writes_match_the_emulator(&writes, &initial, &held));
-    wrong.extend(truth::audit_matches_the_writes(
-        &writes, &entries, &initial, &held,
+    wrong.extend(truth::writes_match_the_emulator(
+        &writes,
+        &run.initial,
+        &held,
     ));
-    wrong.extend(truth::index_matches(&index, &held).await);
-    wrong.extend(truth::import_made_each_row_once(&rows, &held));
-    let console_log = console.stop();
-    let emulator_log = [emulator_log, emulator.stop()].concat();
-    for sample in &samples {
-        let shown = sample.shown.as_deref().unwrap_or("");
-        let names_an_outage = shown.contains("User Profiles API")
-            || shown.contains("no answer came back")
-            || shown.contains("database cannot be reached")
-            || shown.contains("audit trail cannot be written");
-        if (sample.status >= 500 || sample.status == 0) && !names_an_outage {
-            wrong.push(format!(
-                "{} answered {}: {shown}",
-                sample.route, sample.status
-            ));
-        }
-    }
-    for line in console_log.iter().chain(&emulator_log) {
-        if line.contains("panicked") {
-            wrong.push(format!("a panic: {line}"));
-        }
-    }
-    let growth = end as f64 / warm as f64;
+    wrong.extend(truth::audit_matches_the_writes(
+        &writes,
+        &entries,
+        &run.initial,
+        &held,
+    ));
+    wrong.extend(truth::index_matches(&index, &soak.direct, &held).await);
+    wrong.extend(truth::import_made_each_row_once(&run.rows, &held));
+    wrong.extend(truth::answers_name_their_outage(&samples));
+    let logs = [soak.console.stop(), soak.emulator.stop()].concat();
+    wrong.extend(
+        logs.iter()
+            .chain(&run.emulator_log)
+            .filter(|line| line.contains("panicked"))
+            .map(|line| format!("a panic: {line}")),
+    );
+    let growth = run.end_kb as f64 / run.warm_kb as f64;
     if growth > 1.2 {
         wrong.push(format!(
-            "memory grew {growth:.2}× after warm-up ({warm} → {end} kB)"
+            "memory grew {growth:.2}× after warm-up ({} → {} kB)",
+            run.warm_kb, run.end_kb
         ));
     }
 
-    let mut told: BTreeMap<String, usize> = BTreeMap::new();
-    for write in &writes {
-        *told.entry(format!("{:?}", write.told)).or_default() += 1;
-    }
-    let figures = BTreeMap::from([
-        ("writes by what the client was told", format!("{told:?}")),
+    let mut figures = report::figures(&metrics, &writes);
+    figures.extend([
         (
-            "upstream attempts / retries",
-            format!(
-                "{} / {}",
-                report::counter(
-                    &metrics_text,
-                    profiles_admin::telemetry::name::UPSTREAM_REQUESTS,
-                    &[]
-                ),
-                report::counter(
-                    &metrics_text,
-                    profiles_admin::telemetry::name::UPSTREAM_REQUESTS,
-                    &["retry=\"true\""]
-                ),
-            ),
+            "fault plans injected (6 faults each)",
+            run.plans.to_string(),
         ),
         (
-            "webhook deliveries received, by outcome",
-            format!(
-                "{:?} (program changes made at the emulator: {grants})",
-                report::by_label(
-                    &metrics_text,
-                    profiles_admin::telemetry::name::WEBHOOK_DELIVERIES,
-                    "outcome"
-                )
-            ),
+            "program changes made at the emulator (each sends a webhook)",
+            run.grants.to_string(),
         ),
-        (
-            "upstream attempts by status",
-            format!(
-                "{:?}",
-                report::by_label(
-                    &metrics_text,
-                    profiles_admin::telemetry::name::UPSTREAM_REQUESTS,
-                    "status"
-                )
-            ),
-        ),
-        ("fault plans injected (6 faults each)", plans.to_string()),
-        ("import runs to finish the job", import_runs.to_string()),
+        ("import runs to finish the job", run.import_runs.to_string()),
         (
             "resident memory after warm-up → end",
-            format!("{warm} → {end} kB ({growth:.2}×)"),
+            format!("{} → {} kB ({growth:.2}×)", run.warm_kb, run.end_kb),
         ),
         ("profiles at the end", held.len().to_string()),
     ]);
-    let text = report::render(&samples, elapsed, &figures);
+    let text = report::render(&samples, run.elapsed, &figures);
     println!("{text}");
     if let Ok(path) = std::env::var("PROFILES_SOAK_REPORT") {
         std::fs::write(path, &text).unwrap();
     }
-    let shown: Vec<&str> = wrong
+    if !wrong.is_empty() {
+        // What the processes said went wrong, to go with the discrepancies.
+        for line in logs.iter().filter(|l| l.contains("ERROR")).take(30) {
+            eprintln!("{line}");
+        }
+    }
+    let shown: Vec<String> = wrong
         .iter()
         .take(40)
-        .map(|w| &w[..w.len().min(600)])
+        .map(|w| w.chars().take(600).collect())
         .collect();
     assert!(
         wrong.is_empty(),
@@ -434,6 +199,285 @@ async fn sixty_four_clients_under_faults_lose_nothing() {
         wrong.len(),
         shown.join("\n")
     );
+}
+
+/// What the soak runs against: the emulator as a process, the console binary on a
+/// PostgreSQL database it reaches through a relay the soak can cut, and the test's own
+/// ways in (the API directly, the database directly, the console's metrics).
+struct Soak {
+    emulator: EmulatorProcess,
+    /// The emulator, straight, without faults once they are off.
+    direct: Client,
+    db: Database,
+    relay: Relay,
+    /// The console's environment, which the import command shares.
+    envs: Vec<(String, String)>,
+    console: Running,
+    base: String,
+    metrics: SocketAddr,
+}
+
+/// What one run left: every client's record and the figures taken on the way.
+struct Run {
+    record: Arc<Record>,
+    /// Each editor's profile and the value it made it with.
+    initial: BTreeMap<String, String>,
+    /// The import's external ids.
+    rows: Vec<String>,
+    emulator_log: Vec<String>,
+    warm_kb: u64,
+    end_kb: u64,
+    elapsed: f64,
+    plans: u64,
+    grants: u64,
+    import_runs: usize,
+}
+
+impl Soak {
+    async fn start(seed: usize) -> Self {
+        let emulator = EmulatorProcess::start(seed);
+        let direct = Client::new(UpstreamConfig::new(
+            emulator.base_url().parse().unwrap(),
+            ApiVersion::Ga,
+            Some(KEY.into()),
+        ))
+        .unwrap();
+
+        let url = profiles_admin::db::testing::fresh_postgres().await;
+        let db = Database::open(&Location::Postgres(url.clone()))
+            .await
+            .unwrap();
+        let mut url: reqwest::Url = url.expose_secret().parse().unwrap();
+        let target = format!("{}:{}", url.host_str().unwrap(), url.port().unwrap());
+        let relay = Relay::start(target.parse().unwrap(), true).await;
+        url.set_port(Some(relay.addr.port())).unwrap();
+        let accounts = Accounts::new(&db);
+        for (role, name) in accounts_of_every_client() {
+            accounts.add(&name, role, PASSWORD).await.unwrap();
+        }
+
+        let listen = free_port();
+        let base = format!("http://{listen}");
+        let secret = emulator
+            .register_webhook(&format!("{base}/webhooks/anthropic"))
+            .await;
+        let metrics = free_port();
+        let envs: Vec<(String, String)> = [
+            ("DATABASE_URL", url.as_str()),
+            ("PROFILES_AUTH", "local"),
+            ("ANTHROPIC_API_KEY", KEY),
+            ("ANTHROPIC_BASE_URL", emulator.base_url().as_str()),
+            ("PROFILES_WEBHOOK_SECRET", secret.as_str()),
+            ("RUST_LOG", "warn"),
+            // The index syncs as fast as the emulator allows, so that it catches up
+            // within the settling time.
+            ("PROFILES_INDEX_RATE", "200"),
+        ]
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+        let metrics_listen = metrics.to_string();
+        let console_envs: Vec<(&str, &str)> = envs
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .chain([("PROFILES_METRICS_LISTEN", metrics_listen.as_str())])
+            .collect();
+        let mut console = Running::start(&console_envs, &["--listen", &listen.to_string()]);
+        let ready = Instant::now();
+        while reqwest::get(format!("{base}/healthz"))
+            .await
+            .map(|r| r.status())
+            .ok()
+            != Some(reqwest::StatusCode::OK)
+        {
+            assert!(
+                ready.elapsed() < Duration::from_secs(60),
+                "the console never answered"
+            );
+            assert!(
+                console.child.try_wait().unwrap().is_none(),
+                "{:#?}",
+                console.stop()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Self {
+            emulator,
+            direct,
+            db,
+            relay,
+            envs,
+            console,
+            base,
+            metrics,
+        }
+    }
+
+    /// The run: the clients start after a warm-up without faults (each signs in, each
+    /// editor makes its profile); then faults all along, an import from a fifth of the
+    /// way, the emulator restarted at 35%, the database away at 60%.
+    async fn run(&mut self, seconds: f64) -> Run {
+        let record = Arc::new(Record::default());
+        let shared = Shared {
+            base: self.base.clone(),
+            record: record.clone(),
+            running: Arc::new(AtomicBool::new(true)),
+        };
+        let (mut tasks, mut enrollments, initial) = self.clients(&shared).await;
+
+        let start = tokio::time::Instant::now();
+        let at = |fraction: f64| start + Duration::from_secs_f64(seconds * fraction);
+        let injecting = Arc::new(AtomicBool::new(true));
+        let injector = tokio::spawn(inject_faults(self.emulator.base_url(), injecting.clone()));
+
+        sleep_until(at(0.15)).await;
+        let warm_kb = resident_kb(self.console.child.id());
+
+        sleep_until(at(0.2)).await;
+        let rows: Vec<String> = (0..IMPORT_ROWS)
+            .map(|n| format!("soak-import-{n}"))
+            .collect();
+        let import = {
+            let file = tempfile::NamedTempFile::new().unwrap();
+            let text = std::iter::once("external_id,name".to_owned())
+                .chain(rows.iter().map(|r| format!("{r},Imported {r}")))
+                .collect::<Vec<_>>()
+                .join("\n");
+            std::fs::write(file.path(), text).unwrap();
+            let envs = self.envs.clone();
+            tokio::task::spawn_blocking(move || import_until_done(file, &envs))
+        };
+
+        sleep_until(at(0.35)).await;
+        let emulator_log = self.emulator.restart();
+
+        sleep_until(at(0.6)).await;
+        self.relay.down();
+        sleep_until(at(0.6) + Duration::from_secs(3)).await;
+        self.relay.up();
+
+        sleep_until(at(1.0)).await;
+        shared.running.store(false, Ordering::Relaxed);
+        while let Some(done) = tasks.join_next().await {
+            done.unwrap();
+        }
+        let mut grants = 0;
+        while let Some(done) = enrollments.join_next().await {
+            grants += done.unwrap();
+        }
+        injecting.store(false, Ordering::Relaxed);
+        let plans = injector.await.unwrap();
+        assert!(self.emulator.faults(json!({})).await, "faults off");
+        let import_runs = import.await.unwrap();
+        Run {
+            record,
+            initial,
+            rows,
+            emulator_log,
+            warm_kb,
+            end_kb: resident_kb(self.console.child.id()),
+            elapsed: start.elapsed().as_secs_f64(),
+            plans,
+            grants,
+            import_runs,
+        }
+    }
+
+    /// Signs every client in and sets it going; each editor first makes the profile it
+    /// will edit. Returns the people's tasks, the program changers' and each editor's
+    /// profile with its first value.
+    async fn clients(
+        &self,
+        shared: &Shared,
+    ) -> (JoinSet<()>, JoinSet<u64>, BTreeMap<String, String>) {
+        let base = &self.base;
+        let seeded: Arc<Vec<String>> = Arc::new(
+            truth::emulator_profiles(&self.direct)
+                .await
+                .into_keys()
+                .collect(),
+        );
+        let mut initial = BTreeMap::new();
+        let mut tasks = JoinSet::new();
+        let mut enrollments = JoinSet::new();
+        for (client, (role, name)) in accounts_of_every_client().enumerate() {
+            let http = clients::http(client);
+            if name == IMPORTER {
+                continue;
+            }
+            let cookie = common::sign_in(&http, base, &name, PASSWORD).await;
+            match role {
+                Role::Viewer => {
+                    tasks.spawn(clients::viewer(
+                        shared.clone(),
+                        client,
+                        cookie,
+                        seeded.clone(),
+                    ));
+                }
+                Role::Editor => {
+                    let first = format!("e{client}-0");
+                    let made: serde_json::Value = http
+                        .post(format!("{base}/api/profiles/create"))
+                        .header("cookie", &cookie)
+                        .json(&json!({"profile": {"name": format!("soak {name}"), "metadata": {"soak": first}}}))
+                        .send()
+                        .await
+                        .unwrap()
+                        .json()
+                        .await
+                        .unwrap();
+                    let profile = made["id"]
+                        .as_str()
+                        .unwrap_or_else(|| panic!("{made}"))
+                        .to_owned();
+                    initial.insert(profile.clone(), first);
+                    tasks.spawn(clients::editor(shared.clone(), client, cookie, profile));
+                }
+                Role::Admin => {
+                    tasks.spawn(clients::admin(shared.clone(), client, cookie));
+                }
+            }
+        }
+        for client in 0..ENROLLMENTS {
+            enrollments.spawn(clients::enrollment(
+                shared.clone(),
+                client,
+                self.emulator.base_url(),
+                seeded.clone(),
+            ));
+        }
+        assert_eq!(tasks.len() + enrollments.len(), 64);
+        (tasks, enrollments, initial)
+    }
+}
+
+/// The account of each client that signs in, and the import's.
+fn accounts_of_every_client() -> impl Iterator<Item = (Role, String)> {
+    let names = |role: Role, word: &'static str, n: usize| {
+        (0..n).map(move |i| (role, format!("{word}{i}")))
+    };
+    names(Role::Viewer, "viewer", VIEWERS)
+        .chain(names(Role::Editor, "editor", EDITORS))
+        .chain(names(Role::Admin, "admin", ADMINS))
+        .chain([(Role::Editor, IMPORTER.to_owned())])
+}
+
+/// Puts a new fault plan in place every second until told to stop; returns how many.
+async fn inject_faults(emulator: String, injecting: Arc<AtomicBool>) -> u64 {
+    let http = reqwest::Client::new();
+    let mut pace = tokio::time::interval(Duration::from_secs(1));
+    let mut plans = 0;
+    while injecting.load(Ordering::Relaxed) {
+        pace.tick().await;
+        let sent = http
+            .put(format!("{emulator}/_emulator/faults"))
+            .json(&faults())
+            .send()
+            .await;
+        plans += u64::from(sent.is_ok_and(|r| r.status() == 204));
+    }
+    plans
 }
 
 /// Runs `profiles-admin import` until its job is done, each run resuming the last (a run
@@ -447,7 +491,7 @@ fn import_until_done(file: tempfile::NamedTempFile, envs: &[(String, String)]) -
                 .iter()
                 .map(|(k, v)| (k.as_str(), v.as_str()))
                 .collect::<Vec<_>>(),
-            &["import", file.path().to_str().unwrap(), "--as", "importer"],
+            &["import", file.path().to_str().unwrap(), "--as", IMPORTER],
             "",
         );
         let stdout = String::from_utf8_lossy(&out.stdout);

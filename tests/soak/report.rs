@@ -1,6 +1,7 @@
 //! The soak's figures: request rate, latency by route, retries spent and errors by kind.
 
-use crate::clients::Sample;
+use crate::clients::{Sample, Write};
+use profiles_admin::telemetry::name;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -62,6 +63,36 @@ pub fn render(samples: &[Sample], seconds: f64, figures: &BTreeMap<&str, String>
         let _ = writeln!(out, "- {name}: {value}");
     }
     out
+}
+
+/// The figures read from the console's metrics and the clients' writes.
+pub fn figures(metrics: &str, writes: &[Write]) -> BTreeMap<&'static str, String> {
+    let mut told: BTreeMap<String, usize> = BTreeMap::new();
+    for write in writes {
+        *told.entry(format!("{:?}", write.told)).or_default() += 1;
+    }
+    BTreeMap::from([
+        ("writes by what the client was told", format!("{told:?}")),
+        (
+            "upstream attempts / of which retries",
+            format!(
+                "{} / {}",
+                counter(metrics, name::UPSTREAM_REQUESTS, &[]),
+                counter(metrics, name::UPSTREAM_REQUESTS, &["retry=\"true\""]),
+            ),
+        ),
+        (
+            "upstream attempts by status",
+            format!("{:?}", by_label(metrics, name::UPSTREAM_REQUESTS, "status")),
+        ),
+        (
+            "webhook deliveries received, by outcome",
+            format!(
+                "{:?}",
+                by_label(metrics, name::WEBHOOK_DELIVERIES, "outcome")
+            ),
+        ),
+    ])
 }
 
 /// The sum of a Prometheus counter's samples whose labels contain every one of `labels`.

@@ -2,7 +2,7 @@
 //! what the emulator holds, and what the audit trail and the index say. Each check returns
 //! what it found wrong, in words, so that one run reports every discrepancy at once.
 
-use crate::clients::{Asked, Told, Write};
+use crate::clients::{Asked, Sample, Told, Write};
 use profiles_admin::audit::query::{Cursor, Filter};
 use profiles_admin::audit::store::AuditLog;
 use profiles_admin::audit::{Action, Change, Entry, Outcome};
@@ -262,10 +262,14 @@ pub fn audit_matches_the_writes(
     wrong
 }
 
-/// The index holds exactly the emulator's profiles, each as the list reports it. A row
-/// may hold a program's tiers and requirements, which only a retrieve reports (the
-/// console keeps what it last read, docs/review.md, "Programs"): those are left out.
-pub async fn index_matches(index: &Index, held: &BTreeMap<String, Profile>) -> Vec<String> {
+/// The index holds exactly the emulator's profiles: each as the list reports it, and the
+/// programs it knows as a retrieve reports them (the list's are incomplete, so the index
+/// keeps a retrieve's apart, docs/review.md, "Programs").
+pub async fn index_matches(
+    index: &Index,
+    client: &Client,
+    held: &BTreeMap<String, Profile>,
+) -> Vec<String> {
     let mut wrong = Vec::new();
     let counted = index.count().await.unwrap();
     if counted != held.len() as u64 {
@@ -275,41 +279,65 @@ pub async fn index_matches(index: &Index, held: &BTreeMap<String, Profile>) -> V
         ));
     }
     for (id, profile) in held {
-        match index.stored(id).await.unwrap() {
-            Some(stored) => {
-                let (stored, listed) = (as_listed(&stored), as_listed(profile));
-                let differ: Vec<&String> = listed
-                    .keys()
-                    .chain(stored.keys())
-                    .filter(|k| listed.get(*k) != stored.get(*k))
-                    .collect();
-                if !differ.is_empty() {
-                    wrong.push(format!(
-                        "{id}: the index and the emulator differ in {differ:?}"
-                    ));
-                }
-            }
-            None => wrong.push(format!("{id}: not in the index")),
+        let Some(stored) = index.stored(id).await.unwrap() else {
+            wrong.push(format!("{id}: not in the index"));
+            continue;
+        };
+        let (mut stored_fields, mut listed) = (fields(&stored), fields(profile));
+        stored_fields.remove("programs");
+        listed.remove("programs");
+        let differ: BTreeSet<&String> = listed
+            .keys()
+            .chain(stored_fields.keys())
+            .filter(|k| listed.get(*k) != stored_fields.get(*k))
+            .collect();
+        if !differ.is_empty() {
+            wrong.push(format!("{id}: the index and the list differ in {differ:?}"));
+        }
+        let retrieved = client
+            .get(&profile.id)
+            .await
+            .expect("the emulator answers")
+            .value;
+        let known = index.known_programs(id).await.unwrap();
+        if known.as_ref().map(|k| &k.programs) != Some(&retrieved.programs) {
+            wrong.push(format!(
+                "{id}: the index knows programs {known:?}, a retrieve reports {:?}",
+                retrieved.programs
+            ));
         }
     }
     wrong
 }
 
-/// A profile's fields as a list reports them.
-fn as_listed(profile: &Profile) -> serde_json::Map<String, serde_json::Value> {
-    let mut fields = match serde_json::to_value(profile).unwrap() {
+/// A profile's fields, by name, as JSON.
+fn fields(profile: &Profile) -> serde_json::Map<String, serde_json::Value> {
+    match serde_json::to_value(profile).unwrap() {
         serde_json::Value::Object(fields) => fields,
         other => panic!("a profile is an object: {other}"),
-    };
-    if let Some(serde_json::Value::Object(programs)) = fields.get_mut("programs") {
-        for program in programs.values_mut() {
-            if let serde_json::Value::Object(program) = program {
-                program.remove("tiers");
-                program.remove("requirements");
-            }
-        }
     }
-    fields
+}
+
+/// No answer 5xx (or none at all) but those that name an outage to the user: the User
+/// Profiles API unavailable or silent, the console's database out of reach.
+pub fn answers_name_their_outage(samples: &[Sample]) -> Vec<String> {
+    samples
+        .iter()
+        .filter(|s| s.status >= 500 || s.status == 0)
+        .filter_map(|sample| {
+            let shown = sample.shown.as_deref().unwrap_or("");
+            let names_an_outage = [
+                "User Profiles API",
+                "no answer came back",
+                "database cannot be reached",
+                "audit trail cannot be written",
+            ]
+            .iter()
+            .any(|outage| shown.contains(outage));
+            (!names_an_outage)
+                .then(|| format!("{} answered {}: {shown}", sample.route, sample.status))
+        })
+        .collect()
 }
 
 /// The import made exactly one profile for each of its rows.

@@ -33,8 +33,7 @@ pub async fn search_profiles(search: SearchParams) -> Result<SearchPage, AppErro
             AppError::invalid(vec![FieldError::new(param::AFTER, e.to_string())])
         }
         crate::index::search::SearchError::Database(e) => {
-            tracing::error!(error = %e, "index search failed");
-            AppError::internal("the profile index could not be searched")
+            AppError::database("the profile index could not be searched", &e)
         }
     })?;
     page.can_export = user.user().may(Permission::ProfilesExport);
@@ -47,10 +46,8 @@ pub async fn search_profiles(search: SearchParams) -> Result<SearchPage, AppErro
 pub async fn read_index_status() -> Result<IndexStatus, AppError> {
     let user = Authorized::require(Permission::ProfilesRead).await?;
     let admin = user.user().may(Permission::IndexManage);
-    let failed = |e: sqlx::Error| {
-        tracing::error!(error = %e, "cannot read the index's state");
-        AppError::internal("the profile index's state could not be read")
-    };
+    let failed =
+        |e: sqlx::Error| AppError::database("the profile index's state could not be read", &e);
     let index = index()?;
     let mut status = index.status(admin).await.map_err(failed)?;
     if crate::profiles::service::state()?
