@@ -30,6 +30,9 @@ pub enum Told {
     /// Sent, but whether it happened is unknown.
     Uncertain,
     Refused,
+    /// No answer came back from the console at all (the connection closed): the client
+    /// knows nothing, so the console may have recorded it or not.
+    NoAnswer,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,6 +106,7 @@ pub fn shown(body: &str) -> String {
 /// What a write's answer told its client.
 fn told(status: u16, body: &str) -> Told {
     match status {
+        0 => Told::NoAnswer,
         200 | 303 => Told::Succeeded,
         401 | 429 => Told::NotAttempted,
         409 | 403 => Told::Refused,

@@ -89,7 +89,7 @@ pub fn writes_match_the_emulator(
         };
         if let Some(k) = last {
             let told = attempts[k].1;
-            if !matches!(told, Told::Succeeded | Told::Uncertain) {
+            if told != Told::Succeeded && !unknown(told) {
                 wrong.push(format!(
                     "{profile}: holds {now}, a write its client was told {told:?}"
                 ));
@@ -122,9 +122,9 @@ pub fn writes_match_the_emulator(
                     .map_or(Vec::new(), |id| deletes(writes, id));
                 let ok = match told {
                     Told::Succeeded if deletes.contains(&Told::Succeeded) => n == 0,
-                    Told::Succeeded if deletes.contains(&Told::Uncertain) => n <= 1,
+                    Told::Succeeded if deletes.iter().any(|t| unknown(*t)) => n <= 1,
                     Told::Succeeded => n == 1,
-                    Told::Uncertain => n <= 1,
+                    told if unknown(told) => n <= 1,
                     _ => n == 0,
                 };
                 if !ok {
@@ -137,8 +137,13 @@ pub fn writes_match_the_emulator(
                 let there = held.contains_key(profile);
                 let ok = match told {
                     Told::Succeeded => !there,
-                    Told::Uncertain => true,
-                    _ => there || deletes(writes, profile).contains(&Told::Succeeded),
+                    told if unknown(told) => true,
+                    _ => {
+                        there
+                            || deletes(writes, profile)
+                                .iter()
+                                .any(|t| *t == Told::Succeeded || unknown(*t))
+                    }
                 };
                 if !ok {
                     wrong.push(format!(
@@ -151,6 +156,11 @@ pub fn writes_match_the_emulator(
         }
     }
     wrong
+}
+
+/// Whether a client told `told` cannot know if its write happened.
+fn unknown(told: Told) -> bool {
+    matches!(told, Told::Uncertain | Told::NoAnswer)
 }
 
 /// What the clients were told of each delete of `profile`.
@@ -194,6 +204,17 @@ pub fn audit_matches_the_writes(
             .get(write.request_id.as_str())
             .map_or(&[][..], Vec::as_slice);
         let want = match write.told {
+            // The client cannot know whether the console took it in: one complete entry
+            // or none.
+            Told::NoAnswer => {
+                if found.len() > 1 || found.iter().any(|e| e.outcome == Outcome::Pending) {
+                    wrong.push(format!(
+                        "{} (no answer): audit holds {found:?}",
+                        write.request_id
+                    ));
+                }
+                continue;
+            }
             Told::NotAttempted => None,
             Told::Succeeded => Some(Outcome::Succeeded),
             Told::Failed => Some(Outcome::Failed),
@@ -248,7 +269,7 @@ pub fn audit_matches_the_writes(
                     }
                     possible = vec![value.clone()];
                 }
-                (Told::Uncertain, _) => possible.push(value.clone()),
+                (told, _) if unknown(told) => possible.push(value.clone()),
                 _ => {}
             }
         }
@@ -318,12 +339,14 @@ fn fields(profile: &Profile) -> serde_json::Map<String, serde_json::Value> {
     }
 }
 
-/// No answer 5xx (or none at all) but those that name an outage to the user: the User
-/// Profiles API unavailable or silent, the console's database out of reach.
+/// No answer 5xx but those that name an outage to the user: the User Profiles API
+/// unavailable or silent, the console's database out of reach. (A request that got no
+/// answer at all is counted in the figures, and its write checked as one whose fate the
+/// client does not know.)
 pub fn answers_name_their_outage(samples: &[Sample]) -> Vec<String> {
     samples
         .iter()
-        .filter(|s| s.status >= 500 || s.status == 0)
+        .filter(|s| s.status >= 500)
         .filter_map(|sample| {
             let shown = sample.shown.as_deref().unwrap_or("");
             let names_an_outage = [
@@ -445,6 +468,28 @@ mod tests {
         );
         let once = BTreeMap::from([profile("uprof_A", "soak a1 1", "-")]);
         assert!(writes_match_the_emulator(&[create], &BTreeMap::new(), &once).is_empty());
+    }
+
+    #[test]
+    fn a_write_that_got_no_answer_may_have_happened_once_or_not_at_all() {
+        let initial = BTreeMap::from([("uprof_E".to_owned(), "e1-0".to_owned())]);
+        let writes = [update(1, "e1-1", Told::NoAnswer)];
+        for value in ["e1-0", "e1-1"] {
+            let held = BTreeMap::from([profile("uprof_E", "e", value)]);
+            assert!(writes_match_the_emulator(&writes, &initial, &held).is_empty());
+            let entries = [entry("soak-e1-1", Outcome::Succeeded, "e1-0", "e1-1")];
+            let recorded = if value == "e1-1" { &entries[..] } else { &[] };
+            assert!(audit_matches_the_writes(&writes, recorded, &initial, &held).is_empty());
+        }
+        let held = BTreeMap::from([profile("uprof_E", "e", "e1-1")]);
+        let twice = [
+            entry("soak-e1-1", Outcome::Succeeded, "e1-0", "e1-1"),
+            entry("soak-e1-1", Outcome::Succeeded, "e1-0", "e1-1"),
+        ];
+        assert_eq!(
+            audit_matches_the_writes(&writes, &twice, &initial, &held).len(),
+            1
+        );
     }
 
     #[test]
