@@ -62,7 +62,7 @@ async fn create(http: &reqwest::Client, base: &str, cookie: &str, name: &str) ->
 async fn postgres_away_at_start_and_mid_run_loses_nothing_and_needs_no_restart() {
     let emulator = TestEmulator::start_with(Some(KEY), 0).await;
     let url = profiles_admin::db::testing::fresh_postgres().await;
-    let mut url: reqwest::Url = url.expose_secret().parse().unwrap();
+    let url: reqwest::Url = url.expose_secret().parse().unwrap();
     let data = tempfile::tempdir().unwrap();
     common::add_admin(
         data.path(),
@@ -73,9 +73,7 @@ async fn postgres_away_at_start_and_mid_run_loses_nothing_and_needs_no_restart()
 
     // The console starts while the database is away: it says so, keeps trying, and
     // serves once the database is back.
-    let target = format!("{}:{}", url.host_str().unwrap(), url.port().unwrap());
-    let relay = Relay::start(target.parse().unwrap(), false).await;
-    url.set_port(Some(relay.addr.port())).unwrap();
+    let (relay, url) = Relay::before(&url, false).await;
     let base_url = emulator.base_url().to_string();
     let mut console = Running::start_in(
         data,
@@ -298,14 +296,7 @@ async fn an_outcome_is_recorded_once_the_database_is_back() {
             .await
             .unwrap(),
     );
-    let mut relayed: reqwest::Url = url.expose_secret().parse().unwrap();
-    let target = format!(
-        "{}:{}",
-        relayed.host_str().unwrap(),
-        relayed.port().unwrap()
-    );
-    let relay = Relay::start(target.parse().unwrap(), true).await;
-    relayed.set_port(Some(relay.addr.port())).unwrap();
+    let (relay, relayed) = Relay::before(&url.expose_secret().parse().unwrap(), true).await;
     let log = AuditLog::new(
         &Database::open(&Location::Postgres(relayed.as_str().into()))
             .await

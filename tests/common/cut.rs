@@ -58,6 +58,16 @@ impl Relay {
         Self { addr, up: state }
     }
 
+    /// A relay before the database at `url`, and the URL that reaches it through the
+    /// relay.
+    pub async fn before(url: &reqwest::Url, up: bool) -> (Self, reqwest::Url) {
+        let target = format!("{}:{}", url.host_str().unwrap(), url.port().unwrap());
+        let relay = Self::start(target.parse().unwrap(), up).await;
+        let mut relayed = url.clone();
+        relayed.set_port(Some(relay.addr.port())).unwrap();
+        (relay, relayed)
+    }
+
     /// Connections go through again.
     pub fn up(&self) {
         self.up.send_replace(true);

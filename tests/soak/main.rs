@@ -252,10 +252,7 @@ impl Soak {
         let db = Database::open(&Location::Postgres(url.clone()))
             .await
             .unwrap();
-        let mut url: reqwest::Url = url.expose_secret().parse().unwrap();
-        let target = format!("{}:{}", url.host_str().unwrap(), url.port().unwrap());
-        let relay = Relay::start(target.parse().unwrap(), true).await;
-        url.set_port(Some(relay.addr.port())).unwrap();
+        let (relay, url) = Relay::before(&url.expose_secret().parse().unwrap(), true).await;
         let accounts = Accounts::new(&db);
         for (role, name) in accounts_of_every_client() {
             accounts.add(&name, role, PASSWORD).await.unwrap();
